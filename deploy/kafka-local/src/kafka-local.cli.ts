@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `npm run kafka:up | kafka:down | kafka:status | kafka:logs`: a real Apache Kafka broker
+ * from Maven Central, on the local JDK, without Docker.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { isSwitchyardError } from '@switchyard/protocol';
+import { ensureLocalKafka, localKafkaLogFiles, localKafkaStatus, stopLocalKafka } from './local-kafka.js';
+import type { KafkaLocalOptionsInput } from './kafka-local.options.js';
+
+interface CommonFlags {
+  brokers?: string;
+  port?: string;
+  dataDir?: string;
+}
+
+function optionsFrom(flags: CommonFlags): KafkaLocalOptionsInput {
+  return { brokers: flags.brokers, port: flags.port, dataDir: flags.dataDir } as KafkaLocalOptionsInput;
+}
+
+function withCommon(command: Command): Command {
+  return command
+    .addOption(new Option('--brokers <n>', '1, or 3 for a replicated cluster (RF 3, min ISR 2)').env('KAFKA_LOCAL_BROKERS'))
+    .addOption(new Option('--port <port>', 'client port of broker 1 (default 9092)').env('KAFKA_LOCAL_PORT'))
+    .addOption(new Option('--data-dir <dir>', 'data, logs and pids (default .data/kafka)').env('KAFKA_LOCAL_DATA_DIR'));
+}
+
+const program = new Command('kafka-local')
+  .description('A real Apache Kafka (KRaft) from Maven Central on the local JDK, without Docker.')
+  .addHelpText('after', '\nEnvironment: KAFKA_LOCAL_PORT, KAFKA_LOCAL_BROKERS, KAFKA_LOCAL_DATA_DIR, KAFKA_LOCAL_HEAP, KAFKA_LOCAL_START_TIMEOUT_MS, JAVA_HOME.');
+
+withCommon(program.command('up').description('start the broker(s) unless running; wait until they answer')).action(async (flags: CommonFlags) => {
+  const handle = await ensureLocalKafka(optionsFrom(flags));
+  console.log(handle.started ? `Kafka is up at ${handle.bootstrap}` : `Kafka was already up at ${handle.bootstrap}`);
+  console.log(`Use it with KAFKA_BROKERS=${handle.bootstrap}; stop it with \`npm run kafka:down\`.`);
+});
+
+withCommon(program.command('down').description('stop the broker(s) with a controlled shutdown'))
+  .option('--wipe', 'also delete the cluster data')
+  .action(async (flags: CommonFlags & { wipe?: boolean }) => {
+    const stopped = await stopLocalKafka(optionsFrom(flags), { wipe: Boolean(flags.wipe) });
+    console.log(stopped > 0 ? `Stopped ${stopped} Kafka node(s).` : 'Kafka was not running.');
+  });
+
+withCommon(program.command('status').description('show the nodes; exit 0 when up, 3 when down')).action(async (flags: CommonFlags) => {
+  const status = await localKafkaStatus(optionsFrom(flags));
+  for (const node of status.nodes) {
+    console.log(`node ${node.nodeId}  port ${node.port}  ${node.pid ? `running (pid ${node.pid})` : 'stopped'}  log ${node.log}`);
+  }
+  console.log(status.up ? `Kafka is up at ${status.bootstrap}` : `Kafka is down (${status.brokersAnswering} broker(s) answering)`);
+  process.exitCode = status.up ? 0 : 3;
+});
+
+withCommon(program.command('logs').description('print the tail of each node log'))
+  .option('-n, --lines <n>', 'lines per node', '100')
+  .option('-f, --follow', 'keep printing new lines')
+  .action(async (flags: CommonFlags & { lines: string; follow?: boolean }) => {
+    const files = localKafkaLogFiles(optionsFrom(flags)).filter((file) => existsSync(file));
+    if (files.length === 0) {
+      console.log('No Kafka log yet: start it with `npm run kafka:up`.');
+      return;
+    }
+    if (flags.follow) {
+      spawn('tail', ['-n', flags.lines, '-F', ...files], { stdio: 'inherit' });
+      return;
+    }
+    for (const file of files) {
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      console.log(`==> ${file} <==\n${lines.slice(-Number(flags.lines) - 1).join('\n')}`);
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (isSwitchyardError(error)) {
+    console.error(`${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,16 @@
+/** Consumer-group names (STYLE.md #3). */
+
+/** The group of every worker process serving the same WorkerConfig.name: all lanes of its queues. */
+export function workerGroup(workerName: string): string {
+  return `switchyard.worker.${workerName}`;
+}
+
+/** The group relaying one retry tier of one queue back to its lanes. */
+export function retryRelayGroup(queue: string, tier: string): string {
+  return `switchyard.retry.${queue}.${tier}`;
+}
+
+/** One event-bus subscription: every process of it shares the partitions. */
+export function subscriptionGroup(subscription: string): string {
+  return `switchyard.events.${subscription}`;
+}

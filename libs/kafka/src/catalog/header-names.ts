@@ -1,0 +1,32 @@
+/**
+ * Header names of Switchyard messages (STYLE.md #3). Task metadata travels in headers so a
+ * consumer can route a record without parsing its payload. Trace context uses the W3C names.
+ */
+export const TASK_HEADERS = Object.freeze({
+  /** Envelope format and version, e.g. `task.v1`. */
+  envelope: 'sy-envelope',
+  taskId: 'sy-task-id',
+  taskType: 'sy-task-type',
+  queue: 'sy-queue',
+  tenant: 'sy-tenant',
+  priority: 'sy-priority',
+  /** Ordering key inside the partition (defaults to the tenant). */
+  orderingKey: 'sy-ordering-key',
+  /** Attempts already made (0 on first delivery). */
+  attempt: 'sy-attempt',
+  createdAt: 'sy-created-at',
+  /** ISO time before which the task must not run (scheduledAt, retry backoff). */
+  notBefore: 'sy-not-before',
+  firstFailureAt: 'sy-first-failure-at',
+  lastFailureAt: 'sy-last-failure-at',
+  timeoutMs: 'sy-timeout-ms',
+  /** JSON TaskRetryPolicy override of the task. */
+  retryPolicy: 'sy-retry-policy',
+  /** Where a retried/dead/replayed record came from: `topic/partition/offset`. */
+  origin: 'sy-origin',
+  contentType: 'content-type',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+});
+
+export type TaskHeaderName = (typeof TASK_HEADERS)[keyof typeof TASK_HEADERS];

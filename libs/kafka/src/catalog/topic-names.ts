@@ -1,0 +1,115 @@
+import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
+
+/**
+ * The one catalog of Switchyard topic names (STYLE.md #3). Every other module builds names
+ * through these functions; nothing else concatenates topic strings.
+ *
+ * | topic                               | key       | purpose                                   |
+ * |-------------------------------------|-----------|-------------------------------------------|
+ * | tasks.<queue>.<lane>                | tenant id | task lanes, one per priority               |
+ * | tasks.<queue>.retry.<tier>          | tenant id | delayed retries / scheduledAt, fixed delay |
+ * | tasks.<queue>.dlq                   | tenant id | dead letters                               |
+ * | tasks.<queue>.status                | task id   | latest status per task (compacted)         |
+ * | events.<domain>                     | tenant id | events (domain = first name segment)       |
+ * | events.<domain>.dlq.<subscription>  | tenant id | dead events of one subscription           |
+ * | switchyard.event-log                | event id  | handler execution log                      |
+ * | switchyard.state.<kind>             | entity id | compacted state (schedules, webhooks, ...) |
+ */
+
+/** Lanes in the order a worker prefers them: most urgent first. */
+export const LANES: readonly TaskPriority[] = Object.freeze(
+  (Object.keys(TASK_PRIORITY_VALUES) as TaskPriority[]).sort((a, b) => TASK_PRIORITY_VALUES[a] - TASK_PRIORITY_VALUES[b]),
+);
+
+/** A retry tier: one topic, one fixed delay. */
+export interface RetryTier {
+  readonly name: string;
+  readonly delayMs: number;
+}
+
+/**
+ * Fixed-delay retry tiers, shortest first. A delay is served by the longest tier not longer than
+ * it, then by shorter tiers for the remainder, so no task runs early.
+ */
+export const RETRY_TIERS: readonly RetryTier[] = Object.freeze([
+  { name: '1s', delayMs: 1_000 },
+  { name: '5s', delayMs: 5_000 },
+  { name: '30s', delayMs: 30_000 },
+  { name: '2m', delayMs: 120_000 },
+  { name: '10m', delayMs: 600_000 },
+  { name: '1h', delayMs: 3_600_000 },
+]);
+
+export const TOPIC_PREFIX = Object.freeze({ tasks: 'tasks', events: 'events', switchyard: 'switchyard' });
+
+/** `tasks.<queue>.<lane>` */
+export function laneTopic(queue: string, lane: TaskPriority): string {
+  return `${TOPIC_PREFIX.tasks}.${queue}.${lane}`;
+}
+
+/** All five lane topics of a queue, most urgent first. */
+export function laneTopics(queue: string): string[] {
+  return LANES.map((lane) => laneTopic(queue, lane));
+}
+
+/** `tasks.<queue>.retry.<tier>` */
+export function retryTopic(queue: string, tier: RetryTier | string): string {
+  return `${TOPIC_PREFIX.tasks}.${queue}.retry.${typeof tier === 'string' ? tier : tier.name}`;
+}
+
+/** `tasks.<queue>.dlq` */
+export function taskDlqTopic(queue: string): string {
+  return `${TOPIC_PREFIX.tasks}.${queue}.dlq`;
+}
+
+/** `tasks.<queue>.status` (compacted, keyed by task id) */
+export function taskStatusTopic(queue: string): string {
+  return `${TOPIC_PREFIX.tasks}.${queue}.status`;
+}
+
+/** The domain of an event name: its first dot-separated segment (`user.created` -> `user`). */
+export function eventDomain(eventName: string): string {
+  return eventName.split('.')[0] ?? eventName;
+}
+
+/** `events.<domain>` for an event name or a domain. */
+export function eventTopic(eventNameOrDomain: string): string {
+  return `${TOPIC_PREFIX.events}.${eventDomain(eventNameOrDomain)}`;
+}
+
+/** `events.<domain>.dlq.<subscription>` */
+export function eventDlqTopic(domain: string, subscription: string): string {
+  return `${TOPIC_PREFIX.events}.${eventDomain(domain)}.dlq.${subscription}`;
+}
+
+/** The handler execution log of the event bus. */
+export const EVENT_LOG_TOPIC = `${TOPIC_PREFIX.switchyard}.event-log`;
+
+/** Kinds of compacted state topics. */
+export type StateKind = 'schedules' | 'webhooks' | 'snapshots';
+
+/** `switchyard.state.<kind>` (compacted, keyed by entity id) */
+export function stateTopic(kind: StateKind): string {
+  return `${TOPIC_PREFIX.switchyard}.state.${kind}`;
+}
+
+/** What a topic name is, parsed back from the catalog's patterns (undefined if it is not ours). */
+export type ParsedTopic =
+  | { kind: 'lane'; queue: string; lane: TaskPriority }
+  | { kind: 'retry'; queue: string; tier: string }
+  | { kind: 'dlq'; queue: string }
+  | { kind: 'status'; queue: string };
+
+/** Parses a task topic name; undefined for anything else. */
+export function parseTaskTopic(topic: string): ParsedTopic | undefined {
+  const parts = topic.split('.');
+  if (parts[0] !== TOPIC_PREFIX.tasks || parts.length < 3) return undefined;
+  const queue = parts[1]!;
+  if (parts.length === 4 && parts[2] === 'retry') return { kind: 'retry', queue, tier: parts[3]! };
+  if (parts.length !== 3) return undefined;
+  const last = parts[2]!;
+  if (last === 'dlq') return { kind: 'dlq', queue };
+  if (last === 'status') return { kind: 'status', queue };
+  if ((LANES as readonly string[]).includes(last)) return { kind: 'lane', queue, lane: last as TaskPriority };
+  return undefined;
+}

@@ -1,0 +1,180 @@
+/**
+ * The narrow client interface Switchyard codes against. The only implementation today is the
+ * kafkajs adapter; keeping the surface this small lets another client (e.g. a librdkafka binding)
+ * be measured and swapped in behind it.
+ */
+
+export type HeaderValue = string | Buffer;
+
+/** A record to produce. `key` decides the partition (see tenant-partitioner) unless `partition` is set. */
+export interface OutgoingRecord {
+  readonly key?: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, HeaderValue>>;
+  readonly partition?: number;
+  /** Milliseconds since epoch, as a string (Kafka's convention). */
+  readonly timestamp?: string;
+}
+
+export interface TopicRecords {
+  readonly topic: string;
+  readonly records: readonly OutgoingRecord[];
+}
+
+/** Broker acknowledgement of one partition's records. */
+export interface RecordAck {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: string;
+}
+
+/** A consumed record. Header values are raw bytes; absent headers are absent keys. */
+export interface IncomingRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer>>;
+  readonly timestamp: string;
+}
+
+export interface TopicPartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read (last processed + 1). */
+  readonly offset: string;
+}
+
+export interface TopicPartitions {
+  readonly topic: string;
+  readonly partitions?: readonly number[];
+}
+
+export type Acks = -1 | 0 | 1;
+
+export interface ProducerOptions {
+  /** Idempotent producer (default true): retries never duplicate or reorder records. */
+  readonly idempotent?: boolean;
+  /** Makes the producer transactional; needs a stable id per producing instance. */
+  readonly transactionalId?: string;
+  readonly transactionTimeoutMs?: number;
+}
+
+export interface ProducerPort {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Sends and resolves once every record is acknowledged by all in-sync replicas. */
+  send(batch: readonly TopicRecords[]): Promise<RecordAck[]>;
+  /** Starts a transaction (transactional producers only). */
+  transaction(): Promise<TransactionPort>;
+}
+
+export interface TransactionPort {
+  send(batch: readonly TopicRecords[]): Promise<RecordAck[]>;
+  /** Commits consumed offsets of `groupId` atomically with the records of this transaction. */
+  sendOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** One fetched batch of one partition. */
+export interface RecordBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly highWatermark: string;
+  readonly records: readonly IncomingRecord[];
+}
+
+export interface BatchControl {
+  /** Keeps group membership alive during long batches. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or lost the partition. */
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly sessionTimeoutMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly maxBytesPerPartition?: number;
+  /** Read only committed records of transactional producers (default true). */
+  readonly readCommitted?: boolean;
+}
+
+export interface ConsumerRunOptions {
+  readonly eachBatch: (batch: RecordBatch, control: BatchControl) => Promise<void>;
+  /** How many partitions are processed at once (default 1). */
+  readonly partitionsConsumedConcurrently?: number;
+}
+
+export interface GroupAssignment {
+  readonly memberId: string;
+  readonly assignment: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface ConsumerPort {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  subscribe(topics: readonly string[] | RegExp, options?: { fromBeginning?: boolean }): Promise<void>;
+  /** Starts fetching; offsets are committed only through `commit` (no auto-commit). */
+  run(options: ConsumerRunOptions): Promise<void>;
+  stop(): Promise<void>;
+  pause(partitions: readonly TopicPartitions[]): void;
+  resume(partitions: readonly TopicPartitions[]): void;
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  seek(target: TopicPartitionOffset): void;
+  onGroupJoin(listener: (assignment: GroupAssignment) => void): () => void;
+  onCrash(listener: (error: Error, restart: boolean) => void): () => void;
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly replicationFactor: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface PartitionDescription {
+  readonly partition: number;
+  readonly leader: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}
+
+export interface TopicDescription {
+  readonly topic: string;
+  readonly partitions: readonly PartitionDescription[];
+}
+
+export interface PartitionOffsets {
+  readonly partition: number;
+  /** First available offset. */
+  readonly low: string;
+  /** Next offset to be written (log end). */
+  readonly high: string;
+}
+
+export interface AdminPort {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  listTopics(): Promise<string[]>;
+  /** Creates topics and waits for their leaders. Resolves the names actually created. */
+  createTopics(specs: readonly TopicSpec[]): Promise<string[]>;
+  describeTopics(topics: readonly string[]): Promise<TopicDescription[]>;
+  /** Explicitly set (non-default) configs of each topic, plus the ones asked for in `keys`. */
+  describeTopicConfigs(topics: readonly string[]): Promise<Record<string, Record<string, string>>>;
+  deleteTopics(topics: readonly string[]): Promise<void>;
+  topicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  groupOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
+}
+
+/** Factory of producers, consumers and admins on one cluster. */
+export interface KafkaClient {
+  readonly clientId: string;
+  producer(options?: ProducerOptions): ProducerPort;
+  consumer(options: ConsumerOptions): ConsumerPort;
+  admin(): AdminPort;
+}

@@ -1,0 +1,286 @@
+import {
+  ConfigResourceTypes,
+  Kafka,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaConfig,
+  type Message,
+  type Producer,
+  type RecordMetadata,
+  type SASLOptions,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+import { createLogger, kafkajsLogCreator } from '../logging/logger.js';
+import { createTenantPartitioner } from '../partitioner/tenant-partitioner.js';
+import type { KafkaConnectionSettings } from './kafka.options.js';
+import type {
+  AdminPort,
+  ConsumerOptions,
+  ConsumerPort,
+  GroupAssignment,
+  IncomingRecord,
+  KafkaClient,
+  ProducerOptions,
+  ProducerPort,
+  RecordAck,
+  TopicRecords,
+  TransactionPort,
+} from './kafka-client.port.js';
+
+function toKafkajsConfig(settings: KafkaConnectionSettings, logger: Logger): KafkaConfig {
+  return {
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    logCreator: kafkajsLogCreator(logger),
+    ...(settings.ssl ? { ssl: { ...settings.ssl } } : {}),
+    ...(settings.sasl ? { sasl: { ...settings.sasl } as SASLOptions } : {}),
+  };
+}
+
+function toMessages(records: TopicRecords['records']): Message[] {
+  return records.map((r) => ({
+    key: r.key ?? null,
+    value: r.value,
+    ...(r.headers ? { headers: { ...r.headers } } : {}),
+    ...(r.partition !== undefined ? { partition: r.partition } : {}),
+    ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+  }));
+}
+
+function toAcks(metadata: RecordMetadata[]): RecordAck[] {
+  return metadata.map((m) => ({ topic: m.topicName, partition: m.partition, baseOffset: m.baseOffset ?? m.offset ?? '-1' }));
+}
+
+function toHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    // kafkajs folds repeated header names into an array; the first one wins for us.
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first : Buffer.from(first);
+  }
+  return out;
+}
+
+class KafkajsProducer implements ProducerPort {
+  readonly #producer: Producer;
+  constructor(producer: Producer) {
+    this.#producer = producer;
+  }
+  connect() {
+    return this.#producer.connect();
+  }
+  disconnect() {
+    return this.#producer.disconnect();
+  }
+  async send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
+    const metadata = await this.#producer.sendBatch({
+      acks: -1,
+      topicMessages: batch.map((b) => ({ topic: b.topic, messages: toMessages(b.records) })),
+    });
+    return toAcks(metadata);
+  }
+  async transaction(): Promise<TransactionPort> {
+    const tx = await this.#producer.transaction();
+    return {
+      send: async (batch) =>
+        toAcks(await tx.sendBatch({ acks: -1, topicMessages: batch.map((b) => ({ topic: b.topic, messages: toMessages(b.records) })) })),
+      sendOffsets: (groupId, offsets) =>
+        tx.sendOffsets({
+          consumerGroupId: groupId,
+          topics: groupBy(offsets, (o) => o.topic).map(([topic, list]) => ({
+            topic,
+            partitions: list.map((o) => ({ partition: o.partition, offset: o.offset })),
+          })),
+        }),
+      commit: () => tx.commit(),
+      abort: () => tx.abort(),
+    };
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    map.set(k, [...(map.get(k) ?? []), item]);
+  }
+  return [...map.entries()];
+}
+
+class KafkajsConsumer implements ConsumerPort {
+  readonly #consumer: Consumer;
+  constructor(consumer: Consumer) {
+    this.#consumer = consumer;
+  }
+  connect() {
+    return this.#consumer.connect();
+  }
+  disconnect() {
+    return this.#consumer.disconnect();
+  }
+  subscribe(topics: readonly string[] | RegExp, options: { fromBeginning?: boolean } = {}) {
+    return this.#consumer.subscribe({ topics: topics instanceof RegExp ? [topics] : [...topics], fromBeginning: options.fromBeginning ?? false });
+  }
+  run(options: Parameters<ConsumerPort['run']>[0]) {
+    return this.#consumer.run({
+      autoCommit: false,
+      // Records handed to eachBatch count as fetched once it returns; commits stay explicit.
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        const records: IncomingRecord[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ?? null,
+          value: m.value ?? null,
+          headers: toHeaders(m.headers),
+          timestamp: m.timestamp,
+        }));
+        await options.eachBatch(
+          { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, records },
+          { heartbeat, isRunning, isStale },
+        );
+      },
+    });
+  }
+  stop() {
+    return this.#consumer.stop();
+  }
+  pause(partitions: Parameters<ConsumerPort['pause']>[0]) {
+    this.#consumer.pause(partitions.map((p) => ({ topic: p.topic, ...(p.partitions ? { partitions: [...p.partitions] } : {}) })));
+  }
+  resume(partitions: Parameters<ConsumerPort['resume']>[0]) {
+    this.#consumer.resume(partitions.map((p) => ({ topic: p.topic, ...(p.partitions ? { partitions: [...p.partitions] } : {}) })));
+  }
+  commit(offsets: Parameters<ConsumerPort['commit']>[0]) {
+    return this.#consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
+  }
+  seek(target: Parameters<ConsumerPort['seek']>[0]) {
+    this.#consumer.seek({ topic: target.topic, partition: target.partition, offset: target.offset });
+  }
+  onGroupJoin(listener: (assignment: GroupAssignment) => void) {
+    return this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) =>
+      listener({ memberId: event.payload.memberId, assignment: event.payload.memberAssignment }),
+    );
+  }
+  onCrash(listener: (error: Error, restart: boolean) => void) {
+    return this.#consumer.on(this.#consumer.events.CRASH, (event) => listener(event.payload.error, event.payload.restart));
+  }
+}
+
+/**
+ * Metadata of a topic created a moment ago can lag on the broker (KRaft applies it
+ * asynchronously): retry errors kafkajs marks retriable a few times before giving up.
+ */
+async function withMetadataRetry<T>(operation: () => Promise<T>, attempts = 10, delayMs = 200): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+class KafkajsAdmin implements AdminPort {
+  readonly #admin: Admin;
+  constructor(admin: Admin) {
+    this.#admin = admin;
+  }
+  connect() {
+    return this.#admin.connect();
+  }
+  disconnect() {
+    return this.#admin.disconnect();
+  }
+  listTopics() {
+    return this.#admin.listTopics();
+  }
+  async createTopics(specs: Parameters<AdminPort['createTopics']>[0]): Promise<string[]> {
+    if (specs.length === 0) return [];
+    const existing = new Set(await this.#admin.listTopics());
+    const fresh = specs.filter((s) => !existing.has(s.topic));
+    if (fresh.length === 0) return [];
+    await this.#admin.createTopics({
+      waitForLeaders: true,
+      topics: fresh.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        replicationFactor: s.replicationFactor,
+        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    return fresh.map((s) => s.topic);
+  }
+  async describeTopics(topics: readonly string[]) {
+    const { topics: described } = await withMetadataRetry(() => this.#admin.fetchTopicMetadata({ topics: [...topics] }));
+    return described.map((t) => ({
+      topic: t.name,
+      partitions: t.partitions
+        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+        .sort((a, b) => a.partition - b.partition),
+    }));
+  }
+  async describeTopicConfigs(topics: readonly string[]) {
+    if (topics.length === 0) return {};
+    const { resources } = await withMetadataRetry(() =>
+      this.#admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      }),
+    );
+    const out: Record<string, Record<string, string>> = {};
+    for (const resource of resources) {
+      out[resource.resourceName] = Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue]));
+    }
+    return out;
+  }
+  deleteTopics(topics: readonly string[]) {
+    return this.#admin.deleteTopics({ topics: [...topics] });
+  }
+  async topicOffsets(topic: string) {
+    const offsets = await withMetadataRetry(() => this.#admin.fetchTopicOffsets(topic));
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+  }
+  async groupOffsets(groupId: string, topics: readonly string[]) {
+    const result = await this.#admin.fetchOffsets({ groupId, topics: [...topics] });
+    return result.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })));
+  }
+}
+
+/** A {@link KafkaClient} backed by kafkajs. Producers place keys with the Java-compatible tenant partitioner. */
+export function createKafkajsClient(settings: KafkaConnectionSettings, logger: Logger = createLogger('kafka')): KafkaClient {
+  const kafka = new Kafka(toKafkajsConfig(settings, logger));
+  return {
+    clientId: settings.clientId,
+    producer: (options: ProducerOptions = {}) =>
+      new KafkajsProducer(
+        kafka.producer({
+          createPartitioner: createTenantPartitioner,
+          idempotent: options.idempotent ?? true,
+          // kafkajs keeps sequence numbers safe only with one request in flight per broker.
+          ...((options.idempotent ?? true) || options.transactionalId ? { maxInFlightRequests: 1 } : {}),
+          ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+          ...(options.transactionTimeoutMs ? { transactionTimeout: options.transactionTimeoutMs } : {}),
+        }),
+      ),
+    consumer: (options: ConsumerOptions) =>
+      new KafkajsConsumer(
+        kafka.consumer({
+          groupId: options.groupId,
+          readUncommitted: !(options.readCommitted ?? true),
+          ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+          ...(options.rebalanceTimeoutMs ? { rebalanceTimeout: options.rebalanceTimeoutMs } : {}),
+          ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
+          ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+        }),
+      ),
+    admin: () => new KafkajsAdmin(kafka.admin()),
+  };
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { IncomingRecord } from '../client/kafka-client.port.js';
+import { decodeTaskEnvelope, encodeTaskEnvelope, recordSizeBytes, type TaskEnvelope } from './task-envelope.v1.js';
+
+const fixture = JSON.parse(readFileSync(new URL('./task-envelope.v1.fixture.json', import.meta.url), 'utf8')) as {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+};
+
+/** The envelope the fixture was captured from. */
+const EXPECTED: TaskEnvelope = {
+  taskId: 'task-7f3c2a',
+  type: 'send_email',
+  queue: 'notifications',
+  priority: 'high',
+  tenant: 'acme',
+  orderingKey: 'user-42',
+  attempt: 2,
+  createdAt: '2026-11-28T10:00:00.000Z',
+  notBefore: '2026-11-28T10:00:04.000Z',
+  firstFailureAt: '2026-11-28T10:00:01.000Z',
+  lastFailureAt: '2026-11-28T10:00:02.000Z',
+  timeoutMs: 15000,
+  retryPolicy: { maxRetries: 5, backoffStrategy: 'exponential', initialDelayMs: 1000, maxDelayMs: 60000, backoffMultiplier: 2 },
+  origin: 'tasks.notifications.high/3/1041',
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  payload: { to: 'user@example.com', template: 'welcome', vars: { name: 'Zoë' } },
+};
+
+function incoming(record: { key?: string | null; value: string | Buffer | null; headers: Record<string, string | Buffer> }): IncomingRecord {
+  return {
+    topic: 'tasks.notifications.high',
+    partition: 3,
+    offset: '1041',
+    key: record.key == null ? null : Buffer.from(record.key),
+    value: record.value == null ? null : Buffer.from(record.value),
+    headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(v)])),
+    timestamp: '0',
+  };
+}
+
+describe('task envelope v1', () => {
+  it('reads the captured fixture (old messages stay readable)', () => {
+    const result = decodeTaskEnvelope(incoming(fixture));
+    expect(result).toEqual({ ok: true, envelope: EXPECTED });
+  });
+
+  it('writes exactly the captured fixture (the wire format does not drift)', () => {
+    const record = encodeTaskEnvelope(EXPECTED);
+    expect({ key: record.key, value: record.value, headers: record.headers }).toEqual({ key: fixture.key, value: fixture.value, headers: fixture.headers });
+  });
+
+  it('round-trips a minimal envelope without optional headers', () => {
+    const minimal: TaskEnvelope = { taskId: 't1', type: 'noop', queue: 'default', priority: 'normal', attempt: 0, createdAt: '2026-01-01T00:00:00Z', payload: null };
+    const record = encodeTaskEnvelope(minimal);
+    expect(record.key).toBeNull();
+    expect(decodeTaskEnvelope(incoming({ value: record.value as string, headers: record.headers as Record<string, string> }))).toEqual({ ok: true, envelope: minimal });
+  });
+
+  it('turns garbage into a reason instead of throwing', () => {
+    const garbage = decodeTaskEnvelope(incoming({ value: Buffer.from([0xff, 0x00, 0x13]), headers: {} }));
+    expect(garbage.ok).toBe(false);
+    if (!garbage.ok) {
+      expect(garbage.error.code).toBe('SY_UNDECODABLE_MESSAGE');
+      expect(garbage.error.message).toContain('header sy-envelope');
+      expect(garbage.error.details).toMatchObject({ topic: 'tasks.notifications.high', partition: 3, offset: '1041' });
+    }
+    const badJson = decodeTaskEnvelope(incoming({ ...fixture, value: '{not json' }));
+    expect(!badJson.ok && badJson.error.message).toContain('value is not valid UTF-8 JSON');
+    const badAttempt = decodeTaskEnvelope(incoming({ ...fixture, headers: { ...fixture.headers, 'sy-attempt': '-1' } }));
+    expect(!badAttempt.ok && badAttempt.error.message).toContain('header sy-attempt: must be a non-negative whole number');
+    const badPriority = decodeTaskEnvelope(incoming({ ...fixture, headers: { ...fixture.headers, 'sy-priority': 'urgent' } }));
+    expect(!badPriority.ok && badPriority.error.message).toContain('header sy-priority');
+    const badPolicy = decodeTaskEnvelope(incoming({ ...fixture, headers: { ...fixture.headers, 'sy-retry-policy': '{"maxRetries":-1}' } }));
+    expect(!badPolicy.ok && badPolicy.error.message).toContain('header sy-retry-policy');
+  });
+
+  it('measures record size including headers', () => {
+    const record = encodeTaskEnvelope(EXPECTED);
+    const headerBytes = Object.entries(fixture.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    expect(recordSizeBytes(record)).toBe(Buffer.byteLength(fixture.key) + Buffer.byteLength(fixture.value) + headerBytes);
+  });
+});

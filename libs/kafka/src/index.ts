@@ -1,0 +1,67 @@
+/**
+ * @switchyard/kafka: the Kafka client behind a narrow interface, the catalog of topic, header,
+ * group and metric names, topology management, the Java-compatible tenant partitioner and the
+ * versioned message envelope. The lib's only public door.
+ */
+export { kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
+export { createKafkajsClient } from './client/kafkajs.adapter.js';
+export type {
+  AdminPort,
+  BatchControl,
+  ConsumerOptions,
+  ConsumerPort,
+  ConsumerRunOptions,
+  GroupAssignment,
+  HeaderValue,
+  IncomingRecord,
+  KafkaClient,
+  OutgoingRecord,
+  PartitionDescription,
+  PartitionOffsets,
+  ProducerOptions,
+  ProducerPort,
+  RecordAck,
+  RecordBatch,
+  TopicDescription,
+  TopicPartitionOffset,
+  TopicPartitions,
+  TopicRecords,
+  TopicSpec,
+  TransactionPort,
+} from './client/kafka-client.port.js';
+export {
+  LANES,
+  RETRY_TIERS,
+  TOPIC_PREFIX,
+  EVENT_LOG_TOPIC,
+  laneTopic,
+  laneTopics,
+  retryTopic,
+  taskDlqTopic,
+  taskStatusTopic,
+  eventDomain,
+  eventTopic,
+  eventDlqTopic,
+  stateTopic,
+  parseTaskTopic,
+  type RetryTier,
+  type StateKind,
+  type ParsedTopic,
+} from './catalog/topic-names.js';
+export { TASK_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
+export { workerGroup, retryRelayGroup, subscriptionGroup } from './catalog/group-names.js';
+export { METRICS } from './catalog/metric-names.js';
+export { QueueTopologyOptionsSchema, type QueueTopologyOptions, type QueueTopologyOptionsInput } from './topology/topology.options.js';
+export { planQueueTopology } from './topology/queue-topology.js';
+export { ensureTopics, type TopologyDrift, type TopologyReport, type EnsureTopicsOptions } from './topology/ensure-topics.js';
+export { ensureTopology } from './topology/ensure-topology.js';
+export { createTenantPartitioner, partitionForKey } from './partitioner/tenant-partitioner.js';
+export {
+  TASK_ENVELOPE_V1,
+  encodeTaskEnvelope,
+  decodeTaskEnvelope,
+  recordSizeBytes,
+  type TaskEnvelope,
+  type DecodeResult,
+} from './envelope/task-envelope.v1.js';
+export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';

@@ -1,0 +1,34 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { logLevel, type logCreator } from 'kafkajs';
+
+export type { Logger };
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The structured logger of every Switchyard component (pino, JSON lines). Level from
+ * LOG_LEVEL (default info); an unknown level falls back to info with a warning.
+ */
+export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+  const wanted = process.env.LOG_LEVEL ?? 'info';
+  const level = (LEVELS as readonly string[]).includes(wanted) ? wanted : 'info';
+  const logger = pino({ name, level, ...options });
+  if (level !== wanted) logger.warn({ LOG_LEVEL: wanted, allowed: LEVELS }, 'LOG_LEVEL is not a pino level; using info');
+  return logger;
+}
+
+const toPino: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs' own log lines into a pino logger. */
+export function kafkajsLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...extra } = log;
+      logger[toPino[level] ?? 'info']({ namespace, ...extra }, message);
+    };
+}

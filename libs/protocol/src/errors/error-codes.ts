@@ -1,0 +1,81 @@
+/**
+ * The catalog of Switchyard error codes (STYLE.md #4).
+ *
+ * Retry and dead-letter routing decide on `retriable`, never on message text.
+ * Codes are stable: a code is never renamed, removed or reused for another meaning.
+ * Every code is documented in `libs/protocol/README.md`.
+ */
+export const ERROR_CODES = {
+  SY_INVALID_CONFIG: {
+    retriable: false,
+    summary: 'A configuration object failed validation against its protocol schema.',
+  },
+  SY_INVALID_TASK: {
+    retriable: false,
+    summary: 'A task failed validation against TaskSchema (or BatchTaskSchema).',
+  },
+  SY_INVALID_EVENT: {
+    retriable: false,
+    summary: 'An event failed validation against EventSchema.',
+  },
+  SY_INVALID_ENV: {
+    retriable: false,
+    summary: 'An environment variable is missing or has an invalid value.',
+  },
+  SY_PAYLOAD_TOO_LARGE: {
+    retriable: false,
+    summary: 'A serialized task or event is larger than the broker accepts.',
+  },
+  SY_UNKNOWN_QUEUE: {
+    retriable: false,
+    summary: 'A task names a queue that no worker configuration declares.',
+  },
+  SY_UNKNOWN_TASK_TYPE: {
+    retriable: false,
+    summary: 'No handler is registered for the task type.',
+  },
+  SY_UNDECODABLE_MESSAGE: {
+    retriable: false,
+    summary: 'A message read from Kafka could not be decoded into a known envelope.',
+  },
+  SY_TASK_TIMEOUT: {
+    retriable: true,
+    summary: 'A task handler did not finish within its timeout.',
+  },
+  SY_TASK_FAILED: {
+    retriable: true,
+    summary: 'A task handler threw; the task is retried according to its retry policy.',
+  },
+  SY_UNRECOVERABLE: {
+    retriable: false,
+    summary: 'A handler declared the failure permanent; retries are skipped.',
+  },
+  SY_TOPOLOGY_DRIFT: {
+    retriable: false,
+    summary: 'Existing Kafka topics differ from the declared topology (partitions, config).',
+  },
+  SY_KAFKA_UNAVAILABLE: {
+    retriable: true,
+    summary: 'The Kafka cluster could not be reached or did not answer in time.',
+  },
+  SY_BROKER_START_FAILED: {
+    retriable: false,
+    summary: 'The local Kafka broker did not start.',
+  },
+  SY_PORT_IN_USE: {
+    retriable: false,
+    summary: 'A TCP port needed by a local component is already taken.',
+  },
+  SY_MISSING_TOOL: {
+    retriable: false,
+    summary: 'A required external tool (e.g. java, docker) is not installed or not on PATH.',
+  },
+} as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
+
+/** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** True when `value` is a known error code of the catalog. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
