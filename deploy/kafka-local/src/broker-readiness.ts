@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { SwitchyardError } from '@switchyard/protocol';
 import { livePid, logTail } from './broker-process.js';
 import type { BrokerNode } from './kafka-local.options.js';
+
+const { Kafka, logLevel } = kafkajs;
 
 /** Asks the cluster for metadata once; resolves the number of brokers it reports, 0 if it does not answer. */
 export async function brokersAnswering(bootstrap: string, timeoutMs = 3_000): Promise<number> {

@@ -1,14 +1,14 @@
-import {
-  ConfigResourceTypes,
-  Kafka,
-  type Admin,
-  type Consumer,
-  type IHeaders,
-  type KafkaConfig,
-  type Message,
-  type Producer,
-  type RecordMetadata,
-  type SASLOptions,
+// kafkajs is CommonJS; Node's ESM loader only sees its default export.
+import kafkajs from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  IHeaders,
+  KafkaConfig,
+  Message,
+  Producer,
+  RecordMetadata,
+  SASLOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createLogger, kafkajsLogCreator } from '../logging/logger.js';
@@ -27,6 +27,8 @@ import type {
   TopicRecords,
   TransactionPort,
 } from './kafka-client.port.js';
+
+const { ConfigResourceTypes, Kafka } = kafkajs;
 
 function toKafkajsConfig(settings: KafkaConnectionSettings, logger: Logger): KafkaConfig {
   return {

@@ -1,5 +1,7 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import { logLevel, type logCreator } from 'kafkajs';
+import kafkajs, { type logCreator } from 'kafkajs';
+
+const { logLevel } = kafkajs;
 
 export type { Logger };
 

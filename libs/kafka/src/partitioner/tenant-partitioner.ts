@@ -1,4 +1,6 @@
-import { Partitioners, type ICustomPartitioner, type PartitionerArgs } from 'kafkajs';
+import kafkajs, { type ICustomPartitioner, type PartitionerArgs } from 'kafkajs';
+
+const { Partitioners } = kafkajs;
 
 /**
  * Places keyed records exactly as the Java client's default partitioner does:

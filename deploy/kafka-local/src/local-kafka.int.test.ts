@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import kafkajs from 'kafkajs';
+import { ensureLocalKafka, localKafkaStatus, stopLocalKafka } from './local-kafka.js';
+import { REPO_ROOT } from './kafka-local.options.js';
+
+const run = promisify(execFile);
+
+function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'sy-kafka-local-'));
+}
+
+/** A free TCP port and the one 1000 above it (the controller port). */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const free = await Promise.all([port, port + 1000, port + 1, port + 1001, port + 2, port + 1002].map(isFree));
+    if (free.every(Boolean)) return port;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+describe('deploy/kafka-local', () => {
+  it('says which port is taken and how to pick another', async () => {
+    const port = await freePortPair();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    await expect(ensureLocalKafka({ port, dataDir: tempDir() })).rejects.toMatchObject({
+      code: 'SY_PORT_IN_USE',
+      message: expect.stringContaining(`Port ${port}`),
+      hint: expect.stringContaining('KAFKA_LOCAL_PORT'),
+    });
+  });
+
+  it('prints the tail of the broker log when the broker fails to start', async () => {
+    const port = await freePortPair();
+    const dataDir = tempDir();
+    // A log dir claiming another node id: Kafka refuses to start on it.
+    const logDir = path.join(dataDir, 'single', 'node-1', 'data');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(path.join(logDir, 'meta.properties'), 'version=1\ncluster.id=AAAAAAAAAAAAAAAAAAAAAA\nnode.id=99\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAA\n');
+    onTestFinished(() => stopLocalKafka({ port, dataDir }));
+    await expect(ensureLocalKafka({ port, dataDir, startTimeoutMs: 60_000 })).rejects.toMatchObject({
+      code: 'SY_BROKER_START_FAILED',
+      message: expect.stringMatching(/exited while starting[\s\S]*--- last \d+ lines of .*kafka\.log ---/),
+    });
+  });
+
+  it('brings up a 3-broker cluster idempotently, replicates RF 3, and takes it down cleanly', async () => {
+    const port = await freePortPair();
+    const dataDir = tempDir();
+    const options = { port, dataDir, brokers: 3, heap: '384m' } as const;
+    onTestFinished(() => stopLocalKafka(options, { wipe: true }));
+
+    const first = await ensureLocalKafka(options);
+    expect(first.started).toBe(true);
+    const again = await ensureLocalKafka(options);
+    expect(again.started).toBe(false);
+    expect(again.bootstrap).toBe(first.bootstrap);
+
+    const kafka = new kafkajs.Kafka({ brokers: first.bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect((await admin.describeCluster()).brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'replicated', numPartitions: 2 }] });
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['replicated'] });
+      // default.replication.factor=3 applies when the client leaves the factor to the broker.
+      expect(topics[0]!.partitions.map((p) => p.replicas.length)).toEqual([3, 3]);
+    } finally {
+      await admin.disconnect();
+    }
+
+    expect(await stopLocalKafka(options)).toBe(3);
+    const status = await localKafkaStatus(options);
+    expect(status.up).toBe(false);
+    expect(status.nodes.every((n) => n.pid === undefined)).toBe(true);
+  });
+
+  it('CLI: status exits 3 and says how to start when nothing runs', async () => {
+    const port = await freePortPair();
+    const result = await run('npx', ['tsx', 'deploy/kafka-local/src/kafka-local.cli.ts', 'status', '--port', String(port), '--data-dir', tempDir()], {
+      cwd: REPO_ROOT,
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect('code' in result ? result.code : 0).toBe(3);
+    expect(result.stdout).toContain('Kafka is down');
+  });
+});
