@@ -52,7 +52,7 @@ describe('deploy/kafka-local', () => {
     const logDir = path.join(dataDir, 'single', 'node-1', 'data');
     mkdirSync(logDir, { recursive: true });
     writeFileSync(path.join(logDir, 'meta.properties'), 'version=1\ncluster.id=AAAAAAAAAAAAAAAAAAAAAA\nnode.id=99\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAA\n');
-    onTestFinished(() => stopLocalKafka({ port, dataDir }));
+    onTestFinished(async () => void (await stopLocalKafka({ port, dataDir })));
     await expect(ensureLocalKafka({ port, dataDir, startTimeoutMs: 60_000 })).rejects.toMatchObject({
       code: 'SY_BROKER_START_FAILED',
       message: expect.stringMatching(/exited while starting[\s\S]*--- last \d+ lines of .*kafka\.log ---/),
@@ -63,7 +63,7 @@ describe('deploy/kafka-local', () => {
     const port = await freePortPair();
     const dataDir = tempDir();
     const options = { port, dataDir, brokers: 3, heap: '384m' } as const;
-    onTestFinished(() => stopLocalKafka(options, { wipe: true }));
+    onTestFinished(async () => void (await stopLocalKafka(options, { wipe: true })));
 
     const first = await ensureLocalKafka(options);
     expect(first.started).toBe(true);
