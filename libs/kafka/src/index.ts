@@ -48,7 +48,7 @@ export {
   type StateKind,
   type ParsedTopic,
 } from './catalog/topic-names.js';
-export { TASK_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
+export { TASK_HEADERS, DLQ_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
 export { workerGroup, retryRelayGroup, subscriptionGroup } from './catalog/group-names.js';
 export { METRICS } from './catalog/metric-names.js';
 export { QueueTopologyOptionsSchema, type QueueTopologyOptions, type QueueTopologyOptionsInput } from './topology/topology.options.js';
@@ -65,3 +65,5 @@ export {
   type DecodeResult,
 } from './envelope/task-envelope.v1.js';
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';
+export { DEAD_LETTER_V1, encodeDeadLetter, decodeDeadLetter, originalHeaders, type DeadLetterInfo } from './envelope/dead-letter.v1.js';
+export { TASK_STATUS_V1, TaskStatusRecordSchema, encodeTaskStatus, decodeTaskStatus, type TaskStatusRecord } from './envelope/task-status.v1.js';

@@ -24,9 +24,30 @@ export const TASK_HEADERS = Object.freeze({
   retryPolicy: 'sy-retry-policy',
   /** Where a retried/dead/replayed record came from: `topic/partition/offset`. */
   origin: 'sy-origin',
+  /** Set on tasks parked behind an earlier task of the same ordering key (not an attempt). */
+  parkedBehind: 'sy-parked-behind',
   contentType: 'content-type',
   traceparent: 'traceparent',
   tracestate: 'tracestate',
 });
 
 export type TaskHeaderName = (typeof TASK_HEADERS)[keyof typeof TASK_HEADERS];
+
+/** Extra headers of a dead letter; the original record's headers and value are kept as they were. */
+export const DLQ_HEADERS = Object.freeze({
+  /** Dead-letter format and version, e.g. `dead-letter.v1`. */
+  envelope: 'sy-dlq-envelope',
+  /** Error catalog code of the final failure, e.g. SY_TASK_FAILED, SY_UNDECODABLE_MESSAGE. */
+  code: 'sy-dlq-code',
+  /** JSON `{message, stack?, code?}` of the final failure. */
+  error: 'sy-dlq-error',
+  /** `topic/partition/offset` of the record that failed. */
+  origin: 'sy-dlq-origin',
+  /** Attempts made (0 when the record could not even be decoded). */
+  attempts: 'sy-dlq-attempts',
+  firstFailedAt: 'sy-dlq-first-failed-at',
+  lastFailedAt: 'sy-dlq-last-failed-at',
+  /** The handler (task type or subscription) that failed, when known. */
+  failedHandler: 'sy-dlq-handler',
+  deadAt: 'sy-dlq-dead-at',
+});
