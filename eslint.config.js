@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // Tests may use the testing lib and the local broker tooling on top of their own project's rules.
-    files: ['**/*.test.ts'],
+    files: ['**/*.test.ts', '**/*.test-support.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

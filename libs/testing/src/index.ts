@@ -1,2 +1,3 @@
 /** @switchyard/testing: helpers for tests that talk to the real broker (STYLE.md #2, #11). */
 export { testBrokers, uniqueName, testClient, testAdmin } from './test-kafka.js';
+export { collectTopics, type TopicCollector } from './topic-collector.js';

@@ -1,1 +1,17 @@
-export {};
+/**
+ * @switchyard/worker: the worker runtime (priority lanes, key-ordered concurrency, non-blocking
+ * retries through delay tiers, DLQ, transactional moves) and the producer API. One public door.
+ */
+export { TaskProducer, type EnqueueOptions, type EnqueueReceipt, type EnqueueTask, type TaskProducerOptions } from './producer/task-producer.js';
+export { Worker, createWorker, type WorkerDeps } from './worker.js';
+export { WorkerOptionsSchema, QueueRuntimeOptionsSchema, type WorkerOptions, type WorkerOptionsInput, type QueueRuntimeOptions } from './worker.options.js';
+export type { WorkerState } from './worker.lifecycle.js';
+export type { TaskContext, TaskHandler, TaskHandlers } from './handler/task-handler.js';
+export { WorkerMetrics } from './metrics/worker-metrics.js';
+export { computeBackoffMs, shouldRetry, type RetryDecision, type RetryReason } from './retry/backoff.js';
+export { chooseTier, nextHop, tierDueAt, type NextHop } from './retry/retry-tier.js';
+export { OffsetTrackers, PartitionOffsetTracker, type CommittableOffset } from './offsets/offset-tracker.js';
+export { KeyedExecutor, KeyedExecutorOptionsSchema, type KeyedExecutorOptions } from './execution/keyed-executor.js';
+export { TASK_STATUS_TRANSITIONS, assertTransition, canTransition, isTerminal } from './lifecycle/task-status.machine.js';
+export { TokenBucket, TokenBucketOptionsSchema, shareOfLimit, type Clock, type TokenBucketOptions } from './rate/token-bucket.js';
+export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } from './rate/tenant-limiter.js';

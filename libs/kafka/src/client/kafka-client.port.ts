@@ -87,6 +87,11 @@ export interface RecordBatch {
 }
 
 export interface BatchControl {
+  /**
+   * Marks records up to `offset` as taken (only with `autoResolve: false`). Records of the batch
+   * left unresolved are fetched again, e.g. after the partition is paused and resumed.
+   */
+  resolveOffset(offset: string): void;
   /** Keeps group membership alive during long batches. */
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or lost the partition. */
@@ -100,6 +105,8 @@ export interface ConsumerOptions {
   readonly rebalanceTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly maxBytesPerPartition?: number;
+  /** Longest time the broker holds a fetch open when no data is there (default 5000). */
+  readonly maxWaitTimeMs?: number;
   /** Read only committed records of transactional producers (default true). */
   readonly readCommitted?: boolean;
 }
@@ -108,6 +115,8 @@ export interface ConsumerRunOptions {
   readonly eachBatch: (batch: RecordBatch, control: BatchControl) => Promise<void>;
   /** How many partitions are processed at once (default 1). */
   readonly partitionsConsumedConcurrently?: number;
+  /** Resolve every record of a batch when eachBatch returns (default true). */
+  readonly autoResolve?: boolean;
 }
 
 export interface GroupAssignment {
@@ -128,6 +137,10 @@ export interface ConsumerPort {
   seek(target: TopicPartitionOffset): void;
   onGroupJoin(listener: (assignment: GroupAssignment) => void): () => void;
   onCrash(listener: (error: Error, restart: boolean) => void): () => void;
+  /** Called when the group starts rebalancing (before partitions are reassigned). */
+  onRebalancing(listener: () => void): () => void;
+  /** Partitions currently paused. */
+  paused(): TopicPartitions[];
 }
 
 export interface TopicSpec {

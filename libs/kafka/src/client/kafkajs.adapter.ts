@@ -130,10 +130,10 @@ class KafkajsConsumer implements ConsumerPort {
   run(options: Parameters<ConsumerPort['run']>[0]) {
     return this.#consumer.run({
       autoCommit: false,
-      // Records handed to eachBatch count as fetched once it returns; commits stay explicit.
-      eachBatchAutoResolve: true,
+      // By default records handed to eachBatch count as fetched once it returns; commits stay explicit.
+      eachBatchAutoResolve: options.autoResolve ?? true,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const records: IncomingRecord[] = batch.messages.map((m) => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -145,7 +145,7 @@ class KafkajsConsumer implements ConsumerPort {
         }));
         await options.eachBatch(
           { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, records },
-          { heartbeat, isRunning, isStale },
+          { heartbeat, isRunning, isStale, resolveOffset },
         );
       },
     });
@@ -172,6 +172,12 @@ class KafkajsConsumer implements ConsumerPort {
   }
   onCrash(listener: (error: Error, restart: boolean) => void) {
     return this.#consumer.on(this.#consumer.events.CRASH, (event) => listener(event.payload.error, event.payload.restart));
+  }
+  onRebalancing(listener: () => void) {
+    return this.#consumer.on(this.#consumer.events.REBALANCING, () => listener());
+  }
+  paused() {
+    return this.#consumer.paused();
   }
 }
 
@@ -281,6 +287,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           ...(options.rebalanceTimeoutMs ? { rebalanceTimeout: options.rebalanceTimeoutMs } : {}),
           ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
           ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+          ...(options.maxWaitTimeMs ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
         }),
       ),
     admin: () => new KafkajsAdmin(kafka.admin()),

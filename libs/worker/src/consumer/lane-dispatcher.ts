@@ -1,0 +1,88 @@
+import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
+
+const LANE_ORDER = (Object.keys(TASK_PRIORITY_VALUES) as TaskPriority[]).sort((a, b) => TASK_PRIORITY_VALUES[a] - TASK_PRIORITY_VALUES[b]);
+
+export interface LaneDispatcherOptions {
+  /** Items buffered per lane before the lane counts as full (its partitions get paused). */
+  readonly bufferSize: number;
+  /** Share of picks that go to lower lanes while a higher lane has work (starvation guard). */
+  readonly minLowerLaneShare: number;
+}
+
+interface Entry<T> {
+  readonly item: T;
+  readonly seq: number;
+}
+
+/**
+ * Per-queue buffers, one per priority lane, and the choice of what runs next: always the most
+ * urgent lane, except that every ⌈1/minLowerLaneShare⌉-th pick made while a higher lane has work
+ * goes to the longest-waiting item of the lower lanes, so background work still moves.
+ */
+export class LaneDispatcher<T> {
+  readonly #options: LaneDispatcherOptions;
+  readonly #lanes = new Map<TaskPriority, Entry<T>[]>(LANE_ORDER.map((lane) => [lane, []]));
+  #seq = 0;
+  #picksSinceLower = 0;
+
+  constructor(options: LaneDispatcherOptions) {
+    this.#options = options;
+  }
+
+  push(lane: TaskPriority, item: T): void {
+    this.#lanes.get(lane)!.push({ item, seq: this.#seq++ });
+  }
+
+  /** Puts an item back at the head of its lane (it could not start yet). */
+  unshift(lane: TaskPriority, item: T): void {
+    this.#lanes.get(lane)!.unshift({ item, seq: -this.#seq++ });
+  }
+
+  isFull(lane: TaskPriority): boolean {
+    return this.size(lane) >= this.#options.bufferSize;
+  }
+
+  /** True when the lane has drained to half its buffer (time to resume fetching it). */
+  hasRoom(lane: TaskPriority): boolean {
+    return this.size(lane) <= this.#options.bufferSize / 2;
+  }
+
+  size(lane?: TaskPriority): number {
+    if (lane) return this.#lanes.get(lane)!.length;
+    let total = 0;
+    for (const entries of this.#lanes.values()) total += entries.length;
+    return total;
+  }
+
+  /** The next item to run, or undefined when every lane is empty. */
+  next(): T | undefined {
+    const nonEmpty = LANE_ORDER.filter((lane) => this.#lanes.get(lane)!.length > 0);
+    const top = nonEmpty[0];
+    if (top === undefined) return undefined;
+    const lower = nonEmpty.slice(1);
+    const every = this.#options.minLowerLaneShare > 0 ? Math.ceil(1 / this.#options.minLowerLaneShare) : Infinity;
+    if (lower.length > 0 && this.#picksSinceLower + 1 >= every) {
+      this.#picksSinceLower = 0;
+      const oldest = lower.reduce((a, b) => (this.#lanes.get(a)![0]!.seq <= this.#lanes.get(b)![0]!.seq ? a : b));
+      return this.#lanes.get(oldest)!.shift()!.item;
+    }
+    this.#picksSinceLower = lower.length > 0 ? this.#picksSinceLower + 1 : 0;
+    return this.#lanes.get(top)!.shift()!.item;
+  }
+
+  /** Removes every buffered item matching `predicate` (e.g. of a revoked partition). */
+  drop(predicate: (item: T) => boolean): T[] {
+    const dropped: T[] = [];
+    for (const [lane, entries] of this.#lanes) {
+      const kept = entries.filter((e) => {
+        if (predicate(e.item)) {
+          dropped.push(e.item);
+          return false;
+        }
+        return true;
+      });
+      this.#lanes.set(lane, kept);
+    }
+    return dropped;
+  }
+}

@@ -1,0 +1,49 @@
+import type { QueueConfig } from '@switchyard/protocol';
+import { KeyedExecutor } from '../execution/keyed-executor.js';
+import { TenantLimiter } from '../rate/tenant-limiter.js';
+import { TokenBucket } from '../rate/token-bucket.js';
+import type { QueueRuntimeOptions } from '../worker.options.js';
+import { KeyBlocks } from './key-blocks.js';
+import { LaneDispatcher } from './lane-dispatcher.js';
+import type { WorkItem } from './work-item.js';
+
+/** Everything a worker keeps per queue: buffers, executor, ordered-retry blocks, rate limits. */
+export class QueueRuntime {
+  readonly config: QueueConfig;
+  readonly runtime: QueueRuntimeOptions;
+  readonly dispatcher: LaneDispatcher<WorkItem>;
+  readonly executor: KeyedExecutor;
+  readonly blocks = new KeyBlocks();
+  /** Latest known notBefore of each blocked key's head (for parking later tasks efficiently). */
+  readonly headNotBefore = new Map<string, number>();
+  /** Queue-wide rate limit, re-shared by assigned partitions after each rebalance. */
+  readonly bucket: TokenBucket | undefined;
+  readonly tenantLimiter: TenantLimiter | undefined;
+  /** Partitions paused because a lane buffer was full, by lane. */
+  readonly pausedForRoom = new Map<string, Set<string>>();
+  /** Assigned / total partitions of the normal lane, for sharing the rate limit. */
+  assignedPartitions = 0;
+  totalPartitions = 0;
+
+  constructor(config: QueueConfig, runtime: QueueRuntimeOptions) {
+    this.config = config;
+    this.runtime = runtime;
+    this.dispatcher = new LaneDispatcher<WorkItem>({
+      bufferSize: runtime.laneBufferSize ?? Math.max(16, config.concurrency * 4),
+      minLowerLaneShare: runtime.minLowerLaneShare,
+    });
+    this.executor = new KeyedExecutor({
+      concurrency: config.concurrency,
+      ...(runtime.tenantConcurrency ? { perTenantConcurrency: runtime.tenantConcurrency } : {}),
+    });
+    this.bucket = config.rateLimit ? new TokenBucket({ max: config.rateLimit.max, durationMs: config.rateLimit.duration }) : undefined;
+    this.tenantLimiter = runtime.tenantRateLimit
+      ? new TenantLimiter({ maxPerTenant: runtime.tenantRateLimit.max, durationMs: runtime.tenantRateLimit.duration })
+      : undefined;
+  }
+
+  /** Room for another task in the executor (running + waiting for their key or tenant). */
+  hasCapacity(): boolean {
+    return this.executor.active + this.executor.pending < this.config.concurrency;
+  }
+}

@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SwitchyardError, TaskRetryPolicySchema, type TaskRetryPolicy } from '@switchyard/protocol';
+import { RETRY_TIERS } from '@switchyard/kafka';
+import type { Logger } from 'pino';
+import { executionResult, runAttempt } from '../handler/task-attempt.js';
+import type { TaskHandlers } from '../handler/task-handler.js';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { computeBackoffMs, shouldRetry } from '../retry/backoff.js';
+import { chooseTier, nextHop } from '../retry/retry-tier.js';
+import { deadLetterRecord, errorInfo, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
+import type { QueueRuntime } from './queue-runtime.js';
+import type { TransactionalCommitter } from './transactional-committer.js';
+import { orderingKeyOf, type WorkItem } from './work-item.js';
+
+const DEFAULT_POLICY: TaskRetryPolicy = TaskRetryPolicySchema.parse({});
+const SHORTEST_TIER = RETRY_TIERS[0]!;
+
+export interface TaskExecutionDeps {
+  readonly handlers: TaskHandlers;
+  readonly committer: TransactionalCommitter;
+  readonly metrics: WorkerMetrics;
+  readonly log: Logger;
+  readonly defaultTimeoutMs: number;
+  readonly statusProcessing: boolean;
+  readonly shutdown: AbortSignal;
+  readonly onSettled: (item: WorkItem, outcome: 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved') => void;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Runs one work item inside its queue's keyed executor: decides whether it may run now (delays,
+ * ordered-retry blocks, rate limits), runs the handler, and routes the outcome (status, retry
+ * move, dead letter) to the committer, which commits it with the offsets in one transaction.
+ */
+export class TaskExecution {
+  readonly #deps: TaskExecutionDeps;
+
+  constructor(deps: TaskExecutionDeps) {
+    this.#deps = deps;
+  }
+
+  /** Hands the item to the queue's executor; resolves when its attempt (or move) is decided. */
+  run(q: QueueRuntime, item: WorkItem): Promise<void> {
+    const key = orderingKeyOf(item.envelope);
+    return q.executor.run(q.runtime.ordered ? key : undefined, item.envelope.tenant, () => this.#execute(q, item, key));
+  }
+
+  async #execute(q: QueueRuntime, item: WorkItem, key: string | undefined): Promise<void> {
+    const { envelope } = item;
+    // Not due yet (scheduledAt, retry backoff): wait briefly in memory, or move to a delay tier.
+    if (envelope.notBefore) {
+      const hop = nextHop(Date.parse(envelope.notBefore), Date.now());
+      if (hop.kind === 'tier') return this.#submit(item, [moveRecord(envelope, item.record, hop.tier)], 'moved');
+      if (hop.kind === 'wait') await sleep(hop.ms, undefined, { signal: this.#deps.shutdown }).catch(() => undefined);
+    }
+    if (q.runtime.ordered && key !== undefined && q.blocks.isBlocked(key) && q.blocks.head(key) !== envelope.taskId) {
+      return this.#park(q, item, key);
+    }
+    await q.bucket?.take(this.#deps.shutdown);
+    if (envelope.tenant) await q.tenantLimiter?.take(envelope.tenant, this.#deps.shutdown);
+    return this.#attempt(q, item, key);
+  }
+
+  async #attempt(q: QueueRuntime, item: WorkItem, key: string | undefined): Promise<void> {
+    const { envelope, lane } = item;
+    const handler = this.#deps.handlers[envelope.type];
+    const attempt = envelope.attempt + 1;
+    if (!handler) {
+      const error = new SwitchyardError('SY_UNKNOWN_TASK_TYPE', `No handler for task type "${envelope.type}" on queue ${envelope.queue}.`, {
+        hint: `Register a handler for "${envelope.type}" in the worker, then redrive the task from the DLQ.`,
+      });
+      return this.#dead(q, item, key, errorInfo(error), envelope.attempt);
+    }
+    const labels = { queue: envelope.queue, lane, type: envelope.type };
+    if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
+    this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
+    const result = await runAttempt(handler, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, this.#deps.shutdown, this.#deps.log);
+    this.#deps.metrics.inFlight.dec({ queue: envelope.queue });
+    this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
+    if (result.ok) {
+      if (key !== undefined) q.blocks.release(key, envelope.taskId);
+      const exec = executionResult(envelope.taskId, attempt, result, 'completed', false);
+      return this.#submit(item, [statusRecord(envelope, 'completed', attempt, exec.completedAt!, { result: exec })], 'succeeded');
+    }
+    const info = errorInfo(result.error);
+    const policy = envelope.retryPolicy ?? q.config.defaultRetryPolicy ?? DEFAULT_POLICY;
+    const decision = shouldRetry(policy, attempt, result.error);
+    const failedStatus = result.timedOut ? 'timeout' : 'failed';
+    if (!decision.retry) {
+      this.#deps.log.warn({ taskId: envelope.taskId, type: envelope.type, attempt, reason: decision.reason, code: info.code }, 'task is dead');
+      return this.#dead(q, item, key, info, attempt, executionResult(envelope.taskId, attempt, result, 'dead', false, info));
+    }
+    const now = Date.now();
+    const notBefore = now + computeBackoffMs(policy, attempt);
+    const exec = executionResult(envelope.taskId, attempt, result, failedStatus, true, info);
+    const tier = chooseTier(notBefore - now) ?? SHORTEST_TIER;
+    if (key !== undefined && q.runtime.ordered) {
+      q.blocks.enqueue(key, envelope.taskId);
+      q.headNotBefore.set(key, notBefore);
+    }
+    this.#deps.metrics.processed.inc({ ...labels, outcome: 'failed' });
+    return this.#submit(
+      item,
+      [retryRecord(envelope, item.record, tier, iso(notBefore), iso(now)), statusRecord(envelope, failedStatus, attempt, iso(now), { result: exec, nextAttemptAt: iso(notBefore) })],
+      'retried',
+    );
+  }
+
+  #dead(q: QueueRuntime, item: WorkItem, key: string | undefined, info: ReturnType<typeof errorInfo>, attempts: number, exec?: ReturnType<typeof executionResult>): Promise<void> {
+    const { envelope, record } = item;
+    if (key !== undefined) q.blocks.release(key, envelope.taskId);
+    const now = iso(Date.now());
+    return this.#submit(
+      item,
+      [
+        deadLetterRecord(envelope.queue, record, info, attempts, envelope.firstFailureAt ?? now, now, envelope.type),
+        statusRecord(envelope, 'dead', attempts, now, exec ? { result: exec } : {}),
+      ],
+      'dead',
+    );
+  }
+
+  /** A later task of a blocked key: back into a delay tier, behind the key's head. */
+  #park(q: QueueRuntime, item: WorkItem, key: string): Promise<void> {
+    const head = q.blocks.head(key)!;
+    q.blocks.enqueue(key, item.envelope.taskId);
+    const now = Date.now();
+    const notBefore = Math.max(q.headNotBefore.get(key) ?? now, now + SHORTEST_TIER.delayMs);
+    const tier = chooseTier(notBefore - now) ?? SHORTEST_TIER;
+    return this.#submit(item, [parkRecord(item.envelope, item.record, tier, iso(notBefore), head)], 'parked');
+  }
+
+  #submit(item: WorkItem, records: RoutedRecord[], outcome: 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved'): Promise<void> {
+    if (outcome !== 'moved') this.#deps.metrics.processed.inc({ queue: item.envelope.queue, lane: item.lane, type: item.envelope.type, outcome });
+    const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset) });
+    // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.
+    committed.then(
+      () => this.#deps.onSettled(item, outcome),
+      (error: unknown) => this.#deps.log.error({ err: error, taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'),
+    );
+    return Promise.resolve();
+  }
+}

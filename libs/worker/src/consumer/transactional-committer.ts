@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import type { OutgoingRecord, ProducerPort, TopicRecords } from '@switchyard/kafka';
+import type { OffsetTrackers } from '../offsets/offset-tracker.js';
+
+/** Records one finished attempt produces (status, retry move, dead letter) and how to settle it. */
+export interface Outcome {
+  readonly records: readonly { readonly topic: string; readonly record: OutgoingRecord }[];
+  /** Marks the source record done in its offset tracker. */
+  readonly complete: () => void;
+}
+
+interface Pending extends Outcome {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  completed: boolean;
+}
+
+export interface TransactionalCommitterOptions {
+  readonly producer: ProducerPort;
+  readonly groupId: string;
+  readonly trackers: OffsetTrackers;
+  readonly intervalMs: number;
+  readonly log: Logger;
+  /** Called when a transaction fails; the outcomes stay pending and go into the next one. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The committer: every `intervalMs` it puts the outputs of all finished attempts (status records,
+ * retry moves, dead letters) and the offsets they make committable into ONE Kafka transaction.
+ * A crash before the commit loses nothing (the source records are redelivered, the outputs were
+ * never visible to read_committed consumers); a crash after it doubles nothing.
+ */
+export class TransactionalCommitter {
+  readonly #options: TransactionalCommitterOptions;
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+
+  constructor(options: TransactionalCommitterOptions) {
+    this.#options = options;
+  }
+
+  /** Queues an outcome; resolves once it is committed. */
+  submit(outcome: Outcome): Promise<void> {
+    return new Promise((resolve, reject) => this.#pending.push({ ...outcome, resolve, reject, completed: false }));
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => void this.flush(), this.#options.intervalMs);
+  }
+
+  /** Flushes what is pending now; concurrent calls share one transaction at a time. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    const hasOffsets = this.#options.trackers.committableOffsets().length > 0;
+    if (this.#pending.length === 0 && !hasOffsets) return;
+    this.#flushing = this.#flushOnce().finally(() => (this.#flushing = undefined));
+    await this.#flushing;
+  }
+
+  /** Stops the timer after a last flush. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  /** Rejects everything pending (used when the worker gives up). */
+  failAll(error: unknown): void {
+    for (const p of this.#pending.splice(0)) p.reject(error);
+  }
+
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  async #flushOnce(): Promise<void> {
+    const batch = this.#pending.splice(0);
+    for (const p of batch) {
+      if (!p.completed) p.complete();
+      p.completed = true;
+    }
+    const offsets = this.#options.trackers.committableOffsets();
+    const records = groupRecords(batch);
+    if (records.length === 0 && offsets.length === 0) return;
+    const tx = await this.#options.producer.transaction();
+    try {
+      if (records.length > 0) await tx.send(records);
+      if (offsets.length > 0) await tx.sendOffsets(this.#options.groupId, offsets);
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => undefined);
+      // Keep the outcomes: their outputs go into the next transaction, before any later offset.
+      this.#pending.unshift(...batch);
+      this.#options.log.error({ err: error, outcomes: batch.length }, 'transaction failed; retrying with the next flush');
+      this.#options.onError?.(error);
+      return;
+    }
+    this.#options.trackers.markCommitted(offsets);
+    for (const p of batch) p.resolve();
+  }
+}
+
+function groupRecords(batch: readonly Outcome[]): TopicRecords[] {
+  const byTopic = new Map<string, OutgoingRecord[]>();
+  for (const outcome of batch) {
+    for (const { topic, record } of outcome.records) {
+      const list = byTopic.get(topic);
+      if (list) list.push(record);
+      else byTopic.set(topic, [record]);
+    }
+  }
+  return [...byTopic].map(([topic, records]) => ({ topic, records }));
+}

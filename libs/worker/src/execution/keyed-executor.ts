@@ -1,0 +1,183 @@
+import { parseOrThrow } from '@switchyard/protocol';
+import pLimit from 'p-limit';
+import type { LimitFunction } from 'p-limit';
+import { z } from 'zod';
+
+/** Options of {@link KeyedExecutor}. */
+export const KeyedExecutorOptionsSchema = z
+  .object({
+    concurrency: z.number().int().min(1).describe('Maximum number of tasks running at once'),
+    perTenantConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Maximum number of tasks of one tenant running at once (unlimited when unset)'),
+  })
+  .describe('Options of the per-key executor');
+
+/** Input of {@link KeyedExecutorOptionsSchema}. */
+export type KeyedExecutorOptions = z.input<typeof KeyedExecutorOptionsSchema>;
+
+interface Job {
+  readonly key: string | undefined;
+  readonly tenant: string | undefined;
+  /** Runs the caller's fn and settles the caller's promise; never rejects. */
+  readonly execute: () => Promise<void>;
+}
+
+/**
+ * Runs tasks with per-key ordering and global / per-tenant concurrency caps.
+ *
+ * A task passes three stages, and only the last one holds a concurrency slot:
+ * 1. **key**: tasks with the same ordering key run strictly one after another, in submission
+ *    order; the next one is released when its predecessor settles. No key = no constraint.
+ * 2. **tenant**: at most `perTenantConcurrency` tasks of a tenant are admitted past this stage.
+ * 3. **slot**: admitted tasks wait FIFO (p-limit) for one of `concurrency` slots.
+ *
+ * Tasks waiting in stage 1 or 2 never occupy a slot, so a key waiting for its predecessor or a
+ * tenant at its cap cannot block other keys or tenants (no head-of-line blocking).
+ * A failing fn rejects only its own `run()` promise and releases the key like a success.
+ */
+export class KeyedExecutor {
+  readonly #limit: LimitFunction;
+  readonly #perTenant: number | undefined;
+  /** Per key: the head (admitted or running) followed by tasks waiting for it. */
+  readonly #keyQueues = new Map<string, Job[]>();
+  /** Per tenant: number of tasks admitted to the slot stage (waiting for a slot or running). */
+  readonly #tenantAdmitted = new Map<string, number>();
+  /** Per tenant: key-ready tasks waiting for the tenant cap. */
+  readonly #tenantWaiting = new Map<string, Job[]>();
+  #running = 0;
+  #outstanding = 0;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(options: KeyedExecutorOptions) {
+    const parsed = parseOrThrow(KeyedExecutorOptionsSchema, options, {
+      code: 'SY_INVALID_CONFIG',
+      what: 'KeyedExecutorOptions',
+    });
+    this.#limit = pLimit(parsed.concurrency);
+    this.#perTenant = parsed.perTenantConcurrency;
+  }
+
+  /**
+   * Runs `fn` once its key's predecessors have settled, its tenant is below its cap and a slot is
+   * free. Resolves or rejects with `fn`'s outcome.
+   */
+  run<T>(orderingKey: string | undefined, tenant: string | undefined, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const execute = async (): Promise<void> => {
+        try {
+          resolve(await fn());
+        } catch (error) {
+          reject(error);
+        }
+      };
+      this.#submit({ key: orderingKey, tenant, execute });
+    });
+  }
+
+  /** Number of fns running now. */
+  get active(): number {
+    return this.#running;
+  }
+
+  /** Number of submitted tasks not running yet. */
+  get pending(): number {
+    return this.#outstanding - this.#running;
+  }
+
+  /** Resolves when no task is running or queued (immediately when idle). */
+  onIdle(): Promise<void> {
+    if (this.#outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Diagnostics: keys with at least one task waiting for its predecessor, in first-seen order. */
+  blockedKeys(): string[] {
+    const keys: string[] = [];
+    for (const [key, queue] of this.#keyQueues) if (queue.length > 1) keys.push(key);
+    return keys;
+  }
+
+  /** Diagnostics: tenants with tasks waiting for the per-tenant cap. */
+  blockedTenants(): string[] {
+    return [...this.#tenantWaiting.keys()];
+  }
+
+  #submit(job: Job): void {
+    this.#outstanding++;
+    if (job.key === undefined) {
+      this.#admitTenant(job);
+      return;
+    }
+    const queue = this.#keyQueues.get(job.key);
+    if (queue !== undefined) {
+      queue.push(job);
+      return;
+    }
+    this.#keyQueues.set(job.key, [job]);
+    this.#admitTenant(job);
+  }
+
+  #admitTenant(job: Job): void {
+    if (job.tenant === undefined || this.#perTenant === undefined) {
+      this.#dispatch(job);
+      return;
+    }
+    const admitted = this.#tenantAdmitted.get(job.tenant) ?? 0;
+    if (admitted < this.#perTenant) {
+      this.#tenantAdmitted.set(job.tenant, admitted + 1);
+      this.#dispatch(job);
+      return;
+    }
+    const waiting = this.#tenantWaiting.get(job.tenant);
+    if (waiting === undefined) this.#tenantWaiting.set(job.tenant, [job]);
+    else waiting.push(job);
+  }
+
+  #dispatch(job: Job): void {
+    void this.#limit(async () => {
+      this.#running++;
+      try {
+        await job.execute();
+      } finally {
+        this.#running--;
+        this.#settle(job);
+      }
+    });
+  }
+
+  #settle(job: Job): void {
+    this.#releaseTenant(job.tenant);
+    this.#releaseKey(job.key);
+    this.#outstanding--;
+    if (this.#outstanding === 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  #releaseTenant(tenant: string | undefined): void {
+    if (tenant === undefined || this.#perTenant === undefined) return;
+    const admitted = (this.#tenantAdmitted.get(tenant) ?? 1) - 1;
+    if (admitted === 0) this.#tenantAdmitted.delete(tenant);
+    else this.#tenantAdmitted.set(tenant, admitted);
+    const waiting = this.#tenantWaiting.get(tenant);
+    const next = waiting?.shift();
+    if (waiting !== undefined && waiting.length === 0) this.#tenantWaiting.delete(tenant);
+    if (next !== undefined) this.#admitTenant(next);
+  }
+
+  #releaseKey(key: string | undefined): void {
+    if (key === undefined) return;
+    const queue = this.#keyQueues.get(key);
+    if (queue === undefined) return;
+    queue.shift();
+    const next = queue[0];
+    if (next === undefined) this.#keyQueues.delete(key);
+    else this.#admitTenant(next);
+  }
+}

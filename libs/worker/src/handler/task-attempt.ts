@@ -1,0 +1,82 @@
+import { SwitchyardError, type TaskExecutionResult } from '@switchyard/protocol';
+import type { Logger } from 'pino';
+import type { TaskEnvelope } from '@switchyard/kafka';
+import type { TaskHandler } from './task-handler.js';
+
+/** What one attempt did. */
+export type AttemptResult =
+  | { readonly ok: true; readonly value: unknown; readonly startedAt: string; readonly durationMs: number }
+  | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAt: string; readonly durationMs: number };
+
+/**
+ * Runs one attempt of a handler with a timeout. The handler gets an AbortSignal that fires on
+ * timeout or when `shutdown` fires; a handler that ignores it is abandoned at the timeout (its
+ * attempt fails with SY_TASK_TIMEOUT) but keeps its concurrency slot until it settles.
+ */
+export async function runAttempt(
+  handler: TaskHandler,
+  envelope: TaskEnvelope,
+  attempt: number,
+  timeoutMs: number,
+  shutdown: AbortSignal,
+  log: Logger,
+): Promise<AttemptResult> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const controller = new AbortController();
+  const onShutdown = () => controller.abort(shutdown.reason);
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new SwitchyardError('SY_TASK_TIMEOUT', `Task ${envelope.taskId} (${envelope.type}) did not finish within ${timeoutMs} ms.`, {
+        hint: 'Raise the task timeoutMs (or the worker defaultTimeoutMs), or make the handler honour its AbortSignal.',
+        details: { taskId: envelope.taskId, timeoutMs },
+      });
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    const value = await Promise.race([
+      Promise.resolve().then(() =>
+        handler({
+          id: envelope.taskId,
+          type: envelope.type,
+          queue: envelope.queue,
+          priority: envelope.priority,
+          payload: envelope.payload,
+          attempt,
+          signal: controller.signal,
+          log: log.child({ taskId: envelope.taskId, type: envelope.type, attempt }),
+          ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
+          ...(envelope.orderingKey ? { orderingKey: envelope.orderingKey } : {}),
+          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+        }),
+      ),
+      timeout,
+    ]);
+    return { ok: true, value, startedAt, durationMs: Date.now() - started };
+  } catch (error) {
+    const timedOut = error instanceof SwitchyardError && error.code === 'SY_TASK_TIMEOUT';
+    return { ok: false, error, timedOut, startedAt, durationMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+    shutdown.removeEventListener('abort', onShutdown);
+  }
+}
+
+/** The protocol's TaskExecutionResult of an attempt. */
+export function executionResult(taskId: string, attempt: number, result: AttemptResult, status: TaskExecutionResult['status'], willRetry: boolean, error?: { message: string; stack?: string; code: string }): TaskExecutionResult {
+  return {
+    taskId,
+    status,
+    attempt,
+    willRetry,
+    startedAt: result.startedAt,
+    completedAt: new Date().toISOString(),
+    durationMs: result.durationMs,
+    ...(result.ok && result.value !== undefined ? { result: result.value } : {}),
+    ...(error ? { error } : {}),
+  };
+}

@@ -1,0 +1,186 @@
+import { SwitchyardError } from '@switchyard/protocol';
+
+/** Compact the hand-out queue once this many settled entries sit before its head. */
+const COMPACT_THRESHOLD = 1024;
+
+const OFFSET_PATTERN = /^\d+$/;
+
+function parseOffset(offset: string): bigint {
+  if (typeof offset !== 'string' || !OFFSET_PATTERN.test(offset)) {
+    throw new SwitchyardError(
+      'SY_UNDECODABLE_MESSAGE',
+      `Invalid Kafka offset ${JSON.stringify(offset)}: expected a non-negative integer string`,
+      { hint: 'Pass the record offset exactly as the Kafka client returns it.', details: { offset } },
+    );
+  }
+  return BigInt(offset);
+}
+
+/**
+ * Tracks the records of one topic-partition that were handed out for processing and tells which
+ * offset may be committed: everything below the lowest record still in flight is done.
+ *
+ * Offsets are strings at the boundary (as Kafka clients return them) and `bigint` inside.
+ * Memory is bounded by the in-flight window: offsets are dropped as soon as the low watermark
+ * (the lowest incomplete offset) moves past them.
+ */
+export class PartitionOffsetTracker {
+  /** Offsets handed out, ascending; entries before `#head` are settled and awaiting compaction. */
+  #order: bigint[] = [];
+  #head = 0;
+  readonly #incomplete = new Set<bigint>();
+  #highest: bigint | undefined;
+  #committed: bigint | undefined;
+
+  /**
+   * Records that `offset` was handed out. Offsets must arrive in increasing order; an offset not
+   * above {@link highestTracked} (a re-delivery) is ignored and `false` is returned. A consumer
+   * that seeks backwards must rebuild the tracker.
+   */
+  track(offset: string): boolean {
+    const value = parseOffset(offset);
+    if (this.#highest !== undefined && value <= this.#highest) return false;
+    this.#highest = value;
+    this.#order.push(value);
+    this.#incomplete.add(value);
+    return true;
+  }
+
+  /** Marks a tracked offset as processed. Returns `false` for an unknown or already completed offset. */
+  complete(offset: string): boolean {
+    const value = parseOffset(offset);
+    if (!this.#incomplete.delete(value)) return false;
+    this.#advanceHead();
+    return true;
+  }
+
+  /**
+   * The offset to commit next (Kafka semantics: the next offset to consume): the lowest tracked
+   * offset still in flight, or `highestTracked + 1` when everything tracked is complete.
+   * `undefined` when nothing was tracked or nothing moved since {@link markCommitted}.
+   */
+  committable(): string | undefined {
+    const next = this.#nextToCommit();
+    if (next === undefined) return undefined;
+    if (this.#committed !== undefined && next <= this.#committed) return undefined;
+    return next.toString();
+  }
+
+  /** Records that `offset` was committed; later `committable()` calls only report progress beyond it. */
+  markCommitted(offset: string): void {
+    const value = parseOffset(offset);
+    if (this.#committed === undefined || value > this.#committed) this.#committed = value;
+  }
+
+  /** Number of tracked offsets not yet completed. */
+  get inFlight(): number {
+    return this.#incomplete.size;
+  }
+
+  /** The highest offset handed out, or `undefined` when none. */
+  get highestTracked(): string | undefined {
+    return this.#highest?.toString();
+  }
+
+  /** The last offset passed to {@link markCommitted}, or `undefined`. */
+  get lastCommitted(): string | undefined {
+    return this.#committed?.toString();
+  }
+
+  /** Diagnostics: how many offsets are held in memory (in flight plus completed above the low watermark). */
+  get retained(): number {
+    return this.#order.length - this.#head;
+  }
+
+  #nextToCommit(): bigint | undefined {
+    const lowest = this.#order[this.#head];
+    if (lowest !== undefined) return lowest;
+    return this.#highest === undefined ? undefined : this.#highest + 1n;
+  }
+
+  #advanceHead(): void {
+    while (this.#head < this.#order.length && !this.#incomplete.has(this.#order[this.#head]!)) {
+      this.#head++;
+    }
+    if (this.#head === this.#order.length) {
+      this.#order = [];
+      this.#head = 0;
+    } else if (this.#head >= COMPACT_THRESHOLD && this.#head * 2 >= this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/** One entry of {@link OffsetTrackers.committableOffsets}. */
+export interface CommittableOffset {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to consume, as Kafka expects it in a commit. */
+  readonly offset: string;
+}
+
+interface TrackerEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly tracker: PartitionOffsetTracker;
+}
+
+/**
+ * The offset trackers of all partitions assigned to this consumer, keyed by `topic:partition`.
+ * Rebuilt on every rebalance: {@link revoke} revoked partitions (or {@link reset} all), so a
+ * partition that comes back starts from the broker's committed offset.
+ */
+export class OffsetTrackers {
+  readonly #entries = new Map<string, TrackerEntry>();
+
+  /** The tracker of one partition, created on first use. */
+  forPartition(topic: string, partition: number): PartitionOffsetTracker {
+    const key = `${topic}:${partition}`;
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = { topic, partition, tracker: new PartitionOffsetTracker() };
+      this.#entries.set(key, entry);
+    }
+    return entry.tracker;
+  }
+
+  /** Forgets a revoked partition. Returns whether it was tracked. */
+  revoke(topic: string, partition: number): boolean {
+    return this.#entries.delete(`${topic}:${partition}`);
+  }
+
+  /** Forgets every partition. */
+  reset(): void {
+    this.#entries.clear();
+  }
+
+  /** Number of partitions tracked. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Sum of in-flight records over all partitions. */
+  get inFlight(): number {
+    let total = 0;
+    for (const entry of this.#entries.values()) total += entry.tracker.inFlight;
+    return total;
+  }
+
+  /** Offsets that moved since the last {@link markCommitted}, one per partition. */
+  committableOffsets(): CommittableOffset[] {
+    const result: CommittableOffset[] = [];
+    for (const { topic, partition, tracker } of this.#entries.values()) {
+      const offset = tracker.committable();
+      if (offset !== undefined) result.push({ topic, partition, offset });
+    }
+    return result;
+  }
+
+  /** Records a successful commit of `offsets` (partitions revoked meanwhile are skipped). */
+  markCommitted(offsets: readonly CommittableOffset[]): void {
+    for (const { topic, partition, offset } of offsets) {
+      this.#entries.get(`${topic}:${partition}`)?.tracker.markCommitted(offset);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { isSwitchyardError, type TaskExecutionResult, type TaskStatus } from '@switchyard/protocol';
+import {
+  encodeDeadLetter,
+  encodeTaskEnvelope,
+  encodeTaskStatus,
+  retryTopic,
+  taskDlqTopic,
+  taskStatusTopic,
+  TASK_HEADERS,
+  type IncomingRecord,
+  type OutgoingRecord,
+  type RetryTier,
+  type TaskEnvelope,
+} from '@switchyard/kafka';
+
+export interface RoutedRecord {
+  readonly topic: string;
+  readonly record: OutgoingRecord;
+}
+
+/** Error fields as the protocol's TaskExecutionResult and DeadLetterQueueEntry carry them. */
+export interface ErrorInfo {
+  readonly message: string;
+  readonly stack?: string;
+  readonly code: string;
+}
+
+/** Reads code, message and stack off anything thrown. Codes come from the error, never from text. */
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    const code = isSwitchyardError(error) ? error.code : typeof (error as { code?: unknown }).code === 'string' ? String((error as unknown as { code: string }).code) : 'SY_TASK_FAILED';
+    return { message: error.message, code, ...(error.stack ? { stack: error.stack } : {}) };
+  }
+  return { message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), code: 'SY_TASK_FAILED' };
+}
+
+export function originOf(record: IncomingRecord): string {
+  return `${record.topic}/${record.partition}/${record.offset}`;
+}
+
+/** The status record of a task after an attempt (or a park/queue event). */
+export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt: number, nowIso: string, extra: { result?: TaskExecutionResult; nextAttemptAt?: string } = {}): RoutedRecord {
+  return {
+    topic: taskStatusTopic(envelope.queue),
+    record: encodeTaskStatus({
+      taskId: envelope.taskId,
+      queue: envelope.queue,
+      type: envelope.type,
+      status,
+      attempt,
+      updatedAt: nowIso,
+      ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
+      ...extra,
+    }),
+  };
+}
+
+/** The task moved to a retry tier for its next attempt (attempt counter already advanced). */
+export function retryRecord(envelope: TaskEnvelope, source: IncomingRecord, tier: RetryTier, notBeforeIso: string, nowIso: string): RoutedRecord {
+  return {
+    topic: retryTopic(envelope.queue, tier),
+    record: encodeTaskEnvelope({
+      ...envelope,
+      attempt: envelope.attempt + 1,
+      notBefore: notBeforeIso,
+      firstFailureAt: envelope.firstFailureAt ?? nowIso,
+      lastFailureAt: nowIso,
+      origin: originOf(source),
+    }),
+  };
+}
+
+/** A not-yet-due task moved to the delay tier of its remaining wait; attempts unchanged. */
+export function moveRecord(envelope: TaskEnvelope, source: IncomingRecord, tier: RetryTier): RoutedRecord {
+  return {
+    topic: retryTopic(envelope.queue, tier),
+    record: encodeTaskEnvelope({ ...envelope, origin: envelope.origin ?? originOf(source) }),
+  };
+}
+
+/** A later task of a blocked key, parked in a delay tier behind the key's head (not an attempt). */
+export function parkRecord(envelope: TaskEnvelope, source: IncomingRecord, tier: RetryTier, notBeforeIso: string, blockerId: string): RoutedRecord {
+  const { topic, record } = moveRecord({ ...envelope, notBefore: notBeforeIso }, source, tier);
+  return { topic, record: { ...record, headers: { ...record.headers, [TASK_HEADERS.parkedBehind]: blockerId } } };
+}
+
+/** A dead letter: the source record byte for byte plus why it died. */
+export function deadLetterRecord(queue: string, source: IncomingRecord, error: ErrorInfo, attempts: number, firstFailedAt: string, nowIso: string, failedHandler?: string): RoutedRecord {
+  return {
+    topic: taskDlqTopic(queue),
+    record: encodeDeadLetter(source, {
+      code: error.code,
+      error: { message: error.message, code: error.code, ...(error.stack ? { stack: error.stack } : {}) },
+      origin: { topic: source.topic, partition: source.partition, offset: source.offset },
+      attempts,
+      firstFailedAt,
+      lastFailedAt: nowIso,
+      deadAt: nowIso,
+      ...(failedHandler ? { failedHandler } : {}),
+    }),
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { QueueConfigSchema, WorkerConfigSchema } from '@switchyard/protocol';
+
+/**
+ * Per-queue runtime settings beyond the protocol's QueueConfig (which stays exactly as specified).
+ */
+export const QueueRuntimeOptionsSchema = z
+  .object({
+    /**
+     * Ordered queue (default true): tasks of one ordering key run one after another, and while a
+     * key has a task waiting for retry, later tasks of that key wait behind it.
+     */
+    ordered: z.boolean().default(true),
+    /** Starvation guard: the share of executions lower lanes get while higher lanes have work (0-0.5). */
+    minLowerLaneShare: z.number().min(0).max(0.5).default(0.05),
+    /** Max tasks of one tenant running at once on this worker (fairness on shared partitions). */
+    tenantConcurrency: z.number().int().positive().optional(),
+    /** Max task starts per tenant per `duration` ms, across this worker. */
+    tenantRateLimit: z.object({ max: z.number().int().positive(), duration: z.number().int().positive() }).strict().optional(),
+    /** Tasks buffered per lane before that lane's partitions are paused (back-pressure). Default: 4 x concurrency. */
+    laneBufferSize: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type QueueRuntimeOptions = z.output<typeof QueueRuntimeOptionsSchema>;
+
+/** Everything createWorker needs besides the Kafka client and the handlers. */
+export const WorkerOptionsSchema = z
+  .object({
+    /** The protocol's WorkerConfig (name, queues, queueConfigs, timeouts, ...). */
+    config: WorkerConfigSchema,
+    /** Runtime extras per queue name. */
+    queueOptions: z.record(z.string(), QueueRuntimeOptionsSchema).default({}),
+    /** Write `processing` status records too (default: only queued/outcomes, which halves status traffic). */
+    statusProcessing: z.boolean().default(false),
+    /** How often finished work is flushed: outputs + offsets in one transaction (ms). */
+    commitIntervalMs: z.number().int().positive().default(100),
+    /** Id of this process in the group; default: random. Used in the transactional id. */
+    instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
+  })
+  .strict();
+
+export type WorkerOptionsInput = z.input<typeof WorkerOptionsSchema>;
+export type WorkerOptions = z.output<typeof WorkerOptionsSchema>;
+
+/** QueueConfig of a queue: from config.queueConfigs, else the protocol defaults for that name. */
+export function queueConfigOf(options: WorkerOptions, queue: string) {
+  return options.config.queueConfigs?.find((q) => q.name === queue) ?? QueueConfigSchema.parse({ name: queue });
+}
+
+/** Runtime extras of a queue, defaults applied. */
+export function queueRuntimeOf(options: WorkerOptions, queue: string): QueueRuntimeOptions {
+  return options.queueOptions[queue] ?? QueueRuntimeOptionsSchema.parse({});
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { parseOrThrow, SwitchyardError, type TaskPriority, type WorkerStats } from '@switchyard/protocol';
+import {
+  createLogger,
+  decodeTaskEnvelope,
+  laneTopics,
+  parseTaskTopic,
+  RETRY_TIERS,
+  retryTopic,
+  workerGroup,
+  type BatchControl,
+  type ConsumerPort,
+  type KafkaClient,
+  type Logger,
+  type ProducerPort,
+  type RecordBatch,
+} from '@switchyard/kafka';
+import type { Registry } from 'prom-client';
+import { QueueRuntime } from './consumer/queue-runtime.js';
+import { TaskExecution } from './consumer/task-execution.js';
+import { TransactionalCommitter } from './consumer/transactional-committer.js';
+import type { WorkItem } from './consumer/work-item.js';
+import type { TaskHandlers } from './handler/task-handler.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
+import { OffsetTrackers } from './offsets/offset-tracker.js';
+import { tierDueAt } from './retry/retry-tier.js';
+import { deadLetterRecord, errorInfo } from './routing/outcome-records.js';
+import { shareOfLimit } from './rate/token-bucket.js';
+import { queueConfigOf, queueRuntimeOf, WorkerOptionsSchema, type WorkerOptions, type WorkerOptionsInput } from './worker.options.js';
+import { WorkerLifecycle } from './worker.lifecycle.js';
+
+export interface WorkerDeps {
+  readonly log?: Logger;
+  /** Prometheus registry to register the worker's metrics in (default: its own). */
+  readonly registry?: Registry;
+}
+
+/**
+ * A worker: one consumer-group member serving every lane and delay tier of its queues. See
+ * docs/lifecycle.md for the flow: intake -> lane buffers -> keyed executor -> outcome -> one
+ * transaction with the offsets.
+ */
+export class Worker {
+  readonly options: WorkerOptions;
+  readonly metrics: WorkerMetrics;
+  readonly #client: KafkaClient;
+  readonly #handlers: TaskHandlers;
+  readonly #log: Logger;
+  readonly #queues = new Map<string, QueueRuntime>();
+  readonly #trackers = new OffsetTrackers();
+  readonly #lifecycle = new WorkerLifecycle();
+  readonly #shutdown = new AbortController();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #groupId: string;
+  readonly #startedAt = Date.now();
+  readonly #counts = { processed: 0, succeeded: 0, failed: 0, durationMs: 0 };
+  #consumer: ConsumerPort | undefined;
+  #producer: ProducerPort | undefined;
+  #committer: TransactionalCommitter | undefined;
+  #execution: TaskExecution | undefined;
+  #running = 0;
+
+  constructor(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps: WorkerDeps = {}) {
+    this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
+    this.#client = client;
+    this.#handlers = { ...(this.options.config.handlers ?? {}), ...handlers } as TaskHandlers;
+    this.#log = deps.log ?? createLogger(`worker.${this.options.config.name}`);
+    this.metrics = new WorkerMetrics(deps.registry);
+    this.#groupId = workerGroup(this.options.config.name);
+    for (const queue of this.options.config.queues) {
+      this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue)));
+    }
+  }
+
+  get state() {
+    return this.#lifecycle.state;
+  }
+
+  /** Joins the group and starts consuming; resolves once the consumer runs. */
+  async start(): Promise<void> {
+    this.#lifecycle.to('starting');
+    const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
+    this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: 60_000 });
+    // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
+    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 200 });
+    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#groupId, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, log: this.#log });
+    this.#execution = new TaskExecution({
+      handlers: this.#handlers,
+      committer: this.#committer,
+      metrics: this.metrics,
+      log: this.#log,
+      defaultTimeoutMs: this.options.config.defaultTimeoutMs,
+      statusProcessing: this.options.statusProcessing,
+      shutdown: this.#shutdown.signal,
+      onSettled: (_item, outcome) => this.#count(outcome),
+    });
+    await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
+    this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
+    const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
+    await this.#consumer.subscribe(topics, { fromBeginning: true });
+    this.#committer.start();
+    await this.#consumer.run({
+      autoResolve: false,
+      partitionsConsumedConcurrently: Math.min(topics.length, 16),
+      eachBatch: (batch, control) => this.#onBatch(batch, control),
+    });
+    this.#lifecycle.to('running');
+    this.#log.info({ group: this.#groupId, queues: [...this.#queues.keys()] }, 'worker running');
+  }
+
+  /**
+   * Graceful shutdown: stop fetching, let running tasks finish (up to shutdownTimeoutMs, then
+   * abort their signals), commit, leave the group.
+   */
+  async close(): Promise<void> {
+    if (!this.#lifecycle.canMoveTo('stopping')) return;
+    this.#lifecycle.to('stopping');
+    for (const timer of this.#timers) clearTimeout(timer);
+    await this.#consumer?.stop();
+    for (const q of this.#queues.values()) q.dispatcher.drop(() => true);
+    const idle = Promise.all([...this.#queues.values()].map((q) => q.executor.onIdle()));
+    const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.options.config.shutdownTimeoutMs).unref());
+    if ((await Promise.race([idle, grace])) === 'timeout') {
+      this.#log.warn({ shutdownTimeoutMs: this.options.config.shutdownTimeoutMs }, 'tasks still running at the shutdown deadline: aborting them');
+      this.#shutdown.abort(new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down'));
+      await idle;
+    }
+    await this.#committer?.stop();
+    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
+    this.#lifecycle.to('stopped');
+    this.#log.info('worker stopped');
+  }
+
+  /** The protocol's WorkerStats. */
+  stats(): WorkerStats {
+    const queues: NonNullable<WorkerStats['queues']> = {};
+    for (const [name, q] of this.#queues) queues[name] = { pending: q.dispatcher.size() + q.executor.pending, active: q.executor.active, completed: 0, failed: 0 };
+    return {
+      workerName: this.options.config.name,
+      totalProcessed: this.#counts.processed,
+      succeeded: this.#counts.succeeded,
+      failed: this.#counts.failed,
+      active: this.#running,
+      uptimeMs: Date.now() - this.#startedAt,
+      queues,
+    };
+  }
+
+  async #onBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
+    const parsed = parseTaskTopic(batch.topic);
+    const q = parsed && this.#queues.get(parsed.queue);
+    if (!parsed || !q || (parsed.kind !== 'lane' && parsed.kind !== 'retry')) return;
+    const tier = parsed.kind === 'retry' ? RETRY_TIERS.find((t) => t.name === parsed.tier) : undefined;
+    const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
+    for (const record of batch.records) {
+      if (!control.isRunning() || control.isStale() || this.#lifecycle.state !== 'running') return;
+      if (tier) {
+        const due = tierDueAt(Number(record.timestamp), tier);
+        if (due > Date.now()) return this.#pauseUntil(batch.topic, batch.partition, due);
+      }
+      const decoded = decodeTaskEnvelope(record);
+      const lane: TaskPriority = decoded.ok ? decoded.envelope.priority : parsed.kind === 'lane' ? parsed.lane : 'normal';
+      if (q.dispatcher.isFull(lane)) {
+        this.#pauseForRoom(q, lane, batch.topic, batch.partition);
+        break;
+      }
+      tracker.track(record.offset);
+      control.resolveOffset(record.offset);
+      if (!decoded.ok) {
+        this.#log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.error.message }, 'undecodable record: dead-lettered');
+        const now = new Date().toISOString();
+        void this.#committer!.submit({
+          records: [deadLetterRecord(parsed.queue, record, errorInfo(decoded.error), 0, now, now)],
+          complete: () => tracker.complete(record.offset),
+        });
+        this.metrics.processed.inc({ queue: parsed.queue, lane, type: 'unknown', outcome: 'dead' });
+        continue;
+      }
+      q.dispatcher.push(lane, { queue: parsed.queue, lane, record, envelope: decoded.envelope, tracker, fromRetry: parsed.kind === 'retry' });
+    }
+    const last = batch.records.at(-1);
+    if (last) this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition), group: this.#groupId }, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
+    this.#pump();
+  }
+
+  /** Starts buffered tasks while their queue has room, most urgent lane first. */
+  #pump(): void {
+    for (const q of this.#queues.values()) {
+      while (q.hasCapacity()) {
+        const item = q.dispatcher.next();
+        if (!item) break;
+        this.#running++;
+        void this.#execution!.run(q, item).finally(() => {
+          this.#running--;
+          this.#pump();
+        });
+      }
+      this.#resumeWithRoom(q);
+    }
+  }
+
+  #pauseForRoom(q: QueueRuntime, lane: TaskPriority, topic: string, partition: number): void {
+    this.#consumer!.pause([{ topic, partitions: [partition] }]);
+    const set = q.pausedForRoom.get(lane) ?? new Set<string>();
+    set.add(`${topic}\u0000${partition}`);
+    q.pausedForRoom.set(lane, set);
+  }
+
+  #resumeWithRoom(q: QueueRuntime): void {
+    for (const [lane, set] of q.pausedForRoom) {
+      if (set.size === 0 || !q.dispatcher.hasRoom(lane as TaskPriority)) continue;
+      const resume = [...set].map((key) => key.split('\u0000') as [string, string]);
+      set.clear();
+      for (const [topic, partition] of resume) this.#consumer?.resume([{ topic, partitions: [Number(partition)] }]);
+    }
+  }
+
+  #pauseUntil(topic: string, partition: number, dueMs: number): void {
+    this.#consumer!.pause([{ topic, partitions: [partition] }]);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#lifecycle.state === 'running') this.#consumer?.resume([{ topic, partitions: [partition] }]);
+    }, Math.max(0, dueMs - Date.now()) + 5);
+    this.#timers.add(timer);
+  }
+
+  /** After a rebalance: forget revoked partitions (their buffered tasks, offsets), re-share rate limits. */
+  #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
+    const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
+    for (const q of this.#queues.values()) {
+      q.dispatcher.drop((item: WorkItem) => !owned.has(`${item.record.topic}\u0000${item.record.partition}`));
+      q.pausedForRoom.clear();
+      const lane = laneTopics(q.config.name)[2]!;
+      q.assignedPartitions = assignment[lane]?.length ?? 0;
+      if (q.config.rateLimit && q.bucket) q.bucket.setRate(shareOfLimit(q.config.rateLimit.max, q.assignedPartitions, Math.max(q.totalPartitions, q.assignedPartitions)));
+    }
+    this.#trackers.reset();
+    this.#log.info({ assignment }, 'partitions assigned');
+  }
+
+  #count(outcome: string): void {
+    if (outcome === 'parked' || outcome === 'moved') return;
+    this.#counts.processed++;
+    if (outcome === 'succeeded') this.#counts.succeeded++;
+    else this.#counts.failed++;
+  }
+}
+
+/** Creates a worker for `options.config.queues` with handlers by task type. Call `start()`. */
+export function createWorker(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps?: WorkerDeps): Worker {
+  return new Worker(client, options, handlers, deps);
+}
