@@ -39,6 +39,7 @@ export {
   retryTopic,
   taskDlqTopic,
   taskStatusTopic,
+  taskCancelTopic,
   eventDomain,
   eventTopic,
   eventDlqTopic,

@@ -16,6 +16,7 @@ import {
   type RecordBatch,
 } from '@switchyard/kafka';
 import type { Registry } from 'prom-client';
+import { CancelWatch } from './consumer/cancel-watch.js';
 import { QueueRuntime } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
 import { TransactionalCommitter } from './consumer/transactional-committer.js';
@@ -58,7 +59,9 @@ export class Worker {
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
   #execution: TaskExecution | undefined;
+  #cancellations: CancelWatch | undefined;
   #running = 0;
+  #owned = new Set<string>();
 
   constructor(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps: WorkerDeps = {}) {
     this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
@@ -82,9 +85,11 @@ export class Worker {
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: 60_000 });
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
-    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 200 });
+    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 100 });
     this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#groupId, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, log: this.#log });
+    this.#cancellations = new CancelWatch(this.#client, [...this.#queues.keys()], this.#log);
     this.#execution = new TaskExecution({
+      cancellations: this.#cancellations,
       handlers: this.#handlers,
       committer: this.#committer,
       metrics: this.metrics,
@@ -94,7 +99,7 @@ export class Worker {
       shutdown: this.#shutdown.signal,
       onSettled: (_item, outcome) => this.#count(outcome),
     });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
     this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
     const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
@@ -127,7 +132,7 @@ export class Worker {
       await idle;
     }
     await this.#committer?.stop();
-    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
+    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect(), this.#cancellations?.stop()]);
     this.#lifecycle.to('stopped');
     this.#log.info('worker stopped');
   }
@@ -153,20 +158,21 @@ export class Worker {
     if (!parsed || !q || (parsed.kind !== 'lane' && parsed.kind !== 'retry')) return;
     const tier = parsed.kind === 'retry' ? RETRY_TIERS.find((t) => t.name === parsed.tier) : undefined;
     const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
+    let fullest: TaskPriority = parsed.kind === 'lane' ? parsed.lane : 'normal';
     for (const record of batch.records) {
       if (!control.isRunning() || control.isStale() || this.#lifecycle.state !== 'running') return;
       if (tier) {
         const due = tierDueAt(Number(record.timestamp), tier);
         if (due > Date.now()) return this.#pauseUntil(batch.topic, batch.partition, due);
       }
+      // The whole fetched batch is taken (a refetch after pause/resume would stall the fetch loop
+      // for a full fetch wait); the partition is paused below while its lane buffer is full.
+      control.resolveOffset(record.offset);
+      // A fetch that was already under way can hand out records again: take each offset once.
+      if (!tracker.track(record.offset)) continue;
       const decoded = decodeTaskEnvelope(record);
       const lane: TaskPriority = decoded.ok ? decoded.envelope.priority : parsed.kind === 'lane' ? parsed.lane : 'normal';
-      if (q.dispatcher.isFull(lane)) {
-        this.#pauseForRoom(q, lane, batch.topic, batch.partition);
-        break;
-      }
-      tracker.track(record.offset);
-      control.resolveOffset(record.offset);
+      fullest = q.dispatcher.size(lane) >= q.dispatcher.size(fullest) ? lane : fullest;
       if (!decoded.ok) {
         this.#log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.error.message }, 'undecodable record: dead-lettered');
         const now = new Date().toISOString();
@@ -179,6 +185,7 @@ export class Worker {
       }
       q.dispatcher.push(lane, { queue: parsed.queue, lane, record, envelope: decoded.envelope, tracker, fromRetry: parsed.kind === 'retry' });
     }
+    if (q.dispatcher.isFull(fullest)) this.#pauseForRoom(q, fullest, batch.topic, batch.partition);
     const last = batch.records.at(-1);
     if (last) this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition), group: this.#groupId }, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
     this.#pump();
@@ -193,7 +200,8 @@ export class Worker {
         this.#running++;
         void this.#execution!.run(q, item).finally(() => {
           this.#running--;
-          this.#pump();
+          // The executor frees the slot right after this promise settles: pump on the next turn.
+          setImmediate(() => this.#pump());
         });
       }
       this.#resumeWithRoom(q);
@@ -235,12 +243,19 @@ export class Worker {
       q.assignedPartitions = assignment[lane]?.length ?? 0;
       if (q.config.rateLimit && q.bucket) q.bucket.setRate(shareOfLimit(q.config.rateLimit.max, q.assignedPartitions, Math.max(q.totalPartitions, q.assignedPartitions)));
     }
-    this.#trackers.reset();
+    // Partitions kept across the rebalance keep their trackers: kafkajs refetches them from the
+    // committed offset, and the tracker skips what was already taken (no double execution).
+    for (const key of this.#owned) {
+      if (owned.has(key)) continue;
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      this.#trackers.revoke(topic, Number(partition));
+    }
+    this.#owned = owned;
     this.#log.info({ assignment }, 'partitions assigned');
   }
 
   #count(outcome: string): void {
-    if (outcome === 'parked' || outcome === 'moved') return;
+    if (outcome === 'parked' || outcome === 'moved' || outcome === 'cancelled') return;
     this.#counts.processed++;
     if (outcome === 'succeeded') this.#counts.succeeded++;
     else this.#counts.failed++;

@@ -1,8 +1,10 @@
 /**
  * `npm start`: brings up the Switchyard stack. Without KAFKA_BROKERS it starts the local Kafka
  * of deploy/kafka-local (from Maven Central, on the local JDK); then it lays out the example
- * queue's topics and prints what runs and how to stop it.
+ * queue's topics and runs the worker service for it in the foreground (Ctrl+C stops it).
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ensureLocalKafka } from '@switchyard/kafka-local';
 import { createKafkajsClient, createLogger, ensureTopology, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { isSwitchyardError } from '@switchyard/protocol';
@@ -10,7 +12,14 @@ import { EXAMPLE_QUEUE } from './example-queue.js';
 
 const log = createLogger('stack');
 
-async function main(): Promise<void> {
+/** The repository root: the worker child runs from there, so its relative paths resolve. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const EXAMPLE_PARTITIONS = 3;
+const WORKER_MAIN = 'services/worker/src/main.ts';
+const EXAMPLE_HANDLERS = 'services/worker/src/example-handlers.ts';
+const WORKER_HTTP = { host: process.env.WORKER_HTTP_HOST ?? '127.0.0.1', port: process.env.WORKER_HTTP_PORT ?? '9464' };
+
+async function main(): Promise<number> {
   let kafkaNote = `Kafka: ${process.env.KAFKA_BROKERS} (from KAFKA_BROKERS; not managed here)`;
   if (!process.env.KAFKA_BROKERS) {
     log.info('KAFKA_BROKERS is unset: starting the local Kafka (the first start fetches it from Maven Central)');
@@ -22,7 +31,7 @@ async function main(): Promise<void> {
   const admin = createKafkajsClient(settings, log).admin();
   await admin.connect();
   try {
-    const report = await ensureTopology(admin, EXAMPLE_QUEUE, { partitions: 3 });
+    const report = await ensureTopology(admin, EXAMPLE_QUEUE, { partitions: EXAMPLE_PARTITIONS });
     for (const drift of report.drift) log.warn(drift, 'topology drift');
     console.log(
       [
@@ -30,20 +39,61 @@ async function main(): Promise<void> {
         'Switchyard stack is up.',
         `  ${kafkaNote}`,
         `  Queue "${EXAMPLE_QUEUE.name}": ${report.created.length} topic(s) created, ${report.unchanged.length} already there, ${report.drift.length} drift(s).`,
+        `  Worker "example" (example handlers) is starting in the foreground:`,
+        `    metrics: http://${WORKER_HTTP.host}:${WORKER_HTTP.port}/metrics`,
+        `    health:  http://${WORKER_HTTP.host}:${WORKER_HTTP.port}/healthz   (stats: /stats)`,
         '',
+        'Enqueue example tasks from another terminal:',
+        `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx services/worker/src/example-producer.ts 100`,
+        'Stop: Ctrl+C stops the worker (again to force); `npm run kafka:down` stops Kafka.',
         'Run the tests with `npm test`.',
+        '',
       ].join('\n'),
     );
   } finally {
     await admin.disconnect();
   }
+  return runExampleWorker();
 }
 
-main().catch((error: unknown) => {
-  if (isSwitchyardError(error)) {
-    console.error(`${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`);
-  } else {
-    console.error(error);
-  }
-  process.exitCode = 1;
-});
+/**
+ * Runs the worker service for the example queue as a child in the foreground: inherits stdout and
+ * stderr, gets SIGINT/SIGTERM forwarded (the worker stops gracefully; a second signal forces it),
+ * and resolves with its exit code. The child has its own process group, so Ctrl+C reaches it once
+ * (through this process) rather than twice (terminal + forward), which would force-exit it.
+ */
+function runExampleWorker(): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, '--handlers', EXAMPLE_HANDLERS, '--ensure-topology'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+    env: { ...process.env, WORKER_NAME: 'example', WORKER_QUEUES: EXAMPLE_QUEUE.name, WORKER_TOPOLOGY_PARTITIONS: String(EXAMPLE_PARTITIONS) },
+  });
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 2 : signal === 'SIGKILL' ? 9 : 15;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isSwitchyardError(error)) {
+      console.error(`${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -10,6 +10,7 @@ import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
  * | tasks.<queue>.retry.<tier>          | tenant id | delayed retries / scheduledAt, fixed delay |
  * | tasks.<queue>.dlq                   | tenant id | dead letters                               |
  * | tasks.<queue>.status                | task id   | latest status per task (compacted)         |
+ * | tasks.<queue>.cancel                | task id   | cancellation requests (compacted)          |
  * | events.<domain>                     | tenant id | events (domain = first name segment)       |
  * | events.<domain>.dlq.<subscription>  | tenant id | dead events of one subscription           |
  * | switchyard.event-log                | event id  | handler execution log                      |
@@ -67,6 +68,11 @@ export function taskStatusTopic(queue: string): string {
   return `${TOPIC_PREFIX.tasks}.${queue}.status`;
 }
 
+/** `tasks.<queue>.cancel` (compacted, keyed by task id): cancellation requests every worker reads */
+export function taskCancelTopic(queue: string): string {
+  return `${TOPIC_PREFIX.tasks}.${queue}.cancel`;
+}
+
 /** The domain of an event name: its first dot-separated segment (`user.created` -> `user`). */
 export function eventDomain(eventName: string): string {
   return eventName.split('.')[0] ?? eventName;
@@ -98,7 +104,8 @@ export type ParsedTopic =
   | { kind: 'lane'; queue: string; lane: TaskPriority }
   | { kind: 'retry'; queue: string; tier: string }
   | { kind: 'dlq'; queue: string }
-  | { kind: 'status'; queue: string };
+  | { kind: 'status'; queue: string }
+  | { kind: 'cancel'; queue: string };
 
 /** Parses a task topic name; undefined for anything else. */
 export function parseTaskTopic(topic: string): ParsedTopic | undefined {
@@ -110,6 +117,7 @@ export function parseTaskTopic(topic: string): ParsedTopic | undefined {
   const last = parts[2]!;
   if (last === 'dlq') return { kind: 'dlq', queue };
   if (last === 'status') return { kind: 'status', queue };
+  if (last === 'cancel') return { kind: 'cancel', queue };
   if ((LANES as readonly string[]).includes(last)) return { kind: 'lane', queue, lane: last as TaskPriority };
   return undefined;
 }

@@ -83,6 +83,8 @@ export interface RecordBatch {
   readonly topic: string;
   readonly partition: number;
   readonly highWatermark: string;
+  /** Offset of the last entry fetched, counting transaction markers the records skip. */
+  readonly lastOffset: string;
   readonly records: readonly IncomingRecord[];
 }
 

@@ -144,7 +144,7 @@ class KafkajsConsumer implements ConsumerPort {
           timestamp: m.timestamp,
         }));
         await options.eachBatch(
-          { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, records },
+          { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, lastOffset: batch.lastOffset(), records },
           { heartbeat, isRunning, isStale, resolveOffset },
         );
       },
@@ -215,8 +215,10 @@ class KafkajsAdmin implements AdminPort {
     const existing = new Set(await this.#admin.listTopics());
     const fresh = specs.filter((s) => !existing.has(s.topic));
     if (fresh.length === 0) return [];
+    // kafkajs' own waitForLeaders gives up when the broker's metadata cache (updated asynchronously
+    // under KRaft) does not know the topic yet; wait for leaders ourselves instead.
     await this.#admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: fresh.map((s) => ({
         topic: s.topic,
         numPartitions: s.numPartitions,
@@ -224,7 +226,24 @@ class KafkajsAdmin implements AdminPort {
         configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    await this.#waitForLeaders(fresh.map((s) => s.topic));
     return fresh.map((s) => s.topic);
+  }
+  async #waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ready = await this.#admin
+        .fetchTopicMetadata({ topics })
+        .then((m) => m.topics.length === topics.length && m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        .catch((error: { retriable?: boolean }) => {
+          if (error.retriable !== true) throw error;
+          return false;
+        });
+      // Metadata can name a leader a moment before the leader serves the partition: ask for offsets too.
+      if (ready && (await Promise.all(topics.map((topic) => this.#admin.fetchTopicOffsets(topic).then(() => true, () => false)))).every(Boolean)) return;
+      if (Date.now() > deadline) throw new Error(`Topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   async describeTopics(topics: readonly string[]) {
     const { topics: described } = await withMetadataRetry(() => this.#admin.fetchTopicMetadata({ topics: [...topics] }));
@@ -274,7 +293,11 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           idempotent: options.idempotent ?? true,
           // kafkajs keeps sequence numbers safe only with one request in flight per broker.
           ...((options.idempotent ?? true) || options.transactionalId ? { maxInFlightRequests: 1 } : {}),
-          ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+          // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker finishes the
+          // previous one; kafkajs' default first backoff (300 ms) would stall every such flush.
+          ...(options.transactionalId
+            ? { transactionalId: options.transactionalId, retry: { initialRetryTime: 20, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER } }
+            : {}),
           ...(options.transactionTimeoutMs ? { transactionTimeout: options.transactionTimeoutMs } : {}),
         }),
       ),

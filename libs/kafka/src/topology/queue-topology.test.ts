@@ -3,7 +3,7 @@ import { isSwitchyardError } from '@switchyard/protocol';
 import { planQueueTopology } from './queue-topology.js';
 
 describe('planQueueTopology', () => {
-  it('plans 5 lanes, 6 retry tiers, a DLQ and a compacted status topic', () => {
+  it('plans 5 lanes, 6 retry tiers, a DLQ, a compacted status topic and a cancel topic', () => {
     const specs = planQueueTopology({ name: 'billing' }, { partitions: 4 });
     expect(specs.map((s) => s.topic)).toEqual([
       'tasks.billing.critical',
@@ -19,6 +19,7 @@ describe('planQueueTopology', () => {
       'tasks.billing.retry.1h',
       'tasks.billing.dlq',
       'tasks.billing.status',
+      'tasks.billing.cancel',
     ]);
     expect(specs.every((s) => s.numPartitions === 4 && s.replicationFactor === 1)).toBe(true);
     const status = specs.find((s) => s.topic === 'tasks.billing.status')!;

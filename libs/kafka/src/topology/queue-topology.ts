@@ -1,5 +1,5 @@
 import { parseOrThrow, QueueConfigSchema, type QueueConfigInput } from '@switchyard/protocol';
-import { laneTopics, retryTopic, RETRY_TIERS, taskDlqTopic, taskStatusTopic } from '../catalog/topic-names.js';
+import { laneTopics, retryTopic, RETRY_TIERS, taskCancelTopic, taskDlqTopic, taskStatusTopic } from '../catalog/topic-names.js';
 import type { TopicSpec } from '../client/kafka-client.port.js';
 import { QueueTopologyOptionsSchema, type QueueTopologyOptionsInput } from './topology.options.js';
 
@@ -31,6 +31,12 @@ export function planQueueTopology(queue: QueueConfigInput, optionsInput: QueueTo
       'retention.ms': String(options.statusRetentionMs),
       'min.cleanable.dirty.ratio': '0.1',
       'segment.ms': String(Math.min(options.statusRetentionMs, 3_600_000)),
+    }),
+    // One record per cancelled task id, kept as long as the task could still be waiting in a lane.
+    spec(taskCancelTopic(config.name), {
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': String(options.laneRetentionMs),
+      'segment.ms': String(Math.min(options.laneRetentionMs, 3_600_000)),
     }),
   ];
 }

@@ -70,6 +70,10 @@ export const ERROR_CODES = {
     retriable: false,
     summary: 'A required external tool (e.g. java, docker) is not installed or not on PATH.',
   },
+  SY_TASK_CANCELLED: {
+    retriable: false,
+    summary: 'The task was cancelled before or while it ran.',
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

@@ -22,6 +22,7 @@ describe('ERROR_CODES', () => {
         'SY_BROKER_START_FAILED',
         'SY_PORT_IN_USE',
         'SY_MISSING_TOOL',
+        'SY_TASK_CANCELLED',
       ].sort(),
     );
     for (const entry of Object.values(ERROR_CODES)) {

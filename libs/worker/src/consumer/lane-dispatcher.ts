@@ -42,9 +42,9 @@ export class LaneDispatcher<T> {
     return this.size(lane) >= this.#options.bufferSize;
   }
 
-  /** True when the lane has drained to half its buffer (time to resume fetching it). */
+  /** True when the lane is below its buffer size again (time to resume fetching it). */
   hasRoom(lane: TaskPriority): boolean {
-    return this.size(lane) <= this.#options.bufferSize / 2;
+    return this.size(lane) < this.#options.bufferSize;
   }
 
   size(lane?: TaskPriority): number {

@@ -8,6 +8,7 @@ import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { computeBackoffMs, shouldRetry } from '../retry/backoff.js';
 import { chooseTier, nextHop } from '../retry/retry-tier.js';
 import { deadLetterRecord, errorInfo, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
+import type { CancelWatch } from './cancel-watch.js';
 import type { QueueRuntime } from './queue-runtime.js';
 import type { TransactionalCommitter } from './transactional-committer.js';
 import { orderingKeyOf, type WorkItem } from './work-item.js';
@@ -16,6 +17,7 @@ const DEFAULT_POLICY: TaskRetryPolicy = TaskRetryPolicySchema.parse({});
 const SHORTEST_TIER = RETRY_TIERS[0]!;
 
 export interface TaskExecutionDeps {
+  readonly cancellations: CancelWatch;
   readonly handlers: TaskHandlers;
   readonly committer: TransactionalCommitter;
   readonly metrics: WorkerMetrics;
@@ -23,8 +25,10 @@ export interface TaskExecutionDeps {
   readonly defaultTimeoutMs: number;
   readonly statusProcessing: boolean;
   readonly shutdown: AbortSignal;
-  readonly onSettled: (item: WorkItem, outcome: 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved') => void;
+  readonly onSettled: (item: WorkItem, outcome: Outcome) => void;
 }
+
+export type Outcome = 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved' | 'cancelled';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -54,6 +58,7 @@ export class TaskExecution {
       if (hop.kind === 'tier') return this.#submit(item, [moveRecord(envelope, item.record, hop.tier)], 'moved');
       if (hop.kind === 'wait') await sleep(hop.ms, undefined, { signal: this.#deps.shutdown }).catch(() => undefined);
     }
+    if (this.#deps.cancellations.isCancelled(envelope.taskId)) return this.#cancelled(q, item, key, envelope.attempt);
     if (q.runtime.ordered && key !== undefined && q.blocks.isBlocked(key) && q.blocks.head(key) !== envelope.taskId) {
       return this.#park(q, item, key);
     }
@@ -75,8 +80,15 @@ export class TaskExecution {
     const labels = { queue: envelope.queue, lane, type: envelope.type };
     if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
     this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
-    const result = await runAttempt(handler, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, this.#deps.shutdown, this.#deps.log);
+    const cancel = new AbortController();
+    const stopWatching = this.#deps.cancellations.onCancel((id) => {
+      if (id === envelope.taskId) cancel.abort(new SwitchyardError('SY_TASK_CANCELLED', `Task ${id} was cancelled while running.`));
+    });
+    const signal = AbortSignal.any([this.#deps.shutdown, cancel.signal]);
+    const result = await runAttempt(handler, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, signal, this.#deps.log);
+    stopWatching();
     this.#deps.metrics.inFlight.dec({ queue: envelope.queue });
+    if (!result.ok && cancel.signal.aborted) return this.#cancelled(q, item, key, attempt);
     this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
     if (result.ok) {
       if (key !== undefined) q.blocks.release(key, envelope.taskId);
@@ -121,6 +133,11 @@ export class TaskExecution {
     );
   }
 
+  #cancelled(q: QueueRuntime, item: WorkItem, key: string | undefined, attempts: number): Promise<void> {
+    if (key !== undefined) q.blocks.release(key, item.envelope.taskId);
+    return this.#submit(item, [statusRecord(item.envelope, 'cancelled', attempts, iso(Date.now()))], 'cancelled');
+  }
+
   /** A later task of a blocked key: back into a delay tier, behind the key's head. */
   #park(q: QueueRuntime, item: WorkItem, key: string): Promise<void> {
     const head = q.blocks.head(key)!;
@@ -131,7 +148,7 @@ export class TaskExecution {
     return this.#submit(item, [parkRecord(item.envelope, item.record, tier, iso(notBefore), head)], 'parked');
   }
 
-  #submit(item: WorkItem, records: RoutedRecord[], outcome: 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved'): Promise<void> {
+  #submit(item: WorkItem, records: RoutedRecord[], outcome: Outcome): Promise<void> {
     if (outcome !== 'moved') this.#deps.metrics.processed.inc({ queue: item.envelope.queue, lane: item.lane, type: item.envelope.type, outcome });
     const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset) });
     // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.

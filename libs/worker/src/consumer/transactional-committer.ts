@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
-import type { OutgoingRecord, ProducerPort, TopicRecords } from '@switchyard/kafka';
+import { recordSizeBytes, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
+
+/** Caps of one transaction, well below the 1 MiB default max.message.bytes of a partition. */
+const MAX_OUTCOMES_PER_TRANSACTION = 1_000;
+const MAX_BYTES_PER_TRANSACTION = 512 * 1024;
 import type { OffsetTrackers } from '../offsets/offset-tracker.js';
 
 /** Records one finished attempt produces (status, retry move, dead letter) and how to settle it. */
@@ -76,7 +80,8 @@ export class TransactionalCommitter {
   }
 
   async #flushOnce(): Promise<void> {
-    const batch = this.#pending.splice(0);
+    // Bounded transactions: a produce request per partition must stay under max.message.bytes.
+    const batch = this.#takeBatch();
     for (const p of batch) {
       if (!p.completed) p.complete();
       p.completed = true;
@@ -99,6 +104,17 @@ export class TransactionalCommitter {
     }
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
+    if (this.#pending.length > 0) await this.#flushOnce();
+  }
+
+  #takeBatch(): Pending[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.#pending.length && count < MAX_OUTCOMES_PER_TRANSACTION && bytes < MAX_BYTES_PER_TRANSACTION) {
+      bytes += this.#pending[count]!.records.reduce((n, r) => n + recordSizeBytes(r.record), 0);
+      count++;
+    }
+    return this.#pending.splice(0, Math.max(count, 1));
   }
 }
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS } from '@switchyard/kafka';
 
-export type TaskOutcomeLabel = 'succeeded' | 'failed' | 'retried' | 'dead' | 'parked';
+export type TaskOutcomeLabel = 'succeeded' | 'failed' | 'retried' | 'dead' | 'parked' | 'cancelled';
 
 /**
  * Prometheus metrics of one worker (names from the catalog in libs/kafka). Pass a registry to

@@ -15,6 +15,7 @@ import {
   recordSizeBytes,
   retryTopic,
   taskStatusTopic,
+  taskCancelTopic,
   type AdminPort,
   type KafkaClient,
   type OutgoingRecord,
@@ -133,6 +134,18 @@ export class TaskProducer {
         ...(p.notBefore ? { notBefore: p.notBefore } : {}),
       })),
     );
+  }
+
+  /**
+   * Requests cancellation of a task. A worker skips it if it has not started (status
+   * `cancelled`), or fires its AbortSignal if it is running. Resolves when the request is durable.
+   */
+  async cancel(queue: string, taskId: string): Promise<void> {
+    if (!this.#connected) await this.connect();
+    await this.#requireQueue(queue);
+    await this.#producer.send([
+      { topic: taskCancelTopic(queue), records: [{ key: taskId, value: JSON.stringify({ taskId, cancelledAt: new Date(this.#options.now()).toISOString() }) }] },
+    ]);
   }
 
   #prepare(input: EnqueueTask, options: EnqueueOptions, what: string): Prepared {

@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, type BenchEnv } from './bench-env.js';
+import type { CriticalLatencyResult } from './critical-latency.bench.js';
+import type { KeyParallelResult } from './key-parallel.bench.js';
+import type { ThroughputResult } from './throughput.bench.js';
+
+/** What one `npm run bench:worker` writes to bench/results/worker-<date>.json. */
+export interface WorkerBenchReport {
+  readonly benchmark: 'worker';
+  readonly mode: 'quick' | 'full';
+  readonly env: BenchEnv;
+  readonly durationS: number;
+  readonly results: {
+    throughput?: ThroughputResult;
+    criticalLatency?: CriticalLatencyResult;
+    keyParallel?: KeyParallelResult;
+  };
+  /** Failures of a benchmark that could not finish (timeouts, broker errors). */
+  readonly errors: Record<string, string>;
+}
+
+/** Writes the report as JSON; returns the file path. */
+export function writeReport(report: WorkerBenchReport): string {
+  const dir = path.join(REPO_ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `worker-${report.env.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+const verdict = (pass: boolean) => (pass ? 'pass' : '**miss**');
+const num = (n: number) => n.toLocaleString('en-US');
+
+/** The results as a markdown table (printed, and pasted into bench/README.md). */
+export function markdownTable(report: WorkerBenchReport): string {
+  const rows: string[][] = [];
+  const { throughput: a, criticalLatency: b, keyParallel: c } = report.results;
+  if (a) {
+    const { bareKafkajs, switchyard, bullmq } = a.contenders;
+    const p = a.params;
+    const what = `${num(p.tasks)} no-op tasks, 1 KB, concurrency ${p.concurrency}, ${p.partitions} partitions`;
+    rows.push(['(a) throughput', `bare kafkajs eachBatch (${what})`, `${num(bareKafkajs.tasksPerSec)} tasks/s`, '', '']);
+    rows.push(['', 'Switchyard worker', `${num(switchyard.tasksPerSec)} tasks/s`, '', '']);
+    rows.push(['', 'BullMQ (Redis)', `${num(bullmq.tasksPerSec)} tasks/s`, '', '']);
+    rows.push(['', 'ours / bare kafkajs', `${a.ratios.oursOverBare}x`, `>= ${a.targets.oursOverBare}x`, verdict(a.pass.oursOverBare)]);
+    rows.push(['', 'ours / BullMQ', `${a.ratios.oursOverBullmq}x`, `>= ${a.targets.oursOverBullmq}x`, verdict(a.pass.oursOverBullmq)]);
+  }
+  if (b) {
+    const l = (d: CriticalLatencyResult['noBacklog']) => `p50 ${d.latencyMs.p50} / p95 ${d.latencyMs.p95} / p99 ${d.latencyMs.p99} ms`;
+    const p = b.params;
+    rows.push(['(b) critical pickup', `no backlog (${p.criticalTasks} tasks, 1 per ${p.intervalMs} ms)`, l(b.noBacklog), '', '']);
+    rows.push(['', `${num(p.backlog)} background tasks queued, ${p.backgroundHandlerMs} ms handler, concurrency ${p.concurrency}`, l(b.withBacklog), '', '']);
+    const ack = (d: CriticalLatencyResult['noBacklog']) => `enqueue ack p50 ${d.enqueueAckMs.p50} / p99 ${d.enqueueAckMs.p99} ms; ack -> start p50 ${d.ackToStartMs.p50} / p99 ${d.ackToStartMs.p99} ms`;
+    rows.push(['', 'breakdown, no backlog', ack(b.noBacklog), '', '']);
+    rows.push(['', 'breakdown, backlog', ack(b.withBacklog), '', '']);
+    rows.push(['', 'p99 backlog / no backlog', `${b.ratioP99}x`, `<= ${b.target}x`, verdict(b.pass)]);
+  }
+  if (c) {
+    const p = c.params;
+    rows.push(['(c) key-parallel, 1 partition', `${num(p.tasks)} tasks x ${p.handlerMs} ms, ${num(p.tasks)} keys, concurrency ${p.concurrency}`, `${num(c.distinctKeys.wallMs)} ms (max ${c.distinctKeys.maxInFlight} in flight)`, '', '']);
+    rows.push(['', 'same tasks, one key', `${num(c.oneKey.wallMs)} ms (in order: ${c.oneKey.inOrder})`, '', '']);
+    rows.push(['', `speedup (ideal ${c.idealSpeedup}x)`, `${c.speedup}x`, `>= ${c.target}x`, verdict(c.pass)]);
+  }
+  for (const [name, message] of Object.entries(report.errors)) rows.push([name, 'did not finish', message.replace(/\|/g, '/'), '', 'error']);
+  const head = ['benchmark', 'contender / measure', 'result', 'target', ''];
+  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** One line about where and when it ran. */
+export function envLine(env: BenchEnv): string {
+  const m = env.machine;
+  const v = env.versions;
+  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source}), kafkajs ${v.kafkajs}, BullMQ ${v.bullmq}, Redis ${v.redis ?? 'n/a'}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Worker benchmarks, side by side on one broker (STYLE.md #12, DESIGN.md "How we measure"):
+ *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--quick]
+ * Writes bench/results/worker-<date>.json and prints a markdown table. Not part of npm test.
+ */
+import { parseArgs } from 'node:util';
+import { openBenchKafka } from './bench-kafka.js';
+import { collectEnv, redisUrl, resolveBroker } from './bench-env.js';
+import { runCriticalLatency } from './critical-latency.bench.js';
+import { runKeyParallel } from './key-parallel.bench.js';
+import { envLine, markdownTable, writeReport, type WorkerBenchReport } from './report.js';
+import { runThroughput } from './throughput.bench.js';
+
+const USAGE = 'usage: npm run bench:worker -- [--only a|b|c[,a|b|c...]] [--tasks N] [--quick]';
+
+function options() {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, tasks: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = new Set((values.only ?? 'a,b,c').split(',').map((s) => s.trim()));
+  if ([...only].some((s) => !['a', 'b', 'c'].includes(s))) throw new Error(`--only takes a, b or c (comma-separated). ${USAGE}`);
+  const tasks = values.tasks === undefined ? undefined : Number(values.tasks);
+  if (tasks !== undefined && (!Number.isInteger(tasks) || tasks < 100)) throw new Error(`--tasks must be a whole number >= 100. ${USAGE}`);
+  return { only, quick: values.quick, tasks };
+}
+
+async function main(): Promise<void> {
+  const { only, quick, tasks } = options();
+  const say = (line: string) => console.log(line);
+  const broker = await resolveBroker();
+  const env = collectEnv(broker);
+  say(`worker benchmarks (${quick ? 'quick' : 'full'}) on ${broker.bootstrap}\n${envLine(env)}`);
+  const k = await openBenchKafka(broker.bootstrap);
+  const started = performance.now();
+  const report: WorkerBenchReport = { benchmark: 'worker', mode: quick ? 'quick' : 'full', env, durationS: 0, results: {}, errors: {} };
+  const step = async (name: string, run: () => Promise<void>) => {
+    say(`\n${name}`);
+    try {
+      await run();
+    } catch (err) {
+      report.errors[name] = err instanceof Error ? err.message : String(err);
+      say(`  FAILED: ${report.errors[name]}`);
+    }
+  };
+  try {
+    if (only.has('a')) {
+      await step('(a) throughput', async () => {
+        const { redisVersion, ...result } = await runThroughput(k, redisUrl(), { tasks: tasks ?? (quick ? 5_000 : 50_000), concurrency: 50, partitions: 6, payloadBytes: 1024, tenants: 1000 }, say);
+        env.versions.redis = redisVersion;
+        report.results.throughput = result;
+      });
+    }
+    if (only.has('b')) {
+      await step('(b) critical-lane pickup latency', async () => {
+        report.results.criticalLatency = await runCriticalLatency(
+          k,
+          { criticalTasks: 200, intervalMs: 20, backlog: quick ? 10_000 : 100_000, backgroundHandlerMs: 1, concurrency: 50, partitions: 6, warmupTasks: 5 },
+          say,
+        );
+      });
+    }
+    if (only.has('c')) {
+      await step('(c) key-parallel speedup on one partition', async () => {
+        report.results.keyParallel = await runKeyParallel(k, { tasks: quick ? 200 : 1000, handlerMs: 10, concurrency: 200 }, say);
+      });
+    }
+  } finally {
+    await k.close();
+  }
+  const done: WorkerBenchReport = { ...report, durationS: Math.round((performance.now() - started) / 1000) };
+  const file = writeReport(done);
+  say(`\n${envLine(env)}\n\n${markdownTable(done)}\n\nwrote ${file}`);
+  process.exitCode = Object.keys(done.errors).length > 0 ? 1 : 0;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { Counter, Registry } from 'prom-client';
+import type { WorkerState } from '@switchyard/worker';
+import { createHttpServer, type WorkerProbe } from './http-server.js';
+
+function setup(state: WorkerState) {
+  const registry = new Registry();
+  new Counter({ name: 'switchyard_tasks_processed_total', help: 'h', labelNames: ['queue'], registers: [registry] }).inc({ queue: 'emails' }, 3);
+  const worker: WorkerProbe = { state, stats: () => ({ workerName: 'w', totalProcessed: 3, succeeded: 3, failed: 0, active: 0, uptimeMs: 10 }) };
+  const app = createHttpServer({ worker, registry });
+  onTestFinished(() => app.close());
+  return app;
+}
+
+describe('worker HTTP endpoints', () => {
+  it('serves Prometheus text on /metrics', async () => {
+    const response = await setup('running').inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('switchyard_tasks_processed_total{queue="emails"} 3');
+  });
+
+  it('answers /healthz 200 with state and stats while running', async () => {
+    const response = await setup('running').inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', state: 'running', stats: { workerName: 'w', totalProcessed: 3 } });
+  });
+
+  it.each<WorkerState>(['created', 'starting', 'stopping', 'stopped'])('answers /healthz 503 while %s', async (state) => {
+    const response = await setup(state).inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ status: 'unavailable', state });
+  });
+
+  it('serves WorkerStats on /stats', async () => {
+    const response = await setup('running').inject({ method: 'GET', url: '/stats' });
+    expect(response.json()).toEqual({ workerName: 'w', totalProcessed: 3, succeeded: 3, failed: 0, active: 0, uptimeMs: 10 });
+  });
+});

@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { ensureTopology, planQueueTopology } from '@switchyard/kafka';
+import { testAdmin, testBrokers, testClient, uniqueName } from '@switchyard/testing';
+import { TaskProducer } from '@switchyard/worker';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs services/worker/src/main.ts as its own process. It is started as `node --import tsx`
+ * rather than `npx tsx`: npx (npm exec) does not pass SIGTERM on to its child, so the signal
+ * tests would hit npm instead of the worker. The child is killed when the test finishes.
+ */
+function spawnWorker(args: readonly string[], env: Record<string, string>) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(WORKER_|SWITCHYARD_|KAFKA_)/.test(k)));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/worker/src/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  let exit: Exit | undefined;
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal }))));
+  onTestFinished(async () => {
+    if (exit) return;
+    child.kill('SIGKILL');
+    await exited;
+  });
+  return {
+    child,
+    exited,
+    exit: () => exit,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    /** Log lines (JSON) with this msg. */
+    logged: (msg: string) => stdout.split('\n').filter((line) => line.includes(`"msg":"${msg}"`)),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A handlers module in a temp dir: each task type appends `<task id>` to a file. */
+function handlersModule(types: Record<string, string>): { module: string; ranFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'worker-service-'));
+  const ranFile = join(dir, 'ran.txt');
+  const entries = Object.entries(types).map(([type, body]) => `  ${type}: async (task) => { appendFileSync(${JSON.stringify(ranFile)}, task.id + '\\n'); ${body} },`);
+  const module = join(dir, 'handlers.mjs');
+  writeFileSync(module, `import { appendFileSync } from 'node:fs';\nimport { setTimeout as sleep } from 'node:timers/promises';\nexport default {\n${entries.join('\n')}\n};\n`);
+  return { module, ranFile };
+}
+
+function ranIds(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+/** A fresh queue with 3 partitions (topics deleted after the test) and a producer for it. */
+async function setupQueue() {
+  const client = testClient();
+  const admin = await testAdmin(client);
+  const queue = uniqueName('svc').replace(/[^a-z0-9_-]/g, '');
+  admin.deleteAfterTest(planQueueTopology({ name: queue }, { partitions: 3 }).map((s) => s.topic));
+  await ensureTopology(admin, { name: queue }, { partitions: 3 });
+  const producer = new TaskProducer({ client, queues: [queue] });
+  await producer.connect();
+  onTestFinished(() => producer.disconnect());
+  return { queue, producer };
+}
+
+function succeededCount(metrics: string, queue: string): number {
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith('switchyard_tasks_processed_total{') && line.includes(`queue="${queue}"`) && line.includes('outcome="succeeded"'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+describe('worker service process on a real broker', () => {
+  it('runs 50 tasks, reports them on /healthz and /metrics, and stops cleanly with exit 0 on SIGTERM', async () => {
+    const { queue, producer } = await setupQueue();
+    const { module, ranFile } = handlersModule({ record_task: '' });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const worker = spawnWorker(['--handlers', module], {
+      KAFKA_BROKERS: testBrokers(),
+      WORKER_NAME: uniqueName('svc-worker'),
+      WORKER_QUEUES: queue,
+      WORKER_CONCURRENCY: '8',
+      WORKER_HTTP_PORT: String(port),
+      WORKER_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    });
+    await vi.waitFor(async () => expect((await fetch(`${base}/healthz`)).status).toBe(200), { timeout: 60_000, interval: 250 });
+
+    const receipts = await producer.enqueueMany(
+      Array.from({ length: 50 }, (_, i) => ({ task: { id: `task-${i}`, type: 'record_task', queue, payload: { i } }, options: { tenant: `tenant-${i % 4}` } })),
+    );
+    expect(receipts).toHaveLength(50);
+    await vi.waitFor(() => expect(new Set(ranIds(ranFile)).size).toBe(50), { timeout: 60_000, interval: 200 });
+    expect(ranIds(ranFile)).toHaveLength(50);
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', state: 'running', stats: { queues: { [queue]: { active: 0 } } } });
+    await vi.waitFor(async () => expect(succeededCount(await (await fetch(`${base}/metrics`)).text(), queue)).toBe(50), { timeout: 10_000, interval: 200 });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain(`switchyard_tasks_processed_total{queue="${queue}",lane="normal",type="record_task",outcome="succeeded"} 50`);
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    expect(await (await fetch(`${base}/stats`)).json()).toMatchObject({ totalProcessed: 50, succeeded: 50, failed: 0 });
+
+    const signalledAt = Date.now();
+    worker.child.kill('SIGTERM');
+    await vi.waitFor(() => expect(worker.exit()).toBeDefined(), { timeout: SHUTDOWN_TIMEOUT_MS + 5_000, interval: 100 });
+    expect(worker.exit()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    expect(worker.logged('worker stopped')).toHaveLength(1);
+    expect(worker.logged('worker service stopped cleanly')).toHaveLength(1);
+    expect(worker.stderr()).toBe('');
+  });
+
+  it('exits 130 at once on a second signal while a task is still running', async () => {
+    const { queue, producer } = await setupQueue();
+    const { module, ranFile } = handlersModule({ slow_task: 'await sleep(120_000);' });
+    const worker = spawnWorker(['--handlers', module], {
+      KAFKA_BROKERS: testBrokers(),
+      WORKER_NAME: uniqueName('svc-worker'),
+      WORKER_QUEUES: queue,
+      WORKER_HTTP_PORT: String(await freePort()),
+      WORKER_SHUTDOWN_TIMEOUT_MS: '60000',
+    });
+    await producer.enqueue({ id: 'slow-1', type: 'slow_task', queue, payload: {} });
+    await vi.waitFor(() => expect(ranIds(ranFile)).toEqual(['slow-1']), { timeout: 60_000, interval: 200 });
+    worker.child.kill('SIGTERM');
+    await vi.waitFor(() => expect(worker.logged('stopping: finishing running tasks (send the signal again to exit at once)')).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(worker.exit()).toBeUndefined();
+    worker.child.kill('SIGINT');
+    await vi.waitFor(() => expect(worker.exit()).toEqual({ code: 130, signal: null }), { timeout: 5_000, interval: 50 });
+    expect(worker.logged('second signal: exiting without waiting for running tasks')).toHaveLength(1);
+  });
+
+  it('exits 2 and names the field when the config file is invalid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'worker-service-'));
+    const config = join(dir, 'worker.json');
+    writeFileSync(config, JSON.stringify({ config: { name: 'w', queues: ['q'], shutdownTimeoutMs: 'soon' } }));
+    const { module } = handlersModule({ noop_task: '' });
+    const worker = spawnWorker(['--config', config, '--handlers', module], { KAFKA_BROKERS: testBrokers() });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.stderr()).toContain(`SY_INVALID_CONFIG: Invalid worker config file ${config} (1 problem):`);
+    expect(worker.stderr()).toContain('config.shutdownTimeoutMs: Invalid input: expected number, received string');
+    expect(worker.stderr()).toContain(`Fix: Edit ${config}`);
+  });
+
+  it('exits 2 and names the variable when the env is incomplete', async () => {
+    const { module } = handlersModule({ noop_task: '' });
+    const worker = spawnWorker(['--handlers', module], { KAFKA_BROKERS: testBrokers(), WORKER_NAME: 'w' });
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.stderr()).toContain('SY_INVALID_ENV');
+    expect(worker.stderr()).toContain('WORKER_QUEUES: is required without a config file');
+  });
+});
