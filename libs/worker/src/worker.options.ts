@@ -33,10 +33,24 @@ export const WorkerOptionsSchema = z
     queueOptions: z.record(z.string(), QueueRuntimeOptionsSchema).default({}),
     /** Write `processing` status records too (default: only queued/outcomes, which halves status traffic). */
     statusProcessing: z.boolean().default(false),
+    /**
+     * Most finished attempts waiting for their transaction. When reached, no new task starts until
+     * a commit lands: this bounds what a crash can make run twice (the in-flight window is
+     * running tasks + this + one transaction being committed).
+     */
+    maxUncommitted: z.number().int().min(1).max(100_000).default(1_000),
     /** How often finished work is flushed: outputs + offsets in one transaction (ms). */
     commitIntervalMs: z.number().int().positive().default(100),
-    /** Id of this process in the group; default: random. Used in the transactional id. */
-    instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
+    /**
+     * Stable id of this process in the group (e.g. a pod name); default: random per start. It
+     * makes the transactional id: a restarted instance with the same id fences its predecessor
+     * and aborts its open transaction at once, instead of after transactionTimeoutMs.
+     */
+    instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold letters, digits, dot, dash, underscore (1-100)').optional(),
+    /** Group session timeout (ms): how long a dead worker keeps its partitions. Broker minimum 6000. */
+    sessionTimeoutMs: z.number().int().min(6_000).max(300_000).default(30_000),
+    /** Transaction timeout (ms): how long an open transaction of a crashed worker blocks read_committed readers. */
+    transactionTimeoutMs: z.number().int().min(1_000).max(900_000).default(15_000),
   })
   .strict();
 

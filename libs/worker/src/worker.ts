@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { parseOrThrow, SwitchyardError, type TaskPriority, type WorkerStats } from '@switchyard/protocol';
 import {
   createLogger,
@@ -70,6 +71,8 @@ export class Worker {
     this.#log = deps.log ?? createLogger(`worker.${this.options.config.name}`);
     this.metrics = new WorkerMetrics(deps.registry);
     this.#groupId = workerGroup(this.options.config.name);
+    // Every running attempt listens for shutdown: as many listeners as the concurrency.
+    setMaxListeners(0, this.#shutdown.signal);
     for (const queue of this.options.config.queues) {
       this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue)));
     }
@@ -83,10 +86,17 @@ export class Worker {
   async start(): Promise<void> {
     this.#lifecycle.to('starting');
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
-    this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: 60_000 });
+    this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: this.options.transactionTimeoutMs });
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
-    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 100 });
-    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#groupId, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, log: this.#log });
+    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100 });
+    this.#committer = new TransactionalCommitter({
+      producer: this.#producer,
+      groupId: this.#groupId,
+      trackers: this.#trackers,
+      intervalMs: this.options.commitIntervalMs,
+      log: this.#log,
+      onCommitted: () => this.#pump(),
+    });
     this.#cancellations = new CancelWatch(this.#client, [...this.#queues.keys()], this.#log);
     this.#execution = new TaskExecution({
       cancellations: this.#cancellations,
@@ -193,8 +203,10 @@ export class Worker {
 
   /** Starts buffered tasks while their queue has room, most urgent lane first. */
   #pump(): void {
+    if (this.#lifecycle.state !== 'running') return;
+    if (this.#committer!.pending >= this.options.maxUncommitted) void this.#committer!.flush();
     for (const q of this.#queues.values()) {
-      while (q.hasCapacity()) {
+      while (q.hasCapacity() && this.#committer!.pending < this.options.maxUncommitted) {
         const item = q.dispatcher.next();
         if (!item) break;
         this.#running++;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { SwitchyardError } from '@switchyard/protocol';
 import { taskCancelTopic, type ConsumerPort, type KafkaClient } from '@switchyard/kafka';
 
 /**
@@ -13,7 +14,8 @@ export class CancelWatch {
   readonly #queues: readonly string[];
   readonly #log: Logger;
   readonly #cancelled = new Set<string>();
-  readonly #listeners = new Set<(taskId: string) => void>();
+  /** Running attempts by task id, aborted when their cancellation arrives. */
+  readonly #running = new Map<string, AbortController>();
   #consumer: ConsumerPort | undefined;
 
   constructor(client: KafkaClient, queues: readonly string[], log: Logger) {
@@ -36,7 +38,7 @@ export class CancelWatch {
             continue;
           }
           this.#cancelled.add(taskId);
-          for (const listener of this.#listeners) listener(taskId);
+          this.#running.get(taskId)?.abort(new SwitchyardError('SY_TASK_CANCELLED', `Task ${taskId} was cancelled while running.`));
         }
       },
     });
@@ -47,10 +49,12 @@ export class CancelWatch {
     return this.#cancelled.has(taskId);
   }
 
-  /** Calls `listener` for each cancellation that arrives; returns an unsubscribe function. */
-  onCancel(listener: (taskId: string) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** Watches a running attempt: its controller is aborted if the task gets cancelled. */
+  watch(taskId: string, controller: AbortController): () => void {
+    this.#running.set(taskId, controller);
+    return () => {
+      if (this.#running.get(taskId) === controller) this.#running.delete(taskId);
+    };
   }
 
   async stop(): Promise<void> {

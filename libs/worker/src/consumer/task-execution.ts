@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SwitchyardError, TaskRetryPolicySchema, type TaskRetryPolicy } from '@switchyard/protocol';
+import { isSwitchyardError, SwitchyardError, TaskRetryPolicySchema, type TaskRetryPolicy } from '@switchyard/protocol';
 import { RETRY_TIERS } from '@switchyard/kafka';
 import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
@@ -80,15 +80,12 @@ export class TaskExecution {
     const labels = { queue: envelope.queue, lane, type: envelope.type };
     if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
     this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
-    const cancel = new AbortController();
-    const stopWatching = this.#deps.cancellations.onCancel((id) => {
-      if (id === envelope.taskId) cancel.abort(new SwitchyardError('SY_TASK_CANCELLED', `Task ${id} was cancelled while running.`));
-    });
-    const signal = AbortSignal.any([this.#deps.shutdown, cancel.signal]);
-    const result = await runAttempt(handler, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, signal, this.#deps.log);
+    const controller = new AbortController();
+    const stopWatching = this.#deps.cancellations.watch(envelope.taskId, controller);
+    const result = await runAttempt(handler, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, controller, this.#deps.shutdown, this.#deps.log);
     stopWatching();
     this.#deps.metrics.inFlight.dec({ queue: envelope.queue });
-    if (!result.ok && cancel.signal.aborted) return this.#cancelled(q, item, key, attempt);
+    if (!result.ok && isSwitchyardError(controller.signal.reason) && controller.signal.reason.code === 'SY_TASK_CANCELLED') return this.#cancelled(q, item, key, attempt);
     this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
     if (result.ok) {
       if (key !== undefined) q.blocks.release(key, envelope.taskId);
@@ -152,10 +149,8 @@ export class TaskExecution {
     if (outcome !== 'moved') this.#deps.metrics.processed.inc({ queue: item.envelope.queue, lane: item.lane, type: item.envelope.type, outcome });
     const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset) });
     // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.
-    committed.then(
-      () => this.#deps.onSettled(item, outcome),
-      (error: unknown) => this.#deps.log.error({ err: error, taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'),
-    );
+    committed.catch((error: unknown) => this.#deps.log.error({ err: error, taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'));
+    this.#deps.onSettled(item, outcome);
     return Promise.resolve();
   }
 }

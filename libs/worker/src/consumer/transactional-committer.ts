@@ -25,6 +25,8 @@ export interface TransactionalCommitterOptions {
   readonly trackers: OffsetTrackers;
   readonly intervalMs: number;
   readonly log: Logger;
+  /** Called after each committed transaction (room for more uncommitted work). */
+  readonly onCommitted?: () => void;
   /** Called when a transaction fails; the outcomes stay pending and go into the next one. */
   readonly onError?: (error: unknown) => void;
 }
@@ -104,6 +106,7 @@ export class TransactionalCommitter {
     }
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
+    this.#options.onCommitted?.();
     if (this.#pending.length > 0) await this.#flushOnce();
   }
 

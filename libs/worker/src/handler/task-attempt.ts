@@ -9,8 +9,8 @@ export type AttemptResult =
   | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAt: string; readonly durationMs: number };
 
 /**
- * Runs one attempt of a handler with a timeout. The handler gets an AbortSignal that fires on
- * timeout or when `shutdown` fires; a handler that ignores it is abandoned at the timeout (its
+ * Runs one attempt of a handler with a timeout. The handler gets `controller`'s AbortSignal,
+ * which fires on timeout, on cancellation (the caller aborts it) or when `shutdown` fires; a handler that ignores it is abandoned at the timeout (its
  * attempt fails with SY_TASK_TIMEOUT) but keeps its concurrency slot until it settles.
  */
 export async function runAttempt(
@@ -18,15 +18,16 @@ export async function runAttempt(
   envelope: TaskEnvelope,
   attempt: number,
   timeoutMs: number,
+  controller: AbortController,
   shutdown: AbortSignal,
   log: Logger,
 ): Promise<AttemptResult> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const controller = new AbortController();
   const onShutdown = () => controller.abort(shutdown.reason);
   shutdown.addEventListener('abort', onShutdown, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let childLog: Logger | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new SwitchyardError('SY_TASK_TIMEOUT', `Task ${envelope.taskId} (${envelope.type}) did not finish within ${timeoutMs} ms.`, {
@@ -48,7 +49,10 @@ export async function runAttempt(
           payload: envelope.payload,
           attempt,
           signal: controller.signal,
-          log: log.child({ taskId: envelope.taskId, type: envelope.type, attempt }),
+          // A child logger per attempt only when the handler logs (creating one is not free).
+          get log() {
+            return (childLog ??= log.child({ taskId: envelope.taskId, type: envelope.type, attempt }));
+          },
           ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
           ...(envelope.orderingKey ? { orderingKey: envelope.orderingKey } : {}),
           ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
