@@ -63,6 +63,7 @@ export {
   decodeTaskEnvelope,
   recordSizeBytes,
   type TaskEnvelope,
+  type BatchOptions,
   type DecodeResult,
 } from './envelope/task-envelope.v1.js';
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';

@@ -8,6 +8,7 @@ export { WorkerOptionsSchema, QueueRuntimeOptionsSchema, type WorkerOptions, typ
 export type { WorkerState } from './worker.lifecycle.js';
 export type { TaskContext, TaskHandler, TaskHandlers } from './handler/task-handler.js';
 export { WorkerMetrics } from './metrics/worker-metrics.js';
+export { runBatch, type BatchChunk, type BatchOutcome, type BatchPlan, type RunBatchOptions } from './batch/batch-runner.js';
 export { readTaskStatus } from './status/task-status-reader.js';
 export { computeBackoffMs, shouldRetry, type RetryDecision, type RetryReason } from './retry/backoff.js';
 export { chooseTier, nextHop, tierDueAt, type NextHop } from './retry/retry-tier.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { parseOrThrow, SwitchyardError, type TaskPriority, type WorkerStats } from '@switchyard/protocol';
+import { parseOrThrow, SwitchyardError, type BatchProgress, type TaskPriority, type WorkerStats } from '@switchyard/protocol';
 import {
   createLogger,
   decodeTaskEnvelope,
@@ -35,6 +35,8 @@ export interface WorkerDeps {
   readonly log?: Logger;
   /** Prometheus registry to register the worker's metrics in (default: its own). */
   readonly registry?: Registry;
+  /** Called after each chunk of a BatchTask (the protocol's onProgress, worker side). */
+  readonly onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
 }
 
 /**
@@ -47,6 +49,7 @@ export class Worker {
   readonly metrics: WorkerMetrics;
   readonly #client: KafkaClient;
   readonly #handlers: TaskHandlers;
+  readonly #deps: WorkerDeps;
   readonly #log: Logger;
   readonly #queues = new Map<string, QueueRuntime>();
   readonly #trackers = new OffsetTrackers();
@@ -68,6 +71,7 @@ export class Worker {
     this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
     this.#client = client;
     this.#handlers = { ...(this.options.config.handlers ?? {}), ...handlers } as TaskHandlers;
+    this.#deps = deps;
     this.#log = deps.log ?? createLogger(`worker.${this.options.config.name}`);
     this.metrics = new WorkerMetrics(deps.registry);
     this.#groupId = workerGroup(this.options.config.name);
@@ -108,6 +112,7 @@ export class Worker {
       statusProcessing: this.options.statusProcessing,
       shutdown: this.#shutdown.signal,
       onSettled: (_item, outcome) => this.#count(outcome),
+      ...(this.#deps.onBatchProgress ? { onBatchProgress: this.#deps.onBatchProgress } : {}),
     });
     await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));

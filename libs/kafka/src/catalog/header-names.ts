@@ -24,6 +24,8 @@ export const TASK_HEADERS = Object.freeze({
   retryPolicy: 'sy-retry-policy',
   /** Where a retried/dead/replayed record came from: `topic/partition/offset`. */
   origin: 'sy-origin',
+  /** JSON `{batchSize, parallel, stopOnError}` of a BatchTask: the payload is `{items}`. */
+  batch: 'sy-batch',
   /** Set on tasks parked behind an earlier task of the same ordering key (not an attempt). */
   parkedBehind: 'sy-parked-behind',
   contentType: 'content-type',

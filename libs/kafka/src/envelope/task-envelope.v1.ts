@@ -36,8 +36,19 @@ export interface TaskEnvelope {
   readonly origin?: string;
   readonly traceparent?: string;
   readonly tracestate?: string;
+  /** Set for a BatchTask: how its `payload.items` are cut and run. */
+  readonly batch?: BatchOptions;
   readonly payload: unknown;
 }
+
+/** How a BatchTask's items are cut and run (the protocol BatchTask fields that travel). */
+export interface BatchOptions {
+  readonly batchSize: number;
+  readonly parallel: boolean;
+  readonly stopOnError: boolean;
+}
+
+const BatchOptionsSchema = z.object({ batchSize: z.number().int().min(1), parallel: z.boolean(), stopOnError: z.boolean() });
 
 /** The header part of the envelope, validated field by field (header names in messages). */
 const HeadersV1Schema = z.object({
@@ -59,6 +70,7 @@ const HeadersV1Schema = z.object({
   [TASK_HEADERS.contentType]: z.literal('application/json').optional(),
   [TASK_HEADERS.traceparent]: z.string().regex(TRACEPARENT, 'must be a W3C traceparent').optional(),
   [TASK_HEADERS.tracestate]: z.string().optional(),
+  [TASK_HEADERS.batch]: z.string().optional(),
 });
 
 /** Encodes a task for producing. The caller chooses the topic (see topic-names). */
@@ -84,6 +96,7 @@ export function encodeTaskEnvelope(envelope: TaskEnvelope): OutgoingRecord {
     [TASK_HEADERS.origin, envelope.origin],
     [TASK_HEADERS.traceparent, envelope.traceparent],
     [TASK_HEADERS.tracestate, envelope.tracestate],
+    [TASK_HEADERS.batch, envelope.batch === undefined ? undefined : JSON.stringify(envelope.batch)],
   ];
   for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
   return {
@@ -131,6 +144,19 @@ export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
     if (!policy.success) return undecodable(record, `header ${TASK_HEADERS.retryPolicy}: ${policy.error.issues[0]?.message ?? 'invalid'}`);
     retryPolicy = policy.data;
   }
+  let batch: BatchOptions | undefined;
+  const batchText = h[TASK_HEADERS.batch];
+  if (batchText !== undefined) {
+    const parsedBatch = (() => {
+      try {
+        return BatchOptionsSchema.safeParse(JSON.parse(batchText));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!parsedBatch?.success) return undecodable(record, `header ${TASK_HEADERS.batch}: must be JSON {batchSize, parallel, stopOnError}`);
+    batch = parsedBatch.data;
+  }
   let payload: unknown;
   try {
     payload = record.value === null ? null : JSON.parse(record.value.toString('utf8'));
@@ -156,6 +182,7 @@ export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
       origin: h[TASK_HEADERS.origin],
       traceparent: h[TASK_HEADERS.traceparent],
       tracestate: h[TASK_HEADERS.tracestate],
+      batch,
     }),
   };
   return { ok: true, envelope };

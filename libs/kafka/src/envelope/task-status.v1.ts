@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskExecutionResultSchema, TaskStatus, type TaskExecutionResult } from '@switchyard/protocol';
+import { BatchProgressSchema, TaskExecutionResultSchema, TaskStatus, type TaskExecutionResult } from '@switchyard/protocol';
 import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
 
 /** Value of the `format` field of a status record. */
@@ -22,6 +22,8 @@ export const TaskStatusRecordSchema = z.object({
   /** When the next attempt may start (retries, scheduledAt). */
   nextAttemptAt: z.iso.datetime({ offset: true }).optional(),
   result: TaskExecutionResultSchema.optional(),
+  /** Progress of a BatchTask, updated after each chunk. */
+  progress: BatchProgressSchema.optional(),
 });
 
 export type TaskStatusRecord = z.infer<typeof TaskStatusRecordSchema>;

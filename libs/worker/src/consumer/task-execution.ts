@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isSwitchyardError, SwitchyardError, TaskRetryPolicySchema, type TaskRetryPolicy } from '@switchyard/protocol';
+import { isSwitchyardError, SwitchyardError, TaskRetryPolicySchema, UnrecoverableError, type BatchProgress, type TaskRetryPolicy } from '@switchyard/protocol';
+import { runBatch } from '../batch/batch-runner.js';
 import { RETRY_TIERS } from '@switchyard/kafka';
 import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
-import type { TaskHandlers } from '../handler/task-handler.js';
+import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { computeBackoffMs, shouldRetry } from '../retry/backoff.js';
 import { chooseTier, nextHop } from '../retry/retry-tier.js';
@@ -26,6 +27,7 @@ export interface TaskExecutionDeps {
   readonly statusProcessing: boolean;
   readonly shutdown: AbortSignal;
   readonly onSettled: (item: WorkItem, outcome: Outcome) => void;
+  readonly onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
 }
 
 export type Outcome = 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved' | 'cancelled';
@@ -82,7 +84,8 @@ export class TaskExecution {
     this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
     const controller = new AbortController();
     const stopWatching = this.#deps.cancellations.watch(envelope.taskId, controller);
-    const result = await runAttempt(handler, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, controller, this.#deps.shutdown, this.#deps.log);
+    const run = envelope.batch ? this.#batchHandler(handler, item) : handler;
+    const result = await runAttempt(run, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, controller, this.#deps.shutdown, this.#deps.log);
     stopWatching();
     this.#deps.metrics.inFlight.dec({ queue: envelope.queue });
     if (!result.ok && isSwitchyardError(controller.signal.reason) && controller.signal.reason.code === 'SY_TASK_CANCELLED') return this.#cancelled(q, item, key, attempt);
@@ -128,6 +131,26 @@ export class TaskExecution {
       ],
       'dead',
     );
+  }
+
+  /** Wraps a handler to run a BatchTask chunk by chunk, recording progress after each chunk. */
+  #batchHandler(handler: TaskHandler, item: WorkItem): TaskHandler {
+    const { envelope } = item;
+    const plan = { batchId: envelope.taskId, ...envelope.batch! };
+    return async (context) => {
+      const items = (context.payload as { items?: unknown } | null)?.items;
+      if (!Array.isArray(items)) throw new UnrecoverableError(`Batch task ${envelope.taskId}: payload.items must be an array.`);
+      const outcome = await runBatch(items, plan, (chunk) => Promise.resolve(handler({ ...context, payload: chunk.items, batch: chunk })), {
+        signal: context.signal,
+        onProgress: async (progress) => {
+          void this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()), { progress })], complete: () => undefined });
+          await this.#deps.onBatchProgress?.(progress);
+        },
+        onProgressError: (error) => this.#deps.log.warn({ err: error, batchId: envelope.taskId }, 'onBatchProgress failed; the batch goes on'),
+      });
+      if (outcome.firstError !== undefined && plan.stopOnError) throw outcome.firstError;
+      return outcome.progress;
+    };
   }
 
   #cancelled(q: QueueRuntime, item: WorkItem, key: string | undefined, attempts: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { TaskPriority } from '@switchyard/protocol';
+import type { BatchChunk } from '../batch/batch-runner.js';
 
 /** What a handler receives for one attempt of one task. */
 export interface TaskContext<P = unknown> {
@@ -16,6 +17,8 @@ export interface TaskContext<P = unknown> {
   readonly signal: AbortSignal;
   readonly traceparent?: string;
   readonly log: Logger;
+  /** For a BatchTask: which chunk this call handles (`payload` is then the chunk's items). */
+  readonly batch?: BatchChunk;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BatchTaskSchema,
   parseOrThrow,
   QueueNameSchema,
+  type BatchTaskInput,
   SwitchyardError,
   TaskSchema,
   type Task,
@@ -17,6 +19,7 @@ import {
   taskStatusTopic,
   taskCancelTopic,
   type AdminPort,
+  type BatchOptions,
   type KafkaClient,
   type OutgoingRecord,
   type ProducerPort,
@@ -32,6 +35,8 @@ export interface EnqueueOptions {
   readonly orderingKey?: string;
   readonly traceparent?: string;
   readonly tracestate?: string;
+  /** Internal: set by enqueueBatch. */
+  readonly batch?: BatchOptions;
 }
 
 /** A task to enqueue: the protocol Task, with `id` optional (a UUID is generated). */
@@ -137,6 +142,28 @@ export class TaskProducer {
   }
 
   /**
+   * Enqueues a protocol BatchTask as one task whose payload is `{ items }`: a worker runs the
+   * items in chunks of `batchSize` (parallel or sequential, `stopOnError`), writing BatchProgress
+   * to the status topic after each chunk. `onProgress` cannot travel through Kafka: pass
+   * `onBatchProgress` to the worker instead, or run the batch in-process with `runBatch`.
+   */
+  async enqueueBatch(input: Omit<BatchTaskInput, 'id'> & { readonly id?: string }, options: EnqueueOptions = {}): Promise<EnqueueReceipt> {
+    if (input.onProgress !== undefined) {
+      throw new SwitchyardError('SY_INVALID_TASK', 'batch.onProgress: a function cannot be sent through Kafka.', {
+        hint: 'Give the worker an onBatchProgress hook (createWorker deps), read progress with readTaskStatus, or call runBatch in-process.',
+      });
+    }
+    const batch = parseOrThrow(BatchTaskSchema, { ...input, id: input.id ?? randomUUID() }, { code: 'SY_INVALID_TASK', what: 'batch' });
+    const [receipt] = await this.enqueueMany([
+      {
+        task: { id: batch.id, type: batch.type, queue: batch.queue, priority: batch.priority, payload: { items: batch.items } },
+        options: { ...options, batch: { batchSize: batch.batchSize, parallel: batch.parallel, stopOnError: batch.stopOnError } },
+      },
+    ]);
+    return receipt!;
+  }
+
+  /**
    * Requests cancellation of a task. A worker skips it if it has not started (status
    * `cancelled`), or fires its AbortSignal if it is running. Resolves when the request is durable.
    */
@@ -173,6 +200,7 @@ export class TaskProducer {
         retryPolicy: task.retryPolicy,
         traceparent: options.traceparent,
         tracestate: options.tracestate,
+        batch: options.batch,
       }),
     });
     const size = recordSizeBytes(record);

@@ -1,4 +1,4 @@
-import { isSwitchyardError, type TaskExecutionResult, type TaskStatus } from '@switchyard/protocol';
+import { isSwitchyardError, type BatchProgress, type TaskExecutionResult, type TaskStatus } from '@switchyard/protocol';
 import {
   encodeDeadLetter,
   encodeTaskEnvelope,
@@ -39,7 +39,7 @@ export function originOf(record: IncomingRecord): string {
 }
 
 /** The status record of a task after an attempt (or a park/queue event). */
-export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt: number, nowIso: string, extra: { result?: TaskExecutionResult; nextAttemptAt?: string } = {}): RoutedRecord {
+export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt: number, nowIso: string, extra: { result?: TaskExecutionResult; nextAttemptAt?: string; progress?: BatchProgress } = {}): RoutedRecord {
   return {
     topic: taskStatusTopic(envelope.queue),
     record: encodeTaskStatus({
