@@ -24,6 +24,7 @@ import type {
   ProducerOptions,
   ProducerPort,
   RecordAck,
+  TopicPartitions,
   TopicRecords,
   TransactionPort,
 } from './kafka-client.port.js';
@@ -79,17 +80,12 @@ class KafkajsProducer implements ProducerPort {
     return this.#producer.disconnect();
   }
   async send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
-    const metadata = await this.#producer.sendBatch({
-      acks: -1,
-      topicMessages: batch.map((b) => ({ topic: b.topic, messages: toMessages(b.records) })),
-    });
-    return toAcks(metadata);
+    return toAcks(await this.#producer.sendBatch(toProducerBatch(batch)));
   }
   async transaction(): Promise<TransactionPort> {
     const tx = await this.#producer.transaction();
     return {
-      send: async (batch) =>
-        toAcks(await tx.sendBatch({ acks: -1, topicMessages: batch.map((b) => ({ topic: b.topic, messages: toMessages(b.records) })) })),
+      send: async (batch) => toAcks(await tx.sendBatch(toProducerBatch(batch))),
       sendOffsets: (groupId, offsets) =>
         tx.sendOffsets({
           consumerGroupId: groupId,
@@ -108,9 +104,20 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]
   const map = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    map.set(k, [...(map.get(k) ?? []), item]);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
   }
   return [...map.entries()];
+}
+
+/** Every send waits for all in-sync replicas (acks=all): nothing acknowledged is lost. */
+function toProducerBatch(batch: readonly TopicRecords[]) {
+  return { acks: -1, topicMessages: batch.map((b) => ({ topic: b.topic, messages: toMessages(b.records) })) };
+}
+
+function toKafkajsPartitions(partitions: readonly TopicPartitions[]) {
+  return partitions.map((p) => ({ topic: p.topic, ...(p.partitions ? { partitions: [...p.partitions] } : {}) }));
 }
 
 class KafkajsConsumer implements ConsumerPort {
@@ -154,10 +161,10 @@ class KafkajsConsumer implements ConsumerPort {
     return this.#consumer.stop();
   }
   pause(partitions: Parameters<ConsumerPort['pause']>[0]) {
-    this.#consumer.pause(partitions.map((p) => ({ topic: p.topic, ...(p.partitions ? { partitions: [...p.partitions] } : {}) })));
+    this.#consumer.pause(toKafkajsPartitions(partitions));
   }
   resume(partitions: Parameters<ConsumerPort['resume']>[0]) {
-    this.#consumer.resume(partitions.map((p) => ({ topic: p.topic, ...(p.partitions ? { partitions: [...p.partitions] } : {}) })));
+    this.#consumer.resume(toKafkajsPartitions(partitions));
   }
   commit(offsets: Parameters<ConsumerPort['commit']>[0]) {
     return this.#consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));

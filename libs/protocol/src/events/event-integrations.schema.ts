@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fn } from '../primitives.schema.js';
 import { MessageQueueProviderSchema } from '../message-queue.schema.js';
 import type { EventFilterFn, EventTransformFn } from './event-handler.schema.js';
+import { EventRetryPolicySchema } from './event-retry-policy.schema.js';
 
 /** Delivers events matching a pattern to an HTTP endpoint. */
 export const EventWebhookConfigSchema = z
@@ -23,26 +24,7 @@ export const EventWebhookConfigSchema = z
       })
       .optional()
       .describe('Authentication configuration'),
-    retryPolicy: z
-      .object({
-        maxRetries: z.number().int().min(0).default(3).describe('Maximum retry attempts'),
-        backoffStrategy: z
-          .enum(['fixed', 'linear', 'exponential'])
-          .default('exponential')
-          .describe('Backoff strategy'),
-        initialDelayMs: z
-          .number()
-          .int()
-          .positive()
-          .default(1000)
-          .describe('Initial retry delay in milliseconds'),
-        maxDelayMs: z
-          .number()
-          .int()
-          .positive()
-          .default(60000)
-          .describe('Maximum retry delay in milliseconds'),
-      })
+    retryPolicy: EventRetryPolicySchema
       .optional()
       .describe('Retry policy of webhook deliveries'),
     timeoutMs: z

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fn, isoDateTime } from '../primitives.schema.js';
 import { EventSchema } from './event.schema.js';
 import type { EventFilterFn } from './event-handler.schema.js';
+import { EventRetryPolicySchema } from './event-retry-policy.schema.js';
 
 /** Event persistence: retention (required), filter and storage backend. */
 export const EventPersistenceSchema = z
@@ -28,26 +29,7 @@ export const EventQueueConfigSchema = z
   .object({
     name: z.string().default('events').describe('Event queue name'),
     concurrency: z.number().int().min(1).default(10).describe('Max concurrent event handlers'),
-    retryPolicy: z
-      .object({
-        maxRetries: z.number().int().min(0).default(3).describe('Maximum retry attempts'),
-        backoffStrategy: z
-          .enum(['fixed', 'linear', 'exponential'])
-          .default('exponential')
-          .describe('Backoff strategy'),
-        initialDelayMs: z
-          .number()
-          .int()
-          .positive()
-          .default(1000)
-          .describe('Initial retry delay in milliseconds'),
-        maxDelayMs: z
-          .number()
-          .int()
-          .positive()
-          .default(60000)
-          .describe('Maximum retry delay in milliseconds'),
-      })
+    retryPolicy: EventRetryPolicySchema
       .optional()
       .describe('Retry policy of the event queue'),
     deadLetterQueue: z.string().optional().describe('Dead letter queue name'),
