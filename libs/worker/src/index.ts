@@ -17,3 +17,5 @@ export { KeyedExecutor, KeyedExecutorOptionsSchema, type KeyedExecutorOptions } 
 export { TASK_STATUS_TRANSITIONS, assertTransition, canTransition, isTerminal } from './lifecycle/task-status.machine.js';
 export { TokenBucket, TokenBucketOptionsSchema, shareOfLimit, type Clock, type TokenBucketOptions } from './rate/token-bucket.js';
 export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } from './rate/tenant-limiter.js';
+/** Errors a handler throws: re-exported so services need only this lib. */
+export { UnrecoverableError, SwitchyardError, isSwitchyardError } from '@switchyard/protocol';
