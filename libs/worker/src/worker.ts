@@ -92,7 +92,7 @@ export class Worker {
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: this.options.transactionTimeoutMs });
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
-    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100 });
+    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true });
     this.#committer = new TransactionalCommitter({
       producer: this.#producer,
       groupId: this.#groupId,
@@ -266,6 +266,8 @@ export class Worker {
       if (owned.has(key)) continue;
       const [topic, partition] = key.split('\u0000') as [string, string];
       this.#trackers.revoke(topic, Number(partition));
+      const queue = parseTaskTopic(topic)?.queue;
+      if (queue && !owned.has(`${laneTopics(queue)[2]}\u0000${partition}`)) this.#queues.get(queue)?.blocks.dropPartition(Number(partition));
     }
     this.#owned = owned;
     this.#log.info({ assignment }, 'partitions assigned');

@@ -109,6 +109,11 @@ export interface ConsumerOptions {
   readonly maxBytesPerPartition?: number;
   /** Longest time the broker holds a fetch open when no data is there (default 5000). */
   readonly maxWaitTimeMs?: number;
+  /**
+   * Give partition N of every subscribed topic to the same member (default false: kafkajs'
+   * round robin). Used by workers so a key's lane and delay-tier records meet in one process.
+   */
+  readonly coPartitioned?: boolean;
   /** Read only committed records of transactional producers (default true). */
   readonly readCommitted?: boolean;
 }

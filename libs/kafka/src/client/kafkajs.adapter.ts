@@ -13,6 +13,7 @@ import type {
 import type { Logger } from 'pino';
 import { createLogger, kafkajsLogCreator } from '../logging/logger.js';
 import { createTenantPartitioner } from '../partitioner/tenant-partitioner.js';
+import { CoPartitionedAssigner } from './co-partitioned.assigner.js';
 import type { KafkaConnectionSettings } from './kafka.options.js';
 import type {
   AdminPort,
@@ -318,6 +319,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
           ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
           ...(options.maxWaitTimeMs ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
+          ...(options.coPartitioned ? { partitionAssigners: [CoPartitionedAssigner] } : {}),
         }),
       ),
     admin: () => new KafkajsAdmin(kafka.admin()),

@@ -6,6 +6,8 @@
  */
 export class KeyBlocks {
   readonly #fifo = new Map<string, string[]>();
+  /** Partition number of each blocked key (lanes and delay tiers of a queue are co-partitioned). */
+  readonly #partitionOf = new Map<string, number>();
 
   /** True when the key has tasks in the retry path. */
   isBlocked(key: string): boolean {
@@ -18,10 +20,20 @@ export class KeyBlocks {
   }
 
   /** Appends a task to its key's FIFO (a retry of an unblocked key, or a parked later task). */
-  enqueue(key: string, taskId: string): void {
+  enqueue(key: string, taskId: string, partition: number): void {
     const fifo = this.#fifo.get(key) ?? [];
     if (!fifo.includes(taskId)) fifo.push(taskId);
     this.#fifo.set(key, fifo);
+    this.#partitionOf.set(key, partition);
+  }
+
+  /** Forgets the keys of a partition this process no longer owns (after a rebalance). */
+  dropPartition(partition: number): void {
+    for (const [key, p] of this.#partitionOf) {
+      if (p !== partition) continue;
+      this.#fifo.delete(key);
+      this.#partitionOf.delete(key);
+    }
   }
 
   /** The task at the head finished for good (succeeded or dead): the next one may run. */
@@ -30,7 +42,10 @@ export class KeyBlocks {
     if (!fifo) return;
     const index = fifo.indexOf(taskId);
     if (index >= 0) fifo.splice(index, 1);
-    if (fifo.length === 0) this.#fifo.delete(key);
+    if (fifo.length === 0) {
+      this.#fifo.delete(key);
+      this.#partitionOf.delete(key);
+    }
   }
 
   /** Position of a task in its key's FIFO (0 = head), or -1. */
@@ -44,5 +59,6 @@ export class KeyBlocks {
 
   clear(): void {
     this.#fifo.clear();
+    this.#partitionOf.clear();
   }
 }

@@ -108,7 +108,7 @@ export class TaskExecution {
     const exec = executionResult(envelope.taskId, attempt, result, failedStatus, true, info);
     const tier = chooseTier(notBefore - now) ?? SHORTEST_TIER;
     if (key !== undefined && q.runtime.ordered) {
-      q.blocks.enqueue(key, envelope.taskId);
+      q.blocks.enqueue(key, envelope.taskId, item.record.partition);
       q.headNotBefore.set(key, notBefore);
     }
     this.#deps.metrics.processed.inc({ ...labels, outcome: 'failed' });
@@ -161,7 +161,7 @@ export class TaskExecution {
   /** A later task of a blocked key: back into a delay tier, behind the key's head. */
   #park(q: QueueRuntime, item: WorkItem, key: string): Promise<void> {
     const head = q.blocks.head(key)!;
-    q.blocks.enqueue(key, item.envelope.taskId);
+    q.blocks.enqueue(key, item.envelope.taskId, item.record.partition);
     const now = Date.now();
     const notBefore = Math.max(q.headNotBefore.get(key) ?? now, now + SHORTEST_TIER.delayMs);
     const tier = chooseTier(notBefore - now) ?? SHORTEST_TIER;
