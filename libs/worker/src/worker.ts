@@ -22,7 +22,7 @@ import { QueueRuntime } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
 import { TransactionalCommitter } from './consumer/transactional-committer.js';
 import type { WorkItem } from './consumer/work-item.js';
-import type { TaskHandlers } from './handler/task-handler.js';
+import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { OffsetTrackers } from './offsets/offset-tracker.js';
 import { tierDueAt } from './retry/retry-tier.js';
@@ -58,7 +58,7 @@ export class Worker {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #groupId: string;
   readonly #startedAt = Date.now();
-  readonly #counts = { processed: 0, succeeded: 0, failed: 0, durationMs: 0 };
+  readonly #counts = { processed: 0, succeeded: 0, failed: 0 };
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
@@ -70,7 +70,8 @@ export class Worker {
   constructor(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps: WorkerDeps = {}) {
     this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
     this.#client = client;
-    this.#handlers = { ...(this.options.config.handlers ?? {}), ...handlers } as TaskHandlers;
+    // Own properties only: a task type such as "constructor" must not find Object's prototype.
+    this.#handlers = Object.assign(Object.create(null) as Record<string, TaskHandler>, this.options.config.handlers ?? {}, handlers);
     this.#deps = deps;
     this.#log = deps.log ?? createLogger(`worker.${this.options.config.name}`);
     this.metrics = new WorkerMetrics(deps.registry);
@@ -111,10 +112,10 @@ export class Worker {
       defaultTimeoutMs: this.options.config.defaultTimeoutMs,
       statusProcessing: this.options.statusProcessing,
       shutdown: this.#shutdown.signal,
-      onSettled: (_item, outcome) => this.#count(outcome),
+      onSettled: (item, outcome) => this.#count(item, outcome),
       ...(this.#deps.onBatchProgress ? { onBatchProgress: this.#deps.onBatchProgress } : {}),
     });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start()]);
+    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), this.#readPartitionCounts()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
     this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
     const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
@@ -155,7 +156,10 @@ export class Worker {
   /** The protocol's WorkerStats. */
   stats(): WorkerStats {
     const queues: NonNullable<WorkerStats['queues']> = {};
-    for (const [name, q] of this.#queues) queues[name] = { pending: q.dispatcher.size() + q.executor.pending, active: q.executor.active, completed: 0, failed: 0 };
+    for (const [name, q] of this.#queues) {
+      queues[name] = { pending: q.dispatcher.size() + q.executor.pending + q.tokenWaiters, active: q.executor.active, completed: q.counts.completed, failed: q.counts.failed };
+    }
+    const timing = this.#execution?.timing;
     return {
       workerName: this.options.config.name,
       totalProcessed: this.#counts.processed,
@@ -163,6 +167,7 @@ export class Worker {
       failed: this.#counts.failed,
       active: this.#running,
       uptimeMs: Date.now() - this.#startedAt,
+      ...(timing && timing.attempts > 0 ? { avgExecutionMs: timing.totalMs / timing.attempts } : {}),
       queues,
     };
   }
@@ -198,7 +203,10 @@ export class Worker {
         this.metrics.processed.inc({ queue: parsed.queue, lane, type: 'unknown', outcome: 'dead' });
         continue;
       }
-      q.dispatcher.push(lane, { queue: parsed.queue, lane, record, envelope: decoded.envelope, tracker, fromRetry: parsed.kind === 'retry' });
+      // The topic a record was read from names its queue; a foreign sy-queue header must not send
+      // its outcomes to another queue's topics.
+      const envelope = decoded.envelope.queue === parsed.queue ? decoded.envelope : { ...decoded.envelope, queue: parsed.queue };
+      q.dispatcher.push(lane, { queue: parsed.queue, lane, record, envelope, tracker, fromRetry: parsed.kind === 'retry' });
     }
     if (q.dispatcher.isFull(fullest)) this.#pauseForRoom(q, fullest, batch.topic, batch.partition);
     const last = batch.records.at(-1);
@@ -215,7 +223,9 @@ export class Worker {
         const item = q.dispatcher.next();
         if (!item) break;
         this.#running++;
-        void this.#execution!.run(q, item).finally(() => {
+        void this.#execution!.run(q, item)
+          .catch((error: unknown) => this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered'))
+          .finally(() => {
           this.#running--;
           // The executor frees the slot right after this promise settles: pump on the next turn.
           setImmediate(() => this.#pump());
@@ -250,6 +260,22 @@ export class Worker {
     this.#timers.add(timer);
   }
 
+  /** Partition count of each queue, to share a queue-wide rate limit by assigned partitions. */
+  async #readPartitionCounts(): Promise<void> {
+    const admin = this.#client.admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeTopics([...this.#queues.keys()].map((queue) => laneTopics(queue)[2]!));
+      for (const topic of described) {
+        const queue = parseTaskTopic(topic.topic)?.queue;
+        const q = queue ? this.#queues.get(queue) : undefined;
+        if (q) q.totalPartitions = topic.partitions.length;
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** After a rebalance: forget revoked partitions (their buffered tasks, offsets), re-share rate limits. */
   #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
@@ -273,11 +299,17 @@ export class Worker {
     this.#log.info({ assignment }, 'partitions assigned');
   }
 
-  #count(outcome: string): void {
+  #count(item: WorkItem, outcome: string): void {
     if (outcome === 'parked' || outcome === 'moved' || outcome === 'cancelled') return;
+    const perQueue = this.#queues.get(item.queue)?.counts;
     this.#counts.processed++;
-    if (outcome === 'succeeded') this.#counts.succeeded++;
-    else this.#counts.failed++;
+    if (outcome === 'succeeded') {
+      this.#counts.succeeded++;
+      if (perQueue) perQueue.completed++;
+    } else {
+      this.#counts.failed++;
+      if (perQueue) perQueue.failed++;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 /** Prometheus metric names (STYLE.md #3); labels are listed beside each. */
 export const METRICS = Object.freeze({
-  /** counter; queue, lane, type, outcome (succeeded|failed|retried|dead) */
+  /** counter; queue, lane, type, outcome (succeeded|retried|dead|parked|cancelled) */
   tasksProcessed: 'switchyard_tasks_processed_total',
   /** histogram (seconds); queue, lane, type */
   taskDuration: 'switchyard_task_duration_seconds',
@@ -8,8 +8,4 @@ export const METRICS = Object.freeze({
   tasksInFlight: 'switchyard_tasks_in_flight',
   /** gauge; topic, partition, group */
   consumerLag: 'switchyard_consumer_lag',
-  /** counter; queue, lane */
-  tasksEnqueued: 'switchyard_tasks_enqueued_total',
-  /** counter; subscription, outcome */
-  eventsHandled: 'switchyard_events_handled_total',
 });

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '@switchyard/protocol';
 import { taskCancelTopic, type ConsumerPort, type KafkaClient } from '@switchyard/kafka';
+
+const CATCH_UP_TIMEOUT_MS = 10_000;
 
 /**
  * Every worker process reads its queues' cancel topics from the beginning (they are compacted:
@@ -28,8 +31,12 @@ export class CancelWatch {
     this.#consumer = this.#client.consumer({ groupId: `switchyard.cancel-watch.${randomUUID()}`, maxWaitTimeMs: 500 });
     await this.#consumer.connect();
     await this.#consumer.subscribe(this.#queues.map(taskCancelTopic), { fromBeginning: true });
+    const ends = await this.#endOffsets();
+    const reached = new Set<string>();
     await this.#consumer.run({
       eachBatch: async (batch) => {
+        const end = ends.get(`${batch.topic}:${batch.partition}`);
+        if (end !== undefined && BigInt(batch.lastOffset) + 1n >= end) reached.add(`${batch.topic}:${batch.partition}`);
         for (const record of batch.records) {
           const taskId = record.key?.toString('utf8');
           if (!taskId) continue;
@@ -42,7 +49,27 @@ export class CancelWatch {
         }
       },
     });
+    // Catch up before tasks run, so a cancellation written before this worker started is seen.
+    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+    while (reached.size < ends.size && Date.now() < deadline) await sleep(50);
+    if (reached.size < ends.size) this.#log.warn({ queues: this.#queues }, 'cancel topics not read to the end yet; starting anyway');
     this.#log.debug({ queues: this.#queues }, 'watching cancellations');
+  }
+
+  /** End offsets of the non-empty cancel partitions at start. */
+  async #endOffsets(): Promise<Map<string, bigint>> {
+    const admin = this.#client.admin();
+    await admin.connect();
+    try {
+      const ends = new Map<string, bigint>();
+      for (const queue of this.#queues) {
+        const topic = taskCancelTopic(queue);
+        for (const o of await admin.topicOffsets(topic)) if (BigInt(o.high) > BigInt(o.low)) ends.set(`${topic}:${o.partition}`, BigInt(o.high));
+      }
+      return ends;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   isCancelled(taskId: string): boolean {

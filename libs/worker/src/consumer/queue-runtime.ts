@@ -42,8 +42,19 @@ export class QueueRuntime {
       : undefined;
   }
 
-  /** Room for another task in the executor (running + waiting for their key or tenant). */
+  /** Tasks waiting for their tenant's rate-limit token (before they enter the executor). */
+  tokenWaiters = 0;
+  /** Attempts finished per queue, for WorkerStats. */
+  readonly counts = { completed: 0, failed: 0 };
+
+  /**
+   * Room to start another task: slots are taken only by tasks that run or wait for nothing but
+   * a slot, so a hot key or a capped / rate-limited tenant never holds back other tenants. Tasks
+   * parked behind their key or tenant are bounded separately (10 x concurrency).
+   */
   hasCapacity(): boolean {
-    return this.executor.active + this.executor.pending < this.config.concurrency;
+    const competing = this.executor.active + this.executor.waitingForSlot;
+    const held = this.executor.pending - this.executor.waitingForSlot + this.tokenWaiters;
+    return competing < this.config.concurrency && held < this.config.concurrency * 10;
   }
 }

@@ -26,7 +26,7 @@ export interface TaskExecutionDeps {
   readonly defaultTimeoutMs: number;
   readonly statusProcessing: boolean;
   readonly shutdown: AbortSignal;
-  readonly onSettled: (item: WorkItem, outcome: Outcome) => void;
+  readonly onSettled: (item: WorkItem, outcome: Outcome, durationMs?: number) => void;
   readonly onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
 }
 
@@ -41,15 +41,30 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class TaskExecution {
   readonly #deps: TaskExecutionDeps;
+  /** Handler attempts made and their total duration, for WorkerStats.avgExecutionMs. */
+  readonly timing = { attempts: 0, totalMs: 0 };
 
   constructor(deps: TaskExecutionDeps) {
     this.#deps = deps;
   }
 
   /** Hands the item to the queue's executor; resolves when its attempt (or move) is decided. */
-  run(q: QueueRuntime, item: WorkItem): Promise<void> {
+  async run(q: QueueRuntime, item: WorkItem): Promise<void> {
     const key = orderingKeyOf(item.envelope);
-    return q.executor.run(q.runtime.ordered ? key : undefined, item.envelope.tenant, () => this.#execute(q, item, key));
+    const tenant = item.envelope.tenant;
+    // A tenant's rate limit is waited for outside the executor, so it holds no slot. Waiters are
+    // served in order, so tasks of one key still enter the executor in their order.
+    if (tenant !== undefined && q.tenantLimiter) {
+      q.tokenWaiters++;
+      try {
+        await q.tenantLimiter.take(tenant, this.#deps.shutdown);
+      } catch {
+        return; // shutting down: the task stays uncommitted and is redelivered
+      } finally {
+        q.tokenWaiters--;
+      }
+    }
+    return q.executor.run(q.runtime.ordered ? key : undefined, tenant, () => this.#execute(q, item, key));
   }
 
   async #execute(q: QueueRuntime, item: WorkItem, key: string | undefined): Promise<void> {
@@ -65,13 +80,12 @@ export class TaskExecution {
       return this.#park(q, item, key);
     }
     await q.bucket?.take(this.#deps.shutdown);
-    if (envelope.tenant) await q.tenantLimiter?.take(envelope.tenant, this.#deps.shutdown);
     return this.#attempt(q, item, key);
   }
 
   async #attempt(q: QueueRuntime, item: WorkItem, key: string | undefined): Promise<void> {
     const { envelope, lane } = item;
-    const handler = this.#deps.handlers[envelope.type];
+    const handler = Object.hasOwn(this.#deps.handlers, envelope.type) ? this.#deps.handlers[envelope.type] : undefined;
     const attempt = envelope.attempt + 1;
     if (!handler) {
       const error = new SwitchyardError('SY_UNKNOWN_TASK_TYPE', `No handler for task type "${envelope.type}" on queue ${envelope.queue}.`, {
@@ -87,6 +101,8 @@ export class TaskExecution {
     const run = envelope.batch ? this.#batchHandler(handler, item) : handler;
     const result = await runAttempt(run, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, controller, this.#deps.shutdown, this.#deps.log);
     stopWatching();
+    this.timing.attempts++;
+    this.timing.totalMs += result.durationMs;
     this.#deps.metrics.inFlight.dec({ queue: envelope.queue });
     if (!result.ok && isSwitchyardError(controller.signal.reason) && controller.signal.reason.code === 'SY_TASK_CANCELLED') return this.#cancelled(q, item, key, attempt);
     this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
@@ -111,7 +127,6 @@ export class TaskExecution {
       q.blocks.enqueue(key, envelope.taskId, item.record.partition);
       q.headNotBefore.set(key, notBefore);
     }
-    this.#deps.metrics.processed.inc({ ...labels, outcome: 'failed' });
     return this.#submit(
       item,
       [retryRecord(envelope, item.record, tier, iso(notBefore), iso(now)), statusRecord(envelope, failedStatus, attempt, iso(now), { result: exec, nextAttemptAt: iso(notBefore) })],

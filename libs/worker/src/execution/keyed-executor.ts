@@ -88,6 +88,14 @@ export class KeyedExecutor {
     return this.#outstanding - this.#running;
   }
 
+  /**
+   * Tasks ready to run that wait only for a free slot (not for their key's predecessor or their
+   * tenant's cap). `active + waitingForSlot` is what competes for the concurrency.
+   */
+  get waitingForSlot(): number {
+    return this.#limit.pendingCount;
+  }
+
   /** Resolves when no task is running or queued (immediately when idle). */
   onIdle(): Promise<void> {
     if (this.#outstanding === 0) return Promise.resolve();

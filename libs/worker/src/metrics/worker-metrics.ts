@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS } from '@switchyard/kafka';
 
-export type TaskOutcomeLabel = 'succeeded' | 'failed' | 'retried' | 'dead' | 'parked' | 'cancelled';
+export type TaskOutcomeLabel = 'succeeded' | 'retried' | 'dead' | 'parked' | 'cancelled';
 
 /**
  * Prometheus metrics of one worker (names from the catalog in libs/kafka). Pass a registry to
@@ -18,7 +18,7 @@ export class WorkerMetrics {
     this.registry = registry;
     this.processed = new Counter({
       name: METRICS.tasksProcessed,
-      help: 'Task attempts by outcome: succeeded, failed (will retry), retried (moved to a retry tier), dead, parked',
+      help: 'Task attempts by outcome: succeeded, retried (failed, moved to a delay tier), dead, parked (behind its key), cancelled',
       labelNames: ['queue', 'lane', 'type', 'outcome'],
       registers: [registry],
     });

@@ -66,6 +66,8 @@ export interface TaskProducerOptions {
   readonly now?: () => number;
 }
 
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 interface Prepared {
   readonly task: Task;
   readonly topic: string;
@@ -176,6 +178,11 @@ export class TaskProducer {
   }
 
   #prepare(input: EnqueueTask, options: EnqueueOptions, what: string): Prepared {
+    if (options.traceparent !== undefined && !TRACEPARENT.test(options.traceparent)) {
+      throw new SwitchyardError('SY_INVALID_TASK', `${what} options.traceparent: "${options.traceparent}" is not a W3C traceparent.`, {
+        hint: 'Pass the traceparent header of the current span (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>), or leave it out.',
+      });
+    }
     const task = parseOrThrow(TaskSchema, { ...input, id: input.id ?? randomUUID() }, { code: 'SY_INVALID_TASK', what });
     const now = this.#options.now();
     const scheduledMs = task.scheduledAt ? Date.parse(task.scheduledAt) : undefined;

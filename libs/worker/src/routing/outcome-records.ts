@@ -51,8 +51,23 @@ export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt
       updatedAt: nowIso,
       ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
       ...extra,
+      ...(extra.result ? { result: serializableResult(extra.result) } : {}),
     }),
   };
+}
+
+/**
+ * A handler may return something JSON cannot hold (BigInt, a cycle): the status record then
+ * carries a note instead of the value, and the task's outcome stands.
+ */
+function serializableResult(result: TaskExecutionResult): TaskExecutionResult {
+  if (result.result === undefined) return result;
+  try {
+    JSON.stringify(result.result);
+    return result;
+  } catch (error) {
+    return { ...result, result: { unserializable: true, reason: error instanceof Error ? error.message : String(error) } };
+  }
 }
 
 /** The task moved to a retry tier for its next attempt (attempt counter already advanced). */
