@@ -93,14 +93,14 @@ export class Worker {
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: this.options.transactionTimeoutMs });
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
-    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true });
+    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true, maxBytesPerPartition: 256 * 1024 });
     this.#committer = new TransactionalCommitter({
       producer: this.#producer,
       groupId: this.#groupId,
       trackers: this.#trackers,
       intervalMs: this.options.commitIntervalMs,
       log: this.#log,
-      onCommitted: () => this.#pump(),
+      onRoom: () => setImmediate(() => this.#pump()),
     });
     this.#cancellations = new CancelWatch(this.#client, [...this.#queues.keys()], this.#log);
     this.#execution = new TaskExecution({

@@ -304,7 +304,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker finishes the
           // previous one; kafkajs' default first backoff (300 ms) would stall every such flush.
           ...(options.transactionalId
-            ? { transactionalId: options.transactionalId, retry: { initialRetryTime: 20, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER } }
+            ? { transactionalId: options.transactionalId, retry: { initialRetryTime: 5, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER } }
             : {}),
           ...(options.transactionTimeoutMs ? { transactionTimeout: options.transactionTimeoutMs } : {}),
         }),

@@ -26,11 +26,17 @@ const toPino: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** Routes kafkajs' own log lines into a pino logger. */
+/**
+ * Routes kafkajs' own log lines into a pino logger. kafkajs logs every error response of a
+ * request at ERROR even when it retries it (a fresh topic's leader not ready yet, a transaction
+ * still completing): those go to debug; what fails for good reaches the caller as an error.
+ */
 export function kafkajsLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...extra } = log;
-      logger[toPino[level] ?? 'info']({ namespace, ...extra }, message);
+      const retried = namespace === 'Connection' || (extra as { retryCount?: unknown }).retryCount !== undefined;
+      const pinoLevel = level === logLevel.ERROR && retried ? 'debug' : (toPino[level] ?? 'info');
+      logger[pinoLevel]({ namespace, ...extra }, message);
     };
 }

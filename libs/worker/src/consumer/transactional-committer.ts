@@ -25,8 +25,8 @@ export interface TransactionalCommitterOptions {
   readonly trackers: OffsetTrackers;
   readonly intervalMs: number;
   readonly log: Logger;
-  /** Called after each committed transaction (room for more uncommitted work). */
-  readonly onCommitted?: () => void;
+  /** Called when outcomes leave the pending list (room for more uncommitted work). */
+  readonly onRoom?: () => void;
   /** Called when a transaction fails; the outcomes stay pending and go into the next one. */
   readonly onError?: (error: unknown) => void;
 }
@@ -84,6 +84,9 @@ export class TransactionalCommitter {
   async #flushOnce(): Promise<void> {
     // Bounded transactions: a produce request per partition must stay under max.message.bytes.
     const batch = this.#takeBatch();
+    // The taken outcomes no longer count against the in-flight window: let work start again
+    // while this transaction is under way.
+    this.#options.onRoom?.();
     for (const p of batch) {
       if (!p.completed) p.complete();
       p.completed = true;
@@ -106,7 +109,6 @@ export class TransactionalCommitter {
     }
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
-    this.#options.onCommitted?.();
     if (this.#pending.length > 0) await this.#flushOnce();
   }
 
