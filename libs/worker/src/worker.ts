@@ -104,6 +104,7 @@ export class Worker {
     });
     this.#cancellations = new CancelWatch(this.#client, [...this.#queues.keys()], this.#log);
     this.#execution = new TaskExecution({
+      isStopping: () => this.#lifecycle.state === 'stopping' || this.#lifecycle.state === 'stopped',
       cancellations: this.#cancellations,
       handlers: this.#handlers,
       committer: this.#committer,
@@ -139,7 +140,12 @@ export class Worker {
     this.#lifecycle.to('stopping');
     for (const timer of this.#timers) clearTimeout(timer);
     await this.#consumer?.stop();
-    for (const q of this.#queues.values()) q.dispatcher.drop(() => true);
+    const stopping = new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down');
+    for (const q of this.#queues.values()) {
+      q.dispatcher.drop(() => true);
+      q.tenantLimiter?.cancelWaiters(stopping);
+      q.bucket?.cancelWaiters(stopping);
+    }
     const idle = Promise.all([...this.#queues.values()].map((q) => q.executor.onIdle()));
     const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.options.config.shutdownTimeoutMs).unref());
     if ((await Promise.race([idle, grace])) === 'timeout') {
@@ -151,6 +157,18 @@ export class Worker {
     await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect(), this.#cancellations?.stop()]);
     this.#lifecycle.to('stopped');
     this.#log.info('worker stopped');
+  }
+
+  /**
+   * Whether the worker does its job: running, and its transactions land (several failing in a
+   * row mean outcomes and offsets are stuck). For /healthz.
+   */
+  health(): { readonly ok: boolean; readonly state: string; readonly reason?: string } {
+    const state = this.#lifecycle.state;
+    if (state !== 'running') return { ok: false, state, reason: `worker is ${state}` };
+    const failures = this.#committer?.consecutiveFailures ?? 0;
+    if (failures >= 5) return { ok: false, state, reason: `${failures} transactions failed in a row; see the worker log` };
+    return { ok: true, state };
   }
 
   /** The protocol's WorkerStats. */

@@ -3,10 +3,14 @@ import { Counter, Registry } from 'prom-client';
 import type { WorkerState } from '@switchyard/worker';
 import { createHttpServer, type WorkerProbe } from './http-server.js';
 
-function setup(state: WorkerState) {
+function setup(state: WorkerState, reason?: string) {
   const registry = new Registry();
   new Counter({ name: 'switchyard_tasks_processed_total', help: 'h', labelNames: ['queue'], registers: [registry] }).inc({ queue: 'emails' }, 3);
-  const worker: WorkerProbe = { state, stats: () => ({ workerName: 'w', totalProcessed: 3, succeeded: 3, failed: 0, active: 0, uptimeMs: 10 }) };
+  const worker: WorkerProbe = {
+    state,
+    health: () => (state === 'running' && !reason ? { ok: true, state } : { ok: false, state, reason: reason ?? `worker is ${state}` }),
+    stats: () => ({ workerName: 'w', totalProcessed: 3, succeeded: 3, failed: 0, active: 0, uptimeMs: 10 }),
+  };
   const app = createHttpServer({ worker, registry });
   onTestFinished(() => app.close());
   return app;
@@ -30,6 +34,12 @@ describe('worker HTTP endpoints', () => {
     const response = await setup(state).inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ status: 'unavailable', state });
+  });
+
+  it('answers /healthz 503 with the reason while transactions keep failing', async () => {
+    const response = await setup('running', '5 transactions failed in a row; see the worker log').inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ status: 'unavailable', state: 'running', reason: '5 transactions failed in a row; see the worker log' });
   });
 
   it('serves WorkerStats on /stats', async () => {

@@ -6,6 +6,7 @@ import type { WorkerState } from '@switchyard/worker';
 /** What the HTTP endpoints read from the worker. */
 export interface WorkerProbe {
   readonly state: WorkerState;
+  health(): { readonly ok: boolean; readonly state: string; readonly reason?: string };
   stats(): WorkerStats;
 }
 
@@ -27,8 +28,10 @@ export function createHttpServer({ worker, registry }: HttpServerDeps): FastifyI
     return reply.type(registry.contentType).send(text);
   });
   app.get('/healthz', async (_request, reply) => {
-    const running = worker.state === 'running';
-    return reply.code(running ? 200 : 503).send({ status: running ? 'ok' : 'unavailable', state: worker.state, stats: worker.stats() });
+    const health = worker.health();
+    return reply
+      .code(health.ok ? 200 : 503)
+      .send({ status: health.ok ? 'ok' : 'unavailable', state: health.state, ...(health.reason ? { reason: health.reason } : {}), stats: worker.stats() });
   });
   app.get('/stats', async () => worker.stats());
   return app;

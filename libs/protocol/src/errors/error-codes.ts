@@ -60,7 +60,7 @@ export const ERROR_CODES = {
   },
   SY_BROKER_START_FAILED: {
     retriable: false,
-    summary: 'The local Kafka broker did not start.',
+    summary: 'A local service (the Kafka broker, the schema registry) failed to start.',
   },
   SY_PORT_IN_USE: {
     retriable: false,

@@ -18,6 +18,8 @@ const DEFAULT_POLICY: TaskRetryPolicy = TaskRetryPolicySchema.parse({});
 const SHORTEST_TIER = RETRY_TIERS[0]!;
 
 export interface TaskExecutionDeps {
+  /** True once the worker is stopping: tasks not started yet are left for redelivery. */
+  readonly isStopping: () => boolean;
   readonly cancellations: CancelWatch;
   readonly handlers: TaskHandlers;
   readonly committer: TransactionalCommitter;
@@ -63,23 +65,34 @@ export class TaskExecution {
       } finally {
         q.tokenWaiters--;
       }
+      if (this.#deps.isStopping()) return;
     }
     return q.executor.run(q.runtime.ordered ? key : undefined, tenant, () => this.#execute(q, item, key));
   }
 
   async #execute(q: QueueRuntime, item: WorkItem, key: string | undefined): Promise<void> {
     const { envelope } = item;
+    // A stopping worker starts nothing new: the record stays uncommitted and the next owner runs it.
+    if (this.#deps.isStopping()) return;
     // Not due yet (scheduledAt, retry backoff): wait briefly in memory, or move to a delay tier.
     if (envelope.notBefore) {
       const hop = nextHop(Date.parse(envelope.notBefore), Date.now());
       if (hop.kind === 'tier') return this.#submit(item, [moveRecord(envelope, item.record, hop.tier)], 'moved');
-      if (hop.kind === 'wait') await sleep(hop.ms, undefined, { signal: this.#deps.shutdown }).catch(() => undefined);
+      if (hop.kind === 'wait') {
+        const waited = await sleep(hop.ms, true, { signal: this.#deps.shutdown }).catch(() => false);
+        if (!waited) return; // cut short by the shutdown deadline: not due yet, leave it for redelivery
+      }
     }
     if (this.#deps.cancellations.isCancelled(envelope.taskId)) return this.#cancelled(q, item, key, envelope.attempt);
     if (q.runtime.ordered && key !== undefined && q.blocks.isBlocked(key) && q.blocks.head(key) !== envelope.taskId) {
       return this.#park(q, item, key);
     }
-    await q.bucket?.take(this.#deps.shutdown);
+    try {
+      await q.bucket?.take(this.#deps.shutdown);
+    } catch {
+      return; // shutting down while waiting for the queue's rate limit: redelivered later
+    }
+    if (this.#deps.isStopping() && this.#deps.shutdown.aborted) return;
     return this.#attempt(q, item, key);
   }
 
@@ -107,7 +120,7 @@ export class TaskExecution {
     if (!result.ok && isSwitchyardError(controller.signal.reason) && controller.signal.reason.code === 'SY_TASK_CANCELLED') return this.#cancelled(q, item, key, attempt);
     this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
     if (result.ok) {
-      if (key !== undefined) q.blocks.release(key, envelope.taskId);
+      this.#release(q, key, envelope.taskId);
       const exec = executionResult(envelope.taskId, attempt, result, 'completed', false);
       return this.#submit(item, [statusRecord(envelope, 'completed', attempt, exec.completedAt!, { result: exec })], 'succeeded');
     }
@@ -136,7 +149,7 @@ export class TaskExecution {
 
   #dead(q: QueueRuntime, item: WorkItem, key: string | undefined, info: ReturnType<typeof errorInfo>, attempts: number, exec?: ReturnType<typeof executionResult>): Promise<void> {
     const { envelope, record } = item;
-    if (key !== undefined) q.blocks.release(key, envelope.taskId);
+    this.#release(q, key, envelope.taskId);
     const now = iso(Date.now());
     return this.#submit(
       item,
@@ -164,13 +177,22 @@ export class TaskExecution {
         onProgressError: (error) => this.#deps.log.warn({ err: error, batchId: envelope.taskId }, 'onBatchProgress failed; the batch goes on'),
       });
       if (outcome.firstError !== undefined && plan.stopOnError) throw outcome.firstError;
+      // Cancelled or cut short by shutdown: the remaining items did not run, so the task must not complete.
+      if (outcome.progress.status === 'cancelled') throw context.signal.reason ?? new SwitchyardError('SY_TASK_CANCELLED', `Batch ${envelope.taskId} was interrupted.`);
       return outcome.progress;
     };
   }
 
   #cancelled(q: QueueRuntime, item: WorkItem, key: string | undefined, attempts: number): Promise<void> {
-    if (key !== undefined) q.blocks.release(key, item.envelope.taskId);
+    this.#release(q, key, item.envelope.taskId);
     return this.#submit(item, [statusRecord(item.envelope, 'cancelled', attempts, iso(Date.now()))], 'cancelled');
+  }
+
+  /** The task is done for good: the next task of its key may run; forget the key when nothing waits. */
+  #release(q: QueueRuntime, key: string | undefined, taskId: string): void {
+    if (key === undefined) return;
+    q.blocks.release(key, taskId);
+    if (!q.blocks.isBlocked(key)) q.headNotBefore.delete(key);
   }
 
   /** A later task of a blocked key: back into a delay tier, behind the key's head. */

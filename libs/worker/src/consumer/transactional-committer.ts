@@ -42,6 +42,7 @@ export class TransactionalCommitter {
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
+  #consecutiveFailures = 0;
 
   constructor(options: TransactionalCommitterOptions) {
     this.#options = options;
@@ -77,6 +78,11 @@ export class TransactionalCommitter {
     for (const p of this.#pending.splice(0)) p.reject(error);
   }
 
+  /** Transactions that failed in a row (0 after a commit lands). */
+  get consecutiveFailures(): number {
+    return this.#consecutiveFailures;
+  }
+
   get pending(): number {
     return this.#pending.length;
   }
@@ -105,8 +111,10 @@ export class TransactionalCommitter {
       this.#pending.unshift(...batch);
       this.#options.log.error({ err: error, outcomes: batch.length }, 'transaction failed; retrying with the next flush');
       this.#options.onError?.(error);
+      this.#consecutiveFailures++;
       return;
     }
+    this.#consecutiveFailures = 0;
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
     if (this.#pending.length > 0) await this.#flushOnce();

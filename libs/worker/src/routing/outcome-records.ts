@@ -56,6 +56,9 @@ export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt
   };
 }
 
+/** Largest handler result kept in a status record (bytes of JSON); larger ones are noted, not stored. */
+export const MAX_RESULT_BYTES = 64 * 1024;
+
 /**
  * A handler may return something JSON cannot hold (BigInt, a cycle): the status record then
  * carries a note instead of the value, and the task's outcome stands.
@@ -63,7 +66,9 @@ export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt
 function serializableResult(result: TaskExecutionResult): TaskExecutionResult {
   if (result.result === undefined) return result;
   try {
-    JSON.stringify(result.result);
+    const bytes = Buffer.byteLength(JSON.stringify(result.result) ?? '');
+    // A status record must fit a partition's max.message.bytes with room to spare.
+    if (bytes > MAX_RESULT_BYTES) return { ...result, result: { truncated: true, bytes, limit: MAX_RESULT_BYTES } };
     return result;
   } catch (error) {
     return { ...result, result: { unserializable: true, reason: error instanceof Error ? error.message : String(error) } };
