@@ -17,7 +17,7 @@ export const QueueRuntimeOptionsSchema = z
     tenantConcurrency: z.number().int().positive().optional(),
     /** Max task starts per tenant per `duration` ms, across this worker. */
     tenantRateLimit: z.object({ max: z.number().int().positive(), duration: z.number().int().positive() }).strict().optional(),
-    /** Tasks buffered per lane before that lane's partitions are paused (back-pressure; a fetched batch is always taken whole). Default: max(256, 10 x concurrency). */
+    /** Tasks buffered per lane before that lane's partitions are paused (back-pressure; a fetched batch is always taken whole). Default: max(1000, 20 x concurrency). */
     laneBufferSize: z.number().int().positive().optional(),
   })
   .strict();
@@ -31,6 +31,12 @@ export const WorkerOptionsSchema = z
     config: WorkerConfigSchema,
     /** Runtime extras per queue name. */
     queueOptions: z.record(z.string(), QueueRuntimeOptionsSchema).default({}),
+    /**
+     * Write a `completed` status record (with the TaskExecutionResult) for every successful attempt
+     * (default true). Off, successes only move the committed offset: the status topic then holds
+     * queued, failures, dead and cancelled tasks, and throughput roughly doubles (bench/README.md).
+     */
+    statusOnSuccess: z.boolean().default(true),
     /** Write `processing` status records too (default: only queued/outcomes, which halves status traffic). */
     statusProcessing: z.boolean().default(false),
     /**

@@ -112,6 +112,7 @@ export class Worker {
       log: this.#log,
       defaultTimeoutMs: this.options.config.defaultTimeoutMs,
       statusProcessing: this.options.statusProcessing,
+      statusOnSuccess: this.options.statusOnSuccess,
       shutdown: this.#shutdown.signal,
       onSettled: (item, outcome) => this.#count(item, outcome),
       ...(this.#deps.onBatchProgress ? { onBatchProgress: this.#deps.onBatchProgress } : {}),

@@ -177,6 +177,26 @@ export interface PartitionOffsets {
   readonly high: string;
 }
 
+/** A member of a consumer group, as the group coordinator describes it. */
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly clientHost: string;
+}
+
+/** A consumer group's state (`Empty`, `Stable`, `PreparingRebalance`, `Dead`, ...) and members. */
+export interface GroupDescription {
+  readonly groupId: string;
+  readonly state: string;
+  readonly members: readonly GroupMember[];
+}
+
+/** One partition's offset (no topic: the call names it). */
+export interface PartitionOffset {
+  readonly partition: number;
+  readonly offset: string;
+}
+
 export interface AdminPort {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
@@ -189,6 +209,15 @@ export interface AdminPort {
   deleteTopics(topics: readonly string[]): Promise<void>;
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   groupOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
+  /**
+   * Per partition, the first offset whose record timestamp is >= `timestampMs`, or the log end
+   * offset when no record is that recent (Kafka's ListOffsets by timestamp).
+   */
+  offsetsForTimes(topic: string, timestampMs: number): Promise<PartitionOffset[]>;
+  /** State and members of a consumer group (state `Dead` and no members when it does not exist). */
+  describeGroup(groupId: string): Promise<GroupDescription>;
+  /** Commits `offsets` of `topic` for `groupId`; refused by Kafka while the group has running members. */
+  setGroupOffsets(groupId: string, topic: string, offsets: readonly PartitionOffset[]): Promise<void>;
 }
 
 /** Factory of producers, consumers and admins on one cluster. */

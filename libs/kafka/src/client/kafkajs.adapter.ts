@@ -287,6 +287,23 @@ class KafkajsAdmin implements AdminPort {
     const result = await this.#admin.fetchOffsets({ groupId, topics: [...topics] });
     return result.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })));
   }
+  async offsetsForTimes(topic: string, timestampMs: number) {
+    const offsets = await withMetadataRetry(() => this.#admin.fetchTopicOffsetsByTimestamp(topic, timestampMs));
+    return offsets.map((o) => ({ partition: o.partition, offset: o.offset })).sort((a, b) => a.partition - b.partition);
+  }
+  async describeGroup(groupId: string) {
+    const { groups } = await this.#admin.describeGroups([groupId]);
+    const group = groups.find((g) => g.groupId === groupId);
+    return {
+      groupId,
+      state: group?.state ?? 'Dead',
+      members: (group?.members ?? []).map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost })),
+    };
+  }
+  async setGroupOffsets(groupId: string, topic: string, offsets: Parameters<AdminPort['setGroupOffsets']>[2]) {
+    if (offsets.length === 0) return;
+    await this.#admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) });
+  }
 }
 
 /** A {@link KafkaClient} backed by kafkajs. Producers place keys with the Java-compatible tenant partitioner. */

@@ -29,7 +29,7 @@ export class QueueRuntime {
     this.config = config;
     this.runtime = runtime;
     this.dispatcher = new LaneDispatcher<WorkItem>({
-      bufferSize: runtime.laneBufferSize ?? Math.max(256, config.concurrency * 10),
+      bufferSize: runtime.laneBufferSize ?? Math.max(1_000, config.concurrency * 20),
       minLowerLaneShare: runtime.minLowerLaneShare,
     });
     this.executor = new KeyedExecutor({

@@ -27,6 +27,7 @@ export interface TaskExecutionDeps {
   readonly log: Logger;
   readonly defaultTimeoutMs: number;
   readonly statusProcessing: boolean;
+  readonly statusOnSuccess: boolean;
   readonly shutdown: AbortSignal;
   readonly onSettled: (item: WorkItem, outcome: Outcome, durationMs?: number) => void;
   readonly onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
@@ -122,7 +123,7 @@ export class TaskExecution {
     if (result.ok) {
       this.#release(q, key, envelope.taskId);
       const exec = executionResult(envelope.taskId, attempt, result, 'completed', false);
-      return this.#submit(item, [statusRecord(envelope, 'completed', attempt, exec.completedAt!, { result: exec })], 'succeeded');
+      return this.#submit(item, this.#deps.statusOnSuccess ? [statusRecord(envelope, 'completed', attempt, exec.completedAt!, { result: exec })] : [], 'succeeded');
     }
     const info = errorInfo(result.error);
     const policy = envelope.retryPolicy ?? q.config.defaultRetryPolicy ?? DEFAULT_POLICY;
