@@ -19,7 +19,7 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol'] },
-            { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:protocol'] },
+            { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:protocol', 'type:deploy'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy'] },
             { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy', 'type:testing'] },

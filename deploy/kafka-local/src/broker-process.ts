@@ -21,8 +21,12 @@ export function nodeFiles(node: BrokerNode) {
 }
 
 /** The pid of a node's broker when that process is alive, else undefined. */
-export async function livePid(node: BrokerNode): Promise<number | undefined> {
-  const file = nodeFiles(node).pid;
+export function livePid(node: BrokerNode): Promise<number | undefined> {
+  return livePidOf(nodeFiles(node).pid);
+}
+
+/** The pid written in `file` when that process is alive, else undefined. */
+export async function livePidOf(file: string): Promise<number | undefined> {
   if (!existsSync(file)) return undefined;
   const pid = Number((await readFile(file, 'utf8')).trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
@@ -152,8 +156,12 @@ export async function stopNode(node: BrokerNode, graceMs = 30_000): Promise<bool
 }
 
 /** The last lines of a node's log, for error messages. */
-export async function logTail(node: BrokerNode, lines = 40): Promise<string> {
-  const file = nodeFiles(node).log;
+export function logTail(node: BrokerNode, lines = 40): Promise<string> {
+  return fileTail(nodeFiles(node).log, lines);
+}
+
+/** The last lines of a log file, headed by its path, for error messages. */
+export async function fileTail(file: string, lines = 40): Promise<string> {
   if (!existsSync(file)) return `(no log at ${file})`;
   const text = await readFile(file, 'utf8');
   return `--- last ${lines} lines of ${file} ---\n${text.split('\n').slice(-lines - 1).join('\n')}`;

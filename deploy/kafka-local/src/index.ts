@@ -14,3 +14,7 @@ export {
   type KafkaLocalOptions,
   type KafkaLocalOptionsInput,
 } from './kafka-local.options.js';
+/** Pieces the other local JVM services (deploy/schema-registry) share with the broker's. */
+export { javaBinary, requireJava, requireMaven } from './java-toolchain.js';
+export { livePidOf, portIsFree, fileTail } from './broker-process.js';
+export { reportCliError, printLogTails } from './cli-support.js';

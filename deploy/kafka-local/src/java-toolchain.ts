@@ -14,14 +14,17 @@ export function javaBinary(env: NodeJS.ProcessEnv = process.env): string {
   return env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-/** Fails with an install hint unless a JDK 17+ runs. Returns its major version. */
-export async function requireJava(): Promise<number> {
+/**
+ * Fails with an install hint unless a JDK 17+ runs. Returns its major version. `purpose` names
+ * what needs it, for the message (e.g. "the local Kafka broker").
+ */
+export async function requireJava(purpose = 'the local Kafka broker'): Promise<number> {
   let output: string;
   try {
     const { stderr, stdout } = await run(javaBinary(), ['-version']);
     output = `${stderr}${stdout}`;
   } catch (cause) {
-    throw new SwitchyardError('SY_MISSING_TOOL', 'No Java runtime found: the local Kafka broker runs on a JDK 17 or newer.', {
+    throw new SwitchyardError('SY_MISSING_TOOL', `No Java runtime found: ${purpose} runs on a JDK 17 or newer.`, {
       hint: 'Install one (Debian/Ubuntu: `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME; or use Docker with docker-compose.kafka.yml and set KAFKA_BROKERS.',
       cause,
     });
@@ -29,18 +32,19 @@ export async function requireJava(): Promise<number> {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
   const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
   if (major < 17) {
-    throw new SwitchyardError('SY_MISSING_TOOL', `Java ${major || '(unknown version)'} found; Kafka 4 needs Java 17 or newer.`, {
+    throw new SwitchyardError('SY_MISSING_TOOL', `Java ${major || '(unknown version)'} found; ${purpose} needs Java 17 or newer.`, {
       hint: 'Install a JDK 17+ (`apt-get install openjdk-17-jdk-headless`) and point JAVA_HOME at it.',
     });
   }
   return major;
 }
 
-async function requireMaven(): Promise<void> {
+/** Fails with an install hint unless `mvn` runs. `purpose` says what Maven fetches. */
+export async function requireMaven(purpose = 'it fetches Apache Kafka from Maven Central'): Promise<void> {
   try {
     await run('mvn', ['-v']);
   } catch (cause) {
-    throw new SwitchyardError('SY_MISSING_TOOL', 'Maven (`mvn`) is not installed: it fetches Apache Kafka from Maven Central.', {
+    throw new SwitchyardError('SY_MISSING_TOOL', `Maven (\`mvn\`) is not installed: ${purpose}.`, {
       hint: 'Install it (Debian/Ubuntu: `apt-get install maven`), or use Docker with docker-compose.kafka.yml and set KAFKA_BROKERS.',
       cause,
     });

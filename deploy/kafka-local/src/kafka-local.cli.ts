@@ -3,12 +3,10 @@
  * `npm run kafka:up | kafka:down | kafka:status | kafka:logs`: a real Apache Kafka broker
  * from Maven Central, on the local JDK, without Docker.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { isSwitchyardError } from '@switchyard/protocol';
 import { ensureLocalKafka, localKafkaLogFiles, localKafkaStatus, stopLocalKafka } from './local-kafka.js';
+import { printLogTails, reportCliError } from './cli-support.js';
 import type { KafkaLocalOptionsInput } from './kafka-local.options.js';
 
 interface CommonFlags {
@@ -63,21 +61,7 @@ withCommon(program.command('logs').description('print the tail of each node log'
       console.log('No Kafka log yet: start it with `npm run kafka:up`.');
       return;
     }
-    if (flags.follow) {
-      spawn('tail', ['-n', flags.lines, '-F', ...files], { stdio: 'inherit' });
-      return;
-    }
-    for (const file of files) {
-      const lines = (await readFile(file, 'utf8')).split('\n');
-      console.log(`==> ${file} <==\n${lines.slice(-Number(flags.lines) - 1).join('\n')}`);
-    }
+    await printLogTails(files, flags.lines, Boolean(flags.follow));
   });
 
-program.parseAsync().catch((error: unknown) => {
-  if (isSwitchyardError(error)) {
-    console.error(`${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`);
-  } else {
-    console.error(error);
-  }
-  process.exitCode = 1;
-});
+program.parseAsync().catch(reportCliError);

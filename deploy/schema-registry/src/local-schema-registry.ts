@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { ensureRegistryBuild, isBuilt, requireJava } from './registry-build.js';
+import { requireJava } from '@switchyard/kafka-local';
+import { ensureRegistryBuild, isBuilt } from './registry-build.js';
 import { livePid, requireFreePort, startRegistry, stopRegistry } from './registry-process.js';
 import { subjectsAnswer, waitUntilReady } from './registry-readiness.js';
 import {
@@ -35,7 +36,7 @@ export async function ensureLocalSchemaRegistry(input?: SchemaRegistryLocalOptio
     return { url, started: false, built: false, options };
   }
   await requireFreePort(options.port);
-  await requireJava();
+  await requireJava('the local schema registry (Apicurio)');
   const { jar, built } = await ensureRegistryBuild(options.dataDir);
   await requireFreePort(options.port);
   await startRegistry(options, jar);

@@ -1,54 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SwitchyardError } from '@switchyard/protocol';
+import { requireMaven } from '@switchyard/kafka-local';
 import { SCHEMA_REGISTRY_HOME } from './schema-registry.options.js';
 
-const run = promisify(execFile);
 
 /** The build inputs: their content names the cached build. */
 const BUILD_INPUTS = ['pom.xml', path.join('src', 'main', 'resources', 'application.properties')];
-
-/** The `java` to run: $JAVA_HOME/bin/java when JAVA_HOME is set, else the one on PATH. */
-export function javaBinary(env: NodeJS.ProcessEnv = process.env): string {
-  return env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java';
-}
-
-/** Fails with an install hint unless a JDK 17+ runs. Returns its major version. */
-export async function requireJava(): Promise<number> {
-  let output: string;
-  try {
-    const { stderr, stdout } = await run(javaBinary(), ['-version']);
-    output = `${stderr}${stdout}`;
-  } catch (cause) {
-    throw new SwitchyardError('SY_MISSING_TOOL', 'No Java runtime found: the local schema registry (Apicurio) runs on a JDK 17 or newer.', {
-      hint: 'Install one (Debian/Ubuntu: `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME.',
-      cause,
-    });
-  }
-  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
-  const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
-  if (major < 17) {
-    throw new SwitchyardError('SY_MISSING_TOOL', `Java ${major || '(unknown version)'} found; the local schema registry needs Java 17 or newer.`, {
-      hint: 'Install a JDK 17+ (`apt-get install openjdk-17-jdk-headless`) and point JAVA_HOME at it.',
-    });
-  }
-  return major;
-}
-
-async function requireMaven(): Promise<void> {
-  try {
-    await run('mvn', ['-v']);
-  } catch (cause) {
-    throw new SwitchyardError('SY_MISSING_TOOL', 'Maven (`mvn`) is not installed: it fetches and builds Apicurio Registry from Maven Central.', {
-      hint: 'Install it (Debian/Ubuntu: `apt-get install maven`); it is needed once, for the first build.',
-      cause,
-    });
-  }
-}
 
 /** Where the build for the current pom.xml + application.properties lives (or will). */
 export async function buildDir(dataDir: string): Promise<string> {
@@ -78,7 +39,7 @@ export async function ensureRegistryBuild(dataDir: string): Promise<{ jar: strin
   const dir = await buildDir(dataDir);
   const jar = runnerJar(dir);
   if (await isBuilt(dataDir)) return { jar, built: false };
-  await requireMaven();
+  await requireMaven('it fetches and builds Apicurio Registry from Maven Central (once, on the first start)');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const log = path.join(dataDir, 'maven-build.log');

@@ -1,33 +1,14 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchyardError } from '@switchyard/protocol';
-import { javaBinary } from './registry-build.js';
+import { fileTail, javaBinary, livePidOf, portIsFree } from '@switchyard/kafka-local';
 import { registryFiles, type SchemaRegistryLocalOptions } from './schema-registry.options.js';
 
 /** The pid of the registry when that process is alive, else undefined. */
-export async function livePid(options: SchemaRegistryLocalOptions): Promise<number | undefined> {
-  const file = registryFiles(options).pid;
-  if (!existsSync(file)) return undefined;
-  const pid = Number((await readFile(file, 'utf8')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resolves true when nothing listens on 127.0.0.1:port. */
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+export function livePid(options: SchemaRegistryLocalOptions): Promise<number | undefined> {
+  return livePidOf(registryFiles(options).pid);
 }
 
 /** Fails with SY_PORT_IN_USE, naming the variable to change, when another process holds the port. */
@@ -96,9 +77,6 @@ export async function stopRegistry(options: SchemaRegistryLocalOptions, graceMs 
 }
 
 /** The last lines of the registry log, for error messages. */
-export async function logTail(options: SchemaRegistryLocalOptions, lines = 40): Promise<string> {
-  const file = registryFiles(options).log;
-  if (!existsSync(file)) return `(no log at ${file})`;
-  const text = await readFile(file, 'utf8');
-  return `--- last ${lines} lines of ${file} ---\n${text.split('\n').slice(-lines - 1).join('\n')}`;
+export function logTail(options: SchemaRegistryLocalOptions, lines = 40): Promise<string> {
+  return fileTail(registryFiles(options).log, lines);
 }

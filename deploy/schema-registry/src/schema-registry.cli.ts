@@ -4,11 +4,9 @@
  * a real Confluent-compatible schema registry (Apicurio Registry from Maven Central) on the local
  * JDK, without Docker.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { isSwitchyardError } from '@switchyard/protocol';
+import { printLogTails, reportCliError } from '@switchyard/kafka-local';
 import {
   ensureLocalSchemaRegistry,
   localSchemaRegistryLogFile,
@@ -72,19 +70,7 @@ withCommon(program.command('logs').description('print the tail of the registry l
       console.log('No schema registry log yet: start it with `npm run schema-registry:up`.');
       return;
     }
-    if (flags.follow) {
-      spawn('tail', ['-n', flags.lines, '-F', file], { stdio: 'inherit' });
-      return;
-    }
-    const lines = (await readFile(file, 'utf8')).split('\n');
-    console.log(`==> ${file} <==\n${lines.slice(-Number(flags.lines) - 1).join('\n')}`);
+    await printLogTails([file], flags.lines, Boolean(flags.follow));
   });
 
-program.parseAsync().catch((error: unknown) => {
-  if (isSwitchyardError(error)) {
-    console.error(`${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`);
-  } else {
-    console.error(error);
-  }
-  process.exitCode = 1;
-});
+program.parseAsync().catch(reportCliError);
