@@ -43,6 +43,7 @@ export {
   taskDlqTopic,
   taskStatusTopic,
   taskCancelTopic,
+  taskDlqRedrivenTopic,
   eventDomain,
   eventTopic,
   eventDlqTopic,
@@ -52,8 +53,8 @@ export {
   type StateKind,
   type ParsedTopic,
 } from './catalog/topic-names.js';
-export { TASK_HEADERS, DLQ_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
-export { workerGroup, retryRelayGroup, subscriptionGroup } from './catalog/group-names.js';
+export { TASK_HEADERS, DLQ_HEADERS, REPLAY_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
+export { workerGroup, retryRelayGroup, subscriptionGroup, replayGroup } from './catalog/group-names.js';
 export { METRICS } from './catalog/metric-names.js';
 export { QueueTopologyOptionsSchema, type QueueTopologyOptions, type QueueTopologyOptionsInput } from './topology/topology.options.js';
 export { planQueueTopology } from './topology/queue-topology.js';

@@ -14,3 +14,8 @@ export function retryRelayGroup(queue: string, tier: string): string {
 export function subscriptionGroup(subscription: string): string {
   return `switchyard.events.${subscription}`;
 }
+
+/** The group holding a replay's progress (committed in its copy transactions); also its transactional id. */
+export function replayGroup(replayId: string): string {
+  return `switchyard.replay.${replayId}`;
+}

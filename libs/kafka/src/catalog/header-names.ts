@@ -53,3 +53,13 @@ export const DLQ_HEADERS = Object.freeze({
   failedHandler: 'sy-dlq-handler',
   deadAt: 'sy-dlq-dead-at',
 });
+
+/** Headers added to every record `switchyard replay` copies. */
+export const REPLAY_HEADERS = Object.freeze({
+  /** `topic/partition/offset` of the record that was copied. */
+  origin: 'sy-replay-origin',
+  /** ISO time the copy was written. */
+  replayedAt: 'sy-replayed-at',
+  /** Id of the replay that wrote the copy (a replay never copies its own output again). */
+  replayId: 'sy-replay-id',
+});

@@ -63,6 +63,11 @@ export function taskDlqTopic(queue: string): string {
   return `${TOPIC_PREFIX.tasks}.${queue}.dlq`;
 }
 
+/** `tasks.<queue>.dlq-redriven` (compacted, keyed by DLQ partition/offset): what `switchyard dlq redrive` already sent back */
+export function taskDlqRedrivenTopic(queue: string): string {
+  return `${TOPIC_PREFIX.tasks}.${queue}.dlq-redriven`;
+}
+
 /** `tasks.<queue>.status` (compacted, keyed by task id) */
 export function taskStatusTopic(queue: string): string {
   return `${TOPIC_PREFIX.tasks}.${queue}.status`;

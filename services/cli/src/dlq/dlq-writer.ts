@@ -1,0 +1,96 @@
+/**
+ * Writes what redrive and purge produce, chunk by chunk, each chunk in one Kafka transaction
+ * together with its markers, throttled by a token bucket. The transactional id is fixed per
+ * queue (`switchyard-cli.dlq.<queue>`): opening a writer fences any older one still running
+ * for the queue, whose next commit then fails, so two runs never both write an entry.
+ */
+import { TokenBucket } from '@switchyard/worker';
+import type { KafkaClient, ProducerPort, TopicRecords } from '@switchyard/kafka';
+import { CliError } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import type { DlqEntry } from './dlq-entry.js';
+import type { Progress } from './progress-bar.js';
+
+const MAX_CHUNK = 200;
+
+export interface WriteOptions {
+  /** Records per second; unlimited when undefined. */
+  readonly rate?: number;
+  readonly progress: Progress;
+  /** The records one entry produces (including its marker). */
+  readonly writesOf: (entry: DlqEntry, nowIso: string) => TopicRecords[];
+}
+
+export class DlqWriter {
+  readonly #producer: ProducerPort;
+  #interrupted = false;
+  readonly #onSignal = () => void (this.#interrupted = true);
+
+  private constructor(producer: ProducerPort) {
+    this.#producer = producer;
+  }
+
+  /** Connects and takes over the queue's transactional id (fencing an older writer). */
+  static async open(client: KafkaClient, queue: string): Promise<DlqWriter> {
+    const producer = client.producer({ idempotent: true, transactionalId: `switchyard-cli.dlq.${queue}` });
+    await producer.connect();
+    const writer = new DlqWriter(producer);
+    try {
+      // The first transaction registers the id with the coordinator: that is what fences.
+      await (await producer.transaction()).abort();
+    } catch (error) {
+      await producer.disconnect();
+      throw error;
+    }
+    return writer;
+  }
+
+  /** Writes every entry's records; resolves the number of entries written. */
+  async write(entries: readonly DlqEntry[], options: WriteOptions): Promise<number> {
+    const bucket = options.rate === undefined ? undefined : new TokenBucket({ max: options.rate, durationMs: 1_000 });
+    const chunkSize = options.rate === undefined ? MAX_CHUNK : Math.min(MAX_CHUNK, Math.max(1, Math.ceil(options.rate)));
+    process.once('SIGINT', this.#onSignal).once('SIGTERM', this.#onSignal);
+    let written = 0;
+    try {
+      for (let start = 0; start < entries.length; start += chunkSize) {
+        const chunk = entries.slice(start, start + chunkSize);
+        for (const _ of chunk) await bucket?.take();
+        if (this.#interrupted) break;
+        await this.#commit(chunk, options.writesOf);
+        written += chunk.length;
+        options.progress.increment(chunk.length);
+        if (this.#interrupted) break;
+      }
+    } finally {
+      process.off('SIGINT', this.#onSignal).off('SIGTERM', this.#onSignal);
+      options.progress.stop();
+    }
+    if (this.#interrupted) {
+      throw new CliError(EXIT.interrupted, `Interrupted after ${written} of ${entries.length} entries (each chunk is all or nothing).`, 'Run the same command again: entries already done are skipped.');
+    }
+    return written;
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.disconnect().catch(() => undefined);
+  }
+
+  async #commit(chunk: readonly DlqEntry[], writesOf: WriteOptions['writesOf']): Promise<void> {
+    const nowIso = new Date().toISOString();
+    const transaction = await this.#producer.transaction();
+    try {
+      await transaction.send(mergeByTopic(chunk.flatMap((entry) => writesOf(entry, nowIso))));
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** One TopicRecords per topic, records in order. */
+export function mergeByTopic(writes: readonly TopicRecords[]): TopicRecords[] {
+  const byTopic = new Map<string, TopicRecords['records'][number][]>();
+  for (const { topic, records } of writes) byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...records]);
+  return [...byTopic].map(([topic, records]) => ({ topic, records }));
+}

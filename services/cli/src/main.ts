@@ -1,0 +1,33 @@
+/** Entry of the `switchyard` command (services/cli/bin/switchyard). */
+import { CommanderError } from 'commander';
+import { isSwitchyardError } from '@switchyard/protocol';
+import { CliError } from './cli-context.js';
+import { EXIT } from './exit-codes.js';
+import { buildProgram } from './program.js';
+
+const BAD_INPUT_CODES = new Set(['SY_INVALID_CONFIG', 'SY_INVALID_TASK', 'SY_INVALID_EVENT', 'SY_INVALID_ENV', 'SY_UNKNOWN_QUEUE', 'SY_PAYLOAD_TOO_LARGE']);
+
+function fail(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}\n`);
+    return error.exitCode;
+  }
+  if (isSwitchyardError(error)) {
+    process.stderr.write(`error: ${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}\n`);
+    return BAD_INPUT_CODES.has(error.code) ? EXIT.badInput : EXIT.failure;
+  }
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT.failure;
+}
+
+const program = buildProgram().exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version exit 0; usage errors (commander already printed them) are bad input.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  } else {
+    process.exitCode = fail(error);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The pure part of `offsets --reset`: which strategy the flags ask for, and the new offset of each
+ * partition, clamped to what the log still holds ([low, high]) like kafka-consumer-groups.
+ */
+import { CliError } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { parseDurationFlag, parseInstant } from '../format/time-spec.js';
+
+/** How to move the offsets; `timestamp` covers --to-datetime and --by-duration. */
+export type ResetStrategy =
+  | { readonly kind: 'earliest' }
+  | { readonly kind: 'latest' }
+  | { readonly kind: 'timestamp'; readonly timestampMs: number }
+  | { readonly kind: 'shift'; readonly by: bigint }
+  | { readonly kind: 'offset'; readonly offset: bigint };
+
+/** The reset flags as commander hands them over. */
+export interface ResetFlags {
+  readonly toEarliest?: boolean;
+  readonly toLatest?: boolean;
+  readonly toDatetime?: string;
+  readonly byDuration?: string;
+  readonly shiftBy?: string;
+  readonly toOffset?: string;
+}
+
+/** What the plan needs to know of one partition. */
+export interface PartitionState {
+  readonly partition: number;
+  /** Committed offset of the group, or undefined when it has none. */
+  readonly current: bigint | undefined;
+  readonly low: bigint;
+  readonly high: bigint;
+  /** First offset at or after the strategy's timestamp (only for `timestamp`). */
+  readonly atTimestamp?: bigint;
+}
+
+export interface PlannedReset {
+  readonly partition: number;
+  readonly current: bigint | undefined;
+  readonly next: bigint;
+}
+
+function integerFlag(text: string, flag: string): bigint {
+  if (!/^[+-]?\d+$/.test(text.trim())) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not an integer`);
+  return BigInt(text.trim());
+}
+
+/** The one strategy the flags name; none or several is a bad-input error. */
+export function resetStrategyOf(flags: ResetFlags, nowMs: number): ResetStrategy {
+  const given: ResetStrategy[] = [];
+  if (flags.toEarliest) given.push({ kind: 'earliest' });
+  if (flags.toLatest) given.push({ kind: 'latest' });
+  if (flags.toDatetime !== undefined) given.push({ kind: 'timestamp', timestampMs: parseInstant(flags.toDatetime, '--to-datetime', nowMs) });
+  if (flags.byDuration !== undefined) given.push({ kind: 'timestamp', timestampMs: nowMs - parseDurationFlag(flags.byDuration, '--by-duration') });
+  if (flags.shiftBy !== undefined) given.push({ kind: 'shift', by: integerFlag(flags.shiftBy, '--shift-by') });
+  if (flags.toOffset !== undefined) given.push({ kind: 'offset', offset: integerFlag(flags.toOffset, '--to-offset') });
+  if (given.length !== 1) {
+    throw new CliError(
+      EXIT.badInput,
+      `--reset needs exactly one target, got ${given.length}`,
+      'Pass one of --to-earliest, --to-latest, --to-datetime <ISO>, --by-duration <2h|PT2H>, --shift-by <n>, --to-offset <n>.',
+    );
+  }
+  return given[0]!;
+}
+
+const clamp = (value: bigint, low: bigint, high: bigint): bigint => (value < low ? low : value > high ? high : value);
+
+function targetOf(strategy: ResetStrategy, state: PartitionState): bigint {
+  switch (strategy.kind) {
+    case 'earliest':
+      return state.low;
+    case 'latest':
+      return state.high;
+    case 'timestamp':
+      return state.atTimestamp ?? state.high;
+    case 'offset':
+      return strategy.offset;
+    case 'shift':
+      // Like Kafka's tool, a partition without a committed offset shifts from the log start.
+      return (state.current ?? state.low) + strategy.by;
+  }
+}
+
+/** The new offset of every partition, clamped to [low, high]. */
+export function planReset(strategy: ResetStrategy, partitions: readonly PartitionState[]): PlannedReset[] {
+  return partitions.map((state) => ({ partition: state.partition, current: state.current, next: clamp(targetOf(strategy, state), state.low, state.high) }));
+}

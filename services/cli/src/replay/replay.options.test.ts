@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseReplayOptions, replayIdOf, type ReplayFlags } from './replay.options.js';
+
+const NOW = Date.UTC(2024, 4, 1, 12);
+const flags = (extra: Partial<ReplayFlags>): ReplayFlags => ({ topic: 'orders', partition: [], fromOffset: [], toOffset: [], type: [], tenant: [], header: [], where: [], ...extra });
+
+describe('parseReplayOptions', () => {
+  it('reads offset ranges by position', () => {
+    const options = parseReplayOptions(flags({ partition: ['0', '2'], fromOffset: ['10', '0'], toOffset: ['20', '5'] }), NOW);
+    expect(options.selection).toEqual({ kind: 'offsets', ranges: [{ partition: 0, first: 10n, last: 20n }, { partition: 2, first: 0n, last: 5n }] });
+    expect(options.toTopic).toBe('orders');
+    expect(Object.isFrozen(options)).toBe(true);
+  });
+
+  it('reads a time range', () => {
+    expect(parseReplayOptions(flags({ from: '2h', to: '30m' }), NOW).selection).toEqual({ kind: 'time', fromMs: NOW - 7_200_000, toMs: NOW - 1_800_000 });
+  });
+
+  it.each([
+    [{}, /needs --from/],
+    [{ from: '2h', partition: ['0'], fromOffset: ['1'] }, /cannot be combined/],
+    [{ partition: ['0'] }, /together/],
+    [{ partition: ['0'], fromOffset: ['9'], toOffset: ['3'] }, /before --from-offset/],
+    [{ from: '1h', to: '2h' }, /--to .* is not after --from/],
+    [{ from: 'later' }, /--from/],
+    [{ from: '1h', rate: '0' }, /--rate/],
+    [{ from: '1h', speed: 'fast' }, /--speed/],
+    [{ from: '1h', where: ['nope'] }, /--where/],
+    [{ from: '1h', id: 'a b' }, /--id/],
+  ] as [Partial<ReplayFlags>, RegExp][])('rejects %j (exit 2)', (extra, message) => {
+    expect(() => parseReplayOptions(flags(extra), NOW)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+  });
+});
+
+describe('replayIdOf', () => {
+  it('is the same for the same selection whatever the pacing, and differs otherwise', () => {
+    const base = flags({ from: '2h', type: ['email.*'] });
+    expect(replayIdOf(base)).toBe(replayIdOf({ ...base, rate: '100', speed: '2', dryRun: true }));
+    expect(replayIdOf(base)).not.toBe(replayIdOf({ ...base, toTopic: 'other' }));
+    expect(replayIdOf(base)).toMatch(/^[0-9a-f]{12}$/);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * `switchyard replay` flags, validated once at the edge (STYLE.md #5) into frozen ReplayOptions.
+ * A bad flag is a bad-input error (exit 2) that names it.
+ */
+import { createHash } from 'node:crypto';
+import { CliError } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { splitAssignment, type RecordFilterSpec } from './record-filter.js';
+import { parseInstant } from '../format/time-spec.js';
+
+/** The flags as commander hands them over (repeatable ones as arrays). */
+export interface ReplayFlags {
+  readonly topic: string;
+  readonly partition: string[];
+  readonly fromOffset: string[];
+  readonly toOffset: string[];
+  readonly from?: string;
+  readonly to?: string;
+  readonly type: string[];
+  readonly tenant: string[];
+  readonly header: string[];
+  readonly where: string[];
+  readonly toTopic?: string;
+  readonly rate?: string;
+  readonly speed?: string;
+  readonly dryRun?: boolean;
+  readonly id?: string;
+}
+
+/** An explicit offset range of one partition; `last` is inclusive, undefined = up to the log end. */
+export interface OffsetRange {
+  readonly partition: number;
+  readonly first: bigint;
+  readonly last?: bigint;
+}
+
+/** What to read: explicit offset ranges, or a time range resolved through offsets-for-times. */
+export type ReplaySelection =
+  | { readonly kind: 'offsets'; readonly ranges: readonly OffsetRange[] }
+  | { readonly kind: 'time'; readonly fromMs: number; readonly toMs?: number };
+
+export interface ReplayOptions {
+  readonly topic: string;
+  readonly selection: ReplaySelection;
+  readonly filter: RecordFilterSpec;
+  /** Where copies go (default: the origin topic). */
+  readonly toTopic: string;
+  /** Most records written per second; undefined = as fast as allowed. */
+  readonly rate?: number;
+  /** Pacing by record timestamps (1 = original pace); undefined = no pacing. */
+  readonly speed?: number;
+  readonly dryRun: boolean;
+  /** Names the progress group and the transactional id; same arguments -> same id -> resume. */
+  readonly id: string;
+}
+
+function nonNegativeInteger(text: string, flag: string): bigint {
+  if (!/^\d+$/.test(text.trim())) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not a non-negative integer`);
+  return BigInt(text.trim());
+}
+
+function positiveNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not a positive number`);
+  return value;
+}
+
+function offsetRanges(flags: ReplayFlags): OffsetRange[] {
+  const { partition, fromOffset, toOffset } = flags;
+  if (fromOffset.length !== partition.length || (toOffset.length > 0 && toOffset.length !== partition.length)) {
+    throw new CliError(EXIT.badInput, '--partition, --from-offset and --to-offset must be given together', 'Repeat the triple per partition: --partition 0 --from-offset 100 --to-offset 199.');
+  }
+  return partition.map((p, i) => {
+    const first = nonNegativeInteger(fromOffset[i]!, '--from-offset');
+    const last = toOffset[i] === undefined ? undefined : nonNegativeInteger(toOffset[i]!, '--to-offset');
+    if (last !== undefined && last < first) throw new CliError(EXIT.badInput, `--to-offset ${last} is before --from-offset ${first}`);
+    return { partition: Number(nonNegativeInteger(p, '--partition')), first, ...(last !== undefined ? { last } : {}) };
+  });
+}
+
+function selectionOf(flags: ReplayFlags, nowMs: number): ReplaySelection {
+  const byOffset = flags.partition.length + flags.fromOffset.length + flags.toOffset.length > 0;
+  if (byOffset === (flags.from !== undefined)) {
+    throw new CliError(EXIT.badInput, byOffset ? '--from cannot be combined with offset ranges' : 'replay needs --from <ISO|2h> or --partition/--from-offset ranges');
+  }
+  if (byOffset) {
+    if (flags.to !== undefined) throw new CliError(EXIT.badInput, '--to only applies with --from');
+    return { kind: 'offsets', ranges: offsetRanges(flags) };
+  }
+  const fromMs = parseInstant(flags.from!, '--from', nowMs);
+  if (flags.to === undefined) return { kind: 'time', fromMs };
+  const toMs = parseInstant(flags.to, '--to', nowMs);
+  if (toMs <= fromMs) throw new CliError(EXIT.badInput, `--to (${new Date(toMs).toISOString()}) is not after --from (${new Date(fromMs).toISOString()})`);
+  return { kind: 'time', fromMs, toMs };
+}
+
+function filterOf(flags: ReplayFlags): RecordFilterSpec {
+  return {
+    types: flags.type,
+    tenants: flags.tenant,
+    headers: flags.header.map((h) => splitAssignment(h, '--header')),
+    where: flags.where.map((w) => {
+      const { name, value } = splitAssignment(w, '--where');
+      return { path: name.split('.'), value };
+    }),
+  };
+}
+
+/**
+ * The default id: a hash of what decides which records are copied and where (the flags as typed,
+ * so `--from 2h` stays the same replay when run again). Pacing flags are left out: a resumed run
+ * may go faster or slower.
+ */
+export function replayIdOf(flags: ReplayFlags): string {
+  const identity = [flags.topic, flags.partition, flags.fromOffset, flags.toOffset, flags.from ?? null, flags.to ?? null, flags.type, flags.tenant, flags.header, flags.where, flags.toTopic ?? null];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
+}
+
+/** Validated, frozen options of one replay run. */
+export function parseReplayOptions(flags: ReplayFlags, nowMs: number): ReplayOptions {
+  if (flags.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.id)) throw new CliError(EXIT.badInput, `--id: '${flags.id}' may only hold letters, digits, '.', '_' and '-'`);
+  const rate = positiveNumber(flags.rate, '--rate');
+  const speed = positiveNumber(flags.speed, '--speed');
+  return Object.freeze({
+    topic: flags.topic,
+    selection: selectionOf(flags, nowMs),
+    filter: filterOf(flags),
+    toTopic: flags.toTopic ?? flags.topic,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(speed !== undefined ? { speed } : {}),
+    dryRun: Boolean(flags.dryRun),
+    id: flags.id ?? replayIdOf(flags),
+  });
+}
