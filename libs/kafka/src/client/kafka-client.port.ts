@@ -207,6 +207,8 @@ export interface AdminPort {
   /** Explicitly set (non-default) configs of each topic, plus the ones asked for in `keys`. */
   describeTopicConfigs(topics: readonly string[]): Promise<Record<string, Record<string, string>>>;
   deleteTopics(topics: readonly string[]): Promise<void>;
+  /** Deletes the records of `topic` below each given offset (DeleteRecords: moves the log start). */
+  deleteRecords(topic: string, offsets: readonly { readonly partition: number; readonly offset: string }[]): Promise<void>;
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   groupOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
   /**

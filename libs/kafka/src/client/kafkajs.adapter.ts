@@ -279,6 +279,9 @@ class KafkajsAdmin implements AdminPort {
   deleteTopics(topics: readonly string[]) {
     return this.#admin.deleteTopics({ topics: [...topics] });
   }
+  deleteRecords(topic: string, offsets: readonly { partition: number; offset: string }[]) {
+    return this.#admin.deleteTopicRecords({ topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) });
+  }
   async topicOffsets(topic: string) {
     const offsets = await withMetadataRetry(() => this.#admin.fetchTopicOffsets(topic));
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);

@@ -37,13 +37,13 @@ export function registerDlqCommands(program: Command, context: ContextFactory): 
 
   dlq
     .command('purge')
-    .description('Mark every dead letter of the queue up to now as purged, so list and redrive skip it')
+    .description('Delete every dead letter of the queue up to now (Kafka DeleteRecords), after marking each purged')
     .requiredOption('--queue <name>', 'queue whose dead letters to purge', parseQueue)
     .option('--yes', 'really purge (exit 4 without it)')
     .addHelpText(
       'after',
       `${MARKER_NOTE}
-purge does not delete records (the admin client has no deleteRecords here): it marks them.`,
+purge deletes the records below the DLQ's end offsets at the time it starts (Kafka DeleteRecords).`,
     )
     .action(async (flags: { queue: string; yes?: boolean }, command: Command) => withContext(context(command), (ctx) => purgeAction(ctx, flags)));
 }

@@ -90,6 +90,9 @@ export async function purgeAction(ctx: CliContext, flags: { queue: string; yes?:
     await requireQueue(await ctx.admin(), queue);
     throw new CliError(EXIT.refused, `Refused: purge would hide every entry of ${taskDlqTopic(queue)} from list and redrive for good.`, 'Add --yes to purge.');
   }
+  const admin = await ctx.admin();
+  // The end of the DLQ now: everything below it is deleted once it is marked.
+  const ends = (await admin.topicOffsets(taskDlqTopic(queue))).map((o) => ({ partition: o.partition, offset: o.high }));
   const writer = await openWriter(ctx, queue);
   try {
     const { pending } = await loadDlq(ctx, queue, {});
@@ -102,7 +105,8 @@ export async function purgeAction(ctx: CliContext, flags: { queue: string; yes?:
       progress: progressBar(pending.length, 'purge', ctx.json),
       writesOf: (entry, nowIso) => [{ topic: markerTopic(queue), records: [markerRecord(entry.record, 'purged', nowIso)] }],
     });
-    ctx.print({ queue, purged }, `Purged ${purged} entr${purged === 1 ? 'y' : 'ies'} of ${taskDlqTopic(queue)} (marked in ${markerTopic(queue)}; the records stay until retention.ms).`);
+    await admin.deleteRecords(taskDlqTopic(queue), ends);
+    ctx.print({ queue, purged }, `Purged ${purged} entr${purged === 1 ? 'y' : 'ies'} of ${taskDlqTopic(queue)}: deleted from the topic (and marked in ${markerTopic(queue)}).`);
   } finally {
     await writer.close();
   }

@@ -125,5 +125,9 @@ describe('switchyard dlq (subprocess, real broker)', () => {
     expect(purge.code, purge.stderr).toBe(0);
     expect(jsonOf(purge)).toEqual({ queue: q.name, purged: 3 });
     expect((await runCli(['dlq', 'list', '--queue', q.name])).code).toBe(3);
+    // Purge really deletes: the DLQ's log start moved up to its end (nothing left, even with --all).
+    const offsets = await q.admin.topicOffsets(taskDlqTopic(q.name));
+    expect(offsets.every((o) => o.low === o.high)).toBe(true);
+    expect((await runCli(['dlq', 'list', '--queue', q.name, '--all'])).code).toBe(3);
   });
 });
