@@ -12,8 +12,8 @@ import type { ReplayStats } from './replay-stats.js';
 import { REPLAY_HEADERS } from './replay.names.js';
 
 /** Caps of one transaction, well below the 1 MiB default max.message.bytes. */
-const MAX_RECORDS_PER_TRANSACTION = 500;
-const MAX_BYTES_PER_TRANSACTION = 512 * 1024;
+const MAX_RECORDS_PER_TRANSACTION = 2_000;
+const MAX_BYTES_PER_TRANSACTION = 900 * 1024; // one partition's record batch stays under the 1 MiB default max.message.bytes
 /** Waits shorter than this are folded into the next one (timers are not finer anyway). */
 const MIN_WAIT_MS = 5;
 const MAX_SAMPLES = 5;
