@@ -1,5 +1,5 @@
 import { onTestFinished } from 'vitest';
-import { ensureTopology, planQueueTopology, taskStatusTopic, decodeTaskStatus, type KafkaClient, type TaskStatusRecord } from '@switchyard/kafka';
+import { createLogger, ensureTopology, planQueueTopology, taskStatusTopic, decodeTaskStatus, type KafkaClient, type TaskStatusRecord } from '@switchyard/kafka';
 import type { QueueConfigInput } from '@switchyard/protocol';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { TaskProducer } from './producer/task-producer.js';
@@ -37,6 +37,8 @@ export async function setupQueue(queue: Omit<QueueConfigInput, 'name'> = {}, par
           commitIntervalMs: options.commitIntervalMs ?? 50,
         },
         handlers,
+        // Tests that expect failures would flood the output with the worker's warnings.
+        { log: createLogger(`worker.${name}`, { level: process.env.LOG_LEVEL ?? 'error' }) },
       );
       workers.push(worker);
       await worker.start();
