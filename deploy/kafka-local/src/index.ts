@@ -18,3 +18,4 @@ export {
 export { javaBinary, requireJava, requireMaven } from './java-toolchain.js';
 export { livePidOf, portIsFree, fileTail } from './broker-process.js';
 export { reportCliError, printLogTails } from './cli-support.js';
+export { resolveLocalServiceOptions, type LocalServiceSettings } from './local-service.options.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
-import { SwitchyardError } from '@switchyard/protocol';
+import { resolveLocalServiceOptions } from './local-service.options.js';
 
 /** Root of the repository (deploy/kafka-local/src -> ../../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -65,26 +65,11 @@ export function resolveKafkaLocalOptions(
   overrides: KafkaLocalOptionsInput = {},
   env: NodeJS.ProcessEnv = process.env,
 ): KafkaLocalOptions {
-  const fromEnv: Record<string, string> = {};
-  for (const [key, name] of Object.entries(ENV_NAMES)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') fromEnv[key] = value;
-  }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  const parsed = KafkaLocalOptionsSchema.safeParse({ ...fromEnv, ...defined });
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      const env = ENV_NAMES[key as keyof KafkaLocalOptions] ?? key;
-      const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      const source = `${env} / ${flag}`;
-      return `${source}: ${issue.message}`;
-    });
-    throw new SwitchyardError('SY_INVALID_ENV', `Invalid kafka-local settings:\n  ${lines.join('\n  ')}`, {
-      hint: 'Fix or unset the variables named above; `npm run kafka:up -- --help` lists them.',
-    });
-  }
-  return Object.freeze(parsed.data);
+  return resolveLocalServiceOptions(
+    { schema: KafkaLocalOptionsSchema, envNames: ENV_NAMES, service: 'kafka-local', helpCommand: 'npm run kafka:up -- --help' },
+    overrides,
+    env,
+  );
 }
 
 /** One broker of the local cluster: node id, client port, controller port, own folder. */

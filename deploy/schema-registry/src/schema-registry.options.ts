@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
-import { SwitchyardError } from '@switchyard/protocol';
+import { resolveLocalServiceOptions } from '@switchyard/kafka-local';
 
 /** Root of the repository (deploy/schema-registry/src -> ../../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -59,25 +59,11 @@ export function resolveSchemaRegistryLocalOptions(
   overrides: SchemaRegistryLocalOptionsInput = {},
   env: NodeJS.ProcessEnv = process.env,
 ): SchemaRegistryLocalOptions {
-  const fromEnv: Record<string, string> = {};
-  for (const [key, name] of Object.entries(ENV_NAMES)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') fromEnv[key] = value;
-  }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  const parsed = SchemaRegistryLocalOptionsSchema.safeParse({ ...fromEnv, ...defined });
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      const name = ENV_NAMES[key as keyof SchemaRegistryLocalOptions] ?? key;
-      const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      return `${name} / ${flag}: ${issue.message}`;
-    });
-    throw new SwitchyardError('SY_INVALID_ENV', `Invalid schema-registry-local settings:\n  ${lines.join('\n  ')}`, {
-      hint: 'Fix or unset the variables named above; `npm run schema-registry:up -- --help` lists them.',
-    });
-  }
-  return Object.freeze(parsed.data);
+  return resolveLocalServiceOptions(
+    { schema: SchemaRegistryLocalOptionsSchema, envNames: ENV_NAMES, service: 'schema-registry-local', helpCommand: 'npm run schema-registry:up -- --help' },
+    overrides,
+    env,
+  );
 }
 
 /** The Confluent-compatible base URL (Apicurio serves the Confluent API under /apis/ccompat/v7). */
