@@ -4,6 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import { applyGroupReset, planGroupReset, readGroupOffsets, requireInactiveGroup, type GroupPartitionOffsets, type TopicResetPlan } from '../offsets/group-offsets.js';
 import { resetStrategyOf, type ResetFlags } from '../offsets/reset-plan.js';
 import { textTable } from '../format/text-table.js';
+import { withContext } from '../format/with-context.js';
 
 interface OffsetsFlags extends ResetFlags {
   readonly group: string;
@@ -67,12 +68,5 @@ export function registerOffsetsCommands(program: Command, context: ContextFactor
     .addOption(new Option('--to-offset <n>', 'reset to offset n'))
     .option('--execute', 'apply the reset (refused while the group has live members)')
     .addHelpText('after', '\nOffsets are clamped to what the log holds. Exit 4 when the group has live members.')
-    .action(async (_options: unknown, command: Command) => {
-      const ctx = context(command);
-      try {
-        await runOffsets(ctx, command.opts<OffsetsFlags>());
-      } finally {
-        await ctx.close();
-      }
-    });
+    .action(async (_options: unknown, command: Command) => withContext(context(command), (ctx) => runOffsets(ctx, command.opts<OffsetsFlags>())));
 }

@@ -5,6 +5,7 @@ import { remainingOffsets, resolveReplayPlan } from '../replay/replay-plan.js';
 import { formatReplaySummary, ReplayProgress, replaySummary } from '../replay/replay-report.js';
 import { runReplay } from '../replay/replay-runner.js';
 import { parseReplayOptions, type ReplayFlags } from '../replay/replay.options.js';
+import { withContext } from '../format/with-context.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -65,12 +66,5 @@ export function registerReplayCommand(program: Command, context: ContextFactory)
     .option('--dry-run', 'count per partition and show up to 5 samples; write nothing')
     .option('--id <id>', 'replay id naming the progress group switchyard.replay.<id> (default: hash of the arguments)')
     .addHelpText('after', '\nInterrupted (exit 130)? Run the same command again: it resumes where the last transaction committed.')
-    .action(async (_options: unknown, command: Command) => {
-      const ctx = context(command);
-      try {
-        await runReplayCommand(ctx, command.opts<ReplayFlags>());
-      } finally {
-        await ctx.close();
-      }
-    });
+    .action(async (_options: unknown, command: Command) => withContext(context(command), (ctx) => runReplayCommand(ctx, command.opts<ReplayFlags>())));
 }
