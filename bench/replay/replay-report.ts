@@ -2,9 +2,7 @@
  * What one `npm run bench:replay` writes to bench/results/replay-<date>.json, and the same
  * results as a markdown table (printed, and pasted into bench/README.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT, type BenchEnv } from '../worker/bench-env.js';
+import type { BenchEnv } from '../worker/bench-env.js';
 import type { KcatRun, SwitchyardRun } from './replay.contenders.js';
 import type { CopyCount } from './replay-topics.js';
 import type { TransactionCeiling } from './transaction-ceiling.js';
@@ -56,14 +54,8 @@ export interface ReplayBenchReport {
   readonly errors: Record<string, string>;
 }
 
-/** Writes the report as JSON; returns the file path. */
-export function writeReport(report: ReplayBenchReport): string {
-  const dir = path.join(REPO_ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `replay-${report.env.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
-}
+/** JSON output: the worker benchmark's writer serves both (`bench/results/replay-<date>.json`). */
+export { writeReport } from '../worker/report.js';
 
 const num = (n: number | null | undefined) => (n === null || n === undefined ? 'n/a' : n.toLocaleString('en-US'));
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);

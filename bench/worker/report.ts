@@ -20,11 +20,11 @@ export interface WorkerBenchReport {
   readonly errors: Record<string, string>;
 }
 
-/** Writes the report as JSON; returns the file path. */
-export function writeReport(report: WorkerBenchReport): string {
+/** Writes a benchmark report as `bench/results/<benchmark>-<date>.json`; returns the file path. */
+export function writeReport(report: { readonly benchmark: string; readonly env: { readonly date: string } }): string {
   const dir = path.join(REPO_ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `worker-${report.env.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  const file = path.join(dir, `${report.benchmark}-${report.env.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }
