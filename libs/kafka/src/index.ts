@@ -47,14 +47,21 @@ export {
   eventDomain,
   eventTopic,
   eventDlqTopic,
+  eventLaneTopic,
+  eventTopics,
+  eventTopicRegExp,
+  parseEventTopic,
+  subscriptionRetryTopic,
+  subscriptionReplayTopic,
+  parseSubscriptionTopic,
   stateTopic,
   parseTaskTopic,
   type RetryTier,
   type StateKind,
   type ParsedTopic,
 } from './catalog/topic-names.js';
-export { TASK_HEADERS, DLQ_HEADERS, REPLAY_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
-export { workerGroup, retryRelayGroup, subscriptionGroup, replayGroup } from './catalog/group-names.js';
+export { TASK_HEADERS, DLQ_HEADERS, REPLAY_HEADERS, CLOUDEVENT_HEADERS, EVENT_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
+export { workerGroup, retryRelayGroup, subscriptionGroup, replayGroup, routeGroup } from './catalog/group-names.js';
 export { METRICS } from './catalog/metric-names.js';
 export { QueueTopologyOptionsSchema, type QueueTopologyOptions, type QueueTopologyOptionsInput } from './topology/topology.options.js';
 export { planQueueTopology } from './topology/queue-topology.js';
@@ -73,3 +80,12 @@ export {
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';
 export { DEAD_LETTER_V1, encodeDeadLetter, decodeDeadLetter, originalHeaders, type DeadLetterInfo } from './envelope/dead-letter.v1.js';
 export { TASK_STATUS_V1, TaskStatusRecordSchema, encodeTaskStatus, decodeTaskStatus, type TaskStatusRecord } from './envelope/task-status.v1.js';
+export {
+  CLOUDEVENTS_SPEC_VERSION,
+  JSON_CONTENT_TYPE,
+  CONFLUENT_JSON_CONTENT_TYPE,
+  encodeEventRecord,
+  decodeEventRecord,
+  type EventAttributes,
+  type EventRecordDecode,
+} from './envelope/cloud-event.v1.js';

@@ -19,3 +19,8 @@ export function subscriptionGroup(subscription: string): string {
 export function replayGroup(replayId: string): string {
   return `switchyard.replay.${replayId}`;
 }
+
+/** One event route (consume-transform-publish): also its transactional id prefix. */
+export function routeGroup(routeId: string): string {
+  return `switchyard.route.${routeId}`;
+}

@@ -63,3 +63,40 @@ export const REPLAY_HEADERS = Object.freeze({
   /** Id of the replay that wrote the copy (a replay never copies its own output again). */
   replayId: 'sy-replay-id',
 });
+
+/**
+ * CloudEvents Kafka protocol binding, binary mode: attributes travel as `ce_`-prefixed headers,
+ * `datacontenttype` as `content-type`, the data as the record value. Extension attribute names
+ * follow the spec (lower-case letters and digits, at most 20 characters).
+ */
+export const CLOUDEVENT_HEADERS = Object.freeze({
+  specversion: 'ce_specversion',
+  id: 'ce_id',
+  source: 'ce_source',
+  type: 'ce_type',
+  time: 'ce_time',
+  dataschema: 'ce_dataschema',
+  contentType: 'content-type',
+  /** Extensions (Switchyard's event metadata). */
+  tenantid: 'ce_tenantid',
+  userid: 'ce_userid',
+  priority: 'ce_priority',
+  correlationid: 'ce_correlationid',
+  causationid: 'ce_causationid',
+  traceparent: 'ce_traceparent',
+});
+
+/** Headers the event bus adds to events it moves between its own topics (retry, replay, route). */
+export const EVENT_HEADERS = Object.freeze({
+  /** Id of the handler a retry (or replay) record is for; absent: every matching handler. */
+  handler: 'sy-event-handler',
+  /** Attempts the handler already made (0 on first delivery). */
+  attempt: 'sy-event-attempt',
+  /** ISO time before which the retry must not run. */
+  notBefore: 'sy-event-not-before',
+  firstFailureAt: 'sy-event-first-failure-at',
+  /** `topic/partition/offset` of the event as first consumed. */
+  origin: 'sy-event-origin',
+  /** Comma-separated handler ids a replayed event is for (the protocol's targetHandlers); absent: all. */
+  targetHandlers: 'sy-event-target-handlers',
+});

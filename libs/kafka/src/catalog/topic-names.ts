@@ -11,8 +11,11 @@ import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
  * | tasks.<queue>.dlq                   | tenant id | dead letters                               |
  * | tasks.<queue>.status                | task id   | latest status per task (compacted)         |
  * | tasks.<queue>.cancel                | task id   | cancellation requests (compacted)          |
- * | events.<domain>                     | tenant id | events (domain = first name segment)       |
+ * | events.<domain>                     | tenant id | events (domain = first name segment), bus without priority lanes |
+ * | events.<domain>.<lane>              | tenant id | events of one priority (priorityEnabled, the default) |
  * | events.<domain>.dlq.<subscription>  | tenant id | dead events of one subscription           |
+ * | switchyard.subscription.<sub>.retry.<tier> | tenant id | delayed handler retries of one subscription |
+ * | switchyard.subscription.<sub>.replay | tenant id | events replayed into one subscription's handlers |
  * | switchyard.event-log                | event id  | handler execution log                      |
  * | switchyard.state.<kind>             | entity id | compacted state (schedules, webhooks, ...) |
  */
@@ -91,6 +94,56 @@ export function eventTopic(eventNameOrDomain: string): string {
 /** `events.<domain>.dlq.<subscription>` */
 export function eventDlqTopic(domain: string, subscription: string): string {
   return `${TOPIC_PREFIX.events}.${eventDomain(domain)}.dlq.${subscription}`;
+}
+
+/** `events.<domain>.<lane>`: the topic of one priority of a domain (bus with priorityEnabled). */
+export function eventLaneTopic(eventNameOrDomain: string, lane: TaskPriority): string {
+  return `${eventTopic(eventNameOrDomain)}.${lane}`;
+}
+
+/** Every topic events of a domain can be published to: the plain topic and its five lanes, most urgent lane first. */
+export function eventTopics(eventNameOrDomain: string): string[] {
+  return [...LANES.map((lane) => eventLaneTopic(eventNameOrDomain, lane)), eventTopic(eventNameOrDomain)];
+}
+
+/** Event domains are event names' first segment: `[a-z][a-z0-9_]*`. */
+const EVENT_DOMAIN = '[a-z][a-z0-9_]*';
+const LANE_ALTERNATIVES = LANES.join('|');
+
+/**
+ * Matches every event topic (plain or lane) whose domain matches `domainPattern` (a regex source,
+ * default: any domain). DLQ, retry and replay topics never match.
+ */
+export function eventTopicRegExp(domainPattern: string = EVENT_DOMAIN): RegExp {
+  return new RegExp(`^${TOPIC_PREFIX.events}\\.(?:${domainPattern})(?:\\.(?:${LANE_ALTERNATIVES}))?$`);
+}
+
+/** What an event topic is: its domain and lane (`normal` for the plain `events.<domain>` topic). */
+export function parseEventTopic(topic: string): { readonly domain: string; readonly lane: TaskPriority; readonly plain: boolean } | undefined {
+  if (!eventTopicRegExp().test(topic)) return undefined;
+  const [, domain, lane] = topic.split('.');
+  return { domain: domain!, lane: (lane as TaskPriority | undefined) ?? 'normal', plain: lane === undefined };
+}
+
+const SUBSCRIPTION_PREFIX = `${TOPIC_PREFIX.switchyard}.subscription`;
+
+/** `switchyard.subscription.<subscription>.retry.<tier>`: delayed handler retries of one subscription. */
+export function subscriptionRetryTopic(subscription: string, tier: RetryTier | string): string {
+  return `${SUBSCRIPTION_PREFIX}.${subscription}.retry.${typeof tier === 'string' ? tier : tier.name}`;
+}
+
+/** `switchyard.subscription.<subscription>.replay`: events replayed into this subscription's handlers only. */
+export function subscriptionReplayTopic(subscription: string): string {
+  return `${SUBSCRIPTION_PREFIX}.${subscription}.replay`;
+}
+
+/** What a subscription-owned topic is; undefined for anything else. */
+export function parseSubscriptionTopic(topic: string): { readonly subscription: string; readonly kind: 'retry'; readonly tier: string } | { readonly subscription: string; readonly kind: 'replay' } | undefined {
+  if (!topic.startsWith(`${SUBSCRIPTION_PREFIX}.`)) return undefined;
+  const parts = topic.slice(SUBSCRIPTION_PREFIX.length + 1).split('.');
+  if (parts.length === 3 && parts[1] === 'retry') return { subscription: parts[0]!, kind: 'retry', tier: parts[2]! };
+  if (parts.length === 2 && parts[1] === 'replay') return { subscription: parts[0]!, kind: 'replay' };
+  return undefined;
 }
 
 /** The handler execution log of the event bus. */

@@ -74,6 +74,26 @@ export const ERROR_CODES = {
     retriable: false,
     summary: 'The task was cancelled before or while it ran.',
   },
+  SY_INVALID_PAYLOAD: {
+    retriable: false,
+    summary: "An event payload does not match its type's JSON Schema in the event type catalog.",
+  },
+  SY_SCHEMA_INCOMPATIBLE: {
+    retriable: false,
+    summary: "The schema registry refused a new version of an event type's schema as incompatible with the registered ones.",
+  },
+  SY_SCHEMA_REGISTRY_UNAVAILABLE: {
+    retriable: true,
+    summary: 'The schema registry could not be reached, or answered with an error other than a compatibility refusal.',
+  },
+  SY_EVENT_HANDLER_FAILED: {
+    retriable: true,
+    summary: 'An event handler threw; it is retried according to its retry policy, then dead-lettered.',
+  },
+  SY_EVENT_HANDLER_TIMEOUT: {
+    retriable: true,
+    summary: 'An event handler did not finish within its timeoutMs.',
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

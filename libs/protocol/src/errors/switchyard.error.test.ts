@@ -23,6 +23,11 @@ describe('ERROR_CODES', () => {
         'SY_PORT_IN_USE',
         'SY_MISSING_TOOL',
         'SY_TASK_CANCELLED',
+        'SY_INVALID_PAYLOAD',
+        'SY_SCHEMA_INCOMPATIBLE',
+        'SY_SCHEMA_REGISTRY_UNAVAILABLE',
+        'SY_EVENT_HANDLER_FAILED',
+        'SY_EVENT_HANDLER_TIMEOUT',
       ].sort(),
     );
     for (const entry of Object.values(ERROR_CODES)) {
@@ -36,7 +41,7 @@ describe('ERROR_CODES', () => {
       .filter(([, v]) => v.retriable)
       .map(([k]) => k)
       .sort();
-    expect(retriable).toEqual(['SY_KAFKA_UNAVAILABLE', 'SY_TASK_FAILED', 'SY_TASK_TIMEOUT']);
+    expect(retriable).toEqual(['SY_EVENT_HANDLER_FAILED', 'SY_EVENT_HANDLER_TIMEOUT', 'SY_KAFKA_UNAVAILABLE', 'SY_SCHEMA_REGISTRY_UNAVAILABLE', 'SY_TASK_FAILED', 'SY_TASK_TIMEOUT']);
   });
 
   it('isErrorCode recognises catalog codes only', () => {

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { EventNameSchema, EventPriority } from '@switchyard/protocol';
+import { CLOUDEVENT_HEADERS } from '../catalog/header-names.js';
+import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
+
+/** The CloudEvents version our records declare. */
+export const CLOUDEVENTS_SPEC_VERSION = '1.0';
+
+/** `datacontenttype` of a plain JSON payload. */
+export const JSON_CONTENT_TYPE = 'application/json';
+/**
+ * `datacontenttype` of a payload in the Confluent wire format (magic byte 0, 4-byte schema id,
+ * JSON): opaque bytes to a generic CloudEvents reader; `ce_dataschema` names the schema.
+ */
+export const CONFLUENT_JSON_CONTENT_TYPE = 'application/vnd.confluent.json';
+
+/** An event's attributes as they travel in CloudEvents binary-mode headers. */
+export interface EventAttributes {
+  readonly id: string;
+  readonly name: string;
+  readonly source: string;
+  /** ISO time the event was emitted (`ce_time`). */
+  readonly timestamp: string;
+  readonly priority: EventPriority;
+  readonly tenantId?: string;
+  readonly userId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly contentType: string;
+  readonly dataschema?: string;
+  readonly traceparent?: string;
+}
+
+/**
+ * Writes an event as a CloudEvents Kafka binary-mode record: attributes in `ce_*` headers, the
+ * data (already encoded) as the value, the tenant id as the key so a tenant's events share a
+ * partition and stay in order. `extraHeaders` carry the bus's own `sy-event-*` headers.
+ */
+export function encodeEventRecord(attributes: EventAttributes, data: Buffer | string, extraHeaders: Readonly<Record<string, string>> = {}): OutgoingRecord {
+  const h = CLOUDEVENT_HEADERS;
+  const optional = (name: string, value: string | undefined) => (value === undefined ? {} : { [name]: value });
+  return {
+    key: attributes.tenantId ?? null,
+    value: data,
+    headers: {
+      [h.specversion]: CLOUDEVENTS_SPEC_VERSION,
+      [h.id]: attributes.id,
+      [h.source]: attributes.source,
+      [h.type]: attributes.name,
+      [h.time]: attributes.timestamp,
+      [h.contentType]: attributes.contentType,
+      [h.priority]: attributes.priority,
+      ...optional(h.tenantid, attributes.tenantId),
+      ...optional(h.userid, attributes.userId),
+      ...optional(h.correlationid, attributes.correlationId),
+      ...optional(h.causationid, attributes.causationId),
+      ...optional(h.dataschema, attributes.dataschema),
+      ...optional(h.traceparent, attributes.traceparent),
+      ...extraHeaders,
+    },
+  };
+}
+
+const AttributeHeadersSchema = z.object({
+  [CLOUDEVENT_HEADERS.specversion]: z.literal(CLOUDEVENTS_SPEC_VERSION, { message: `must be "${CLOUDEVENTS_SPEC_VERSION}"` }),
+  [CLOUDEVENT_HEADERS.id]: z.string().min(1).max(200),
+  [CLOUDEVENT_HEADERS.source]: z.string().min(1),
+  [CLOUDEVENT_HEADERS.type]: EventNameSchema,
+  [CLOUDEVENT_HEADERS.time]: z.iso.datetime({ offset: true }),
+  [CLOUDEVENT_HEADERS.contentType]: z.string().min(1).default(JSON_CONTENT_TYPE),
+  [CLOUDEVENT_HEADERS.priority]: EventPriority.default('normal'),
+  [CLOUDEVENT_HEADERS.tenantid]: z.string().min(1).optional(),
+  [CLOUDEVENT_HEADERS.userid]: z.string().min(1).optional(),
+  [CLOUDEVENT_HEADERS.correlationid]: z.string().min(1).optional(),
+  [CLOUDEVENT_HEADERS.causationid]: z.string().min(1).optional(),
+  [CLOUDEVENT_HEADERS.dataschema]: z.string().min(1).optional(),
+  [CLOUDEVENT_HEADERS.traceparent]: z.string().min(1).optional(),
+});
+
+export type EventRecordDecode =
+  | { readonly ok: true; readonly attributes: EventAttributes; readonly data: Buffer | null }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Reads the CloudEvents attributes of a record (any producer that follows the binary-mode
+ * binding is understood). Never throws: a record that is not an event comes back with the
+ * reason, naming the header.
+ */
+export function decodeEventRecord(record: IncomingRecord): EventRecordDecode {
+  const raw = Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString('utf8')]));
+  const parsed = AttributeHeadersSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, reason: parsed.error.issues.map((i) => `header ${String(i.path[0] ?? '?')}: ${i.message}`).join('; ') };
+  }
+  const h = parsed.data;
+  const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
+  return {
+    ok: true,
+    data: record.value,
+    attributes: {
+      id: h[CLOUDEVENT_HEADERS.id],
+      name: h[CLOUDEVENT_HEADERS.type],
+      source: h[CLOUDEVENT_HEADERS.source],
+      timestamp: h[CLOUDEVENT_HEADERS.time],
+      priority: h[CLOUDEVENT_HEADERS.priority],
+      contentType: h[CLOUDEVENT_HEADERS.contentType],
+      ...optional('tenantId', h[CLOUDEVENT_HEADERS.tenantid]),
+      ...optional('userId', h[CLOUDEVENT_HEADERS.userid]),
+      ...optional('correlationId', h[CLOUDEVENT_HEADERS.correlationid]),
+      ...optional('causationId', h[CLOUDEVENT_HEADERS.causationid]),
+      ...optional('dataschema', h[CLOUDEVENT_HEADERS.dataschema]),
+      ...optional('traceparent', h[CLOUDEVENT_HEADERS.traceparent]),
+    },
+  };
+}
