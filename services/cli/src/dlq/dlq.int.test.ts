@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { decodeTaskStatus, laneTopic, taskDlqTopic, taskStatusTopic, type KafkaClient } from '@switchyard/kafka';
 import { createWorker, TaskProducer, UnrecoverableError, type TaskHandlers, type Worker } from '@switchyard/worker';
 import { collectTopics } from '@switchyard/testing';
-import { freshQueue, jsonOf, runCli } from './cli-process.test-support.js';
+import { freshQueue, jsonOf, runCli } from '../cli-process.test-support.js';
 import type { DlqEntryJson } from './dlq-entry.js';
 
 async function startWorker(client: KafkaClient, queue: string, handlers: TaskHandlers): Promise<Worker> {

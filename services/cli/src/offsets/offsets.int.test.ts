@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runKafkaTool } from '@switchyard/kafka-local';
 import type { KafkaClient } from '@switchyard/kafka';
 import { testAdmin, testBrokers, testClient, uniqueName } from '@switchyard/testing';
-import { runCli } from '../replay/run-cli.test-support.js';
+import { runCli } from '../cli-process.test-support.js';
 
 const GROUP_COMMAND = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand';
 const HOUR = 3_600_000;

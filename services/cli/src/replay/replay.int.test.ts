@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IncomingRecord, KafkaClient, OutgoingRecord } from '@switchyard/kafka';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
-import { runCli, startCli } from './run-cli.test-support.js';
+import { runCli, startCli } from '../cli-process.test-support.js';
 
 const HOUR = 3_600_000;
 

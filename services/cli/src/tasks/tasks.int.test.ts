@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { laneTopic } from '@switchyard/kafka';
-import { freshQueue, jsonOf, runCli } from '../dlq/cli-process.test-support.js';
+import { freshQueue, jsonOf, runCli } from '../cli-process.test-support.js';
 
 describe('switchyard tasks (subprocess, real broker)', () => {
   it('enqueues a task and reads back its queued status; refuses a bad payload with exit 2', async () => {

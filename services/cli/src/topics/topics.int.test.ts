@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planQueueTopology } from '@switchyard/kafka';
-import { freshQueue, jsonOf, runCli } from '../dlq/cli-process.test-support.js';
+import { freshQueue, jsonOf, runCli } from '../cli-process.test-support.js';
 import type { QueueReport } from './topology-report.js';
 
 describe('switchyard topics (subprocess, real broker)', () => {
