@@ -19,3 +19,7 @@ export { TokenBucket, TokenBucketOptionsSchema, shareOfLimit, type Clock, type T
 export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } from './rate/tenant-limiter.js';
 /** Errors a handler throws: re-exported so services need only this lib. */
 export { UnrecoverableError, SwitchyardError, isSwitchyardError } from '@switchyard/protocol';
+/** Building blocks the event bus reuses (same commit, offset, lane and routing machinery). */
+export { TransactionalCommitter, type Outcome as CommitOutcome, type TransactionalCommitterOptions } from './consumer/transactional-committer.js';
+export { LaneDispatcher, type LaneDispatcherOptions } from './consumer/lane-dispatcher.js';
+export { errorInfo, type ErrorInfo } from './routing/outcome-records.js';

@@ -8,4 +8,14 @@ export const METRICS = Object.freeze({
   tasksInFlight: 'switchyard_tasks_in_flight',
   /** gauge; topic, partition, group */
   consumerLag: 'switchyard_consumer_lag',
+  /** counter; event, lane */
+  eventsPublished: 'switchyard_events_published_total',
+  /** counter; subscription, event, outcome (completed|failed|skipped|dead|undecodable) */
+  eventsConsumed: 'switchyard_events_consumed_total',
+  /** counter; subscription, handler, status (success|failed|timeout) */
+  eventHandlerRuns: 'switchyard_event_handler_runs_total',
+  /** histogram (seconds); subscription, handler */
+  eventHandlerDuration: 'switchyard_event_handler_duration_seconds',
+  /** counter; route, outcome (routed|skipped|undecodable) */
+  eventsRouted: 'switchyard_events_routed_total',
 });

@@ -1,0 +1,35 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import { METRICS } from '@switchyard/kafka';
+
+/**
+ * Prometheus metrics of the event bus (names from the catalog in libs/kafka). One instance per
+ * registry: a bus shares it between its publisher, subscriptions and routes.
+ */
+export class EventMetrics {
+  readonly registry: Registry;
+  readonly published: Counter<'event' | 'lane'>;
+  readonly consumed: Counter<'subscription' | 'event' | 'outcome'>;
+  readonly handlerRuns: Counter<'subscription' | 'handler' | 'status'>;
+  readonly handlerDuration: Histogram<'subscription' | 'handler'>;
+  readonly routed: Counter<'route' | 'outcome'>;
+
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    this.published = new Counter({ name: METRICS.eventsPublished, help: 'Events acknowledged by Kafka', labelNames: ['event', 'lane'], registers: [registry] });
+    this.consumed = new Counter({
+      name: METRICS.eventsConsumed,
+      help: 'Events a subscription took: completed, failed (a handler will retry), dead, skipped (no handler, filter or tenant), undecodable',
+      labelNames: ['subscription', 'event', 'outcome'],
+      registers: [registry],
+    });
+    this.handlerRuns = new Counter({ name: METRICS.eventHandlerRuns, help: 'Handler executions by status', labelNames: ['subscription', 'handler', 'status'], registers: [registry] });
+    this.handlerDuration = new Histogram({
+      name: METRICS.eventHandlerDuration,
+      help: 'Handler duration per execution, seconds',
+      labelNames: ['subscription', 'handler'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [registry],
+    });
+    this.routed = new Counter({ name: METRICS.eventsRouted, help: 'Events a route consumed, by outcome', labelNames: ['route', 'outcome'], registers: [registry] });
+  }
+}

@@ -1,0 +1,181 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { EventRouteSchema, parseOrThrow, SwitchyardError, type EventRouteInput } from '@switchyard/protocol';
+import {
+  decodeEventRecord,
+  encodeDeadLetter,
+  eventDlqTopic,
+  parseEventTopic,
+  routeGroup,
+  type ConsumerPort,
+  type KafkaClient,
+  type Logger,
+  type OutgoingRecord,
+  type ProducerPort,
+  type RecordBatch,
+} from '@switchyard/kafka';
+import { OffsetTrackers, TransactionalCommitter, errorInfo } from '@switchyard/worker';
+import type { EventMetrics } from '../metrics/event-metrics.js';
+import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
+import type { EventPublisher } from '../publish/event-publisher.js';
+import type { BusEvent } from '../subscribe/event-handler.js';
+import { SubscriptionNameSchema } from '../subscribe/subscription.options.js';
+import type { EventCodec } from '../catalog/event-codec.js';
+import { ensureEventTopics, planDlqTopic, type EventTopologyOptions } from '../topology/event-topology.js';
+import { toBusEvent } from '../subscribe/bus-event.js';
+
+/** A route: the protocol's EventRoute plus an id (its consumer group and transactional id). */
+export type RouteDefinition = Omit<EventRouteInput, 'transform'> & {
+  readonly id: string;
+  /** Payload of the routed events (default: the source payload). Throwing dead-letters the source event. */
+  readonly transform?: (event: BusEvent) => unknown;
+};
+
+export interface EventRouterDeps {
+  readonly client: KafkaClient;
+  readonly publisher: EventPublisher;
+  readonly codec: EventCodec;
+  readonly metrics: EventMetrics;
+  readonly log: Logger;
+  readonly topology: EventTopologyOptions;
+  readonly commitIntervalMs?: number;
+}
+
+/** Stable id of a routed event: the same source event routed again gets the same id (for dedup downstream). */
+function routedId(routeId: string, sourceId: string, target: string): string {
+  const hex = createHash('sha256').update(`${routeId}\u0000${sourceId}\u0000${target}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * A consume-transform-publish processor: each event matching `from` is published again under
+ * every name in `to` (payload through `transform`), with causationId = the source event and the
+ * correlation id carried on. The routed events and the source offsets commit in one Kafka
+ * transaction, and the route reads committed records only: exactly once, also across crashes.
+ * Events the route wrote itself are never routed again (no loops).
+ */
+export class EventRouter {
+  readonly id: string;
+  readonly #from: CompiledPattern;
+  readonly #to: readonly string[];
+  readonly #transform: ((event: BusEvent) => unknown) | undefined;
+  readonly #deps: EventRouterDeps;
+  readonly #trackers = new OffsetTrackers();
+  readonly #source: string;
+  #consumer: ConsumerPort | undefined;
+  #producer: ProducerPort | undefined;
+  #committer: TransactionalCommitter | undefined;
+  #running = false;
+
+  constructor(definition: RouteDefinition, deps: EventRouterDeps) {
+    const parsed = parseOrThrow(EventRouteSchema, definition, { code: 'SY_INVALID_CONFIG', what: `route ${definition.id}` });
+    const id = SubscriptionNameSchema.safeParse(definition.id);
+    if (!id.success) throw new SwitchyardError('SY_INVALID_CONFIG', `route.id "${definition.id}" ${id.error.issues[0]!.message}.`, { hint: 'Give the route a short stable id such as "user-to-audit".' });
+    const from = EventPatternSchema.safeParse(parsed.from);
+    if (!from.success) throw new SwitchyardError('SY_INVALID_CONFIG', `route ${definition.id}: from "${parsed.from}" ${from.error.issues[0]!.message}.`);
+    if (parsed.to.length === 0) throw new SwitchyardError('SY_INVALID_CONFIG', `route ${definition.id}: to must name at least one event.`);
+    this.id = definition.id;
+    this.#from = compilePattern(parsed.from);
+    this.#to = parsed.to;
+    this.#transform = definition.transform;
+    this.#deps = deps;
+    this.#source = `switchyard.route.${this.id}`;
+  }
+
+  async start(): Promise<void> {
+    const { client, publisher, log } = this.#deps;
+    const group = routeGroup(this.id);
+    await publisher.ensureDomains([...this.#to, ...(this.#from.domain ? [this.#from.domain] : [])]);
+    const admin = client.admin();
+    await admin.connect();
+    let topics: string[];
+    try {
+      topics = (await admin.listTopics()).filter((t) => this.#from.topics.test(t));
+      const domains = [...new Set(topics.map((t) => parseEventTopic(t)!.domain))];
+      await ensureEventTopics(admin, domains.map((d) => planDlqTopic(d, `route-${this.id}`, this.#deps.topology)));
+    } finally {
+      await admin.disconnect();
+    }
+    this.#producer = client.producer({ transactionalId: `${group}.${randomUUID().slice(0, 12)}` });
+    this.#consumer = client.consumer({ groupId: group, maxWaitTimeMs: 100 });
+    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: group, trackers: this.#trackers, intervalMs: this.#deps.commitIntervalMs ?? 100, log });
+    await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    this.#consumer.onGroupJoin(({ assignment }) => {
+      for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) this.#trackers.forPartition(topic, p);
+    });
+    await this.#consumer.subscribe(topics, { fromBeginning: true });
+    this.#committer.start();
+    this.#running = true;
+    await this.#consumer.run({ autoResolve: true, partitionsConsumedConcurrently: Math.min(topics.length, 8), eachBatch: (batch) => this.#onBatch(batch) });
+    log.info({ route: this.id, from: this.#from.source, to: this.#to, topics: topics.length }, 'route running');
+  }
+
+  async close(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    await this.#consumer?.stop();
+    await this.#committer?.stop();
+    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
+  }
+
+  async #onBatch(batch: RecordBatch): Promise<void> {
+    const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
+    for (const record of batch.records) {
+      if (!this.#running) return;
+      if (!tracker.track(record.offset)) continue;
+      const outputs = await this.#route(record, batch.topic);
+      await this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset) }).catch(() => undefined);
+    }
+  }
+
+  async #route(record: RecordBatch['records'][number], topic: string): Promise<{ topic: string; record: OutgoingRecord }[]> {
+    const { metrics } = this.#deps;
+    const decoded = decodeEventRecord(record);
+    if (!decoded.ok) {
+      metrics.routed.inc({ route: this.id, outcome: 'undecodable' });
+      return [this.#dead(record, topic, new SwitchyardError('SY_UNDECODABLE_MESSAGE', `Not a CloudEvent: ${decoded.reason}.`))];
+    }
+    const a = decoded.attributes;
+    if (!this.#from.matches(a.name) || a.source === this.#source) {
+      metrics.routed.inc({ route: this.id, outcome: 'skipped' });
+      return [];
+    }
+    try {
+      const event = toBusEvent(a, await this.#deps.codec.decode(a, decoded.data));
+      const payload = this.#transform ? await this.#transform(event) : event.payload;
+      const prepared = await Promise.all(
+        this.#to.map((name) =>
+          this.#deps.publisher.prepare({
+            id: routedId(this.id, event.id, name),
+            name,
+            payload,
+            metadata: {
+              source: this.#source,
+              timestamp: new Date().toISOString(),
+              priority: event.metadata.priority,
+              causationId: event.id,
+              correlationId: event.metadata.correlationId ?? event.id,
+              ...(event.metadata.tenantId ? { tenantId: event.metadata.tenantId } : {}),
+              ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
+            },
+          }),
+        ),
+      );
+      metrics.routed.inc({ route: this.id, outcome: 'routed' });
+      return prepared.map((p) => ({ topic: p.topic, record: p.record }));
+    } catch (error) {
+      this.#deps.log.warn({ err: error, route: this.id, eventId: a.id }, 'route could not transform the event: dead-lettered');
+      metrics.routed.inc({ route: this.id, outcome: 'dead' });
+      return [this.#dead(record, topic, error)];
+    }
+  }
+
+  #dead(record: RecordBatch['records'][number], topic: string, error: unknown): { topic: string; record: OutgoingRecord } {
+    const info = errorInfo(error);
+    const now = new Date().toISOString();
+    const domain = parseEventTopic(topic)?.domain ?? 'unknown';
+    return {
+      topic: eventDlqTopic(domain, `route-${this.id}`),
+      record: encodeDeadLetter(record, { code: info.code, error: info, origin: { topic: record.topic, partition: record.partition, offset: record.offset }, attempts: 1, firstFailedAt: now, lastFailedAt: now, deadAt: now, failedHandler: `route:${this.id}` }),
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
+
+/** Subscription names become group and topic names: a-z first, then a-z, 0-9, _ or - (no dots). */
+export const SubscriptionNameSchema = z.string().regex(QUEUE_NAME_PATTERN, { message: 'must start with a-z and contain only a-z, 0-9, _ or - (at most 100 characters)' });
+
+/** How one subscription consumes. Every process started with the same `name` shares its partitions. */
+export const SubscriptionOptionsSchema = z
+  .object({
+    /** The subscription: its consumer group is `switchyard.events.<name>`, its DLQs `events.<domain>.dlq.<name>`. */
+    name: SubscriptionNameSchema,
+    /** Tenant scope: only events of this tenant reach the handlers; others are skipped. */
+    tenantId: z.string().min(1).optional(),
+    /** Events handled at once by this process (the protocol's EventQueueConfig.concurrency). */
+    concurrency: z.number().int().min(1).max(10_000).default(10),
+    /** Events of one tenant handled at once (unlimited when unset). */
+    perTenantConcurrency: z.number().int().min(1).optional(),
+    /** Write an EventLogEntry per handled event to `switchyard.event-log`. */
+    eventLog: z.boolean().default(true),
+    /** Where a new subscription starts: every retained event (earliest) or only new ones (latest). */
+    startFrom: z.enum(['earliest', 'latest']).default('earliest'),
+    /** Domains whose topics are created (if missing) and read even before their first event: needed by wildcard subscriptions such as `*.created`. */
+    domains: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'must be an event domain: a-z first, then a-z, 0-9 or _' })).default([]),
+    /** Default handler timeout (ms) when a handler gives no timeoutMs. */
+    defaultTimeoutMs: z.number().int().positive().default(30_000),
+    /** How often outcomes and offsets are committed (ms). */
+    commitIntervalMs: z.number().int().min(1).max(60_000).default(100),
+    /** Events buffered per priority lane before its partitions are paused. */
+    bufferSize: z.number().int().min(1).default(500),
+    /** Share of picks given to lower lanes while a higher lane has work (starvation guard). */
+    minLowerLaneShare: z.number().min(0).max(1).default(0.1),
+    /** Outcomes waiting for their commit before intake pauses. */
+    maxUncommitted: z.number().int().min(1).default(1000),
+    sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
+    /** How long close() lets running handlers finish before aborting them (ms). */
+    shutdownTimeoutMs: z.number().int().min(0).default(30_000),
+    /** Stable id of this process inside the subscription (transactional id suffix); random by default. */
+    instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
+  })
+  .strict();
+
+export type SubscriptionOptions = z.output<typeof SubscriptionOptionsSchema>;
+export type SubscriptionOptionsInput = z.input<typeof SubscriptionOptionsSchema>;
