@@ -88,16 +88,34 @@ class KafkajsProducer implements ProducerPort {
     return {
       send: async (batch) => toAcks(await tx.sendBatch(toProducerBatch(batch))),
       sendOffsets: (groupId, offsets) =>
-        tx.sendOffsets({
-          consumerGroupId: groupId,
-          topics: groupBy(offsets, (o) => o.topic).map(([topic, list]) => ({
-            topic,
-            partitions: list.map((o) => ({ partition: o.partition, offset: o.offset })),
-          })),
-        }),
+        retryConcurrentTransactions(() =>
+          tx.sendOffsets({
+            consumerGroupId: groupId,
+            topics: groupBy(offsets, (o) => o.topic).map(([topic, list]) => ({
+              topic,
+              partitions: list.map((o) => ({ partition: o.partition, offset: o.offset })),
+            })),
+          }),
+        ),
       commit: () => tx.commit(),
       abort: () => tx.abort(),
     };
+  }
+}
+
+/**
+ * kafkajs sends AddOffsetsToTxn outside its retrier, so a transaction started right after the
+ * previous commit meets CONCURRENT_TRANSACTIONS while the coordinator completes that commit.
+ * The Java client retries it with a short backoff; so do we (about 2 s at most).
+ */
+async function retryConcurrentTransactions<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if ((error as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 100)));
+    }
   }
 }
 

@@ -90,7 +90,9 @@ export function decodeEventRecord(record: IncomingRecord): EventRecordDecode {
   const raw = Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString('utf8')]));
   const parsed = AttributeHeadersSchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, reason: parsed.error.issues.map((i) => `header ${String(i.path[0] ?? '?')}: ${i.message}`).join('; ') };
+    const missing = parsed.error.issues.filter((i) => raw[String(i.path[0])] === undefined).map((i) => String(i.path[0]));
+    const invalid = parsed.error.issues.filter((i) => raw[String(i.path[0])] !== undefined).map((i) => `header ${String(i.path[0])}: ${i.message}`);
+    return { ok: false, reason: [...(missing.length > 0 ? [`missing header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`] : []), ...invalid].join('; ') };
   }
   const h = parsed.data;
   const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
