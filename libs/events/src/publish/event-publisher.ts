@@ -117,8 +117,9 @@ export class EventPublisher {
     return { event, topic, record };
   }
 
-  /** Creates the topics of domains not seen yet (once per domain and process). */
-  async ensureDomains(domains: readonly string[]): Promise<void> {
+  /** Creates the topics of domains (or of the domains of event names) not seen yet, once per domain and process. */
+  async ensureDomains(domainsOrNames: readonly string[]): Promise<void> {
+    const domains = domainsOrNames.map((d) => eventDomain(d));
     const missing = [...new Set(domains)].filter((d) => !this.#domains.has(d));
     if (missing.length > 0) {
       const created = (async () => {

@@ -119,12 +119,15 @@ export class EventRouter {
 
   async #onBatch(batch: RecordBatch): Promise<void> {
     const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
+    const committed: Promise<void>[] = [];
     for (const record of batch.records) {
-      if (!this.#running) return;
+      if (!this.#running) break;
       if (!tracker.track(record.offset)) continue;
       const outputs = await this.#route(record, batch.topic);
-      await this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset) }).catch(() => undefined);
+      committed.push(this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset) }));
     }
+    // One transaction per fetched batch (at most): wait for it before fetching more.
+    await Promise.all(committed).catch((error: unknown) => this.#deps.log.error({ err: error, route: this.id }, 'routed events were not committed; they will be routed again'));
   }
 
   async #route(record: RecordBatch['records'][number], topic: string): Promise<{ topic: string; record: OutgoingRecord }[]> {
