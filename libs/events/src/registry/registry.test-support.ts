@@ -1,0 +1,53 @@
+/**
+ * The schema registry for integration tests: `SCHEMA_REGISTRY_URL` when set (CI starts one on
+ * 8081), otherwise a local Apicurio Registry (deploy/schema-registry) on a free port, started on
+ * first use and stopped after the test file.
+ *
+ * The stop is an `afterAll` registered when this module is imported: vitest evaluates it once per
+ * test file (the `int` project isolates files), while the file is being collected, which is the
+ * only time hooks can still be added (an `afterAll` added from inside a hook or test is ignored).
+ */
+import net from 'node:net';
+import { afterAll } from 'vitest';
+import { ensureLocalSchemaRegistry, stopLocalSchemaRegistry } from '@switchyard/schema-registry-local';
+
+/** Port of the registry this file started (also after a failed start, which may leave a JVM behind). */
+let localPort: number | undefined;
+let started: Promise<string> | undefined;
+
+afterAll(async () => {
+  const port = localPort;
+  localPort = undefined;
+  started = undefined;
+  if (port !== undefined) await stopLocalSchemaRegistry({ port });
+});
+
+/** Base URL of a Confluent-compatible registry for this test file (see the module comment). */
+export async function testSchemaRegistryUrl(): Promise<string> {
+  const fromEnv = process.env.SCHEMA_REGISTRY_URL;
+  if (fromEnv) return fromEnv;
+  started ??= (async () => {
+    localPort = await freePort();
+    // The first run of all builds Apicurio with Maven (~40 s with a warm ~/.m2); later starts take seconds.
+    const handle = await ensureLocalSchemaRegistry({ port: localPort, startTimeoutMs: 120_000 });
+    return handle.url;
+  })();
+  return started;
+}
+
+/** A Confluent API URL on a port nothing listens on: the registry is "down". */
+export async function unreachableSchemaRegistryUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}/apis/ccompat/v7`;
+}
+
+/** A port that was free a moment ago (the OS picks it, so concurrent callers do not collide). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
