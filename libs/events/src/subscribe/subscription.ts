@@ -48,7 +48,6 @@ import { runHandlerOnce } from './handler-attempt.js';
 import { toBusEvent } from './bus-event.js';
 import type { SubscriptionOptions } from './subscription.options.js';
 
-const SHORTEST_TIER = RETRY_TIERS[0]!;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Headers the bus sets on records it moves; dropped before a record is moved again. */
 const MOVE_HEADERS = new Set<string>([EVENT_HEADERS.handler, EVENT_HEADERS.attempt, EVENT_HEADERS.notBefore, EVENT_HEADERS.firstFailureAt, EVENT_HEADERS.targetHandlers]);
