@@ -17,3 +17,4 @@ export { EventMetrics } from './metrics/event-metrics.js';
 export { compilePattern, EventPatternSchema, type CompiledPattern } from './patterns/event-pattern.js';
 export { EventTopologyOptionsSchema, planDomainTopics, planSubscriptionTopics, type EventTopologyOptions, type EventTopologyOptionsInput } from './topology/event-topology.js';
 export { UnrecoverableError, SwitchyardError } from '@switchyard/protocol';
+export { SchemaRegistryCodec, type SchemaRegistryCodecOptions, type SchemaCompatibility } from './registry/schema-registry-codec.js';
