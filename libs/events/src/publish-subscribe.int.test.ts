@@ -1,4 +1,4 @@
-import { Kafka as CloudEventsKafka } from 'cloudevents';
+import { Kafka as CloudEventsKafka, type KafkaMessage } from 'cloudevents';
 import { describe, expect, it, vi } from 'vitest';
 import { CLOUDEVENT_HEADERS, eventLaneTopic, eventTopic } from '@switchyard/kafka';
 import { collectTopics } from '@switchyard/testing';
@@ -18,7 +18,7 @@ describe('publish', () => {
     const record = collected.records[0]!;
     expect(record.key?.toString()).toBe('acme');
     const headers = Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, v.toString()]));
-    const ce = CloudEventsKafka.toEvent({ key: record.key!.toString(), value: record.value!, headers, timestamp: record.timestamp, body: record.value! }) as unknown as Record<string, unknown>;
+    const ce = CloudEventsKafka.toEvent({ key: record.key!.toString(), value: record.value!, headers, timestamp: record.timestamp, body: record.value! } as KafkaMessage) as unknown as Record<string, unknown>;
     expect(ce).toMatchObject({ specversion: '1.0', id: receipt.id, type: name, source: 'test', datacontenttype: 'application/json', tenantid: 'acme', userid: 'u1', correlationid: 'c-1', causationid: 'e-0', priority: 'high' });
     expect(ce.data).toEqual({ email: 'a@example.com', n: 1 });
     expect(headers[CLOUDEVENT_HEADERS.time]).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -39,9 +39,9 @@ describe('publish', () => {
 describe('subscribe', () => {
   it('delivers each event once to every subscription whose pattern matches, in per-tenant order', async () => {
     const t = await setupEvents();
-    const seen: Record<string, string[]> = { users: [], created: [], exact: [] };
+    const seen = { users: [] as string[], created: [] as string[], exact: [] as string[] };
     const bus = t.bus();
-    const record = (key: string) => async (event: BusEvent) => void seen[key]!.push(`${event.name}#${String((event.payload as { n: number }).n)}`);
+    const record = (key: keyof typeof seen) => async (event: BusEvent) => void seen[key].push(`${event.name}#${String((event.payload as { n: number }).n)}`);
     bus.subscribe({ eventName: t.name('user.*'), handler: record('users') }, t.sub());
     bus.subscribe({ eventName: `${t.domain}.*.created`, handler: record('created') }, t.sub());
     bus.subscribe({ eventName: t.name('order.created'), handler: record('exact') }, t.sub());

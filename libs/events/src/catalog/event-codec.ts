@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/protocol';
+import { isSwitchyardError, SwitchyardError } from '@switchyard/protocol';
 import { CONFLUENT_JSON_CONTENT_TYPE, JSON_CONTENT_TYPE, type EventAttributes } from '@switchyard/kafka';
 import type { EventTypeCatalog } from './event-type-catalog.js';
 
@@ -45,8 +45,19 @@ export class EventCodec {
   async encode(name: string, payload: unknown): Promise<EncodedPayload> {
     const entry = this.#catalog.check(name, payload);
     if (this.#registry && entry?.jsonSchema) {
-      const schemaId = await this.#schemaIdOf(name);
-      return { data: await this.#registry.encode(schemaId, payload), contentType: CONFLUENT_JSON_CONTENT_TYPE, dataschema: this.#registry.schemaUri(schemaId) };
+      let schemaId = await this.#schemaIdOf(name);
+      let data: Buffer;
+      try {
+        data = await this.#registry.encode(schemaId, payload);
+      } catch (error) {
+        // The registry forgot the id (e.g. an in-memory registry restarted): register again, once.
+        if (!isSwitchyardError(error) || (error.details as { unknownSchemaId?: number } | undefined)?.unknownSchemaId === undefined) throw error;
+        delete entry.schemaId;
+        this.#registering.delete(name);
+        schemaId = await this.#schemaIdOf(name);
+        data = await this.#registry.encode(schemaId, payload);
+      }
+      return { data, contentType: CONFLUENT_JSON_CONTENT_TYPE, dataschema: this.#registry.schemaUri(schemaId) };
     }
     const text = JSON.stringify(payload ?? null);
     return { data: Buffer.from(text, 'utf8'), contentType: JSON_CONTENT_TYPE };

@@ -1,4 +1,4 @@
-import { Kafka as CloudEventsKafka } from 'cloudevents';
+import { Kafka as CloudEventsKafka, type KafkaMessage } from 'cloudevents';
 import { describe, expect, it, vi } from 'vitest';
 import { CONFLUENT_JSON_CONTENT_TYPE, CLOUDEVENT_HEADERS, eventLaneTopic } from '@switchyard/kafka';
 import { collectTopics } from '@switchyard/testing';
@@ -33,7 +33,7 @@ describe('event bus with a schema registry', () => {
     expect(record.headers[CLOUDEVENT_HEADERS.dataschema]?.toString()).toBe(registry.schemaUri(schemaId));
     // A generic CloudEvents reader still gets every attribute; the data stays opaque bytes.
     const headers = Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, v.toString()]));
-    const ce = CloudEventsKafka.toEvent({ key: '', value: record.value!, headers, body: record.value! }) as unknown as Record<string, unknown>;
+    const ce = CloudEventsKafka.toEvent({ key: '', value: record.value!, headers, body: record.value! } as KafkaMessage) as unknown as Record<string, unknown>;
     expect(ce).toMatchObject({ id: receipt.id, type: name, dataschema: registry.schemaUri(schemaId) });
     expect(await registry.decode(record.value!)).toEqual({ schemaId, payload: { email: 'a@example.com' } });
   });
