@@ -3,6 +3,7 @@ import { createLogger, type KafkaClient, type Logger } from '@switchyard/kafka';
 import type { Registry } from 'prom-client';
 import { EventCodec, type RegistryPort } from './catalog/event-codec.js';
 import { EventTypeCatalog, type PayloadSchema } from './catalog/event-type-catalog.js';
+import { readDeadEvents } from './dlq/dead-events.js';
 import { findEventLog, type EventLogQuery, type SubscriptionLogEntry } from './log/event-log.js';
 import { EventMetrics } from './metrics/event-metrics.js';
 import { EventPublisher, type PublishEvent, type PublishReceipt } from './publish/event-publisher.js';
@@ -164,6 +165,11 @@ export class EventBus {
   /** Log entries of an event (by id) or of a causal chain (by correlation id). */
   findEventLog(query: EventLogQuery): Promise<SubscriptionLogEntry[]> {
     return findEventLog(this.#deps.client, query);
+  }
+
+  /** Dead letters of a subscription (all its domains) as DeadLetterQueueEntry, plus unreadable records. */
+  deadLetters(subscription: string): ReturnType<typeof readDeadEvents> {
+    return readDeadEvents(this.#deps.client, this.#codec, subscription);
   }
 
   health(): { readonly ok: boolean; readonly reasons: string[] } {

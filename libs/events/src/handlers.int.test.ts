@@ -70,11 +70,19 @@ describe('handlers', () => {
     const dead = dlq.records.map((r) => ({ info: decodeDeadLetter(r)!, payload: JSON.parse(r.value!.toString()) as { n: number }, type: h(r, CLOUDEVENT_HEADERS.type) }));
     expect(dead.map((d) => d.payload.n).sort((a, b) => a - b)).toEqual([0, 5, 10, 15, 20, 25, 30, 35]);
     for (const d of dead) {
-      expect(d.info).toMatchObject({ failedHandler: 'picky', attempts: 3, code: 'SY_TASK_FAILED', error: { message: expect.stringContaining('is cursed') } });
+      expect(d.info).toMatchObject({ failedHandler: 'picky', attempts: 3, code: 'SY_EVENT_HANDLER_FAILED', error: { message: expect.stringContaining('is cursed') } });
       expect(d.info.origin.topic).toBe(eventLaneTopic(t.name('order.placed'), 'normal'));
       expect(d.type).toBe(t.name('order.placed'));
     }
     expect(bus.subscription(sub)!.counts.dead).toBe(8);
+    // The same dead letters as the protocol's DeadLetterQueueEntry.
+    const { entries, unreadable } = await bus.deadLetters(sub);
+    expect(unreadable).toEqual([]);
+    expect(entries.map((e) => (e.event.payload as { n: number }).n).sort((a, b) => a - b)).toEqual([0, 5, 10, 15, 20, 25, 30, 35]);
+    for (const e of entries) {
+      expect(e).toMatchObject({ failedHandler: 'picky', retries: 2, code: 'SY_EVENT_HANDLER_FAILED', event: { name: t.name('order.placed'), metadata: { source: 'test' } }, error: { message: expect.stringContaining('is cursed') } });
+      expect(Date.parse(e.lastFailedAt)).toBeGreaterThanOrEqual(Date.parse(e.firstFailedAt));
+    }
   });
 
   it('sends backoffs of a second or more through the retry topics, then runs only the failed handler again', async () => {

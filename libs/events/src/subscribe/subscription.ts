@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SwitchyardError, type TaskPriority } from '@switchyard/protocol';
+import { isSwitchyardError, SwitchyardError, type TaskPriority } from '@switchyard/protocol';
 import {
   EVENT_HEADERS,
   EVENT_LOG_TOPIC,
@@ -387,7 +387,7 @@ export class Subscription {
       this.#deps.metrics.handlerRuns.inc({ subscription: this.name, handler: handler.id, status });
       this.#deps.metrics.handlerDuration.observe({ subscription: this.name, handler: handler.id }, result.durationMs / 1000);
       if (result.ok) return { handler, status, attempt, durationMs: result.durationMs };
-      const error = errorInfo(result.error);
+      const error = handlerErrorInfo(result.error);
       if (this.#shutdown.signal.aborted) return { handler, status, attempt, durationMs: result.durationMs, error };
       const decision = shouldRetry(handler.policy, attempt, result.error);
       if (!decision.retry) {
@@ -474,6 +474,12 @@ export class Subscription {
     this.#owned = owned;
     this.#deps.log.info({ subscription: this.name, partitions: owned.size }, 'partitions assigned');
   }
+}
+
+/** errorInfo, with the event bus's code for a plain handler failure. */
+function handlerErrorInfo(error: unknown): ErrorInfo {
+  const info = errorInfo(error);
+  return info.code === 'SY_TASK_FAILED' && !isSwitchyardError(error) ? { ...info, code: 'SY_EVENT_HANDLER_FAILED' } : info;
 }
 
 function header(record: IncomingRecord, name: string): string | undefined {
