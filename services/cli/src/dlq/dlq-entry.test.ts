@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeDeadLetter, type IncomingRecord } from '@switchyard/kafka';
-import { entryJson, matchesFilter, toDlqEntry } from './dlq-entry.js';
+import { asIncoming, deadEventRecord } from './dead-event.test-support.js';
+import { byDeathTime, entryJson, matchesFilter, toDlqEntry } from './dlq-entry.js';
 import { redriveLane, redriveRecord } from './redrive-plan.js';
 
 function deadLetter(headers: Record<string, string>, deadAt: string, code = 'SY_UNRECOVERABLE', origin = 'tasks.q.high'): IncomingRecord {
@@ -37,7 +38,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter(entry, { code: 'SY_UNRECOVERABLE', type: 'send_email', tenant: 'acme' })).toBe(true);
   });
 
-  it.each([{ code: 'SY_TASK_FAILED' }, { type: 'other' }, { tenant: 'globex' }])('refuses %j', (filter) => {
+  it('takes * in the type as a glob', () => {
+    expect(matchesFilter(entry, { type: 'send_*' })).toBe(true);
+    expect(matchesFilter(entry, { type: 'send' })).toBe(false);
+  });
+
+  it.each([{ code: 'SY_TASK_FAILED' }, { type: 'other' }, { tenant: 'globex' }, { handler: 'other' }])('refuses %j', (filter) => {
     expect(matchesFilter(entry, filter)).toBe(false);
   });
 
@@ -46,6 +52,45 @@ describe('matchesFilter', () => {
     expect(matchesFilter(entry, { since: at, until: at + 1 })).toBe(true);
     expect(matchesFilter(entry, { since: at + 1 })).toBe(false);
     expect(matchesFilter(entry, { until: at })).toBe(false);
+  });
+});
+
+describe('a subscription entry', () => {
+  const record = deadEventRecord({ id: 'e1', name: 'user.created', tenant: 'acme', handler: 'h_mail', code: 'SY_EVENT_HANDLER_FAILED', deadAt: '2024-05-01T10:00:00.000Z' }, 7);
+  const entry = toDlqEntry(asIncoming(record, 'events.user.dlq.mailer', 0, 3), 'dead', 'subscription');
+
+  it('takes id, type and tenant from the CloudEvents headers', () => {
+    expect(entry).toMatchObject({ kind: 'subscription', id: 'e1', type: 'user.created', tenant: 'acme', deadAtMs: Date.parse('2024-05-01T10:00:00Z') });
+  });
+
+  it('matches event type patterns, tenant, handler and code', () => {
+    expect(matchesFilter(entry, { type: 'user.*', tenant: 'acme', handler: 'h_mail', code: 'SY_EVENT_HANDLER_FAILED' })).toBe(true);
+    expect(matchesFilter(entry, { type: '*.created' })).toBe(true);
+    expect(matchesFilter(entry, { type: 'user.created' })).toBe(true);
+    expect(matchesFilter(entry, { type: 'order.*' })).toBe(false);
+    expect(matchesFilter(entry, { type: 'user' })).toBe(false);
+    expect(matchesFilter(entry, { handler: 'h_audit' })).toBe(false);
+  });
+
+  it("has the DeadLetterQueueEntry fields with the event's type, domain and metadata", () => {
+    expect(entryJson(entry)).toMatchObject({
+      id: 'e1',
+      retries: 3,
+      failedHandler: 'h_mail',
+      code: 'SY_EVENT_HANDLER_FAILED',
+      origin: 'events.user/0/7',
+      eventType: 'user.created',
+      tenant: 'acme',
+      domain: 'user',
+      event: { id: 'e1', name: 'user.created', metadata: { source: 'cli-test', tenantId: 'acme', priority: 'normal' } },
+      state: 'dead',
+    });
+    expect(entryJson(entry)).not.toHaveProperty('taskType');
+  });
+
+  it('sorts entries that died at the same time by DLQ topic, then partition and offset', () => {
+    const other = toDlqEntry(asIncoming(record, 'events.order.dlq.mailer', 0, 9), 'dead', 'subscription');
+    expect([entry, other].sort(byDeathTime).map((e) => e.record.topic)).toEqual(['events.order.dlq.mailer', 'events.user.dlq.mailer']);
   });
 });
 

@@ -1,9 +1,8 @@
-/** Loads a queue's DLQ as entries: the records up to the end at start, with their redrive state. */
-import { taskDlqTopic } from '@switchyard/kafka';
+/** Loads a source's DLQs as entries: the records up to the end at start, with their redrive state. */
 import type { CliContext } from '../cli-context.js';
-import { byDeathTime, matchesFilter, toDlqEntry, type DlqEntry, type DlqFilter } from './dlq-entry.js';
+import { byDeathTime, entryFilter, toDlqEntry, type DlqEntry, type DlqFilter } from './dlq-entry.js';
+import type { DlqSource } from './dlq-source.js';
 import { readMarkers, stateOf } from './redrive-markers.js';
-import { requireQueue } from './queue-lookup.js';
 import { readTopicSnapshot } from './topic-snapshot.js';
 
 export interface LoadedDlq {
@@ -15,14 +14,13 @@ export interface LoadedDlq {
   readonly handled: readonly DlqEntry[];
 }
 
-/** Reads `tasks.<queue>.dlq` and its markers (exit 2 when the queue does not exist). */
-export async function loadDlq(ctx: CliContext, queue: string, filter: DlqFilter): Promise<LoadedDlq> {
+/** Reads every DLQ topic of `source` and its markers. */
+export async function loadDlq(ctx: CliContext, source: DlqSource, filter: DlqFilter): Promise<LoadedDlq> {
   const admin = await ctx.admin();
-  await requireQueue(admin, queue);
   const client = ctx.client();
-  const [records, markers] = await Promise.all([readTopicSnapshot(client, admin, taskDlqTopic(queue)), readMarkers(client, admin, queue)]);
-  const all = records.map((record) => toDlqEntry(record, stateOf(record, markers)));
+  const [snapshots, markers] = await Promise.all([Promise.all(source.topics.map((topic) => readTopicSnapshot(client, admin, topic))), readMarkers(client, admin, source.markerTopic)]);
+  const all = snapshots.flat().map((record) => toDlqEntry(record, stateOf(record, markers, source.markerKey), source.kind));
   all.sort(byDeathTime);
-  const matching = all.filter((entry) => matchesFilter(entry, filter));
+  const matching = all.filter(entryFilter(filter));
   return { all, pending: matching.filter((e) => e.state === 'dead'), handled: matching.filter((e) => e.state !== 'dead') };
 }

@@ -1,21 +1,31 @@
 /** Human output of the `dlq` commands. */
 import type { IncomingRecord } from '@switchyard/kafka';
-import { coordinates, entryJson, type DlqEntry } from './dlq-entry.js';
+import { domainOf } from '../subscription/subscription-topics.js';
+import { coordinates, entryJson, type DlqEntry, type DlqKind } from './dlq-entry.js';
 import { cut, textTable } from '../format/text-table.js';
 
-/** The list table: partition/offset, task id, type, tenant, code, attempts, dead at, error. */
-export function entriesTable(entries: readonly DlqEntry[]): string {
-  const rows = entries.map((e) => [
-    coordinates(e),
-    e.taskId ?? '-',
-    e.taskType ?? '-',
-    e.tenant ?? '-',
+/** The cells every table has after the identity columns: code, attempts, dead at, error. */
+function outcomeCells(e: DlqEntry): string[] {
+  return [
     e.info?.code ?? '(not a dead letter)',
     String(e.info?.attempts ?? 0),
     new Date(e.deadAtMs).toISOString(),
     `${e.state === 'dead' ? '' : `[${e.state}] `}${cut(e.info?.error.message ?? '', 80)}`,
-  ]);
-  return textTable(['P/OFFSET', 'TASK ID', 'TYPE', 'TENANT', 'CODE', 'ATTEMPTS', 'DEAD AT', 'ERROR'], rows);
+  ];
+}
+
+/**
+ * The list table. A queue's: partition/offset, task id, type, tenant, code, attempts, dead at,
+ * error. A subscription's: partition/offset, domain (which DLQ), event id, event type, tenant,
+ * failed handler, then the same outcome columns.
+ */
+export function entriesTable(entries: readonly DlqEntry[], kind: DlqKind = 'queue'): string {
+  const outcome = ['CODE', 'ATTEMPTS', 'DEAD AT', 'ERROR'];
+  if (kind === 'queue') {
+    return textTable(['P/OFFSET', 'TASK ID', 'TYPE', 'TENANT', ...outcome], entries.map((e) => [coordinates(e), e.id ?? '-', e.type ?? '-', e.tenant ?? '-', ...outcomeCells(e)]));
+  }
+  const rows = entries.map((e) => [coordinates(e), domainOf(e.record.topic) ?? '-', e.id ?? '-', e.type ?? '-', e.tenant ?? '-', e.info?.failedHandler ?? '-', ...outcomeCells(e)]);
+  return textTable(['P/OFFSET', 'DOMAIN', 'EVENT ID', 'EVENT TYPE', 'TENANT', 'HANDLER', ...outcome], rows);
 }
 
 /** The payload as JSON when it parses, else base64. */
@@ -40,14 +50,24 @@ export function entryDetail(entry: DlqEntry) {
   };
 }
 
+/** The identity lines of the text detail: task id and type, or event id, type, domain and handler. */
+function identityFields(entry: DlqEntry, id: string): [string, string][] {
+  if (entry.kind === 'queue') return [['task id', id], ['type', entry.type ?? '-'], ['tenant', entry.tenant ?? '-']];
+  return [
+    ['event id', id],
+    ['event type', entry.type ?? '-'],
+    ['domain', domainOf(entry.record.topic) ?? '-'],
+    ['tenant', entry.tenant ?? '-'],
+    ['handler', entry.info?.failedHandler ?? '-'],
+  ];
+}
+
 /** One entry in full, as text. */
 export function entryDetailText(entry: DlqEntry): string {
   const detail = entryDetail(entry);
   const fields: [string, string][] = [
     ['entry', `${detail.topic} ${coordinates(entry)} (${detail.state})`],
-    ['task id', detail.id],
-    ['type', detail.taskType ?? '-'],
-    ['tenant', detail.tenant ?? '-'],
+    ...identityFields(entry, detail.id),
     ['code', detail.code ?? '(not a dead-letter.v1 record)'],
     ['attempts', String(detail.retries)],
     ['first failed', detail.firstFailedAt || '-'],

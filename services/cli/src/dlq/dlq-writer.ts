@@ -1,8 +1,9 @@
 /**
  * Writes what redrive and purge produce, chunk by chunk, each chunk in one Kafka transaction
  * together with its markers, throttled by a token bucket. The transactional id is fixed per
- * queue (`switchyard-cli.dlq.<queue>`): opening a writer fences any older one still running
- * for the queue, whose next commit then fails, so two runs never both write an entry.
+ * source (`switchyard-cli.dlq.<queue>`, `switchyard-cli.dlq.subscription.<sub>`, see
+ * dlq-source.ts): opening a writer fences any older one still running for the same source,
+ * whose next commit then fails, so two runs never both write an entry.
  */
 import { TokenBucket } from '@switchyard/worker';
 import type { KafkaClient, ProducerPort, TopicRecords } from '@switchyard/kafka';
@@ -30,9 +31,9 @@ export class DlqWriter {
     this.#producer = producer;
   }
 
-  /** Connects and takes over the queue's transactional id (fencing an older writer). */
-  static async open(client: KafkaClient, queue: string): Promise<DlqWriter> {
-    const producer = client.producer({ idempotent: true, transactionalId: `switchyard-cli.dlq.${queue}` });
+  /** Connects and takes over the source's transactional id (fencing an older writer). */
+  static async open(client: KafkaClient, transactionalId: string): Promise<DlqWriter> {
+    const producer = client.producer({ idempotent: true, transactionalId });
     await producer.connect();
     const writer = new DlqWriter(producer);
     try {

@@ -1,6 +1,5 @@
 /** What `switchyard topics` reports: the task topics of each queue with their settings and size. */
-import { LANES, RETRY_TIERS, parseTaskTopic, type AdminPort, type ParsedTopic, type TopicPartitionOffset } from '@switchyard/kafka';
-import { markerTopic } from '../dlq/redrive-markers.js';
+import { LANES, RETRY_TIERS, parseTaskTopic, taskDlqRedrivenTopic, type AdminPort, type ParsedTopic, type TopicPartitionOffset } from '@switchyard/kafka';
 
 export interface TopicRow {
   readonly topic: string;
@@ -43,7 +42,7 @@ export function groupByQueue(topics: readonly string[], queue?: string): Map<str
     if (parsed && (queue === undefined || parsed.queue === queue)) add(parsed.queue, topic);
   }
   for (const [q, list] of byQueue) {
-    if (topics.includes(markerTopic(q))) list.push(markerTopic(q));
+    if (topics.includes(taskDlqRedrivenTopic(q))) list.push(taskDlqRedrivenTopic(q));
     list.sort((a, b) => topicRank(a) - topicRank(b) || a.localeCompare(b));
   }
   return new Map([...byQueue].sort(([a], [b]) => a.localeCompare(b)));

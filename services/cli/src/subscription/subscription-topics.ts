@@ -1,0 +1,81 @@
+/**
+ * A subscription's topics on the cluster: its DLQs (`events.<domain>.dlq.<subscription>`, one per
+ * domain it reads), whether the subscription is known at all, and its replay topic, created when
+ * the subscription runtime has not (yet) done so. Names come from the libs/kafka catalog.
+ */
+import { eventDlqTopic, subscriptionGroup, subscriptionReplayTopic, TOPIC_PREFIX, type AdminPort } from '@switchyard/kafka';
+import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
+import { CliError } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+
+/**
+ * True when `name` can be a subscription: names become topic and group segments, so the bus
+ * (libs/events SubscriptionNameSchema) gives them the queue-name rule: a-z first, no dots.
+ */
+export function isSubscriptionName(name: string): boolean {
+  return QUEUE_NAME_PATTERN.test(name);
+}
+
+/** The form of a subscription name, for error messages. */
+export const SUBSCRIPTION_FORM = 'a subscription name (a-z first, then a-z, 0-9, _ or -)';
+
+/**
+ * DLQ topics of `subscription` among `topics`: every `events.<domain>.dlq.<subscription>`
+ * (the name checked through the catalog's eventDlqTopic), only `domain`'s when given. Sorted.
+ */
+export function subscriptionDlqTopicsIn(topics: readonly string[], subscription: string, domain?: string): string[] {
+  return topics.filter((topic) => {
+    const candidate = domainOf(topic);
+    return candidate !== undefined && (domain === undefined || candidate === domain) && eventDlqTopic(candidate, subscription) === topic;
+  }).sort();
+}
+
+/** Subscriptions that have a DLQ topic among `topics`, sorted. */
+export function subscriptionsIn(topics: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const topic of topics) {
+    const domain = domainOf(topic);
+    const subscription = topic.split('.').slice(3).join('.');
+    if (domain !== undefined && subscription.length > 0 && eventDlqTopic(domain, subscription) === topic) found.add(subscription);
+  }
+  return [...found].sort();
+}
+
+/** The domain of an `events.<domain>.…` topic (the second segment), else undefined. */
+export function domainOf(topic: string): string | undefined {
+  const [prefix, domain] = topic.split('.');
+  return prefix === TOPIC_PREFIX.events && domain ? domain : undefined;
+}
+
+/**
+ * Refuses (exit 2) a subscription the cluster knows nothing of: no replay topic, no DLQ topic and
+ * no consumer group. Records written for it would never be read.
+ */
+export async function requireKnownSubscription(admin: AdminPort, subscription: string, flag = '--subscription'): Promise<void> {
+  const topics = await admin.listTopics();
+  if (topics.includes(subscriptionReplayTopic(subscription)) || subscriptionDlqTopicsIn(topics, subscription).length > 0) return;
+  const group = await admin.describeGroup(subscriptionGroup(subscription));
+  if (group.state !== 'Dead') return;
+  const known = subscriptionsIn(topics);
+  throw new CliError(
+    EXIT.badInput,
+    `${flag}: unknown subscription "${subscription}" (no topic ${subscriptionReplayTopic(subscription)}, no DLQ topic and no consumer group ${subscriptionGroup(subscription)}).`,
+    `${known.length > 0 ? `Subscriptions with a DLQ: ${known.join(', ')}. ` : ''}Start the subscription once (it creates its topics) or check the name and --brokers.`,
+  );
+}
+
+/**
+ * Creates `switchyard.subscription.<sub>.replay` when it is missing (the subscription runtime
+ * creates it at start), with as many partitions as the largest of `likeTopics` (its DLQ topics or
+ * the event topic replayed) and their replication factor; broker defaults otherwise.
+ * Resolves the topic name.
+ */
+export async function ensureSubscriptionReplayTopic(admin: AdminPort, subscription: string, likeTopics: readonly string[]): Promise<string> {
+  const topic = subscriptionReplayTopic(subscription);
+  if ((await admin.listTopics()).includes(topic)) return topic;
+  const described = await admin.describeTopics(likeTopics);
+  const partitions = Math.max(1, ...described.map((d) => d.partitions.length));
+  const replicationFactor = Math.max(1, ...described.flatMap((d) => d.partitions.map((p) => p.replicas.length)));
+  await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor, configs: {} }]);
+  return topic;
+}
