@@ -6,8 +6,23 @@ import { formatReplaySummary, ReplayProgress, replaySummary } from '../replay/re
 import { runReplay } from '../replay/replay-runner.js';
 import { parseReplayOptions, type ReplayFlags } from '../replay/replay.options.js';
 import { withContext } from '../format/with-context.js';
+import { ensureSubscriptionReplayTopic } from '../subscription/subscription-topics.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const REPLAY_HELP = `
+Into an event-bus subscription (the protocol's EventReplayConfig: fromTimestamp/toTimestamp =
+--from/--to, eventTypes = --type, targetHandlers = --handlers, speed = --speed): copies go to
+switchyard.subscription.<name>.replay, which only that subscription reads, as fresh events
+(no sy-event-attempt/handler/not-before/first-failure-at, no sy-dlq-*), with
+sy-event-target-handlers when --handlers is given. Not with --to-topic.
+
+Examples:
+  switchyard replay --topic orders --from 2h --to 30m --type 'order.*' --to-topic scratch
+  switchyard replay --topic events.user.normal --from 2024-05-01T10:00:00Z --subscription mailer --handlers send_welcome
+  switchyard replay --topic events.user --from 1d --type 'user.created' --tenant acme --subscription crm --speed 10 --dry-run
+
+Interrupted (exit 130)? Run the same command again: it resumes where the last transaction committed.`;
 
 /** SIGINT/SIGTERM stop the replay after the transaction in flight; a second one exits at once. */
 function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
@@ -29,7 +44,10 @@ function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
 
 async function runReplayCommand(ctx: CliContext, flags: ReplayFlags): Promise<void> {
   const options = parseReplayOptions(flags, Date.now());
-  const plan = await resolveReplayPlan(await ctx.admin(), options);
+  const admin = await ctx.admin();
+  const plan = await resolveReplayPlan(admin, options);
+  // The subscription runtime creates its replay topic at start; a replay must not wait for that.
+  if (options.subscription && !options.dryRun) await ensureSubscriptionReplayTopic(admin, options.subscription.name, [options.topic]);
   const interrupt = interruptOnSignals();
   const progress = new ReplayProgress(Boolean(process.stderr.isTTY) && !ctx.json, remainingOffsets(plan));
   let result;
@@ -61,10 +79,12 @@ export function registerReplayCommand(program: Command, context: ContextFactory)
     .option('--header <name=value>', 'header equals value (repeatable)', collect, [])
     .option('--where <path=value>', 'JSON value field equals value, e.g. order.status=paid (repeatable)', collect, [])
     .option('--to-topic <topic>', 'where copies go (default: the origin topic)')
+    .option('--subscription <name>', 'instead of --to-topic: replay into this event-bus subscription only (switchyard.subscription.<name>.replay, created if missing)')
+    .option('--handlers <ids>', 'with --subscription: only these handlers run the events (comma-separated ids; default: every matching handler)')
     .option('--rate <n>', 'at most n records written per second')
     .option('--speed <x>', 'pace by record timestamps (1 = original pace, 10 = ten times faster)')
     .option('--dry-run', 'count per partition and show up to 5 samples; write nothing')
     .option('--id <id>', 'replay id naming the progress group switchyard.replay.<id> (default: hash of the arguments)')
-    .addHelpText('after', '\nInterrupted (exit 130)? Run the same command again: it resumes where the last transaction committed.')
+    .addHelpText('after', REPLAY_HELP)
     .action(async (_options: unknown, command: Command) => withContext(context(command), (ctx) => runReplayCommand(ctx, command.opts<ReplayFlags>())));
 }

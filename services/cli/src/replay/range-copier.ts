@@ -4,7 +4,7 @@
  * visible (read_committed) exactly when its progress is committed: a run killed at any point
  * resumes from the last commit without a duplicate or a gap.
  */
-import { recordSizeBytes, type BatchControl, type IncomingRecord, type OutgoingRecord, type ProducerPort, type RecordBatch } from '@switchyard/kafka';
+import { recordSizeBytes, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type ProducerPort, type RecordBatch } from '@switchyard/kafka';
 import type { RecordPredicate } from './record-filter.js';
 import type { PartitionRange } from './replay-plan.js';
 import type { ReplayPacer } from './replay-pacer.js';
@@ -30,7 +30,12 @@ export interface RangeCopierOptions {
   /** Absent in a dry run: nothing is written, matches are only counted and sampled. */
   readonly producer?: ProducerPort;
   readonly signal: AbortSignal;
+  /** Rewrites a copy's original headers (a subscription target drops delivery state, sets target handlers); default: kept as they are. */
+  readonly headersOf?: HeadersOf;
 }
+
+/** The headers a copy starts from, given the original record's. */
+export type HeadersOf = (headers: Readonly<Record<string, Buffer>>) => Readonly<Record<string, HeaderValue>>;
 
 /** Waits `ms` in slices, heartbeating so a long pause (--speed) keeps the group membership. */
 async function pause(ms: number, signal: AbortSignal, control: BatchControl): Promise<void> {
@@ -56,13 +61,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A replayed copy: key, value and headers kept, origin and time of the replay added. */
-export function replayedRecord(record: IncomingRecord, replayId: string, now = new Date()): OutgoingRecord {
+/** A replayed copy: key, value and headers kept (or rewritten by `headersOf`), origin and time of the replay added. */
+export function replayedRecord(record: IncomingRecord, replayId: string, now = new Date(), headersOf?: HeadersOf): OutgoingRecord {
   return {
     key: record.key,
     value: record.value,
     headers: {
-      ...record.headers,
+      ...(headersOf ? headersOf(record.headers) : record.headers),
       [REPLAY_HEADERS.origin]: `${record.topic}/${record.partition}/${record.offset}`,
       [REPLAY_HEADERS.replayedAt]: now.toISOString(),
       [REPLAY_HEADERS.replayId]: replayId,
@@ -120,7 +125,7 @@ export class RangeCopier {
           await pause(wait, this.#options.signal, control);
           if (this.#options.signal.aborted) break;
         }
-        const copy = replayedRecord(record, this.#options.replayId);
+        const copy = replayedRecord(record, this.#options.replayId, new Date(), this.#options.headersOf);
         chunk.push(copy);
         bytes += recordSizeBytes(copy);
         if (!this.#options.producer && this.samples.length < MAX_SAMPLES) this.samples.push(record);

@@ -6,6 +6,7 @@
 import type { AdminPort, PartitionOffsets } from '@switchyard/kafka';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
+import { requireKnownSubscription } from '../subscription/subscription-topics.js';
 import { replayGroup } from './replay.names.js';
 import type { OffsetRange, ReplayOptions } from './replay.options.js';
 
@@ -74,12 +75,17 @@ async function spansOf(admin: AdminPort, options: ReplayOptions, log: readonly P
   return spansFromTimes(log, atFrom, atTo);
 }
 
-/** Resolves the plan; unknown topics are bad input (exit 2), an empty range is exit 3. */
+/**
+ * Resolves the plan; unknown topics and subscriptions are bad input (exit 2), an empty range is
+ * exit 3. A subscription's replay topic need not exist yet (the command creates it).
+ */
 export async function resolveReplayPlan(admin: AdminPort, options: ReplayOptions): Promise<ReplayPlan> {
   const topics = new Set(await admin.listTopics());
-  for (const [flag, name] of [['--topic', options.topic], ['--to-topic', options.toTopic]] as const) {
+  const mustExist: [string, string][] = options.subscription ? [['--topic', options.topic]] : [['--topic', options.topic], ['--to-topic', options.toTopic]];
+  for (const [flag, name] of mustExist) {
     if (!topics.has(name)) throw new CliError(EXIT.badInput, `${flag}: unknown topic ${name}`, 'List topics with `switchyard topics`.');
   }
+  if (options.subscription) await requireKnownSubscription(admin, options.subscription.name);
   const log = await admin.topicOffsets(options.topic);
   const spans = (await spansOf(admin, options, log)).filter((s) => s.end > s.start);
   if (spans.length === 0) throw new CliError(EXIT.nothingMatched, `nothing to replay: the range holds no records of ${options.topic}`);

@@ -57,6 +57,7 @@ export function replaySummary(options: ReplayOptions, plan: ReplayPlan, result: 
     group: plan.group,
     topic: plan.topic,
     toTopic: options.toTopic,
+    ...(options.subscription ? { subscription: options.subscription.name, targetHandlers: [...options.subscription.targetHandlers] } : {}),
     dryRun: options.dryRun,
     resumed: plan.resumed,
     complete: result.complete,
@@ -71,12 +72,19 @@ export function replaySummary(options: ReplayOptions, plan: ReplayPlan, result: 
 
 export type ReplaySummary = ReturnType<typeof replaySummary>;
 
+/** ` (subscription s, handlers a, b)` for a replay into a subscription, else nothing. */
+function intoSubscription(summary: ReplaySummary): string {
+  if (summary.subscription === undefined) return '';
+  const handlers = summary.targetHandlers?.length ? `handlers ${summary.targetHandlers.join(', ')}` : 'every matching handler';
+  return ` (subscription ${summary.subscription}, ${handlers})`;
+}
+
 /** The summary as text. */
 export function formatReplaySummary(summary: ReplaySummary): string {
   const verb = summary.dryRun ? 'would write' : 'written';
   const state = summary.complete ? 'complete' : 'interrupted (run the same command again to resume)';
   const lines = [
-    `replay ${summary.id} ${summary.topic} -> ${summary.toTopic}: ${state}${summary.resumed ? ', resumed' : ''}`,
+    `replay ${summary.id} ${summary.topic} -> ${summary.toTopic}${intoSubscription(summary)}: ${state}${summary.resumed ? ', resumed' : ''}`,
     `read ${summary.read}, matched ${summary.matched}, ${verb} ${summary.dryRun ? summary.matched : summary.written} in ${summary.seconds}s`,
     textTable(
       ['PARTITION', 'START', 'END', 'FROM', 'READ', 'MATCHED', 'WRITTEN'],

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsumerPort, IncomingRecord, KafkaClient, ProducerPort } from '@switchyard/kafka';
+import { replayTopicHeaders } from '../subscription/replay-record.js';
 import { buildRecordFilter } from './record-filter.js';
 import { RangeCopier } from './range-copier.js';
 import { ReplayPacer } from './replay-pacer.js';
@@ -76,6 +77,7 @@ async function readRanges(consumer: ConsumerPort, copier: RangeCopier, plan: Rep
 /** Copies (or, dry, counts) the plan's records; resolves when done or interrupted. */
 export async function runReplay(client: KafkaClient, plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks): Promise<ReplayResult> {
   const stats = new ReplayStats();
+  const { subscription } = options;
   const producer = await startProducer(client, options);
   const copier = new RangeCopier({
     topic: plan.topic,
@@ -88,6 +90,7 @@ export async function runReplay(client: KafkaClient, plan: ReplayPlan, options: 
     stats,
     signal: hooks.signal,
     ...(producer ? { producer } : {}),
+    ...(subscription ? { headersOf: (headers: Readonly<Record<string, Buffer>>) => replayTopicHeaders(headers, subscription.targetHandlers) } : {}),
   });
   // A dry run commits nothing, so it reads with a throwaway group and leaves the replay's alone.
   const groupId = options.dryRun ? `${plan.group}.dry-run.${randomUUID().slice(0, 8)}` : plan.group;

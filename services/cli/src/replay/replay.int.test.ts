@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { IncomingRecord, KafkaClient, OutgoingRecord } from '@switchyard/kafka';
+import { encodeEventRecord, eventTopic, subscriptionGroup, subscriptionReplayTopic, type IncomingRecord, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
-import { runCli, startCli } from '../cli-process.test-support.js';
+import { jsonOf, runCli, startCli } from '../cli-process.test-support.js';
 
 const HOUR = 3_600_000;
 
@@ -19,6 +19,12 @@ async function produce(client: KafkaClient, topic: string, records: readonly Out
 }
 
 const origin = (r: IncomingRecord) => r.headers['sy-replay-origin']?.toString() ?? '';
+
+/** A CloudEvents record of `name` stamped `atMs`, keyed by its tenant. */
+function eventRecord(id: string, name: string, atMs: number, extraHeaders: Record<string, string> = {}): OutgoingRecord {
+  const attributes = { id, name, source: 'cli-test', timestamp: new Date(atMs).toISOString(), priority: 'normal' as const, tenantId: 'acme', contentType: 'application/json' };
+  return { ...encodeEventRecord(attributes, JSON.stringify({ id }), extraHeaders), timestamp: String(atMs) };
+}
 const valueOf = (r: IncomingRecord) => r.value?.toString() ?? '';
 
 describe('switchyard replay', () => {
@@ -88,6 +94,59 @@ describe('switchyard replay', () => {
     expect(bad.stderr).toContain('--from');
     expect((await runCli(['replay', '--topic', uniqueName('missing'), '--from', '2h'])).code).toBe(2);
     expect((await runCli(['replay', '--topic', src, '--from', '2h'])).code).toBe(3);
+  });
+
+  it('--subscription copies exactly the event range into its replay topic, for the --handlers, once', async () => {
+    const client = testClient();
+    const domain = uniqueName('rd').replace(/-/g, '_');
+    const subscription = uniqueName('rsub');
+    const src = eventTopic(domain);
+    const replayTopic = subscriptionReplayTopic(subscription);
+    await topicsOf(client, 2, src);
+    const admin = await testAdmin(client);
+    admin.deleteAfterTest([replayTopic]);
+    // The subscription consumed before (the CLI refuses a subscription the cluster does not know).
+    await admin.setGroupOffsets(subscriptionGroup(subscription), src, [{ partition: 0, offset: '0' }]);
+    const now = Date.now();
+    const type = (i: number) => `${domain}.${i % 3 === 0 ? 'deleted' : 'created'}`;
+    const old = Array.from({ length: 10 }, (_, i) => eventRecord(`old-${i}`, type(i), now - 5 * HOUR + i));
+    // Some in-range events carry a failed delivery's state: a fresh replay must not.
+    const inRange = Array.from({ length: 20 }, (_, i) => eventRecord(`in-${i}`, type(i), now - HOUR + i, i % 4 === 0 ? { 'sy-event-attempt': '2', 'sy-event-handler': 'h9' } : {}));
+    const recent = Array.from({ length: 10 }, (_, i) => eventRecord(`new-${i}`, type(i), now - 60_000 + i));
+    await produce(client, src, [...old, ...inRange, ...recent]);
+    const expected = inRange.map((_, i) => i).filter((i) => i % 3 !== 0).map((i) => `in-${i}`).sort();
+
+    const args = ['replay', '--topic', src, '--from', '2h', '--to', '30m', '--type', '*.created', '--subscription', subscription, '--handlers', 'h1,h2', '--json'];
+    const run = await runCli(args);
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonOf(run)).toMatchObject({ toTopic: replayTopic, subscription, targetHandlers: ['h1', 'h2'], read: 20, matched: expected.length, written: expected.length, complete: true });
+    expect((await admin.topicOffsets(replayTopic)).length).toBe(2);
+
+    const target = await collectTopics(client, [replayTopic]);
+    await vi.waitFor(() => expect(target.records.map((r) => r.headers.ce_id?.toString()).sort()).toEqual(expected), { timeout: 15_000 });
+    for (const record of target.records) {
+      expect(record.headers['sy-event-target-handlers']?.toString()).toBe('h1,h2');
+      expect(origin(record)).toMatch(new RegExp(`^${src.replace(/\./g, '\\.')}/[01]/\\d+$`));
+      expect(record.headers['sy-event-attempt'] ?? record.headers['sy-event-handler']).toBeUndefined();
+      expect(record.key?.toString()).toBe('acme');
+    }
+
+    const again = await runCli(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(jsonOf(again)).toMatchObject({ resumed: true, complete: true, written: 0 });
+
+    const [withTopic, handlersAlone, unknown] = await Promise.all([
+      runCli(['replay', '--topic', src, '--from', '2h', '--subscription', subscription, '--to-topic', src]),
+      runCli(['replay', '--topic', src, '--from', '2h', '--handlers', 'h1']),
+      runCli(['replay', '--topic', src, '--from', '2h', '--subscription', `${subscription}-nope`]),
+    ]);
+    expect(withTopic.code).toBe(2);
+    expect(withTopic.stderr).toContain('--to-topic');
+    expect(handlersAlone.code).toBe(2);
+    expect(handlersAlone.stderr).toContain('--handlers');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`${subscription}-nope`);
+    expect(target.records).toHaveLength(expected.length);
   });
 
   it.each([

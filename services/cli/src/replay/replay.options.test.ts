@@ -27,8 +27,25 @@ describe('parseReplayOptions', () => {
     [{ from: '1h', speed: 'fast' }, /--speed/],
     [{ from: '1h', where: ['nope'] }, /--where/],
     [{ from: '1h', id: 'a b' }, /--id/],
+    [{ from: '1h', handlers: 'h1' }, /--handlers only applies with --subscription/],
+    [{ from: '1h', subscription: 'mailer', toTopic: 'other' }, /--to-topic cannot be combined with --subscription/],
+    [{ from: '1h', subscription: 'mailer', handlers: 'a,,b' }, /--handlers/],
+    [{ from: '1h', subscription: 'Mailer.x' }, /--subscription/],
   ] as [Partial<ReplayFlags>, RegExp][])('rejects %j (exit 2)', (extra, message) => {
     expect(() => parseReplayOptions(flags(extra), NOW)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+  });
+});
+
+describe('parseReplayOptions --subscription', () => {
+  it("targets the subscription's replay topic, with the handlers", () => {
+    const options = parseReplayOptions(flags({ from: '2h', type: ['user.*'], subscription: 'mailer', handlers: 'h1, h2' }), NOW);
+    expect(options.toTopic).toBe('switchyard.subscription.mailer.replay');
+    expect(options.subscription).toEqual({ name: 'mailer', targetHandlers: ['h1', 'h2'] });
+    expect(options.filter.types).toEqual(['user.*']);
+  });
+
+  it('targets every matching handler without --handlers', () => {
+    expect(parseReplayOptions(flags({ from: '2h', subscription: 'mailer' }), NOW).subscription).toEqual({ name: 'mailer', targetHandlers: [] });
   });
 });
 
@@ -38,5 +55,11 @@ describe('replayIdOf', () => {
     expect(replayIdOf(base)).toBe(replayIdOf({ ...base, rate: '100', speed: '2', dryRun: true }));
     expect(replayIdOf(base)).not.toBe(replayIdOf({ ...base, toTopic: 'other' }));
     expect(replayIdOf(base)).toMatch(/^[0-9a-f]{12}$/);
+    expect(replayIdOf(base)).not.toBe(replayIdOf({ ...base, subscription: 'mailer' }));
+    expect(replayIdOf({ ...base, subscription: 'mailer' })).not.toBe(replayIdOf({ ...base, subscription: 'mailer', handlers: 'h1' }));
+  });
+
+  it('stays what it was for a topic replay (ids of replays started before --subscription existed)', () => {
+    expect(replayIdOf(flags({ from: '2h', type: ['email.*'] }))).toBe('eb6ba5404779');
   });
 });

@@ -3,8 +3,11 @@
  * A bad flag is a bad-input error (exit 2) that names it.
  */
 import { createHash } from 'node:crypto';
+import { subscriptionReplayTopic } from '@switchyard/kafka';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
+import { parseHandlerList } from '../subscription/replay-record.js';
+import { isSubscriptionName, SUBSCRIPTION_FORM } from '../subscription/subscription-topics.js';
 import { splitAssignment, type RecordFilterSpec } from './record-filter.js';
 import { parseInstant } from '../format/time-spec.js';
 
@@ -21,6 +24,10 @@ export interface ReplayFlags {
   readonly header: string[];
   readonly where: string[];
   readonly toTopic?: string;
+  /** Replay into this subscription's handlers only (its replay topic) instead of a topic. */
+  readonly subscription?: string;
+  /** With --subscription: comma-separated handler ids (sy-event-target-handlers). */
+  readonly handlers?: string;
   readonly rate?: string;
   readonly speed?: string;
   readonly dryRun?: boolean;
@@ -43,8 +50,14 @@ export interface ReplayOptions {
   readonly topic: string;
   readonly selection: ReplaySelection;
   readonly filter: RecordFilterSpec;
-  /** Where copies go (default: the origin topic). */
+  /** Where copies go (default: the origin topic; with a subscription, its replay topic). */
   readonly toTopic: string;
+  /**
+   * Replay into one subscription (the protocol's EventReplayConfig): copies go to
+   * `switchyard.subscription.<name>.replay`, with `sy-event-target-handlers` when
+   * `targetHandlers` is not empty (empty = every matching handler).
+   */
+  readonly subscription?: { readonly name: string; readonly targetHandlers: readonly string[] };
   /** Most records written per second; undefined = as fast as allowed. */
   readonly rate?: number;
   /** Pacing by record timestamps (1 = original pace); undefined = no pacing. */
@@ -95,6 +108,21 @@ function selectionOf(flags: ReplayFlags, nowMs: number): ReplaySelection {
   return { kind: 'time', fromMs, toMs };
 }
 
+/** `--subscription`/`--handlers`: the subscription target, undefined for a topic target. */
+function subscriptionOf(flags: ReplayFlags): ReplayOptions['subscription'] {
+  if (flags.subscription === undefined) {
+    if (flags.handlers !== undefined) throw new CliError(EXIT.badInput, '--handlers only applies with --subscription', 'Replay into a subscription: --subscription <name> --handlers a,b.');
+    return undefined;
+  }
+  if (!isSubscriptionName(flags.subscription)) throw new CliError(EXIT.badInput, `--subscription expects ${SUBSCRIPTION_FORM}, got "${flags.subscription}"`);
+  if (flags.toTopic !== undefined) {
+    throw new CliError(EXIT.badInput, '--to-topic cannot be combined with --subscription', `--subscription writes to ${subscriptionReplayTopic(flags.subscription)}, which only that subscription reads.`);
+  }
+  const targetHandlers = flags.handlers === undefined ? [] : parseHandlerList(flags.handlers);
+  if (targetHandlers === undefined) throw new CliError(EXIT.badInput, `--handlers: '${flags.handlers}' is not a comma-separated list of handler ids`, 'Use e.g. --handlers send_welcome,audit.');
+  return { name: flags.subscription, targetHandlers };
+}
+
 function filterOf(flags: ReplayFlags): RecordFilterSpec {
   return {
     types: flags.type,
@@ -113,7 +141,9 @@ function filterOf(flags: ReplayFlags): RecordFilterSpec {
  * may go faster or slower.
  */
 export function replayIdOf(flags: ReplayFlags): string {
-  const identity = [flags.topic, flags.partition, flags.fromOffset, flags.toOffset, flags.from ?? null, flags.to ?? null, flags.type, flags.tenant, flags.header, flags.where, flags.toTopic ?? null];
+  const identity: unknown[] = [flags.topic, flags.partition, flags.fromOffset, flags.toOffset, flags.from ?? null, flags.to ?? null, flags.type, flags.tenant, flags.header, flags.where, flags.toTopic ?? null];
+  // Appended only when given, so the ids of topic replays stay what they were.
+  if (flags.subscription !== undefined) identity.push({ subscription: flags.subscription, handlers: flags.handlers ?? null });
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
 }
 
@@ -122,11 +152,13 @@ export function parseReplayOptions(flags: ReplayFlags, nowMs: number): ReplayOpt
   if (flags.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.id)) throw new CliError(EXIT.badInput, `--id: '${flags.id}' may only hold letters, digits, '.', '_' and '-'`);
   const rate = positiveNumber(flags.rate, '--rate');
   const speed = positiveNumber(flags.speed, '--speed');
+  const subscription = subscriptionOf(flags);
   return Object.freeze({
     topic: flags.topic,
     selection: selectionOf(flags, nowMs),
     filter: filterOf(flags),
-    toTopic: flags.toTopic ?? flags.topic,
+    toTopic: subscription ? subscriptionReplayTopic(subscription.name) : (flags.toTopic ?? flags.topic),
+    ...(subscription ? { subscription } : {}),
     ...(rate !== undefined ? { rate } : {}),
     ...(speed !== undefined ? { speed } : {}),
     dryRun: Boolean(flags.dryRun),
