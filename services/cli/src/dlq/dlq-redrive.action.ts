@@ -50,6 +50,7 @@ async function openWriter(ctx: CliContext, source: DlqSource): Promise<DlqWriter
 export async function redriveAction(ctx: CliContext, flags: RedriveFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
   const source = await resolveDlqSource(await ctx.admin(), spec);
+  await source.checkRedriveTarget(await ctx.admin());
   const writing = Boolean(flags.yes && !flags.dryRun);
   const writer = writing ? await openWriter(ctx, source) : undefined;
   try {

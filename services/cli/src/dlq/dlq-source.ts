@@ -13,7 +13,7 @@
 import { subscriptionReplayTopic, taskDlqRedrivenTopic, taskDlqTopic, type AdminPort, type TopicRecords } from '@switchyard/kafka';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { ensureSubscriptionReplayTopic, subscriptionDlqTopicsIn, subscriptionsIn } from '../subscription/subscription-topics.js';
+import { ensureSubscriptionReplayTopic, requireKnownSubscription, subscriptionDlqTopicsIn, subscriptionsIn } from '../subscription/subscription-topics.js';
 import type { DlqEntry, DlqKind } from './dlq-entry.js';
 import { requireQueue } from './queue-lookup.js';
 import { partitionOffsetKey, topicPartitionOffsetKey, type MarkerKey } from './redrive-markers.js';
@@ -42,6 +42,8 @@ export interface DlqSource {
   targetOf(entry: DlqEntry): string;
   /** The records an entry's redrive writes (its marker aside). */
   redriveWrites(entry: DlqEntry, nowIso: string): TopicRecords[];
+  /** Refuses (exit 2) a redrive nothing would read (a subscription never started). */
+  checkRedriveTarget(admin: AdminPort): Promise<void>;
   /** Creates what redrive writes to when it is missing (a subscription's replay topic). */
   prepareRedrive(admin: AdminPort): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function queueSource(admin: AdminPort, queue: string): Promise<DlqS
     identity: { queue },
     targetOf: (entry) => redriveLane(entry, queue),
     redriveWrites: (entry, nowIso) => redriveWrites(entry, queue, nowIso),
+    checkRedriveTarget: async () => undefined,
     prepareRedrive: async () => undefined,
   };
 }
@@ -82,6 +85,7 @@ export async function subscriptionSource(admin: AdminPort, subscription: string,
     identity: { subscription },
     targetOf: () => target,
     redriveWrites: (entry, nowIso) => subscriptionRedriveWrites(entry, subscription, nowIso),
+    checkRedriveTarget: (a) => requireKnownSubscription(a, subscription),
     prepareRedrive: async (a) => void (await ensureSubscriptionReplayTopic(a, subscription, topics)),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { eventDlqTopic, subscriptionReplayTopic, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
+import { eventDlqTopic, subscriptionGroup, subscriptionReplayTopic, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { jsonOf, runCli } from '../cli-process.test-support.js';
 import { deadEventRecord, type DeadEvent } from './dead-event.test-support.js';
@@ -45,7 +45,9 @@ async function subscriptionWithDeadEvents() {
   await produce(client, dlqA, [deadEventRecord(e.e1, 10), deadEventRecord(e.e2, 11), deadEventRecord(e.e3, 12), { key: 'acme', value: 'not a dead letter' }]);
   await produce(client, dlqB, [deadEventRecord(e.e4, 3)]);
   await produce(client, dlqOther, [deadEventRecord({ id: id(), name: `${domainA}.created`, tenant: 'acme', handler: 'h_mail', code: 'SY_EVENT_HANDLER_FAILED' }, 10)]);
-  return { client, admin, subscription, domainA, domainB, dlqA, dlqB, e };
+  // The subscription ran (its consumer group has offsets); `other` never did: only a DLQ is left of it.
+  await admin.setGroupOffsets(subscriptionGroup(subscription), dlqA, [{ partition: 0, offset: '0' }]);
+  return { client, admin, subscription, other, domainA, domainB, dlqA, dlqB, e };
 }
 
 const ids = (entries: DlqEntryJson[]) => entries.map((entry) => entry.id).sort();
@@ -120,7 +122,13 @@ describe('switchyard dlq --subscription (subprocess, real broker)', () => {
     const filter = ['--code', 'SY_EVENT_HANDLER_FAILED', '--tenant', 'acme'];
     const replayTopic = subscriptionReplayTopic(s.subscription);
 
-    const [refused, dryRun] = await Promise.all([runCli(['dlq', 'redrive', ...sub, ...filter]), runCli(['--json', 'dlq', 'redrive', ...sub, ...filter, '--dry-run'])]);
+    const [refused, dryRun, nobodyReads] = await Promise.all([
+      runCli(['dlq', 'redrive', ...sub, ...filter]),
+      runCli(['--json', 'dlq', 'redrive', ...sub, ...filter, '--dry-run']),
+      runCli(['dlq', 'redrive', '--subscription', s.other, '--yes']),
+    ]);
+    expect(nobodyReads.code).toBe(2);
+    expect(nobodyReads.stderr).toContain(`no topic ${subscriptionReplayTopic(s.other)}`);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('--yes');
     expect(dryRun.code, dryRun.stderr).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, isSubscriptionName, subscriptionDlqTopicsIn, subscriptionsIn } from './subscription-topics.js';
+import { domainOf, isSubscriptionName, startedSubscriptionsIn, subscriptionDlqTopicsIn, subscriptionsIn } from './subscription-topics.js';
 
 const TOPICS = [
   'events.user.dlq.mailer',
@@ -25,6 +25,10 @@ describe('subscriptionDlqTopicsIn', () => {
 
 describe('subscriptionsIn', () => {
   it('names the subscriptions that have a DLQ', () => expect(subscriptionsIn(TOPICS)).toEqual(['crm', 'mailer', 'mailer-2']));
+});
+
+describe('startedSubscriptionsIn', () => {
+  it('names the subscriptions that have a replay topic', () => expect(startedSubscriptionsIn(TOPICS)).toEqual(['mailer']));
 });
 
 describe('domainOf', () => {

@@ -3,7 +3,7 @@
  * domain it reads), whether the subscription is known at all, and its replay topic, created when
  * the subscription runtime has not (yet) done so. Names come from the libs/kafka catalog.
  */
-import { eventDlqTopic, subscriptionGroup, subscriptionReplayTopic, TOPIC_PREFIX, type AdminPort } from '@switchyard/kafka';
+import { eventDlqTopic, parseSubscriptionTopic, subscriptionGroup, subscriptionReplayTopic, TOPIC_PREFIX, type AdminPort } from '@switchyard/kafka';
 import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -47,20 +47,29 @@ export function domainOf(topic: string): string | undefined {
   return prefix === TOPIC_PREFIX.events && domain ? domain : undefined;
 }
 
+/** Subscriptions that have a replay topic among `topics` (they were started at least once), sorted. */
+export function startedSubscriptionsIn(topics: readonly string[]): string[] {
+  return topics.flatMap((topic) => {
+    const parsed = parseSubscriptionTopic(topic);
+    return parsed?.kind === 'replay' ? [parsed.subscription] : [];
+  }).sort();
+}
+
 /**
- * Refuses (exit 2) a subscription the cluster knows nothing of: no replay topic, no DLQ topic and
- * no consumer group. Records written for it would never be read.
+ * Refuses (exit 2) to write for a subscription nothing would read: it has neither its replay
+ * topic (the runtime creates it at start) nor a consumer group. A DLQ alone is not enough: a
+ * subscription that was removed, or a route's DLQ (`events.<domain>.dlq.route-<id>`), has one.
  */
 export async function requireKnownSubscription(admin: AdminPort, subscription: string, flag = '--subscription'): Promise<void> {
   const topics = await admin.listTopics();
-  if (topics.includes(subscriptionReplayTopic(subscription)) || subscriptionDlqTopicsIn(topics, subscription).length > 0) return;
+  if (topics.includes(subscriptionReplayTopic(subscription))) return;
   const group = await admin.describeGroup(subscriptionGroup(subscription));
   if (group.state !== 'Dead') return;
-  const known = subscriptionsIn(topics);
+  const started = startedSubscriptionsIn(topics);
   throw new CliError(
     EXIT.badInput,
-    `${flag}: unknown subscription "${subscription}" (no topic ${subscriptionReplayTopic(subscription)}, no DLQ topic and no consumer group ${subscriptionGroup(subscription)}).`,
-    `${known.length > 0 ? `Subscriptions with a DLQ: ${known.join(', ')}. ` : ''}Start the subscription once (it creates its topics) or check the name and --brokers.`,
+    `${flag}: nothing would read what is written for "${subscription}": there is no topic ${subscriptionReplayTopic(subscription)} and no consumer group ${subscriptionGroup(subscription)}.`,
+    `${started.length > 0 ? `Started subscriptions: ${started.join(', ')}. ` : ''}Start the subscription once (it creates its replay topic), or check the name and --brokers.`,
   );
 }
 
