@@ -23,3 +23,4 @@ export { UnrecoverableError, SwitchyardError, isSwitchyardError } from '@switchy
 export { TransactionalCommitter, type Outcome as CommitOutcome, type TransactionalCommitterOptions } from './consumer/transactional-committer.js';
 export { LaneDispatcher, type LaneDispatcherOptions } from './consumer/lane-dispatcher.js';
 export { errorInfo, type ErrorInfo } from './routing/outcome-records.js';
+export { RoomPauses, TimedPauses } from './consumer/partition-pauses.js';

@@ -21,6 +21,7 @@ import { CancelWatch } from './consumer/cancel-watch.js';
 import { QueueRuntime } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
 import { TransactionalCommitter } from './consumer/transactional-committer.js';
+import { TimedPauses } from './consumer/partition-pauses.js';
 import type { WorkItem } from './consumer/work-item.js';
 import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
@@ -55,7 +56,7 @@ export class Worker {
   readonly #trackers = new OffsetTrackers();
   readonly #lifecycle = new WorkerLifecycle();
   readonly #shutdown = new AbortController();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timedPauses = new TimedPauses(() => this.#consumer, () => this.#lifecycle.state === 'running');
   readonly #groupId: string;
   readonly #startedAt = Date.now();
   readonly #counts = { processed: 0, succeeded: 0, failed: 0 };
@@ -79,7 +80,7 @@ export class Worker {
     // Every running attempt listens for shutdown: as many listeners as the concurrency.
     setMaxListeners(0, this.#shutdown.signal);
     for (const queue of this.options.config.queues) {
-      this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue)));
+      this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue), () => this.#consumer));
     }
   }
 
@@ -139,7 +140,7 @@ export class Worker {
   async close(): Promise<void> {
     if (!this.#lifecycle.canMoveTo('stopping')) return;
     this.#lifecycle.to('stopping');
-    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timedPauses.clear();
     await this.#consumer?.stop();
     const stopping = new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down');
     for (const q of this.#queues.values()) {
@@ -202,7 +203,7 @@ export class Worker {
       if (!control.isRunning() || control.isStale() || this.#lifecycle.state !== 'running') return;
       if (tier) {
         const due = tierDueAt(Number(record.timestamp), tier);
-        if (due > Date.now()) return this.#pauseUntil(batch.topic, batch.partition, due);
+        if (due > Date.now()) return this.#timedPauses.pauseUntil(batch.topic, batch.partition, due);
       }
       // The whole fetched batch is taken (a refetch after pause/resume would stall the fetch loop
       // for a full fetch wait); the partition is paused below while its lane buffer is full.
@@ -227,7 +228,7 @@ export class Worker {
       const envelope = decoded.envelope.queue === parsed.queue ? decoded.envelope : { ...decoded.envelope, queue: parsed.queue };
       q.dispatcher.push(lane, { queue: parsed.queue, lane, record, envelope, tracker, fromRetry: parsed.kind === 'retry' });
     }
-    if (q.dispatcher.isFull(fullest)) this.#pauseForRoom(q, fullest, batch.topic, batch.partition);
+    if (q.dispatcher.isFull(fullest)) q.roomPauses.pause(fullest, batch.topic, batch.partition);
     const last = batch.records.at(-1);
     if (last) this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition), group: this.#groupId }, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
     this.#pump();
@@ -250,33 +251,8 @@ export class Worker {
           setImmediate(() => this.#pump());
         });
       }
-      this.#resumeWithRoom(q);
+      q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));
     }
-  }
-
-  #pauseForRoom(q: QueueRuntime, lane: TaskPriority, topic: string, partition: number): void {
-    this.#consumer!.pause([{ topic, partitions: [partition] }]);
-    const set = q.pausedForRoom.get(lane) ?? new Set<string>();
-    set.add(`${topic}\u0000${partition}`);
-    q.pausedForRoom.set(lane, set);
-  }
-
-  #resumeWithRoom(q: QueueRuntime): void {
-    for (const [lane, set] of q.pausedForRoom) {
-      if (set.size === 0 || !q.dispatcher.hasRoom(lane as TaskPriority)) continue;
-      const resume = [...set].map((key) => key.split('\u0000') as [string, string]);
-      set.clear();
-      for (const [topic, partition] of resume) this.#consumer?.resume([{ topic, partitions: [Number(partition)] }]);
-    }
-  }
-
-  #pauseUntil(topic: string, partition: number, dueMs: number): void {
-    this.#consumer!.pause([{ topic, partitions: [partition] }]);
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (this.#lifecycle.state === 'running') this.#consumer?.resume([{ topic, partitions: [partition] }]);
-    }, Math.max(0, dueMs - Date.now()) + 5);
-    this.#timers.add(timer);
   }
 
   /** Partition count of each queue, to share a queue-wide rate limit by assigned partitions. */
@@ -300,7 +276,7 @@ export class Worker {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
     for (const q of this.#queues.values()) {
       q.dispatcher.drop((item: WorkItem) => !owned.has(`${item.record.topic}\u0000${item.record.partition}`));
-      q.pausedForRoom.clear();
+      q.roomPauses.clear();
       const lane = laneTopics(q.config.name)[2]!;
       q.assignedPartitions = assignment[lane]?.length ?? 0;
       if (q.config.rateLimit && q.bucket) q.bucket.setRate(shareOfLimit(q.config.rateLimit.max, q.assignedPartitions, Math.max(q.totalPartitions, q.assignedPartitions)));

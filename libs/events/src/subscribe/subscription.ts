@@ -27,6 +27,8 @@ import {
 import {
   KeyedExecutor,
   LaneDispatcher,
+  RoomPauses,
+  TimedPauses,
   OffsetTrackers,
   TransactionalCommitter,
   chooseTier,
@@ -101,14 +103,13 @@ export class Subscription {
   readonly #dispatcher: LaneDispatcher<Item>;
   readonly #executor: KeyedExecutor;
   readonly #shutdown = new AbortController();
-  readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #pausedForRoom = new Map<TaskPriority, Set<string>>();
+  readonly #timedPauses = new TimedPauses(() => this.#consumer, () => this.#state === 'running');
+  readonly #roomPauses = new RoomPauses(() => this.#consumer);
   readonly #counts = { completed: 0, failed: 0, dead: 0, skipped: 0 };
   #state: SubscriptionState = 'idle';
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
-  #inExecutor = 0;
   #owned = new Set<string>();
   #topics: string[] = [];
 
@@ -171,7 +172,7 @@ export class Subscription {
   async close(): Promise<void> {
     if (this.#state !== 'running' && this.#state !== 'starting') return;
     this.#state = 'stopping';
-    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timedPauses.clear();
     await this.#consumer?.stop();
     this.#dispatcher.drop(() => true);
     const idle = this.#executor.onIdle();
@@ -235,7 +236,7 @@ export class Subscription {
       if (!control.isRunning() || control.isStale() || this.#state !== 'running') return;
       if (source.kind === 'retry') {
         const due = tierDueAt(Number(record.timestamp), source.tier);
-        if (due > Date.now()) return this.#pauseUntil(batch.topic, batch.partition, due);
+        if (due > Date.now()) return this.#timedPauses.pauseUntil(batch.topic, batch.partition, due);
       }
       control.resolveOffset(record.offset);
       if (!tracker.track(record.offset)) continue;
@@ -243,7 +244,7 @@ export class Subscription {
       fullest = this.#dispatcher.size(lane) >= this.#dispatcher.size(fullest) ? lane : fullest;
       this.#dispatcher.push(lane, { record, lane, source, tracker });
     }
-    if (this.#dispatcher.isFull(fullest)) this.#pauseForRoom(fullest, batch.topic, batch.partition);
+    if (this.#dispatcher.isFull(fullest)) this.#roomPauses.pause(fullest, batch.topic, batch.partition);
     this.#pump();
   }
 
@@ -252,21 +253,18 @@ export class Subscription {
     if (this.#state !== 'running') return;
     const committer = this.#committer!;
     if (committer.pending >= this.options.maxUncommitted) void committer.flush();
-    // Events waiting behind their key hold no slot: admit a window beyond the concurrency.
-    while (this.#inExecutor < this.options.concurrency * 4 && committer.pending < this.options.maxUncommitted) {
+    while (this.#executor.hasRoom() && committer.pending < this.options.maxUncommitted) {
       const item = this.#dispatcher.next();
       if (!item) break;
-      this.#inExecutor++;
       const key = item.record.key?.toString('utf8');
       void this.#executor
         .run(key, key, () => this.#process(item))
         .catch((error: unknown) => this.#deps.log.error({ err: error, subscription: this.name, offset: item.record.offset }, 'event processing failed unexpectedly; it will be redelivered'))
         .finally(() => {
-          this.#inExecutor--;
           setImmediate(() => this.#pump());
         });
     }
-    this.#resumeWithRoom();
+    this.#roomPauses.resumeWithRoom((lane) => this.#dispatcher.hasRoom(lane));
   }
 
   async #process(item: Item): Promise<void> {
@@ -436,36 +434,11 @@ export class Subscription {
     return Promise.resolve();
   }
 
-  #pauseForRoom(lane: TaskPriority, topic: string, partition: number): void {
-    this.#consumer!.pause([{ topic, partitions: [partition] }]);
-    const set = this.#pausedForRoom.get(lane) ?? new Set<string>();
-    set.add(`${topic}\u0000${partition}`);
-    this.#pausedForRoom.set(lane, set);
-  }
-
-  #resumeWithRoom(): void {
-    for (const [lane, set] of this.#pausedForRoom) {
-      if (set.size === 0 || !this.#dispatcher.hasRoom(lane)) continue;
-      const resume = [...set].map((key) => key.split('\u0000') as [string, string]);
-      set.clear();
-      for (const [topic, partition] of resume) this.#consumer?.resume([{ topic, partitions: [Number(partition)] }]);
-    }
-  }
-
-  #pauseUntil(topic: string, partition: number, dueMs: number): void {
-    this.#consumer!.pause([{ topic, partitions: [partition] }]);
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (this.#state === 'running') this.#consumer?.resume([{ topic, partitions: [partition] }]);
-    }, Math.max(0, dueMs - Date.now()) + 5);
-    this.#timers.add(timer);
-  }
-
   /** After a rebalance: forget buffered events and offsets of partitions this process lost. */
   #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
     this.#dispatcher.drop((item) => !owned.has(`${item.record.topic}\u0000${item.record.partition}`));
-    this.#pausedForRoom.clear();
+    this.#roomPauses.clear();
     for (const key of this.#owned) {
       if (owned.has(key)) continue;
       const [topic, partition] = key.split('\u0000') as [string, string];

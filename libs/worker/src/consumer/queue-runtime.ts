@@ -1,4 +1,6 @@
 import type { QueueConfig } from '@switchyard/protocol';
+import type { ConsumerPort } from '@switchyard/kafka';
+import { RoomPauses } from './partition-pauses.js';
 import { KeyedExecutor } from '../execution/keyed-executor.js';
 import { TenantLimiter } from '../rate/tenant-limiter.js';
 import { TokenBucket } from '../rate/token-bucket.js';
@@ -20,12 +22,13 @@ export class QueueRuntime {
   readonly bucket: TokenBucket | undefined;
   readonly tenantLimiter: TenantLimiter | undefined;
   /** Partitions paused because a lane buffer was full, by lane. */
-  readonly pausedForRoom = new Map<string, Set<string>>();
+  readonly roomPauses: RoomPauses;
   /** Assigned / total partitions of the normal lane, for sharing the rate limit. */
   assignedPartitions = 0;
   totalPartitions = 0;
 
-  constructor(config: QueueConfig, runtime: QueueRuntimeOptions) {
+  constructor(config: QueueConfig, runtime: QueueRuntimeOptions, consumer: () => ConsumerPort | undefined) {
+    this.roomPauses = new RoomPauses(consumer);
     this.config = config;
     this.runtime = runtime;
     this.dispatcher = new LaneDispatcher<WorkItem>({
@@ -53,8 +56,6 @@ export class QueueRuntime {
    * parked behind their key or tenant are bounded separately (10 x concurrency).
    */
   hasCapacity(): boolean {
-    const competing = this.executor.active + this.executor.waitingForSlot;
-    const held = this.executor.pending - this.executor.waitingForSlot + this.tokenWaiters;
-    return competing < this.config.concurrency && held < this.config.concurrency * 10;
+    return this.executor.hasRoom(this.tokenWaiters);
   }
 }

@@ -59,6 +59,21 @@ export class KeyedExecutor {
     });
     this.#limit = pLimit(parsed.concurrency);
     this.#perTenant = parsed.perTenantConcurrency;
+    this.concurrency = parsed.concurrency;
+  }
+
+  readonly concurrency: number;
+
+  /**
+   * Room to hand over another task: fewer than `concurrency` tasks run or wait only for a slot,
+   * and fewer than 10 x concurrency wait behind their key or tenant (plus `extraHeld` the caller
+   * holds back elsewhere, e.g. tasks waiting for a rate-limit token). So a hot key or a capped
+   * tenant never holds back other keys and tenants, and what waits stays bounded.
+   */
+  hasRoom(extraHeld = 0): boolean {
+    const competing = this.active + this.waitingForSlot;
+    const held = this.pending - this.waitingForSlot + extraHeld;
+    return competing < this.concurrency && held < this.concurrency * 10;
   }
 
   /**

@@ -1,0 +1,68 @@
+import type { TaskPriority } from '@switchyard/protocol';
+import type { ConsumerPort } from '@switchyard/kafka';
+
+const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * Partitions paused because their lane buffer is full: remembered per lane and resumed as soon
+ * as that lane has room again (back-pressure from the buffers to the fetcher).
+ */
+export class RoomPauses {
+  readonly #paused = new Map<TaskPriority, Set<string>>();
+  readonly #consumer: () => ConsumerPort | undefined;
+
+  constructor(consumer: () => ConsumerPort | undefined) {
+    this.#consumer = consumer;
+  }
+
+  pause(lane: TaskPriority, topic: string, partition: number): void {
+    this.#consumer()?.pause([{ topic, partitions: [partition] }]);
+    const set = this.#paused.get(lane) ?? new Set<string>();
+    set.add(keyOf(topic, partition));
+    this.#paused.set(lane, set);
+  }
+
+  /** Resumes the partitions of every lane that has room now. */
+  resumeWithRoom(hasRoom: (lane: TaskPriority) => boolean): void {
+    for (const [lane, set] of this.#paused) {
+      if (set.size === 0 || !hasRoom(lane)) continue;
+      const resume = [...set].map((key) => key.split('\u0000') as [string, string]);
+      set.clear();
+      for (const [topic, partition] of resume) this.#consumer()?.resume([{ topic, partitions: [Number(partition)] }]);
+    }
+  }
+
+  /** After a rebalance: kafkajs forgets pauses of partitions that moved, so do we. */
+  clear(): void {
+    this.#paused.clear();
+  }
+}
+
+/**
+ * Partitions paused until a time: a delay tier whose head record is not due yet. One timer per
+ * pause resumes the partition (unless the consumer is stopping by then).
+ */
+export class TimedPauses {
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #consumer: () => ConsumerPort | undefined;
+  readonly #running: () => boolean;
+
+  constructor(consumer: () => ConsumerPort | undefined, running: () => boolean) {
+    this.#consumer = consumer;
+    this.#running = running;
+  }
+
+  pauseUntil(topic: string, partition: number, dueMs: number): void {
+    this.#consumer()?.pause([{ topic, partitions: [partition] }]);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#running()) this.#consumer()?.resume([{ topic, partitions: [partition] }]);
+    }, Math.max(0, dueMs - Date.now()) + 5);
+    this.#timers.add(timer);
+  }
+
+  clear(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
