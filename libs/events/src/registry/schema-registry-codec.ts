@@ -3,23 +3,42 @@
  * Confluent-compatible registry (locally Apicurio's `/apis/ccompat/v7`, see deploy/schema-registry)
  * and writes/reads payloads in the Confluent wire format, validated against the schema they name.
  *
- * Why not `@kafkajs/confluent-schema-registry` (installed; tried against Apicurio 2.4.2):
- *  - its JSON support compiles with its own ajv 7, which knows neither draft 2019-09/2020-12 nor
- *    `format: "date-time"`; its `ajvInstance` hook takes ajv 8 but reports only the failing
- *    `instancePath`, so a missing required field loses its name, which our errors must give;
- *  - its `register()` sets the subject's level only after the first version and throws when the
- *    subject's level differs; Apicurio reports the global default (NONE) for subjects without one;
- *  - mappersmith reports a refused connection as HTTP 400: "registry down" vs "bad request" would
- *    hinge on message text.
- * What is left is four Confluent endpoints and a 5-byte header, done here with `fetch`; ajv 8
- * (+ ajv-formats) validates, with one compiled validator cached per schema id.
+ * `@kafkajs/confluent-schema-registry` (3.9, checked against Apicurio 2.4.2) does the registry work:
+ *  - `register({ type: JSON, schema }, { subject, compatibility })` registers a version;
+ *  - `getSchema(id)` fetches a schema by id once (concurrent misses share one request) and caches it;
+ *  - `encode(id, payload)` / `decode(buffer)` write and read the wire format (magic byte 0, 4-byte
+ *    big-endian id, UTF-8 JSON) and validate the payload both ways.
+ * Its schemas compile with ajv 8 + ajv-formats, plugged in as `jsonOptions.ajvInstance`
+ * (json-schema-compiler.ts): its own ajv 7 knows neither draft 2019-09/2020-12 nor `format: "date-time"`.
+ * Its error classes come from `dist/errors.js` (typed there, not re-exported by its index).
+ *
+ * Hand-written, because the library cannot do it right against Apicurio:
+ *  - The subject's compatibility level. `register()` compares the subject's level with the one it is
+ *    given (BACKWARD when none is) and throws when they differ, and sets a level only after the first
+ *    version, so a subject would take its first version under Apicurio's global default (NONE). The
+ *    codec reads the level (GET /config/<subject>), sets its own with a PUT before the first version
+ *    when the subject has none, and passes the level in effect to `register()`. The library has no
+ *    call for either request: registry-client.ts makes them with `fetch`.
+ *  - Naming the bad field. The library's validation error keeps only ajv's `instancePath`, so a
+ *    missing property loses its name; after a refusal the codec runs the library's (ajv 8) validator
+ *    once more and takes ajv's full first error from it (JsonSchemaCompiler.explain).
+ *  - Telling "registry down" from "bad request": mappersmith, the library's HTTP client, reports a
+ *    refused connection as status 400, and the library's error keeps only that status; registry-client.ts
+ *    recovers the socket error through the library's `agent` option, and adds the timeout it lacks.
+ *    The registry's own refusals are classified by status (404 unknown id, 409 incompatible).
+ *  - Checks the library does not make: a `$schema` Apicurio's compatibility checker copes with, a
+ *    strict compile of new schemas (keyword typos), canonical JSON text (key order makes no new
+ *    version), payloads validated as they read after a JSON round trip (a `Date` as its ISO string),
+ *    the frame check before decoding and a strict UTF-8 check of the body (the library's
+ *    `buffer.toString()` would silently replace bad bytes).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
+import { isUtf8 } from 'node:buffer';
+import csr, { type COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
+import { ConfluentSchemaRegistryCompatibilityError, ConfluentSchemaRegistryValidationError } from '@kafkajs/confluent-schema-registry/dist/errors.js';
 import { z } from 'zod';
 import { EventNameSchema, SwitchyardError, parseOrThrow } from '@switchyard/protocol';
+import { JsonSchemaCompiler, compileJsonSchema, describeProblem, fieldPath } from './json-schema-compiler.js';
+import { RegistryClient, type LibraryRegistry, type RegistryAnswer, type RegistryFailure, type RegistryOutcome } from './registry-client.js';
 
 const COMPATIBILITY_LEVELS = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'] as const;
 
@@ -46,8 +65,6 @@ const OptionsSchema = z
 const MAGIC_BYTE = 0;
 /** Magic byte + 4-byte big-endian schema id. */
 const HEADER_BYTES = 5;
-const CONFLUENT_JSON = 'application/vnd.schemaregistry.v1+json';
-const REQUEST_TIMEOUT_MS = 10_000;
 /** Confluent error codes of `GET /config/<subject>` meaning "no level of its own yet": subject not found, no subject-level config. */
 const SUBJECT_WITHOUT_LEVEL = new Set<unknown>([40401, 40408]);
 /**
@@ -55,16 +72,13 @@ const SUBJECT_WITHOUT_LEVEL = new Set<unknown>([40401, 40408]);
  * (everit) answers 500 "could not determine version" as soon as it compares 2019-09/2020-12 schemas.
  */
 const REGISTRABLE_DRAFT = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-interface RegistryAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
+/** A schema as the library loaded it (compiled with our ajv 8 when it is a JSON Schema). */
+type LibrarySchema = Awaited<ReturnType<LibraryRegistry['getSchema']>>;
 
 /** What the registry holds under a schema id, for encode/decode to turn into their own errors. */
 type SchemaLookup =
-  | { readonly kind: 'found'; readonly validate: ValidateFunction }
+  | { readonly kind: 'found'; readonly schema: LibrarySchema }
   | { readonly kind: 'unknown' }
   | { readonly kind: 'unusable'; readonly reason: string };
 
@@ -75,7 +89,12 @@ type SchemaLookup =
 export class SchemaRegistryCodec {
   readonly #url: string;
   readonly #compatibility: SchemaCompatibility;
-  /** One lookup per schema id (concurrent callers share it); failed lookups are forgotten. */
+  readonly #compiler = new JsonSchemaCompiler();
+  readonly #client: RegistryClient;
+  /**
+   * One lookup per schema id (concurrent callers share it, so the library sees one request per id
+   * and its socket errors reach the caller that asked); failed lookups are forgotten.
+   */
   readonly #schemas = new Map<number, Promise<SchemaLookup>>();
 
   constructor(options: SchemaRegistryCodecOptions) {
@@ -86,6 +105,7 @@ export class SchemaRegistryCodec {
     });
     this.#url = parsed.url;
     this.#compatibility = parsed.compatibility;
+    this.#client = new RegistryClient(parsed.url, this.#compiler.ajvInstance);
   }
 
   /**
@@ -113,20 +133,28 @@ export class SchemaRegistryCodec {
    */
   async register(eventName: string, jsonSchema: object): Promise<number> {
     const subject = SchemaRegistryCodec.subjectOf(eventName);
-    const { text, validate } = prepareSchema(eventName, jsonSchema);
+    const text = prepareSchema(eventName, jsonSchema);
     const compatibility = await this.#ensureCompatibility(subject);
-    const answer = await this.#call('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schemaType: 'JSON', schema: text });
-    if (answer.status === 409) throw incompatible(eventName, subject, compatibility, answer.body);
-    const id = answer.status === 200 ? answerField(answer.body, 'id') : undefined;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) throw this.#unexpected(answer, `registering a schema under subject "${subject}"`);
-    this.#schemas.set(id, Promise.resolve({ kind: 'found', validate }));
+    // The library re-reads the level and throws unless it equals `compatibility` (upper-cased).
+    const level = compatibility as COMPATIBILITY;
+    const registered = await this.#client.library((registry) => registry.register({ type: csr.SchemaType.JSON, schema: text }, { subject, compatibility: level }));
+    const action = `registering a schema under subject "${subject}"`;
+    if (!registered.ok) {
+      const { failure } = registered;
+      if (failure.kind === 'answered' && failure.status === 409) throw incompatible(eventName, subject, compatibility, failure.message);
+      throw this.#failed(failure, action);
+    }
+    const { id } = registered.value;
+    if (!Number.isInteger(id) || id <= 0) throw this.#failed({ kind: 'answered', status: 200, message: `id ${JSON.stringify(id)}`, cause: undefined }, action);
     return id;
   }
 
   /**
    * Validates `payload` (as it reads after a JSON round trip, so a `Date` counts as its ISO string)
    * against schema `schemaId` and returns it in the Confluent wire format.
-   * @throws SwitchyardError `SY_INVALID_PAYLOAD` naming the JSON path of the first bad field.
+   * @throws SwitchyardError `SY_INVALID_PAYLOAD` naming the JSON path of the first bad field;
+   *   `SY_SCHEMA_REGISTRY_UNAVAILABLE` with `details.unknownSchemaId` when the registry does not
+   *   know the id (register the type again), or when it cannot be reached.
    */
   async encode(schemaId: number, payload: unknown): Promise<Buffer> {
     requireSchemaId(schemaId);
@@ -135,6 +163,7 @@ export class SchemaRegistryCodec {
       throw this.#unavailable(`has no schema with id ${schemaId}`, {
         retriable: false,
         hint: 'Encode with an id that register() returned from this registry; the local in-memory registry forgets all ids when it restarts, so register the event types again.',
+        details: { unknownSchemaId: schemaId },
       });
     }
     if (lookup.kind === 'unusable') {
@@ -143,12 +172,11 @@ export class SchemaRegistryCodec {
         details: { schemaId },
       });
     }
-    const json = toJson(payload, schemaId);
-    this.#check(lookup.validate, JSON.parse(json), schemaId, 'encode');
-    const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt8(MAGIC_BYTE, 0);
-    header.writeInt32BE(schemaId, 1);
-    return Buffer.concat([header, Buffer.from(json, 'utf8')]);
+    const value: unknown = JSON.parse(toJson(payload, schemaId));
+    const encoded = await this.#client.library((registry) => registry.encode(schemaId, value));
+    if (encoded.ok) return encoded.value;
+    if (isValidationFailure(encoded.failure)) throw this.#invalidPayload(lookup.schema, value, schemaId, 'encode', encoded.failure.cause);
+    throw this.#failed(encoded.failure, `encoding with schema ${schemaId}`);
   }
 
   /**
@@ -173,18 +201,14 @@ export class SchemaRegistryCodec {
         details: { schemaId },
       });
     }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(utf8.decode(buffer.subarray(HEADER_BYTES)));
-    } catch (error) {
-      throw new SwitchyardError('SY_UNDECODABLE_MESSAGE', `Message with schema id ${schemaId} does not hold UTF-8 JSON after its 5-byte header`, {
-        hint: 'The producer wrote a non-JSON body behind the wire-format header; dead-letter the record and fix the producer.',
-        details: { schemaId },
-        cause: error,
-      });
-    }
-    this.#check(lookup.validate, payload, schemaId, 'decode');
-    return { schemaId, payload };
+    const body = buffer.subarray(HEADER_BYTES);
+    if (!isUtf8(body)) throw notJson(schemaId);
+    const decoded = await this.#client.library((registry) => registry.decode(buffer) as Promise<unknown>);
+    if (decoded.ok) return { schemaId, payload: decoded.value };
+    const { failure } = decoded;
+    if (failure.kind === 'library' && failure.cause instanceof SyntaxError) throw notJson(schemaId, failure.cause);
+    if (isValidationFailure(failure)) throw this.#invalidPayload(lookup.schema, JSON.parse(body.toString('utf8')), schemaId, 'decode', failure.cause);
+    throw this.#failed(failure, `decoding with schema ${schemaId}`);
   }
 
   /** True when `buffer` starts with magic byte 0 and a schema id, followed by at least one byte. */
@@ -197,20 +221,25 @@ export class SchemaRegistryCodec {
     return `${this.#url}/schemas/ids/${schemaId}`;
   }
 
-  /** The subject's compatibility in effect; sets ours first when the subject has none yet. */
+  /** The subject's compatibility in effect (upper case); sets ours first when the subject has none yet. */
   async #ensureCompatibility(subject: string): Promise<string> {
     const path = `/config/${encodeURIComponent(subject)}`;
-    const current = await this.#call('GET', path);
+    const reading = `reading the compatibility of subject "${subject}"`;
+    const current = this.#answer(await this.#client.request('GET', path), reading);
     const level = current.status === 200 ? answerField(current.body, 'compatibilityLevel') : undefined;
-    if (typeof level === 'string') return level;
-    if (current.status !== 404 || !SUBJECT_WITHOUT_LEVEL.has(answerField(current.body, 'error_code'))) {
-      throw this.#unexpected(current, `reading the compatibility of subject "${subject}"`);
-    }
-    const set = await this.#call('PUT', path, { compatibility: this.#compatibility });
+    if (typeof level === 'string') return level.toUpperCase();
+    if (current.status !== 404 || !SUBJECT_WITHOUT_LEVEL.has(answerField(current.body, 'error_code'))) throw this.#failed(unexpected(current), reading);
+    const setting = `setting compatibility ${this.#compatibility} on subject "${subject}"`;
+    const set = this.#answer(await this.#client.request('PUT', path, { compatibility: this.#compatibility }), setting);
     // Apicurio stores NONE as "no rule" and answers 404 (40401) when there is no rule to remove yet.
     const noneWithoutRule = this.#compatibility === 'NONE' && set.status === 404 && answerField(set.body, 'error_code') === 40401;
-    if (set.status !== 200 && !noneWithoutRule) throw this.#unexpected(set, `setting compatibility ${this.#compatibility} on subject "${subject}"`);
+    if (set.status !== 200 && !noneWithoutRule) throw this.#failed(unexpected(set), setting);
     return this.#compatibility;
+  }
+
+  #answer(outcome: RegistryOutcome<RegistryAnswer>, action: string): RegistryAnswer {
+    if (!outcome.ok) throw this.#failed(outcome.failure, action);
+    return outcome.value;
   }
 
   #lookup(schemaId: number): Promise<SchemaLookup> {
@@ -226,71 +255,72 @@ export class SchemaRegistryCodec {
     return pending;
   }
 
+  /** Through the library: a cache hit after register(), else `GET /schemas/ids/<id>` and a compile. */
   async #fetchSchema(schemaId: number): Promise<SchemaLookup> {
-    const answer = await this.#call('GET', `/schemas/ids/${schemaId}`);
-    if (answer.status === 404) return { kind: 'unknown' };
-    const found = answer.body as { schema?: unknown; schemaType?: unknown } | null;
-    if (answer.status !== 200 || typeof found?.schema !== 'string') throw this.#unexpected(answer, `fetching schema ${schemaId}`);
-    const type = found.schemaType ?? 'AVRO'; // the Confluent API omits schemaType for Avro
-    if (type !== 'JSON') return { kind: 'unusable', reason: `it is a ${String(type)} schema, and this codec reads JSON Schema only` };
-    try {
-      return { kind: 'found', validate: compileSchema(JSON.parse(found.schema) as object, false) };
-    } catch (error) {
-      return { kind: 'unusable', reason: `ajv cannot compile it (${(error as Error).message})` };
+    const fetched = await this.#client.library(async (registry) => {
+      const schema = await registry.getSchema(schemaId);
+      return { schema, type: registry.cache.getSchema(schemaId)?.type };
+    });
+    if (fetched.ok) {
+      const { schema, type } = fetched.value;
+      if (type === csr.SchemaType.JSON) return { kind: 'found', schema };
+      return { kind: 'unusable', reason: `it is a ${String(type)} schema, and this codec reads JSON Schema only` };
     }
+    const { failure } = fetched;
+    if (failure.kind === 'answered' && failure.status === 404) return { kind: 'unknown' };
+    if (failure.kind === 'library') return { kind: 'unusable', reason: `it does not load (${causeMessage(failure.cause)})` };
+    throw this.#failed(failure, `fetching schema ${schemaId}`);
   }
 
-  #check(validate: ValidateFunction, value: unknown, schemaId: number, direction: 'encode' | 'decode'): void {
-    if (validate(value)) return;
-    const error = validate.errors?.[0];
+  /** The library refused `value`: its validator runs once more, for ajv's full first error. */
+  #invalidPayload(schema: LibrarySchema, value: unknown, schemaId: number, direction: 'encode' | 'decode', cause: unknown): SwitchyardError {
+    const errors = this.#compiler.explain(() => schema.isValid(value as object, { errorHook: () => undefined }));
+    const error = errors?.[0];
     const field = error ? fieldPath(error) : '$';
     const problem = error ? describeProblem(error) : 'does not match the schema';
-    const schema = this.schemaUri(schemaId);
-    throw new SwitchyardError('SY_INVALID_PAYLOAD', `${direction === 'encode' ? 'Payload' : 'Decoded payload'} does not match schema ${schemaId}: ${field} ${problem}`, {
+    const uri = this.schemaUri(schemaId);
+    return new SwitchyardError('SY_INVALID_PAYLOAD', `${direction === 'encode' ? 'Payload' : 'Decoded payload'} does not match schema ${schemaId}: ${field} ${problem}`, {
       hint:
         direction === 'encode'
-          ? `Fix ${field} in the payload, or register a schema version that allows it (schema: ${schema}).`
-          : `The producer wrote a payload its own schema refuses at ${field}: fix the producer (schema: ${schema}); dead-letter this record.`,
+          ? `Fix ${field} in the payload, or register a schema version that allows it (schema: ${uri}).`
+          : `The producer wrote a payload its own schema refuses at ${field}: fix the producer (schema: ${uri}); dead-letter this record.`,
       details: { schemaId, field, keyword: error?.keyword, params: error?.params },
+      cause,
     });
   }
 
-  async #call(method: 'GET' | 'POST' | 'PUT', path: string, body?: object): Promise<RegistryAnswer> {
-    try {
-      const response = await fetch(`${this.#url}${path}`, {
-        method,
-        headers: body === undefined ? { accept: CONFLUENT_JSON } : { accept: CONFLUENT_JSON, 'content-type': CONFLUENT_JSON },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      return { status: response.status, body: parseJsonOrText(text) };
-    } catch (error) {
-      const reason = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-      throw this.#unavailable(`is unreachable (${method} ${path}: ${reason})`, { cause: error });
+  /** No answer and 5xx/408/429 are worth retrying; other answers are not, nor are the library's own refusals. */
+  #failed(failure: RegistryFailure, action: string): SwitchyardError {
+    switch (failure.kind) {
+      case 'unreachable':
+        return this.#unavailable(`is unreachable (${action}: ${failure.reason})`, { cause: failure.cause });
+      case 'answered': {
+        const retriable = failure.status >= 500 || failure.status === 408 || failure.status === 429;
+        return this.#unavailable(`answered ${failure.status} when ${action}: ${failure.message}`, { retriable, details: { status: failure.status }, cause: failure.cause });
+      }
+      case 'library':
+        // A compatibility error here means the subject's level changed since we read it: try again.
+        return this.#unavailable(`could not be used when ${action}: ${causeMessage(failure.cause)}`, {
+          retriable: failure.cause instanceof ConfluentSchemaRegistryCompatibilityError,
+          cause: failure.cause,
+        });
     }
   }
 
-  /** A non-2xx answer nobody expected: 5xx, 408 and 429 are worth retrying, other 4xx are not. */
-  #unexpected(answer: RegistryAnswer, action: string): SwitchyardError {
-    const retriable = answer.status >= 500 || answer.status === 408 || answer.status === 429;
-    return this.#unavailable(`answered ${answer.status} when ${action}: ${registryMessage(answer.body)}`, { retriable, status: answer.status });
-  }
-
-  #unavailable(what: string, extra: { retriable?: boolean; status?: number; hint?: string; cause?: unknown }): SwitchyardError {
+  #unavailable(what: string, extra: { retriable?: boolean; details?: Record<string, unknown>; hint?: string; cause?: unknown }): SwitchyardError {
     return new SwitchyardError('SY_SCHEMA_REGISTRY_UNAVAILABLE', `Schema registry at ${this.#url} ${what}`, {
       hint:
         extra.hint ??
         `Check that a Confluent-compatible schema registry answers at ${this.#url} (SCHEMA_REGISTRY_URL); locally, \`npm run schema-registry:up\` serves one at http://127.0.0.1:8081/apis/ccompat/v7.`,
-      details: extra.status === undefined ? { url: this.#url } : { url: this.#url, status: extra.status },
+      details: { url: this.#url, ...extra.details },
       retriable: extra.retriable,
       cause: extra.cause,
     });
   }
 }
 
-/** Checks and compiles an event type's schema before it goes to the registry; returns its canonical text. */
-function prepareSchema(eventName: string, jsonSchema: object): { text: string; validate: ValidateFunction } {
+/** Checks and strictly compiles an event type's schema before it goes to the registry; returns its canonical text. */
+function prepareSchema(eventName: string, jsonSchema: object): string {
   const invalid = (problem: string, hint: string, cause?: unknown) =>
     new SwitchyardError('SY_INVALID_CONFIG', `JSON Schema of event type "${eventName}" ${problem}`, { hint, details: { eventName }, cause });
   if (typeof jsonSchema !== 'object' || jsonSchema === null || Array.isArray(jsonSchema)) {
@@ -304,44 +334,24 @@ function prepareSchema(eventName: string, jsonSchema: object): { text: string; v
     );
   }
   try {
-    return { text: canonicalJson(jsonSchema), validate: compileSchema(jsonSchema, true) };
+    compileJsonSchema(jsonSchema, true);
   } catch (error) {
     throw invalid(`does not compile: ${(error as Error).message}`, 'Fix the schema (a typo in a keyword counts as an error here); it must be valid draft-07 JSON Schema.', error);
   }
+  return canonicalJson(jsonSchema);
 }
 
-/**
- * A fresh ajv per schema: versions of one event type usually share an `$id`, which one ajv instance
- * accepts only once. `strictSchema` catches keyword typos when registering; schemas fetched from the
- * registry (maybe written by others) compile leniently. The class follows `$schema`.
- */
-function compileSchema(schema: object, strictSchema: boolean): ValidateFunction {
-  const draft = String((schema as { $schema?: unknown }).$schema ?? '');
-  const options = { strict: false, strictSchema, allErrors: false };
-  const ajv = draft.includes('2020-12') ? new Ajv2020(options) : draft.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
-  ajvFormats.default(ajv);
-  return ajv.compile(schema);
+/** The library reports a payload its validator refuses as a ConfluentSchemaRegistryValidationError. */
+function isValidationFailure(failure: RegistryFailure): failure is Extract<RegistryFailure, { kind: 'library' }> {
+  return failure.kind === 'library' && failure.cause instanceof ConfluentSchemaRegistryValidationError;
 }
 
-/** The offending field as a JSON path (`$.items[0].sku`), including the missing/extra property itself. */
-function fieldPath(error: ErrorObject): string {
-  const params = error.params as { missingProperty?: string; additionalProperty?: string; unevaluatedProperty?: string };
-  const segments = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const extra = params.missingProperty ?? params.additionalProperty ?? params.unevaluatedProperty;
-  if (extra !== undefined) segments.push(extra);
-  return segments.reduce((path, segment) => {
-    if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
-    return /^[A-Za-z_$][\w$]*$/.test(segment) ? `${path}.${segment}` : `${path}[${JSON.stringify(segment)}]`;
-  }, '$');
-}
-
-function describeProblem(error: ErrorObject): string {
-  if (error.keyword === 'required' || error.keyword === 'dependentRequired') return 'is required but missing';
-  if (error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties') return 'is not allowed by the schema';
-  return error.message ?? `fails "${error.keyword}"`;
+function notJson(schemaId: number, cause?: unknown): SwitchyardError {
+  return new SwitchyardError('SY_UNDECODABLE_MESSAGE', `Message with schema id ${schemaId} does not hold UTF-8 JSON after its 5-byte header`, {
+    hint: 'The producer wrote a non-JSON body behind the wire-format header; dead-letter the record and fix the producer.',
+    details: { schemaId },
+    cause,
+  });
 }
 
 function toJson(payload: unknown, schemaId: number): string {
@@ -378,13 +388,13 @@ function requireSchemaId(schemaId: number): void {
   }
 }
 
-function incompatible(eventName: string, subject: string, compatibility: string, body: unknown): SwitchyardError {
+function incompatible(eventName: string, subject: string, compatibility: string, reason: string): SwitchyardError {
   const how = compatibility.startsWith('BACKWARD')
     ? 'readers of the new schema must accept every registered record: add new fields as optional and keep additionalProperties: false (on an open object a new property narrows what old records may hold); do not add required fields or narrow types'
     : `change what the registry's reason names until the schema is ${compatibility}-compatible with the registered versions`;
   return new SwitchyardError(
     'SY_SCHEMA_INCOMPATIBLE',
-    `Schema registry refused the new JSON Schema of event type "${eventName}" as incompatible with subject "${subject}" (compatibility ${compatibility}): ${registryMessage(body)}`,
+    `Schema registry refused the new JSON Schema of event type "${eventName}" as incompatible with subject "${subject}" (compatibility ${compatibility}): ${reason}`,
     {
       hint: `Make the change compatible (${how}), or publish it under a new event name (e.g. ${eventName}_v2).`,
       details: { eventName, subject, compatibility },
@@ -392,7 +402,12 @@ function incompatible(eventName: string, subject: string, compatibility: string,
   );
 }
 
-/** A field of a registry answer's JSON body (`id`, `message`, `error_code`, ...). */
+/** A hand-made request's answer that the codec did not expect, as a failure. */
+function unexpected(answer: RegistryAnswer): RegistryFailure {
+  return { kind: 'answered', status: answer.status, message: registryMessage(answer.body), cause: undefined };
+}
+
+/** A field of a registry answer's JSON body (`message`, `error_code`, `compatibilityLevel`, ...). */
 function answerField(body: unknown, key: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
 }
@@ -403,10 +418,6 @@ function registryMessage(body: unknown): string {
   return typeof body === 'string' && body !== '' ? body.slice(0, 300) : '(no message)';
 }
 
-function parseJsonOrText(text: string): unknown {
-  try {
-    return text === '' ? undefined : JSON.parse(text);
-  } catch {
-    return text;
-  }
+function causeMessage(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
