@@ -1,7 +1,9 @@
 /**
  * `npm start`: brings up the Switchyard stack. Without KAFKA_BROKERS it starts the local Kafka
  * of deploy/kafka-local (from Maven Central, on the local JDK); then it lays out the example
- * queue's topics and runs the worker service for it in the foreground (Ctrl+C stops it).
+ * queue's topics, publishes a few `example.greeted` events, and runs the worker service in the
+ * foreground (Ctrl+C stops it): the example task handlers plus the `example-audit` event
+ * subscription, which logs those events.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,10 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE_PARTITIONS = 3;
 const WORKER_MAIN = 'services/worker/src/main.ts';
 const EXAMPLE_HANDLERS = 'services/worker/src/example-handlers.ts';
+const EXAMPLE_PRODUCER = 'services/worker/src/example-producer.ts';
+const EXAMPLE_EVENTS = 3;
+/** A second identical signal sooner than this is a relay echo (see runExampleWorker), not a second Ctrl+C. */
+const DUPLICATE_SIGNAL_MS = 300;
 const WORKER_HTTP = { host: process.env.WORKER_HTTP_HOST ?? '127.0.0.1', port: process.env.WORKER_HTTP_PORT ?? '9464' };
 
 async function main(): Promise<number> {
@@ -39,12 +45,13 @@ async function main(): Promise<number> {
         'Switchyard stack is up.',
         `  ${kafkaNote}`,
         `  Queue "${EXAMPLE_QUEUE.name}": ${report.created.length} topic(s) created, ${report.unchanged.length} already there, ${report.drift.length} drift(s).`,
-        `  Worker "example" (example handlers) is starting in the foreground:`,
+        `  Worker "example" (example handlers, event subscription "example-audit" on example.*) is starting in the foreground:`,
         `    metrics: http://${WORKER_HTTP.host}:${WORKER_HTTP.port}/metrics`,
         `    health:  http://${WORKER_HTTP.host}:${WORKER_HTTP.port}/healthz   (stats: /stats)`,
         '',
-        'Enqueue example tasks from another terminal:',
-        `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx services/worker/src/example-producer.ts 100`,
+        'Enqueue example tasks, or publish example events, from another terminal:',
+        `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx ${EXAMPLE_PRODUCER} 100`,
+        `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx ${EXAMPLE_PRODUCER} --events 5`,
         'Stop: Ctrl+C stops the worker (again to force); `npm run kafka:down` stops Kafka.',
         'Run the tests with `npm test`.',
         '',
@@ -53,7 +60,25 @@ async function main(): Promise<number> {
   } finally {
     await admin.disconnect();
   }
+  await publishExampleEvents();
   return runExampleWorker();
+}
+
+/**
+ * Publishes a few `example.greeted` events before the worker starts, so its `example-audit`
+ * subscription has something to log (`example event handled`) right away. Runs the worker
+ * service's example producer as a child; a failure is reported and the worker still starts.
+ */
+async function publishExampleEvents(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', EXAMPLE_PRODUCER, '--events', String(EXAMPLE_EVENTS)], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('error', (error) => {
+      log.warn({ err: error }, 'could not run the example producer');
+      resolve(null);
+    });
+    child.once('exit', (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0) log.warn({ exitCode: code }, 'publishing the example events failed (see above); starting the worker anyway');
 }
 
 /**
@@ -69,7 +94,14 @@ function runExampleWorker(): Promise<number> {
     detached: true,
     env: { ...process.env, WORKER_NAME: 'example', WORKER_QUEUES: EXAMPLE_QUEUE.name, WORKER_TOPOLOGY_PARTITIONS: String(EXAMPLE_PARTITIONS) },
   });
+  // `npm start` runs this under tsx, which re-sends a signal to us when our acknowledgement takes
+  // more than 30 ms: Ctrl+C then arrives twice within a few ms and would force-exit the worker.
+  // A repeat within DUPLICATE_SIGNAL_MS is that echo, not a second Ctrl+C.
+  let last: { signal: NodeJS.Signals; at: number } | undefined;
   const forward = (signal: NodeJS.Signals) => {
+    const now = Date.now();
+    if (last?.signal === signal && now - last.at < DUPLICATE_SIGNAL_MS) return;
+    last = { signal, at: now };
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   process.on('SIGINT', forward);

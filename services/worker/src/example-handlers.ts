@@ -1,10 +1,13 @@
 /**
  * Example handlers for the `example` queue (`npm start` runs the worker with them). A handlers
- * module's default export maps task types to async functions; each gets a TaskContext.
+ * module's default export maps task types to async functions; each gets a TaskContext. Its
+ * `subscriptions` export adds event-bus subscriptions the same process runs.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BusEvent, EventContext } from '@switchyard/events';
 import { UnrecoverableError } from '@switchyard/protocol';
 import type { TaskContext, TaskHandlers } from '@switchyard/worker';
+import type { ModuleSubscription } from './handler-module.js';
 
 interface EmailPayload {
   readonly to?: string;
@@ -41,3 +44,23 @@ const handlers = {
 } satisfies TaskHandlers;
 
 export default handlers;
+
+/**
+ * `example-audit` (consumer group `switchyard.events.example-audit`): logs every event of the
+ * `example` domain. `npm start` publishes a few `example.greeted` events at start; publish more with
+ * `npx tsx services/worker/src/example-producer.ts --events 5`.
+ */
+export const subscriptions = [
+  {
+    name: 'example-audit',
+    handlers: [
+      {
+        id: 'log-example-event',
+        eventName: 'example.*',
+        async handler(event: BusEvent, ctx: EventContext) {
+          ctx.log.info({ event: event.name, id: event.id, tenant: event.metadata.tenantId, payload: event.payload, attempt: ctx.attempt }, 'example event handled');
+        },
+      },
+    ],
+  },
+] satisfies ModuleSubscription[];

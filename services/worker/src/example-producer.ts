@@ -1,8 +1,12 @@
 /**
  * Enqueues N example tasks (default 100) to the `example` queue with a few tenants and
- * priorities: `npx tsx services/worker/src/example-producer.ts 100` (KAFKA_BROKERS must be set).
+ * priorities: `npx tsx services/worker/src/example-producer.ts 100`; or, with `--events`, publishes
+ * N `example.greeted` events (default 3) for the `example-audit` subscription:
+ * `npx tsx services/worker/src/example-producer.ts --events 5`. KAFKA_BROKERS must be set.
  */
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
+import { parseArgs } from 'node:util';
+import { createEventBus, type PublishEvent } from '@switchyard/events';
+import { createKafkajsClient, createLogger, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { isSwitchyardError, type TaskPriority } from '@switchyard/protocol';
 import { TaskProducer, type EnqueueOptions, type EnqueueTask } from '@switchyard/worker';
 
@@ -20,20 +24,55 @@ export function exampleTask(i: number, run: string): { task: EnqueueTask; option
   return { task: { ...base, type: 'send_email', payload: { to: `user${i}@${tenant}.example`, subject: `hello #${i}` } }, options: { tenant } };
 }
 
-function countFromArgv(arg: string | undefined): number {
-  const n = arg === undefined ? 100 : Number(arg);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    console.error(`Invalid task count "${arg}": give a whole number from 1 to 1000000, e.g. \`npx tsx services/worker/src/example-producer.ts 100\`.`);
-    process.exit(2);
+/** Event i of the run: `example.greeted` for one of the tenants, correlated by the run. */
+export function exampleEvent(i: number, run: string): PublishEvent {
+  const tenant = TENANTS[i % TENANTS.length]!;
+  return {
+    name: 'example.greeted',
+    payload: { greeting: `hello #${i}`, to: `user${i}@${tenant}.example` },
+    metadata: { source: 'example-producer', timestamp: new Date().toISOString(), tenantId: tenant, correlationId: `greet-${run}` },
+  };
+}
+
+function usageError(message: string): never {
+  console.error(`${message}\nUsage: npx tsx services/worker/src/example-producer.ts [tasks, default 100] | --events [events, default 3]`);
+  process.exit(2);
+}
+
+function parseCommandLine(argv: readonly string[]): { kind: 'tasks' | 'events'; count: number } {
+  let events: boolean | undefined;
+  let positionals: string[];
+  try {
+    ({ values: { events }, positionals } = parseArgs({ args: [...argv], options: { events: { type: 'boolean' } }, allowPositionals: true, strict: true }));
+  } catch (error) {
+    usageError((error as Error).message);
   }
-  return n;
+  const kind = events ? 'events' : 'tasks';
+  const [arg, ...extra] = positionals;
+  if (extra.length > 0) usageError(`Unexpected arguments: ${extra.join(' ')}.`);
+  const n = arg === undefined ? (kind === 'events' ? 3 : 100) : Number(arg);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) usageError(`Invalid ${kind === 'events' ? 'event' : 'task'} count "${arg}": give a whole number from 1 to 1000000.`);
+  return { kind, count: n };
+}
+
+async function publishEvents(client: KafkaClient, log: Logger, count: number, run: string): Promise<void> {
+  const bus = createEventBus({}, { client, log });
+  await bus.start();
+  try {
+    const receipts = await bus.publishMany(Array.from({ length: count }, (_, i) => exampleEvent(i, run)));
+    console.log(`Published ${receipts.length} example.greeted event(s) (correlation id greet-${run}) to ${[...new Set(receipts.map((r) => r.topic))].sort().join(', ')}.`);
+  } finally {
+    await bus.close();
+  }
 }
 
 async function main(): Promise<void> {
-  const count = countFromArgv(process.argv[2]);
+  const { kind, count } = parseCommandLine(process.argv.slice(2));
   const log = createLogger('example-producer', { level: process.env.LOG_LEVEL ?? 'warn' });
-  const producer = new TaskProducer({ client: createKafkajsClient(kafkaSettingsFromEnv(), log) });
+  const client = createKafkajsClient(kafkaSettingsFromEnv(), log);
   const run = new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14);
+  if (kind === 'events') return publishEvents(client, log, count, run);
+  const producer = new TaskProducer({ client });
   try {
     const receipts = await producer.enqueueMany(Array.from({ length: count }, (_, i) => exampleTask(i, run)));
     const byTopic = new Map<string, number>();

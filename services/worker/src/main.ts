@@ -1,13 +1,13 @@
 /**
  * The worker process: `npx tsx services/worker/src/main.ts --handlers <module> [--config <file>]
  * [--port <n>] [--ensure-topology]`. Config from the file or WORKER_* env, Kafka from KAFKA_* env,
- * handlers from an ES module; serves /metrics, /healthz and /stats; stops gracefully on
- * SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 runtime failure, 2 bad config/env, 130 second signal.
+ * task handlers and event subscriptions from an ES module; serves /metrics, /healthz and /stats;
+ * stops gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 runtime failure, 2 bad config/env, 130 second signal.
  */
 import { createLogger, type Logger } from '@switchyard/kafka';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { loadHandlerModule } from './handler-module.js';
-import { loadWorkerServiceOptions } from './worker-service.options.js';
+import { checkModuleFitsQueues, loadWorkerServiceOptions } from './worker-service.options.js';
 import { WorkerService } from './worker-service.js';
 
 const EXIT = Object.freeze({ ok: 0, failed: 1, badConfig: 2, forced: 130 });
@@ -17,9 +17,13 @@ const CONFIG_CODES = new Set(['SY_INVALID_CONFIG', 'SY_INVALID_ENV']);
 async function prepare(log: Logger): Promise<WorkerService> {
   const options = loadWorkerServiceOptions(process.argv.slice(2));
   if (options.ignoredEnv.length > 0) log.warn({ ignored: options.ignoredEnv, config: options.source }, 'a config file is used: these variables do not apply');
-  const handlers = await loadHandlerModule(options.handlersModule);
-  log.info({ config: options.source, handlers: Object.keys(handlers), queues: options.worker.config.queues }, 'worker service configured');
-  return new WorkerService(options, handlers, log.child({ worker: options.worker.config.name }));
+  const module = await loadHandlerModule(options.handlersModule);
+  checkModuleFitsQueues(options, module);
+  log.info(
+    { config: options.source, handlers: Object.keys(module.tasks ?? {}), queues: options.worker?.config.queues ?? [], subscriptions: module.subscriptions.map((s) => s.name) },
+    'worker service configured',
+  );
+  return new WorkerService(options, module, log.child({ worker: options.name }));
 }
 
 /** First SIGTERM/SIGINT: graceful stop, exit 0. A second one: exit 130 at once. */
@@ -31,10 +35,10 @@ function onSignals(service: WorkerService, log: Logger): void {
       process.exit(EXIT.forced);
     }
     received = signal;
-    log.info({ signal, shutdownTimeoutMs: service.worker.options.config.shutdownTimeoutMs }, 'stopping: finishing running tasks (send the signal again to exit at once)');
+    log.info({ signal, shutdownTimeoutMs: service.worker?.options.config.shutdownTimeoutMs }, 'stopping: finishing running tasks (send the signal again to exit at once)');
     service.stop().then(
       () => {
-        log.info({ stats: service.worker.stats() }, 'worker service stopped cleanly');
+        log.info({ stats: service.stats() }, 'worker service stopped cleanly');
         process.exit(EXIT.ok);
       },
       (error: unknown) => fail(log, error, EXIT.failed),
@@ -64,8 +68,8 @@ async function main(): Promise<void> {
     await service.start();
     log.info({ url: service.url }, 'worker service running');
   } catch (error) {
-    // A signal during start-up closes the worker under start(); that is a stop, not a failure.
-    if (service.worker.state === 'stopping' || service.worker.state === 'stopped') return;
+    // A signal during start-up stops the service under start(); that is a stop, not a failure.
+    if (service.state === 'stopping' || service.state === 'stopped') return;
     await service.stop().catch(() => undefined);
     fail(log, error, EXIT.failed);
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSwitchyardError, type SwitchyardError } from '@switchyard/protocol';
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, loadWorkerServiceOptions, type WorkerServiceFile } from './worker-service.options.js';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, checkModuleFitsQueues, loadWorkerServiceOptions, type WorkerServiceFile } from './worker-service.options.js';
 
 const HANDLERS = ['--handlers', 'handlers.ts'];
 
@@ -33,8 +33,10 @@ describe('worker service options from env', () => {
   it('builds the worker config from WORKER_* with defaults for HTTP and topology', () => {
     const options = loadWorkerServiceOptions(HANDLERS, { WORKER_NAME: 'mailer', WORKER_QUEUES: 'emails, reports', WORKER_CONCURRENCY: '7', WORKER_SHUTDOWN_TIMEOUT_MS: '2500' });
     expect(options.source).toBe('env');
-    expect(options.worker.config).toMatchObject({ name: 'mailer', queues: ['emails', 'reports'], shutdownTimeoutMs: 2500 });
-    expect(options.worker.config.queueConfigs?.map((q) => [q.name, q.concurrency])).toEqual([['emails', 7], ['reports', 7]]);
+    expect(options.name).toBe('mailer');
+    expect(options.worker!.config).toMatchObject({ name: 'mailer', queues: ['emails', 'reports'], shutdownTimeoutMs: 2500 });
+    expect(options.worker!.config.queueConfigs?.map((q) => [q.name, q.concurrency])).toEqual([['emails', 7], ['reports', 7]]);
+    expect(options.events).toEqual({ concurrency: 7, shutdownTimeoutMs: 2500 });
     expect(options.http).toEqual({ host: DEFAULT_HTTP_HOST, port: DEFAULT_HTTP_PORT });
     expect(options.ensureTopology).toBe(false);
     expect(options.handlersModule).toBe('handlers.ts');
@@ -53,7 +55,6 @@ describe('worker service options from env', () => {
 
   it.each([
     [{ WORKER_QUEUES: 'q' }, 'WORKER_NAME: is required'],
-    [{ WORKER_NAME: 'w' }, 'WORKER_QUEUES: is required'],
     [{ WORKER_NAME: 'bad name!', WORKER_QUEUES: 'q' }, 'WORKER_NAME: must be 1-100 letters'],
     [{ WORKER_NAME: 'w', WORKER_QUEUES: 'ok,Bad.Queue' }, 'WORKER_QUEUES[1]: must match'],
     [{ WORKER_NAME: 'w', WORKER_QUEUES: ' , ' }, 'WORKER_QUEUES: must name at least one queue'],
@@ -93,9 +94,11 @@ describe('worker service options from a config file', () => {
     const file = configFile(validFile);
     const options = loadWorkerServiceOptions(['--config', file, ...HANDLERS], { WORKER_NAME: 'ignored' });
     expect(options.source).toBe(file);
-    expect(options.worker.config).toMatchObject({ name: 'billing', queues: ['invoices', 'receipts'], shutdownTimeoutMs: 5000, defaultTimeoutMs: 300000 });
-    expect(options.worker.queueOptions.invoices).toMatchObject({ ordered: false, minLowerLaneShare: 0.05 });
-    expect(options.worker.commitIntervalMs).toBe(100);
+    expect(options.worker!.config).toMatchObject({ name: 'billing', queues: ['invoices', 'receipts'], shutdownTimeoutMs: 5000, defaultTimeoutMs: 300000 });
+    expect(options.worker!.queueOptions.invoices).toMatchObject({ ordered: false, minLowerLaneShare: 0.05 });
+    expect(options.worker!.commitIntervalMs).toBe(100);
+    expect(options.name).toBe('billing');
+    expect(options.events).toEqual({ shutdownTimeoutMs: 5000 });
     expect(options.topology).toEqual({ partitions: 6, replicationFactor: 1, laneRetentionMs: 604800000, dlqRetentionMs: 2592000000, statusRetentionMs: 604800000, maxMessageBytes: 1048576 });
     expect(options.ignoredEnv).toEqual(['WORKER_NAME']);
   });
@@ -103,7 +106,7 @@ describe('worker service options from a config file', () => {
   it('reads the file named by SWITCHYARD_WORKER_CONFIG, relative to the working directory', () => {
     const file = configFile(validFile);
     const options = loadWorkerServiceOptions(HANDLERS, { SWITCHYARD_WORKER_CONFIG: 'worker.json' }, join(file, '..'));
-    expect(options.worker.config.name).toBe('billing');
+    expect(options.worker!.config.name).toBe('billing');
     expect(options.topology).toMatchObject({ partitions: 6 });
   });
 
@@ -148,5 +151,38 @@ describe('worker service options from a config file', () => {
     const error = failure(() => loadWorkerServiceOptions(['--config', broken, ...HANDLERS], {}));
     expect(error.code).toBe('SY_INVALID_CONFIG');
     expect(error.message).toContain(`The worker config file ${broken} is not valid JSON`);
+  });
+});
+
+describe('which handlers modules fit which queues', () => {
+  const tasks = { send_email: async () => undefined };
+  const subscriptions = [{ name: 'audit' }];
+
+  it('runs without a task worker when WORKER_QUEUES is unset: only a module with subscriptions alone may', () => {
+    const options = loadWorkerServiceOptions(HANDLERS, { WORKER_NAME: 'auditor', WORKER_SHUTDOWN_TIMEOUT_MS: '4000' });
+    expect(options.worker).toBeUndefined();
+    expect(options).toMatchObject({ name: 'auditor', events: { shutdownTimeoutMs: 4000 } });
+    expect(() => checkModuleFitsQueues(options, { tasks: undefined, subscriptions })).not.toThrow();
+  });
+
+  it('requires WORKER_QUEUES for a module with task handlers', () => {
+    const options = loadWorkerServiceOptions(HANDLERS, { WORKER_NAME: 'w' });
+    const error = failure(() => checkModuleFitsQueues(options, { tasks, subscriptions: [] }));
+    expect(error.code).toBe('SY_INVALID_ENV');
+    expect(error.message).toContain('WORKER_QUEUES: is required without a config file: a comma list of queue names (the handlers module exports task handlers)');
+    expect(error.hint).toContain('README');
+    expect(() => checkModuleFitsQueues(loadWorkerServiceOptions(HANDLERS, { WORKER_NAME: 'w', WORKER_QUEUES: 'q' }), { tasks, subscriptions })).not.toThrow();
+  });
+
+  it('refuses queues for a module without task handlers: every task would be dead-lettered', () => {
+    const fromEnv = failure(() => checkModuleFitsQueues(loadWorkerServiceOptions(HANDLERS, { WORKER_NAME: 'w', WORKER_QUEUES: 'emails,reports' }), { tasks: undefined, subscriptions }));
+    expect(fromEnv.code).toBe('SY_INVALID_ENV');
+    expect(fromEnv.message).toBe('Handlers module handlers.ts exports only subscriptions (no task handlers), but WORKER_QUEUES names queue(s) emails, reports: their tasks would all fail with SY_UNKNOWN_TASK_TYPE.');
+    expect(fromEnv.hint).toContain('Unset WORKER_QUEUES');
+    const file = configFile(validFile);
+    const fromFile = failure(() => checkModuleFitsQueues(loadWorkerServiceOptions(['--config', file, ...HANDLERS], {}), { tasks: undefined, subscriptions }));
+    expect(fromFile.code).toBe('SY_INVALID_CONFIG');
+    expect(fromFile.message).toContain(`the config file ${file} names queue(s) invoices, receipts`);
+    expect(fromFile.hint).toContain('Run without --config');
   });
 });

@@ -72,7 +72,21 @@ const ENV_ONLY_WHEN_NO_FILE = ['WORKER_NAME', 'WORKER_QUEUES', 'WORKER_CONCURREN
 export interface WorkerServiceOptions {
   /** Where the worker options came from: the config file's absolute path, or `env`. */
   readonly source: string;
-  readonly worker: WorkerOptions;
+  /** The process's name (config.name or WORKER_NAME): the worker's consumer group, the `worker` log field. */
+  readonly name: string;
+  /**
+   * The task worker's options; undefined when no queues are configured (env without
+   * WORKER_QUEUES), which only a module with subscriptions and no task handlers may run with
+   * (see {@link checkModuleFitsQueues}).
+   */
+  readonly worker: WorkerOptions | undefined;
+  /** The event bus of the module's subscriptions: what the worker settings give it (unset: the bus's defaults). */
+  readonly events: {
+    /** The bus's `queue.concurrency` (default concurrency of each subscription): WORKER_CONCURRENCY; unset with a config file. */
+    readonly concurrency?: number;
+    /** Default `shutdownTimeoutMs` of each subscription: the worker's grace period. */
+    readonly shutdownTimeoutMs?: number;
+  };
   readonly topology: QueueTopologyOptionsInput;
   readonly ensureTopology: boolean;
   /** Path of the handlers module, as given. */
@@ -122,9 +136,13 @@ export function loadWorkerServiceOptions(argv: readonly string[], env: Record<st
     });
   }
   const fromFile = configFile ? readWorkerServiceFile(resolve(cwd, configFile)) : undefined;
+  const name = fromFile ? fromFile.config.name : requiredName(e);
+  const worker = fromFile ? parseOrThrow(WorkerOptionsSchema, withoutTopology(fromFile), { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' }) : workerOptionsFromEnv(name, e);
   const options: WorkerServiceOptions = {
     source: configFile ? resolve(cwd, configFile) : 'env',
-    worker: fromFile ? parseOrThrow(WorkerOptionsSchema, withoutTopology(fromFile), { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' }) : workerOptionsFromEnv(e),
+    name,
+    worker,
+    events: defined({ concurrency: fromFile ? undefined : e.WORKER_CONCURRENCY, shutdownTimeoutMs: worker?.config.shutdownTimeoutMs ?? e.WORKER_SHUTDOWN_TIMEOUT_MS }),
     topology: fromFile ? (fromFile.topology ?? {}) : defined({ partitions: e.WORKER_TOPOLOGY_PARTITIONS }),
     ensureTopology: args['ensure-topology'] ?? e.WORKER_ENSURE_TOPOLOGY ?? false,
     handlersModule,
@@ -148,23 +166,54 @@ function parseEnv(env: Record<string, string | undefined>, portFromFlag: boolean
   });
 }
 
-function workerOptionsFromEnv(e: WorkerServiceEnv): WorkerOptions {
-  const missing = [!e.WORKER_NAME && 'WORKER_NAME: is required without a config file (it names the consumer group)', !e.WORKER_QUEUES && 'WORKER_QUEUES: is required without a config file: a comma list of queue names'].filter(Boolean);
-  if (missing.length > 0) {
-    throw new SwitchyardError('SY_INVALID_ENV', `Invalid worker settings:\n  ${missing.join('\n  ')}`, {
-      hint: `Set the variables named above, or give a config file with --config <file.json> / SWITCHYARD_WORKER_CONFIG (see ${README}).`,
-    });
-  }
-  const queues = e.WORKER_QUEUES!;
+function requiredName(e: WorkerServiceEnv): string {
+  if (e.WORKER_NAME) return e.WORKER_NAME;
+  throw missingEnv('WORKER_NAME: is required without a config file (it names the consumer group)');
+}
+
+function missingEnv(line: string): SwitchyardError {
+  return new SwitchyardError('SY_INVALID_ENV', `Invalid worker settings:\n  ${line}`, {
+    hint: `Set the variables named above, or give a config file with --config <file.json> / SWITCHYARD_WORKER_CONFIG (see ${README}).`,
+  });
+}
+
+/** The task worker from WORKER_*; none without WORKER_QUEUES (whether that is allowed depends on the module). */
+function workerOptionsFromEnv(name: string, e: WorkerServiceEnv): WorkerOptions | undefined {
+  const queues = e.WORKER_QUEUES;
+  if (!queues) return undefined;
   const input = {
     config: {
-      name: e.WORKER_NAME!,
+      name,
       queues,
       ...(e.WORKER_CONCURRENCY ? { queueConfigs: queues.map((name) => ({ name, concurrency: e.WORKER_CONCURRENCY })) } : {}),
       ...defined({ shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS }),
     },
   };
   return parseOrThrow(WorkerOptionsSchema, input, { code: 'SY_INVALID_ENV', what: 'WorkerOptions (from env)' });
+}
+
+/**
+ * Task handlers need queues, and queues need task handlers: a worker without handlers would fail
+ * every task with SY_UNKNOWN_TASK_TYPE and dead-letter it. A module with only `subscriptions` runs
+ * without a task worker (no WORKER_QUEUES, no config file). Throws SY_INVALID_ENV/CONFIG (exit 2).
+ */
+export function checkModuleFitsQueues(options: WorkerServiceOptions, module: { readonly tasks: unknown; readonly subscriptions: readonly unknown[] }): void {
+  if (module.tasks !== undefined && !options.worker) {
+    throw missingEnv('WORKER_QUEUES: is required without a config file: a comma list of queue names (the handlers module exports task handlers)');
+  }
+  if (module.tasks === undefined && options.worker) {
+    const queues = options.worker.config.queues.join(', ');
+    const fromEnv = options.source === 'env';
+    throw new SwitchyardError(
+      fromEnv ? 'SY_INVALID_ENV' : 'SY_INVALID_CONFIG',
+      `Handlers module ${options.handlersModule} exports only subscriptions (no task handlers), but ${fromEnv ? 'WORKER_QUEUES names' : `the config file ${options.source} names`} queue(s) ${queues}: their tasks would all fail with SY_UNKNOWN_TASK_TYPE.`,
+      {
+        hint: fromEnv
+          ? `Unset WORKER_QUEUES to run only the subscriptions, or export task handlers from the module (see ${README}).`
+          : `Run without --config / SWITCHYARD_WORKER_CONFIG (WORKER_NAME names the process) to run only the subscriptions, or export task handlers from the module (see ${README}).`,
+      },
+    );
+  }
 }
 
 /**
