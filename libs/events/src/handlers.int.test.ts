@@ -137,7 +137,7 @@ describe('handlers', () => {
 
     const entries = await bus.findEventLog({ eventId: slowReceipt!.id, subscription: sub });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ subscription: sub, status: 'failed', event: { id: slowReceipt!.id, name: t.name('job.run') } });
+    expect(entries[0]).toMatchObject({ subscription: sub, status: 'failed', event: { id: slowReceipt!.id, name: t.name('job.run'), payload: null } });
     expect(entries[0]!.handlersExecuted).toEqual(expect.arrayContaining([expect.objectContaining({ handlerId: 'slow', status: 'timeout' }), expect.objectContaining({ handlerId: 'fine', status: 'success' })]));
     const chain = await bus.findEventLog({ correlationId: `corr-${t.domain}` });
     expect(chain.map((e) => e.event.id).sort()).toEqual([...new Set(chain.map((e) => e.event.id))].sort());

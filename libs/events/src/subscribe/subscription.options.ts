@@ -17,6 +17,8 @@ export const SubscriptionOptionsSchema = z
     perTenantConcurrency: z.number().int().min(1).optional(),
     /** Write an EventLogEntry per handled event to `switchyard.event-log`. */
     eventLog: z.boolean().default(true),
+    /** Also copy the payload into each log entry (default: metadata only; the payload stays in the event topic). */
+    eventLogPayload: z.boolean().default(false),
     /** Where a new subscription starts: every retained event (earliest) or only new ones (latest). */
     startFrom: z.enum(['earliest', 'latest']).default('earliest'),
     /** Domains whose topics are created (if missing) and read even before their first event: needed by wildcard subscriptions such as `*.created`. */
@@ -32,6 +34,13 @@ export const SubscriptionOptionsSchema = z
     /** Outcomes waiting for their commit before intake pauses. */
     maxUncommitted: z.number().int().min(1).default(1000),
     sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
+    /**
+     * Fetch batching: the broker answers a fetch once `fetchMinBytes` are there or after
+     * `fetchMaxWaitMs`. Under a steady trickle this cuts fetches (and CPU) by an order of magnitude
+     * for at most fetchMaxWaitMs of added latency.
+     */
+    fetchMinBytes: z.number().int().min(1).default(64 * 1024),
+    fetchMaxWaitMs: z.number().int().min(1).max(10_000).default(20),
     /** How long close() lets running handlers finish before aborting them (ms). */
     shutdownTimeoutMs: z.number().int().min(0).default(30_000),
     /** Stable id of this process inside the subscription (transactional id suffix); random by default. */

@@ -156,7 +156,7 @@ export class Subscription {
     this.#topics = await this.#prepareTopics();
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = client.producer({ transactionalId: `${this.#group}.${instance}` });
-    this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100, maxBytesPerPartition: 256 * 1024 });
+    this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024 });
     this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#group, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, log, onRoom: () => setImmediate(() => this.#pump()) });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
@@ -318,7 +318,7 @@ export class Subscription {
         record: encodeLogEntry({
           id: `${this.name}/${record.topic}/${record.partition}/${record.offset}`,
           subscription: this.name,
-          event,
+          event: this.options.eventLogPayload ? event : { id: event.id, name: event.name, payload: null, metadata: event.metadata },
           status: failed ? 'failed' : 'completed',
           handlersExecuted: outcomes.map((o) => ({ handlerId: o.handler.id, status: o.status, durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error.message } : {}) })),
           receivedAt: iso(receivedAt),

@@ -357,6 +357,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
           ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
           ...(options.maxWaitTimeMs ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
+          ...(options.minBytes ? { minBytes: options.minBytes } : {}),
           ...(options.coPartitioned ? { partitionAssigners: [CoPartitionedAssigner] } : {}),
         }),
       ),

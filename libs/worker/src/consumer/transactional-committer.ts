@@ -89,7 +89,7 @@ export class TransactionalCommitter {
 
   async #flushOnce(): Promise<void> {
     // Bounded transactions: a produce request per partition must stay under max.message.bytes.
-    const batch = this.#takeBatch();
+    const { batch, full } = this.#takeBatch();
     // The taken outcomes no longer count against the in-flight window: let work start again
     // while this transaction is under way.
     this.#options.onRoom?.();
@@ -117,18 +117,23 @@ export class TransactionalCommitter {
     this.#consecutiveFailures = 0;
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
-    if (this.#pending.length > 0) await this.#flushOnce();
+    // A backlog (a full transaction's worth) goes on at once; a trickle waits for the next
+    // interval, so steady traffic makes one transaction per interval, not one per handful.
+    if (full && this.#pending.length > 0) await this.#flushOnce();
   }
 
-  #takeBatch(): Pending[] {
+  /** The next transaction's outcomes; `full` when a cap cut it (more is waiting). */
+  #takeBatch(): { batch: Pending[]; full: boolean } {
     let bytes = 0;
     let count = 0;
     while (count < this.#pending.length && count < MAX_OUTCOMES_PER_TRANSACTION && bytes < MAX_BYTES_PER_TRANSACTION) {
       bytes += this.#pending[count]!.records.reduce((n, r) => n + recordSizeBytes(r.record), 0);
       count++;
     }
-    return this.#pending.splice(0, Math.max(count, 1));
+    const full = count >= MAX_OUTCOMES_PER_TRANSACTION || bytes >= MAX_BYTES_PER_TRANSACTION;
+    return { batch: this.#pending.splice(0, Math.max(count, 1)), full };
   }
+
 }
 
 function groupRecords(batch: readonly Outcome[]): TopicRecords[] {
