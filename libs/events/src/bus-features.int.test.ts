@@ -151,3 +151,43 @@ describe('event bus features', () => {
     expect(() => t.bus({ handlers: [{ eventName: 'User.*', handler: async () => undefined }] })).toThrow(/handlers\[0\]\.eventName/);
   });
 });
+
+describe('createEventBus with a whole EventBusConfig', () => {
+  it('runs config.handlers as the queue.name subscription, with queue.retryPolicy as their default retry policy', async () => {
+    const t = await setupEvents();
+    const name = t.sub('cfg');
+    const runs: number[] = [];
+    const bus = t.bus({
+      queue: { name, concurrency: 2, retryPolicy: { maxRetries: 1, backoffStrategy: 'fixed', initialDelayMs: 20, maxDelayMs: 20 } },
+      handlers: [
+        {
+          id: 'global',
+          eventName: t.name('*'),
+          handler: async (e) => {
+            runs.push(n(e));
+            if (n(e) === 0) throw new Error('zero is not allowed');
+          },
+        },
+      ],
+    });
+    await bus.start();
+    expect(bus.subscription(name)?.options.concurrency).toBe(2);
+    await bus.publishMany([0, 1].map((i) => t.event(t.name('cfg.event'), { n: i })));
+    await vi.waitFor(async () => expect((await bus.deadLetters(name)).entries).toHaveLength(1), { timeout: 20_000, interval: 200 });
+    expect(runs.sort()).toEqual([0, 0, 1]);
+    const [dead] = (await bus.deadLetters(name)).entries;
+    expect(dead).toMatchObject({ failedHandler: 'global', retries: 1, error: { message: 'zero is not allowed' } });
+  });
+
+  it("fails start with the broker's reason when topics cannot be created, leaving the bus closed", async () => {
+    const t = await setupEvents();
+    const healthy = t.sub();
+    const bus = t.bus({}, { topology: { partitions: 1, replicationFactor: 3 } });
+    bus.subscribe({ eventName: t.name('*'), handler: async () => undefined }, healthy);
+    await expect(bus.start()).rejects.toMatchObject({ code: 'SY_INVALID_CONFIG', message: expect.stringMatching(/Kafka refused to create topics: Replication-factor is invalid \(events\./), hint: expect.stringContaining('replicationFactor') });
+    expect(bus.health().ok).toBe(false);
+    await bus.close();
+    const group = await t.admin.describeGroup(`switchyard.events.${healthy}`);
+    expect(group.members).toEqual([]);
+  });
+});

@@ -136,8 +136,15 @@ export class EventBus {
     await this.#codec.registerAll();
     await this.#publisher.connect();
     for (const name of this.#pending.keys()) this.#subscriptions.set(name, this.#build(name));
-    await Promise.all([...this.#subscriptions.values()].map((s) => s.start()));
-    await Promise.all(this.#routes.map((r) => r.start()));
+    try {
+      await Promise.all([...this.#subscriptions.values()].map((s) => s.start()));
+      await Promise.all(this.#routes.map((r) => r.start()));
+    } catch (error) {
+      // Leave nothing half-started behind: close what did start, then report the failure.
+      this.#state = 'running';
+      await this.close().catch((closeError: unknown) => this.#log.warn({ err: closeError }, 'closing after a failed start failed too'));
+      throw error;
+    }
     this.#state = 'running';
   }
 

@@ -65,6 +65,7 @@ export class EventRouter {
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
   #running = false;
+  #closed = false;
 
   constructor(definition: RouteDefinition, deps: EventRouterDeps) {
     const parsed = parseOrThrow(EventRouteSchema, definition, { code: 'SY_INVALID_CONFIG', what: `route ${definition.id}` });
@@ -110,7 +111,9 @@ export class EventRouter {
   }
 
   async close(): Promise<void> {
-    if (!this.#running) return;
+    // Also after a start that failed half-way: whatever was created is closed.
+    if (this.#closed || (!this.#consumer && !this.#producer)) return;
+    this.#closed = true;
     this.#running = false;
     await this.#consumer?.stop();
     await this.#committer?.stop();

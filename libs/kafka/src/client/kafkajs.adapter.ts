@@ -1,3 +1,4 @@
+import { SwitchyardError } from '@switchyard/protocol';
 // kafkajs is CommonJS; Node's ESM loader only sees its default export.
 import kafkajs from 'kafkajs';
 import type {
@@ -101,6 +102,28 @@ class KafkajsProducer implements ProducerPort {
       abort: () => tx.abort(),
     };
   }
+}
+
+/**
+ * kafkajs reports per-topic failures of CreateTopics as one aggregate error ("Topic creation
+ * errors"). Topics another process created meanwhile are fine (returned, so they do not count as
+ * created here); anything else becomes one error naming each topic and the broker's reason.
+ */
+function topicsCreatedMeanwhile(error: unknown): Set<string> {
+  const errors = (error as { errors?: { type?: string; message?: string; topic?: string }[] }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) throw error;
+  const raced = errors.filter((e) => e.type === 'TOPIC_ALREADY_EXISTS');
+  const failed = errors.filter((e) => e.type !== 'TOPIC_ALREADY_EXISTS');
+  if (failed.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const e of failed) byReason.set(e.message ?? e.type ?? 'error', [...(byReason.get(e.message ?? e.type ?? 'error') ?? []), e.topic ?? '?']);
+    const reasons = [...byReason].map(([reason, topics]) => `${reason} (${topics.join(', ')})`);
+    throw new SwitchyardError('SY_INVALID_CONFIG', `Kafka refused to create topics: ${reasons.join('; ')}.`, {
+      hint: 'Check the topic settings against the cluster: replicationFactor <= brokers available, partitions and configs (e.g. retention.ms, max.message.bytes) within the broker limits.',
+      cause: error,
+    });
+  }
+  return new Set(raced.map((e) => e.topic ?? ''));
 }
 
 /**
@@ -243,17 +266,22 @@ class KafkajsAdmin implements AdminPort {
     if (fresh.length === 0) return [];
     // kafkajs' own waitForLeaders gives up when the broker's metadata cache (updated asynchronously
     // under KRaft) does not know the topic yet; wait for leaders ourselves instead.
-    await this.#admin.createTopics({
-      waitForLeaders: false,
-      topics: fresh.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.numPartitions,
-        replicationFactor: s.replicationFactor,
-        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    let raced = new Set<string>();
+    try {
+      await this.#admin.createTopics({
+        waitForLeaders: false,
+        topics: fresh.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.numPartitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (error) {
+      raced = topicsCreatedMeanwhile(error);
+    }
     await this.#waitForLeaders(fresh.map((s) => s.topic));
-    return fresh.map((s) => s.topic);
+    return fresh.map((s) => s.topic).filter((t) => !raced.has(t));
   }
   async #waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
