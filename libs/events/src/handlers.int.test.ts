@@ -145,3 +145,57 @@ describe('handlers', () => {
     expect(chain.find((e) => e.event.id === fatalReceipt!.id)!.handlersExecuted).toEqual(expect.arrayContaining([expect.objectContaining({ handlerId: 'fatal', status: 'failed', error: 'bad data' })]));
   });
 });
+
+describe('key-ordered retries', () => {
+  const scenario = async (orderedRetries: boolean) => {
+    const t = await setupEvents(2);
+    const sub = t.sub();
+    const done: string[] = [];
+    const other: string[] = [];
+    const failedOnce = new Set<number>();
+    const bus = t.bus();
+    bus.subscribe(
+      [
+        {
+          id: 'ledger',
+          eventName: t.name('acct.*'),
+          retry: { maxRetries: 3, backoffMs: 1000, backoffMultiplier: 1 },
+          handler: async (e) => {
+            const { n: i, tenant } = e.payload as { n: number; tenant: string };
+            if (i === 0 && !failedOnce.has(i)) {
+              failedOnce.add(i);
+              throw new Error('ledger locked');
+            }
+            done.push(`${tenant}${i}`);
+          },
+        },
+        { id: 'mirror', eventName: t.name('acct.*'), handler: async (e) => void other.push(`${(e.payload as { tenant: string }).tenant}${n(e)}`) },
+      ],
+      { name: sub, orderedRetries },
+    );
+    await bus.start();
+    await bus.publishMany(Array.from({ length: 10 }, (_, i) => {
+      const tenant = i < 5 ? 'a' : 'b';
+      return t.event(t.name('acct.posted'), { n: i, tenant }, { tenantId: tenant });
+    }));
+    await vi.waitFor(() => expect(done).toHaveLength(10), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(other).toHaveLength(10), { timeout: 30_000, interval: 100 });
+    return { done, other, counts: bus.subscription(sub)!.counts };
+  };
+
+  it("hold a tenant's later events for the failing handler only, in order, while other tenants and handlers flow", async () => {
+    const { done, other, counts } = await scenario(true);
+    expect(done.filter((d) => d.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    expect(done.filter((d) => d.startsWith('b'))).toEqual(['b5', 'b6', 'b7', 'b8', 'b9']);
+    // Tenant b did not wait for tenant a's retry.
+    expect(done.indexOf('b9')).toBeLessThan(done.indexOf('a0'));
+    // The other handler saw tenant a in order at once.
+    expect(other.filter((d) => d.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    expect(counts.parked).toBeGreaterThanOrEqual(4);
+  });
+
+  it('without orderedRetries, later events overtake the retried one (as with Spring Kafka retry topics)', async () => {
+    const { done } = await scenario(false);
+    expect(done.filter((d) => d.startsWith('a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a0']);
+  });
+});

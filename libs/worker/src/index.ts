@@ -24,3 +24,4 @@ export { TransactionalCommitter, type Outcome as CommitOutcome, type Transaction
 export { LaneDispatcher, type LaneDispatcherOptions } from './consumer/lane-dispatcher.js';
 export { errorInfo, type ErrorInfo } from './routing/outcome-records.js';
 export { RoomPauses, TimedPauses } from './consumer/partition-pauses.js';
+export { KeyBlocks } from './consumer/key-blocks.js';

@@ -49,7 +49,7 @@ describe('worker HTTP endpoints', () => {
 });
 
 describe('worker HTTP endpoints with an event bus', () => {
-  const counts = { completed: 4, failed: 1, dead: 0, skipped: 2 };
+  const counts = { completed: 4, failed: 1, dead: 0, skipped: 2, parked: 0 };
   const bus = (reasons: string[] = []): BusProbe => ({ health: () => ({ ok: reasons.length === 0, reasons }), counts: () => ({ audit: counts }) });
 
   it('answers /healthz 200 with the bus health when both run', async () => {

@@ -16,6 +16,8 @@ export interface SubscriptionCounts {
   readonly failed: number;
   readonly dead: number;
   readonly skipped: number;
+  /** Handler executions parked behind an earlier event of their key (ordered retries). */
+  readonly parked: number;
 }
 
 /** What the HTTP endpoints read from the event bus, when the process hosts subscriptions. */

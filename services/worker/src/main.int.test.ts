@@ -237,7 +237,7 @@ describe('worker service process with event subscriptions', () => {
     await vi.waitFor(() => expect(ranIds(handledFile).sort()).toEqual(receipts.map((r) => r.id).sort()), { timeout: 60_000, interval: 200 });
     await vi.waitFor(() => expect(ranIds(ranFile)).toEqual(['task-1']), { timeout: 60_000, interval: 200 });
 
-    await vi.waitFor(async () => expect(((await (await fetch(`${base}/stats`)).json()) as { subscriptions?: unknown }).subscriptions).toEqual({ [subscription]: { completed: 2, failed: 0, dead: 0, skipped: 0 } }), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(((await (await fetch(`${base}/stats`)).json()) as { subscriptions?: unknown }).subscriptions).toEqual({ [subscription]: { completed: 2, failed: 0, dead: 0, skipped: 0, parked: 0 } }), { timeout: 10_000, interval: 200 });
     await vi.waitFor(async () => expect(consumedCount(await (await fetch(`${base}/metrics`)).text(), subscription, 'completed')).toBe(2), { timeout: 10_000, interval: 200 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain(`switchyard_event_handler_runs_total{subscription="${subscription}",handler="record-event",status="success"} 2`);

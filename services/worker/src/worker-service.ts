@@ -188,7 +188,7 @@ export class WorkerService {
 function busProbe(bus: EventBus, names: readonly string[]): BusProbe {
   return {
     health: () => bus.health(),
-    counts: () => Object.fromEntries(names.map((name) => [name, bus.subscription(name)?.counts ?? { completed: 0, failed: 0, dead: 0, skipped: 0 }])),
+    counts: () => Object.fromEntries(names.map((name) => [name, bus.subscription(name)?.counts ?? { completed: 0, failed: 0, dead: 0, skipped: 0, parked: 0 }])),
   };
 }
 

@@ -15,6 +15,14 @@ export const SubscriptionOptionsSchema = z
     concurrency: z.number().int().min(1).max(10_000).default(10),
     /** Events of one tenant handled at once (unlimited when unset). */
     perTenantConcurrency: z.number().int().min(1).optional(),
+    /**
+     * Key-ordered retries: while a handler retries an event of a tenant (the record key) through the
+     * retry topics, that handler's later events of the same tenant wait behind it (parked in the
+     * retry topics), so each handler sees a tenant's events in order; other tenants and other
+     * handlers keep flowing. Needs every topic of the subscription to have the same partition count
+     * (it is switched off with a warning otherwise).
+     */
+    orderedRetries: z.boolean().default(true),
     /** Write an EventLogEntry per handled event to `switchyard.event-log`. */
     eventLog: z.boolean().default(true),
     /** Also copy the payload into each log entry (default: metadata only; the payload stays in the event topic). */

@@ -25,6 +25,7 @@ import {
   type RetryTier,
 } from '@switchyard/kafka';
 import {
+  KeyBlocks,
   KeyedExecutor,
   LaneDispatcher,
   RoomPauses,
@@ -52,7 +53,8 @@ import type { SubscriptionOptions } from './subscription.options.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Headers the bus sets on records it moves; dropped before a record is moved again. */
-const MOVE_HEADERS = new Set<string>([EVENT_HEADERS.handler, EVENT_HEADERS.attempt, EVENT_HEADERS.notBefore, EVENT_HEADERS.firstFailureAt, EVENT_HEADERS.targetHandlers]);
+const MOVE_HEADERS = new Set<string>([EVENT_HEADERS.handler, EVENT_HEADERS.attempt, EVENT_HEADERS.notBefore, EVENT_HEADERS.firstFailureAt, EVENT_HEADERS.targetHandlers, EVENT_HEADERS.parkedBehind]);
+const SHORTEST_TIER = RETRY_TIERS[0]!;
 
 type Source = { readonly kind: 'event'; readonly domain: string } | { readonly kind: 'retry'; readonly tier: RetryTier } | { readonly kind: 'replay' };
 
@@ -63,16 +65,17 @@ interface Item {
   readonly tracker: PartitionOffsetTracker;
 }
 
-/** How one handler ended for one event. */
+/** How one handler ended for one event (`parked`: it did not run; it waits behind an earlier event of its key). */
 interface HandlerOutcome {
   readonly handler: CompiledHandler;
-  readonly status: 'success' | 'failed' | 'timeout';
+  readonly status: 'success' | 'failed' | 'timeout' | 'parked';
   readonly attempt: number;
   readonly durationMs: number;
   readonly error?: ErrorInfo;
   /** Set when the handler is retried later through a retry topic. */
   readonly retry?: { readonly notBefore: number; readonly tier: RetryTier };
   readonly dead?: boolean;
+  readonly parked?: { readonly notBefore: number; readonly tier: RetryTier; readonly behind: string };
 }
 
 export interface SubscriptionDeps {
@@ -105,13 +108,17 @@ export class Subscription {
   readonly #shutdown = new AbortController();
   readonly #timedPauses = new TimedPauses(() => this.#consumer, () => this.#state === 'running');
   readonly #roomPauses = new RoomPauses(() => this.#consumer);
-  readonly #counts = { completed: 0, failed: 0, dead: 0, skipped: 0 };
+  readonly #counts = { completed: 0, failed: 0, dead: 0, skipped: 0, parked: 0 };
   #state: SubscriptionState = 'idle';
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
   #owned = new Set<string>();
   #topics: string[] = [];
+  /** Ordered retries: per (key, handler), the events in the retry path in the order they must run. */
+  readonly #blocks = new KeyBlocks();
+  readonly #headNotBefore = new Map<string, number>();
+  #ordered = false;
 
   constructor(options: SubscriptionOptions, handlers: readonly CompiledHandler[], deps: SubscriptionDeps) {
     if (handlers.length === 0) throw new SwitchyardError('SY_INVALID_CONFIG', `Subscription ${options.name} has no handlers.`, { hint: 'Register at least one handler with bus.subscribe(handler, { subscription }).' });
@@ -144,7 +151,7 @@ export class Subscription {
   }
 
   /** Events handled so far by this process. */
-  get counts(): Readonly<{ completed: number; failed: number; dead: number; skipped: number }> {
+  get counts(): Readonly<{ completed: number; failed: number; dead: number; skipped: number; parked: number }> {
     return { ...this.#counts };
   }
 
@@ -156,7 +163,7 @@ export class Subscription {
     this.#topics = await this.#prepareTopics();
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = client.producer({ transactionalId: `${this.#group}.${instance}` });
-    this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024 });
+    this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024, coPartitioned: this.#ordered });
     this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#group, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, log, onRoom: () => setImmediate(() => this.#pump()) });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
@@ -210,7 +217,13 @@ export class Subscription {
       const partitions = Math.max(this.#deps.topology.partitions, ...described.map((d) => d.partitions.length));
       const own = planSubscriptionTopics(this.name, domains, partitions, this.#deps.topology);
       await ensureEventTopics(admin, [...own, ...(this.options.eventLog ? [planEventLogTopic(this.#deps.topology)] : [])]);
-      return [...eventTopics, ...RETRY_TIERS.map((tier) => subscriptionRetryTopic(this.name, tier)), subscriptionReplayTopic(this.name)];
+      const topics = [...eventTopics, ...RETRY_TIERS.map((tier) => subscriptionRetryTopic(this.name, tier)), subscriptionReplayTopic(this.name)];
+      if (this.options.orderedRetries) {
+        const counts = new Map((await admin.describeTopics(topics)).map((d) => [d.topic, d.partitions.length]));
+        this.#ordered = new Set(counts.values()).size === 1;
+        if (!this.#ordered) this.#deps.log.warn({ subscription: this.name, partitions: Object.fromEntries(counts) }, 'ordered retries are off: the subscription\'s topics differ in partition count, so a key\'s events and retries could meet in different processes');
+      }
+      return topics;
     } finally {
       await admin.disconnect();
     }
@@ -293,7 +306,7 @@ export class Subscription {
     if (handlers.length === 0) return this.#skip(item, event.name);
     const receivedAt = Date.now();
     const outcomes = await this.#runHandlers(item, event, handlers);
-    if (this.#shutdown.signal.aborted && outcomes.some((o) => o.status !== 'success')) return; // cut short by shutdown: redelivered
+    if (this.#shutdown.signal.aborted && outcomes.some((o) => o.status === 'failed' || o.status === 'timeout')) return; // cut short by shutdown: redelivered
     const records: { topic: string; record: OutgoingRecord }[] = [];
     const firstFailureAt = header(record, EVENT_HEADERS.firstFailureAt);
     for (const o of outcomes) {
@@ -309,9 +322,22 @@ export class Subscription {
         });
       } else if (o.dead) {
         records.push(this.#deadLetter(item, attributes.name.split('.')[0]!, o.error!, o.attempt, o.handler.id, firstFailureAt ?? iso(receivedAt)));
+      } else if (o.parked) {
+        records.push({
+          topic: subscriptionRetryTopic(this.name, o.parked.tier),
+          record: movedRecord(record, {
+            [EVENT_HEADERS.handler]: o.handler.id,
+            [EVENT_HEADERS.attempt]: String(o.attempt),
+            [EVENT_HEADERS.notBefore]: iso(o.parked.notBefore),
+            [EVENT_HEADERS.parkedBehind]: o.parked.behind,
+            ...(firstFailureAt ? { [EVENT_HEADERS.firstFailureAt]: firstFailureAt } : {}),
+          }),
+        });
       }
     }
-    const failed = outcomes.some((o) => o.status !== 'success');
+    const executed = outcomes.filter((o): o is HandlerOutcome & { status: 'success' | 'failed' | 'timeout' } => o.status !== 'parked');
+    const failed = executed.some((o) => o.status !== 'success');
+    const parked = executed.length < outcomes.length;
     if (this.options.eventLog) {
       records.push({
         topic: EVENT_LOG_TOPIC,
@@ -319,8 +345,8 @@ export class Subscription {
           id: `${this.name}/${record.topic}/${record.partition}/${record.offset}`,
           subscription: this.name,
           event: this.options.eventLogPayload ? event : { id: event.id, name: event.name, payload: null, metadata: event.metadata },
-          status: failed ? 'failed' : 'completed',
-          handlersExecuted: outcomes.map((o) => ({ handlerId: o.handler.id, status: o.status, durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error.message } : {}) })),
+          status: failed ? 'failed' : parked ? 'pending' : 'completed',
+          handlersExecuted: executed.map((o) => ({ handlerId: o.handler.id, status: o.status, durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error.message } : {}) })),
           receivedAt: iso(receivedAt),
           processedAt: iso(Date.now()),
           totalDurationMs: Date.now() - receivedAt,
@@ -328,9 +354,10 @@ export class Subscription {
       });
     }
     const dead = outcomes.some((o) => o.dead);
-    const outcome = dead ? 'dead' : failed ? 'failed' : 'completed';
+    const outcome = dead ? 'dead' : failed ? 'failed' : parked ? 'parked' : 'completed';
     if (dead) this.#counts.dead++;
     else if (failed) this.#counts.failed++;
+    else if (parked) this.#counts.parked++;
     else this.#counts.completed++;
     this.#deps.metrics.consumed.inc({ subscription: this.name, event: event.name, outcome });
     return this.#submit(item, records);
@@ -376,6 +403,33 @@ export class Subscription {
 
   /** One handler until it succeeds, needs a retry topic, or is dead. Backoffs under the shortest tier are waited in memory. */
   async #runHandler(item: Item, event: BusEvent, handler: CompiledHandler, attemptsBefore: number): Promise<HandlerOutcome> {
+    const { record } = item;
+    const blockKey = this.#ordered && record.key !== null ? `${record.key.toString('utf8')}\u0000${handler.id}` : undefined;
+    if (blockKey !== undefined && this.#blocks.isBlocked(blockKey) && this.#blocks.head(blockKey) !== event.id) return this.#park(item, event, handler, blockKey);
+    const outcome = await this.#attempts(item, event, handler, attemptsBefore);
+    if (blockKey !== undefined) {
+      if (outcome.retry) {
+        this.#blocks.enqueue(blockKey, event.id, record.partition);
+        this.#headNotBefore.set(blockKey, outcome.retry.notBefore);
+      } else if (outcome.status === 'success' || outcome.dead) {
+        this.#blocks.release(blockKey, event.id);
+        if (!this.#blocks.isBlocked(blockKey)) this.#headNotBefore.delete(blockKey);
+      }
+    }
+    return outcome;
+  }
+
+  /** A later event of a blocked (key, handler): into the retry topics, behind the key's head, without running. */
+  #park(item: Item, event: BusEvent, handler: CompiledHandler, blockKey: string): HandlerOutcome {
+    const behind = this.#blocks.head(blockKey)!;
+    this.#blocks.enqueue(blockKey, event.id, item.record.partition);
+    const now = Date.now();
+    const notBefore = Math.max(this.#headNotBefore.get(blockKey) ?? now, now + SHORTEST_TIER.delayMs);
+    const attempt = item.source.kind === 'retry' ? Number(header(item.record, EVENT_HEADERS.attempt) ?? 0) || 0 : 0;
+    return { handler, status: 'parked', attempt, durationMs: 0, parked: { notBefore, tier: chooseTier(notBefore - now) ?? SHORTEST_TIER, behind } };
+  }
+
+  async #attempts(item: Item, event: BusEvent, handler: CompiledHandler, attemptsBefore: number): Promise<HandlerOutcome> {
     const { record } = item;
     let attempt = attemptsBefore;
     for (;;) {
@@ -439,10 +493,13 @@ export class Subscription {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
     this.#dispatcher.drop((item) => !owned.has(`${item.record.topic}\u0000${item.record.partition}`));
     this.#roomPauses.clear();
+    const ownedPartitions = new Set([...owned].map((key) => Number(key.split('\u0000')[1])));
     for (const key of this.#owned) {
       if (owned.has(key)) continue;
       const [topic, partition] = key.split('\u0000') as [string, string];
       this.#trackers.revoke(topic, Number(partition));
+      // Co-partitioned: partition N of every topic moved together, and its keys' blocks with it.
+      if (!ownedPartitions.has(Number(partition))) this.#blocks.dropPartition(Number(partition));
     }
     this.#owned = owned;
     this.#deps.log.info({ subscription: this.name, partitions: owned.size }, 'partitions assigned');

@@ -97,6 +97,8 @@ export const EVENT_HEADERS = Object.freeze({
   firstFailureAt: 'sy-event-first-failure-at',
   /** `topic/partition/offset` of the event as first consumed. */
   origin: 'sy-event-origin',
+  /** Set on an event parked behind an earlier event of the same key and handler (ordered retries): that event's id. */
+  parkedBehind: 'sy-event-parked-behind',
   /** Comma-separated handler ids a replayed event is for (the protocol's targetHandlers); absent: all. */
   targetHandlers: 'sy-event-target-handlers',
 });
