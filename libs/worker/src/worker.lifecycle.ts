@@ -10,9 +10,19 @@ const TRANSITIONS: Record<WorkerState, readonly WorkerState[]> = {
   stopped: [],
 };
 
-/** The worker's lifecycle as a transition table with a guard (STYLE.md #6). */
+/**
+ * The lifecycle of a worker (or of a process hosting one) as a transition table with a guard
+ * (STYLE.md #6). `what` names it in errors; `stopCall` is the method that stops it.
+ */
 export class WorkerLifecycle {
   #state: WorkerState = 'created';
+  readonly #what: string;
+  readonly #stopCall: string;
+
+  constructor(what = 'A worker', stopCall = 'close()') {
+    this.#what = what;
+    this.#stopCall = stopCall;
+  }
 
   get state(): WorkerState {
     return this.#state;
@@ -24,8 +34,8 @@ export class WorkerLifecycle {
 
   to(next: WorkerState): void {
     if (!this.canMoveTo(next)) {
-      throw new SwitchyardError('SY_INVALID_CONFIG', `A worker cannot go from ${this.#state} to ${next}.`, {
-        hint: next === 'starting' ? 'Create a new worker instead of restarting a closed one.' : 'Call start() once, then close().',
+      throw new SwitchyardError('SY_INVALID_CONFIG', `${this.#what} cannot go from ${this.#state} to ${next}.`, {
+        hint: next === 'starting' ? 'Create a new one instead of restarting a stopped one.' : `Call start() once, then ${this.#stopCall}.`,
       });
     }
     this.#state = next;

@@ -3,18 +3,11 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createEventBus, type EventBus } from '@switchyard/events';
 import { createKafkajsClient, ensureTopology, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { SwitchyardError } from '@switchyard/protocol';
-import { createWorker, type Worker, type WorkerState } from '@switchyard/worker';
+import { createWorker, WorkerLifecycle, type Worker, type WorkerState } from '@switchyard/worker';
 import type { HandlerModule, ModuleSubscription } from './handler-module.js';
 import { createHttpServer, serviceStats, type BusProbe, type ServiceProbes, type ServiceStats, type WorkerProbe } from './http-server.js';
 import type { WorkerServiceOptions } from './worker-service.options.js';
 
-const TRANSITIONS: Record<WorkerState, readonly WorkerState[]> = {
-  created: ['starting', 'stopping'],
-  starting: ['running', 'stopping'],
-  running: ['stopping'],
-  stopping: ['stopped'],
-  stopped: [],
-};
 
 /**
  * One worker process: a Kafka client, the task worker (when the module has task handlers), the
@@ -34,7 +27,7 @@ export class WorkerService {
   readonly #subscriptions: readonly string[];
   readonly #probes: ServiceProbes;
   readonly #startedAt = Date.now();
-  #state: WorkerState = 'created';
+  readonly #lifecycle = new WorkerLifecycle('The worker service', 'stop()');
   #busStarting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -53,7 +46,7 @@ export class WorkerService {
 
   /** created -> starting -> running -> stopping -> stopped (a stop may come at any point before). */
   get state(): WorkerState {
-    return this.#state;
+    return this.#lifecycle.state;
   }
 
   /** Task stats, plus per-subscription counts when the module has subscriptions (as /stats serves them). */
@@ -99,7 +92,7 @@ export class WorkerService {
   }
 
   async #stop(): Promise<void> {
-    if (this.#state === 'stopping' || this.#state === 'stopped') return;
+    if (this.state === 'stopping' || this.state === 'stopped') return;
     this.#to('stopping');
     try {
       const closed = await Promise.allSettled([this.worker?.close(), this.#closeBus()]);
@@ -118,11 +111,9 @@ export class WorkerService {
   }
 
   #to(next: WorkerState): void {
-    if (!TRANSITIONS[this.#state].includes(next)) {
-      throw new SwitchyardError('SY_INVALID_CONFIG', `The worker service cannot go from ${this.#state} to ${next}.`, { hint: 'Call start() once, then stop().' });
-    }
-    this.#state = next;
+    this.#lifecycle.to(next);
   }
+
 
   /**
    * One bus for every subscription of the module, on this process's Kafka client and metrics
@@ -156,7 +147,7 @@ export class WorkerService {
 
   /** What /healthz and /stats read when there is no task worker: the service's own state, no tasks. */
   #busOnlyProbe(): WorkerProbe {
-    const state = () => this.#state;
+    const state = () => this.#lifecycle.state;
     return {
       get state() {
         return state();
