@@ -1,34 +1,34 @@
 /**
- * Copies the in-range records of fetched batches to the target topic. Each chunk of copies goes
- * out in ONE Kafka transaction together with the replay group's progress offset, so a copy is
- * visible (read_committed) exactly when its progress is committed: a run killed at any point
- * resumes from the last commit without a duplicate or a gap.
+ * Reads the in-range records of fetched batches and hands their copies to the CopyWriter, which
+ * writes them in Kafka transactions together with the replay group's progress while the next
+ * batches are fetched. Two positions per partition: `read` (handed to the writer; where fetching
+ * goes on) and `committed` (written and committed; what a rerun resumes from). A run killed at
+ * any point resumes from the last commit without a duplicate or a gap.
  */
-import { recordSizeBytes, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type ProducerPort, type RecordBatch } from '@switchyard/kafka';
+import type { BatchControl, HeaderValue, IncomingRecord, OutgoingRecord, RecordBatch } from '@switchyard/kafka';
+import { TRANSACTION_CAPS, type CopyWriter } from './copy-writer.js';
 import type { RecordPredicate } from './record-filter.js';
 import type { PartitionRange } from './replay-plan.js';
 import type { ReplayPacer } from './replay-pacer.js';
 import type { ReplayStats } from './replay-stats.js';
 import { REPLAY_HEADERS } from './replay.names.js';
 
-/** Caps of one transaction, well below the 1 MiB default max.message.bytes. */
-const MAX_RECORDS_PER_TRANSACTION = 2_000;
-const MAX_BYTES_PER_TRANSACTION = 900 * 1024; // one partition's record batch stays under the 1 MiB default max.message.bytes
 /** Waits shorter than this are folded into the next one (timers are not finer anyway). */
 const MIN_WAIT_MS = 5;
 const MAX_SAMPLES = 5;
+/** Encoding overhead of a record beyond its key, value and header bytes (length, attributes, deltas, varints), rounded up. */
+const RECORD_OVERHEAD_BYTES = 24;
+const HEADER_OVERHEAD_BYTES = 4;
 
 export interface RangeCopierOptions {
-  readonly topic: string;
-  readonly toTopic: string;
-  readonly group: string;
   readonly replayId: string;
   readonly ranges: readonly PartitionRange[];
   readonly matches: RecordPredicate;
   readonly pacer: ReplayPacer;
   readonly stats: ReplayStats;
-  /** Absent in a dry run: nothing is written, matches are only counted and sampled. */
-  readonly producer?: ProducerPort;
+  readonly writer: CopyWriter;
+  /** A dry run: matches are only counted and sampled, no copies are made. */
+  readonly dryRun: boolean;
   readonly signal: AbortSignal;
   /** Rewrites a copy's original headers (a subscription target drops delivery state, sets target handlers); default: kept as they are. */
   readonly headersOf?: HeadersOf;
@@ -61,105 +61,134 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A replayed copy: key, value and headers kept (or rewritten by `headersOf`), origin and time of the replay added. */
-export function replayedRecord(record: IncomingRecord, replayId: string, now = new Date(), headersOf?: HeadersOf): OutgoingRecord {
-  return {
-    key: record.key,
-    value: record.value,
-    headers: {
-      ...(headersOf ? headersOf(record.headers) : record.headers),
-      [REPLAY_HEADERS.origin]: `${record.topic}/${record.partition}/${record.offset}`,
-      [REPLAY_HEADERS.replayedAt]: now.toISOString(),
-      [REPLAY_HEADERS.replayId]: replayId,
-    },
-  };
+/**
+ * A replayed copy: key, value and headers kept (or rewritten by `headersOf`), origin and time of
+ * the replay added. `replayedAt` is an ISO timestamp (one per fetched batch in the copy loop).
+ */
+export function replayedRecord(record: IncomingRecord, replayId: string, replayedAt: Date | string = new Date(), headersOf?: HeadersOf): OutgoingRecord {
+  const headers: Record<string, HeaderValue> = Object.assign({}, headersOf ? headersOf(record.headers) : record.headers);
+  headers[REPLAY_HEADERS.origin] = `${record.topic}/${record.partition}/${record.offset}`;
+  headers[REPLAY_HEADERS.replayedAt] = typeof replayedAt === 'string' ? replayedAt : replayedAt.toISOString();
+  headers[REPLAY_HEADERS.replayId] = replayId;
+  return { key: record.key, value: record.value, headers };
+}
+
+/** Estimated encoded bytes of a copy, an upper bound for ASCII header names (Kafka header names of Switchyard are). */
+export function copyBytes(copy: OutgoingRecord): number {
+  let bytes = RECORD_OVERHEAD_BYTES + byteLength(copy.key) + byteLength(copy.value);
+  const headers = copy.headers ?? {};
+  for (const name in headers) bytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + byteLength(headers[name]);
+  return bytes;
+}
+
+const byteLength = (v: string | Buffer | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+
+/** Copies of one batch on their way to the writer, with the counts of what they cover. */
+interface PendingChunk {
+  records: OutgoingRecord[];
+  bytes: number;
+  read: number;
+  matched: number;
 }
 
 export class RangeCopier {
   readonly #options: RangeCopierOptions;
-  /** Next offset to read per partition; only moves when a transaction committed it. */
-  readonly #positions = new Map<number, bigint>();
+  /** Next offset to read per partition: everything before it is with the writer (or committed). */
+  readonly #read = new Map<number, bigint>();
+  /** Next offset to read per partition as committed with the replay group's progress. */
+  readonly #committed = new Map<number, bigint>();
   readonly #ends = new Map<number, bigint>();
   readonly samples: IncomingRecord[] = [];
 
   constructor(options: RangeCopierOptions) {
     this.#options = options;
     for (const r of options.ranges) {
-      this.#positions.set(r.partition, r.position);
+      this.#read.set(r.partition, r.position);
+      this.#committed.set(r.partition, r.position);
       this.#ends.set(r.partition, r.end);
     }
   }
 
-  /** Where partition `p` is to be read from next (undefined when it is not replayed). */
+  /** Where partition `p` is to be fetched from next (undefined when it is not replayed). */
   position(partition: number): bigint | undefined {
-    return this.#positions.get(partition);
+    return this.#read.get(partition);
   }
 
+  /** True when the partition's range is read to its end (or the partition is not replayed). */
+  isRead(partition: number): boolean {
+    const position = this.#read.get(partition);
+    return position === undefined || position >= this.#ends.get(partition)!;
+  }
+
+  /** True when the partition's range is written and committed to its end. */
   isDone(partition: number): boolean {
-    const position = this.#positions.get(partition);
+    const position = this.#committed.get(partition);
     return position === undefined || position >= this.#ends.get(partition)!;
   }
 
   get allDone(): boolean {
-    return [...this.#positions.keys()].every((p) => this.isDone(p));
+    return [...this.#committed.keys()].every((p) => this.isDone(p));
   }
 
-  /** Copies the batch's records of the partition's remaining range (earlier or later ones are skipped). */
+  /** Records that the writer committed the partition's progress up to `position`. */
+  committed(partition: number, position: bigint): void {
+    if (position > (this.#committed.get(partition) ?? -1n)) this.#committed.set(partition, position);
+  }
+
+  /** Hands the copies of the batch's records of the partition's unread range to the writer (earlier or later ones are skipped). */
   async copy(batch: RecordBatch, control: BatchControl): Promise<void> {
     const { partition } = batch;
-    let position = this.#positions.get(partition);
     const end = this.#ends.get(partition);
-    if (position === undefined || end === undefined) return;
-    let chunk: OutgoingRecord[] = [];
-    let bytes = 0;
+    let position = this.#read.get(partition);
+    if (position === undefined || end === undefined || position >= end) return;
+    const { matches, pacer, signal, replayId, headersOf, dryRun } = this.#options;
+    const stopped = () => signal.aborted || !control.isRunning() || control.isStale();
+    const replayedAt = new Date().toISOString();
+    let chunk: PendingChunk = { records: [], bytes: 0, read: 0, matched: 0 };
+    const handOver = async (): Promise<boolean> => {
+      const accepted = await this.#handOver(partition, chunk, position!);
+      chunk = { records: [], bytes: 0, read: 0, matched: 0 };
+      await heartbeat(control);
+      return accepted && !stopped();
+    };
     for (const record of batch.records) {
-      if (this.#options.signal.aborted || !control.isRunning() || control.isStale()) break;
       const offset = BigInt(record.offset);
       if (offset < position) continue;
       if (offset >= end) break;
-      const matched = this.#options.matches(record);
-      if (matched) {
-        const wait = this.#options.pacer.delayFor(Number(record.timestamp));
+      if (matches(record)) {
+        const wait = pacer.unpaced ? 0 : pacer.delayFor(Number(record.timestamp));
         if (wait >= MIN_WAIT_MS) {
-          if (chunk.length > 0) [chunk, bytes] = [await this.#commit(partition, chunk, position, control), 0];
-          await pause(wait, this.#options.signal, control);
-          if (this.#options.signal.aborted) break;
+          if (!(await handOver())) return;
+          await pause(wait, signal, control);
+          if (stopped()) return;
         }
-        const copy = replayedRecord(record, this.#options.replayId, new Date(), this.#options.headersOf);
-        chunk.push(copy);
-        bytes += recordSizeBytes(copy);
-        if (!this.#options.producer && this.samples.length < MAX_SAMPLES) this.samples.push(record);
+        chunk.matched++;
+        if (dryRun) {
+          if (this.samples.length < MAX_SAMPLES) this.samples.push(record);
+        } else {
+          const copy = replayedRecord(record, replayId, replayedAt, headersOf);
+          chunk.records.push(copy);
+          chunk.bytes += copyBytes(copy);
+        }
       }
-      this.#options.stats.countRead(partition, matched);
+      chunk.read++;
       position = offset + 1n;
-      if (chunk.length >= MAX_RECORDS_PER_TRANSACTION || bytes >= MAX_BYTES_PER_TRANSACTION) [chunk, bytes] = [await this.#commit(partition, chunk, position, control), 0];
+      if ((chunk.records.length >= TRANSACTION_CAPS.maxRecords || chunk.bytes >= TRANSACTION_CAPS.maxBytes) && !(await handOver())) return;
     }
     // A batch that read to its end also passed any transaction markers after its last record.
-    const fullyRead = !this.#options.signal.aborted && control.isRunning() && !control.isStale();
-    if (fullyRead) {
-      const afterBatch = BigInt(batch.lastOffset) + 1n;
-      if (afterBatch > position) position = afterBatch < end ? afterBatch : end;
-    }
-    if (position > this.#positions.get(partition)!) await this.#commit(partition, chunk, position, control);
+    const afterBatch = BigInt(batch.lastOffset) + 1n;
+    if (afterBatch > position) position = afterBatch < end ? afterBatch : end;
+    if (position > this.#read.get(partition)!) await handOver();
   }
 
-  /** Writes `chunk` and the progress `position` atomically; returns an empty chunk. */
-  async #commit(partition: number, chunk: OutgoingRecord[], position: bigint, control: BatchControl): Promise<OutgoingRecord[]> {
-    const { producer, toTopic, topic, group, stats } = this.#options;
-    if (producer) {
-      const tx = await producer.transaction();
-      try {
-        if (chunk.length > 0) await tx.send([{ topic: toTopic, records: chunk }]);
-        await tx.sendOffsets(group, [{ topic, partition, offset: position.toString() }]);
-        await tx.commit();
-      } catch (error) {
-        await tx.abort().catch(() => undefined);
-        throw error;
-      }
+  /** Queues the chunk with the progress `position` (waiting while the writer's queue is full); false when the writer stopped. */
+  async #handOver(partition: number, chunk: PendingChunk, position: bigint): Promise<boolean> {
+    if (position <= this.#read.get(partition)!) return true;
+    const accepted = await this.#options.writer.write({ partition, records: chunk.records, bytes: chunk.bytes, position });
+    if (accepted) {
+      this.#read.set(partition, position);
+      this.#options.stats.countRead(partition, chunk.read, chunk.matched);
     }
-    this.#positions.set(partition, position);
-    stats.countWritten(partition, producer ? chunk.length : 0);
-    await heartbeat(control);
-    return [];
+    return accepted;
   }
 }

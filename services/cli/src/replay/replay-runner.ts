@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConsumerPort, IncomingRecord, KafkaClient, ProducerPort } from '@switchyard/kafka';
 import { replayTopicHeaders } from '../subscription/replay-record.js';
 import { buildRecordFilter } from './record-filter.js';
+import { CopyWriter } from './copy-writer.js';
 import { RangeCopier } from './range-copier.js';
 import { ReplayPacer } from './replay-pacer.js';
 import type { ReplayPlan } from './replay-plan.js';
@@ -43,68 +44,99 @@ async function startProducer(client: KafkaClient, options: ReplayOptions): Promi
 function followAssignments(consumer: ConsumerPort, copier: RangeCopier, topic: string): void {
   consumer.onGroupJoin(({ assignment }) => {
     for (const partition of assignment[topic] ?? []) {
+      // Where reading stopped, not the committed progress: what the writer holds is still written by this run (or the run fails).
       const position = copier.position(partition);
-      if (position !== undefined && !copier.isDone(partition)) consumer.seek({ topic, partition, offset: position.toString() });
+      if (position !== undefined && !copier.isRead(partition)) consumer.seek({ topic, partition, offset: position.toString() });
       else consumer.pause([{ topic, partitions: [partition] }]);
     }
   });
 }
 
-/** Reads until every range is done, the signal aborts (after the chunk in flight) or a write fails. */
-async function readRanges(consumer: ConsumerPort, copier: RangeCopier, plan: ReplayPlan, hooks: ReplayRunHooks, stats: ReplayStats): Promise<void> {
-  let inFlight: Promise<unknown> = Promise.resolve();
-  await new Promise<void>((resolve, reject) => {
-    hooks.signal.addEventListener('abort', () => void inFlight.finally(resolve), { once: true });
-    consumer.onCrash((error, restart) => (restart ? undefined : reject(error)));
-    const eachBatch: Parameters<ConsumerPort['run']>[0]['eachBatch'] = async (batch, control) => {
-      if (batch.topic !== plan.topic || copier.isDone(batch.partition) || hooks.signal.aborted) return;
-      const work = copier.copy(batch, control);
-      inFlight = work.catch(() => undefined);
-      try {
-        await work;
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      hooks.onProgress?.(stats);
-      if (copier.isDone(batch.partition)) consumer.pause([{ topic: plan.topic, partitions: [batch.partition] }]);
-      if (copier.allDone) resolve();
-    };
-    consumer.run({ eachBatch }).catch(reject);
-  });
+/** How a run ends: every range committed, interrupted (after the transaction in flight), or failed. */
+function outcome(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ([resolve, reject] = [res, rej]));
+  return { promise, resolve, reject };
 }
 
-/** Copies (or, dry, counts) the plan's records; resolves when done or interrupted. */
-export async function runReplay(client: KafkaClient, plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks): Promise<ReplayResult> {
+/** Reads until every range is committed, the signal aborts (after the transaction in flight) or a write fails. */
+async function readRanges(consumer: ConsumerPort, run: ReplayRun, plan: ReplayPlan, hooks: ReplayRunHooks): Promise<void> {
+  const { copier, writer, stats, ended } = run;
+  hooks.signal.addEventListener('abort', () => void writer.stop().then(ended.resolve, ended.reject), { once: true });
+  consumer.onCrash((error, restart) => (restart ? undefined : ended.reject(error)));
+  const eachBatch: Parameters<ConsumerPort['run']>[0]['eachBatch'] = async (batch, control) => {
+    if (batch.topic !== plan.topic || copier.isRead(batch.partition) || hooks.signal.aborted) return;
+    try {
+      await copier.copy(batch, control);
+    } catch (error) {
+      ended.reject(error);
+      return;
+    }
+    hooks.onProgress?.(stats);
+    if (copier.isRead(batch.partition)) consumer.pause([{ topic: plan.topic, partitions: [batch.partition] }]);
+  };
+  consumer.run({ eachBatch }).catch(ended.reject);
+  await ended.promise;
+}
+
+/** The parts of one run: the reader, the writer behind it, the counters, and how it ends. */
+interface ReplayRun {
+  readonly copier: RangeCopier;
+  readonly writer: CopyWriter;
+  readonly stats: ReplayStats;
+  readonly ended: ReturnType<typeof outcome>;
+}
+
+function replayRun(plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks, producer: ProducerPort | undefined): ReplayRun {
   const stats = new ReplayStats();
+  const ended = outcome();
   const { subscription } = options;
-  const producer = await startProducer(client, options);
-  const copier = new RangeCopier({
+  const writer = new CopyWriter({
     topic: plan.topic,
     toTopic: options.toTopic,
     group: plan.group,
+    ...(producer ? { producer } : {}),
+    onCommitted: (partition, position, written) => {
+      copier.committed(partition, position);
+      stats.countWritten(partition, written);
+      if (copier.allDone) ended.resolve();
+    },
+    onFailed: ended.reject,
+  });
+  const copier: RangeCopier = new RangeCopier({
     replayId: options.id,
     ranges: plan.partitions,
     matches: buildRecordFilter(options.filter),
     pacer: new ReplayPacer(options),
     stats,
+    writer,
+    dryRun: options.dryRun,
     signal: hooks.signal,
-    ...(producer ? { producer } : {}),
     ...(subscription ? { headersOf: (headers: Readonly<Record<string, Buffer>>) => replayTopicHeaders(headers, subscription.targetHandlers) } : {}),
   });
+  return { copier, writer, stats, ended };
+}
+
+/** Copies (or, dry, counts) the plan's records; resolves when done or interrupted. */
+export async function runReplay(client: KafkaClient, plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks): Promise<ReplayResult> {
+  const producer = await startProducer(client, options);
+  const run = replayRun(plan, options, hooks, producer);
   // A dry run commits nothing, so it reads with a throwaway group and leaves the replay's alone.
   const groupId = options.dryRun ? `${plan.group}.dry-run.${randomUUID().slice(0, 8)}` : plan.group;
   const consumer = client.consumer({ groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 500, readCommitted: true });
   try {
-    if (!copier.allDone) {
+    if (!run.copier.allDone) {
       await consumer.connect();
-      followAssignments(consumer, copier, plan.topic);
+      followAssignments(consumer, run.copier, plan.topic);
       await consumer.subscribe([plan.topic], { fromBeginning: true });
-      await readRanges(consumer, copier, plan, hooks, stats);
+      await readRanges(consumer, run, plan, hooks);
     }
   } finally {
+    // Nothing more is queued; a transaction in flight ends (committed or aborted) before the producer goes.
+    await run.writer.stop().catch(() => undefined);
     await consumer.disconnect().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
   }
-  return { stats, complete: copier.allDone, samples: copier.samples };
+  return { stats: run.stats, complete: run.copier.allDone, samples: run.copier.samples };
 }

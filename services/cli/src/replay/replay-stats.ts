@@ -19,13 +19,13 @@ export class ReplayStats {
     return counts;
   }
 
-  countRead(partition: number, matched: boolean): void {
-    this.read++;
-    this.#of(partition).read++;
-    if (matched) {
-      this.matched++;
-      this.#of(partition).matched++;
-    }
+  /** `read` records of the partition handed over (progress), `matched` of them selected by the filters. */
+  countRead(partition: number, read: number, matched: number): void {
+    const counts = this.#of(partition);
+    this.read += read;
+    counts.read += read;
+    this.matched += matched;
+    counts.matched += matched;
   }
 
   countWritten(partition: number, records: number): void {

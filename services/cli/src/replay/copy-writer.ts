@@ -1,0 +1,166 @@
+/**
+ * Writes a replay's copies in Kafka transactions while the reader goes on fetching. RangeCopier
+ * hands over chunks (copies of one source partition plus that partition's progress after them);
+ * the writer takes what is queued, up to the transaction caps and across partitions, and writes
+ * it in ONE transaction together with the replay group's progress of every partition in it
+ * (sendOffsets). A copy is visible (read_committed) exactly when its progress is committed. A
+ * failed transaction is aborted and fails the writer: nothing queued after it is written, and a
+ * rerun resumes from the last commit.
+ */
+import type { OutgoingRecord, ProducerPort } from '@switchyard/kafka';
+
+/** Copies of one source partition and the progress that covers them. */
+export interface CopyChunk {
+  readonly partition: number;
+  readonly records: readonly OutgoingRecord[];
+  /** Estimated encoded bytes of `records`. */
+  readonly bytes: number;
+  /** The partition's next offset to read once this chunk is written (its records and every skipped one before). */
+  readonly position: bigint;
+}
+
+/** Caps of one transaction (and of one chunk): the target's batches stay under the 1 MiB default max.message.bytes. */
+export const TRANSACTION_CAPS = Object.freeze({ maxRecords: 5_000, maxBytes: 900 * 1024 });
+
+/** The reader may run this far ahead of the transaction in flight (records queued, not yet in a transaction). */
+const MAX_QUEUED_RECORDS = 2 * TRANSACTION_CAPS.maxRecords;
+
+export interface CopyWriterOptions {
+  /** Absent in a dry run: progress is only recorded in memory, nothing is written. */
+  readonly producer?: ProducerPort;
+  readonly topic: string;
+  readonly toTopic: string;
+  readonly group: string;
+  /** Called in commit order, once per partition of a committed transaction. */
+  readonly onCommitted: (partition: number, position: bigint, written: number) => void;
+  /** Called once when a transaction failed (it was aborted; the writer accepts nothing more). */
+  readonly onFailed: (error: unknown) => void;
+}
+
+type WriterState = 'open' | 'stopping' | 'stopped' | 'failed';
+
+/** The writer's lifecycle (STYLE.md #6): stopping drops the queue and waits for the transaction in flight. */
+const TRANSITIONS: Readonly<Record<WriterState, readonly WriterState[]>> = {
+  open: ['stopping', 'failed'],
+  stopping: ['stopped', 'failed'],
+  stopped: [],
+  failed: [],
+};
+
+export class CopyWriter {
+  readonly #options: CopyWriterOptions;
+  readonly #queue: CopyChunk[] = [];
+  #queuedRecords = 0;
+  #state: WriterState = 'open';
+  #error: unknown;
+  #writing = false;
+  #changed = signal();
+
+  constructor(options: CopyWriterOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Queues `chunk` (waiting while the queue is full). False when the writer is stopping or
+   * stopped: the chunk is not written. Throws the failure once a transaction failed.
+   */
+  async write(chunk: CopyChunk): Promise<boolean> {
+    while (this.#state === 'open' && this.#queuedRecords >= MAX_QUEUED_RECORDS) await this.#changed.promise;
+    if (this.#state === 'failed') throw this.#error;
+    if (this.#state !== 'open') return false;
+    this.#queue.push(chunk);
+    this.#queuedRecords += chunk.records.length;
+    if (!this.#writing) void this.#writeQueued();
+    return true;
+  }
+
+  /** Drops what is queued and waits for the transaction in flight; throws if that one failed. */
+  async stop(): Promise<void> {
+    if (this.#state === 'open') this.#moveTo('stopping');
+    this.#queue.length = 0;
+    this.#queuedRecords = 0;
+    while (this.#writing) await this.#changed.promise;
+    if (this.#state === 'stopping') this.#moveTo('stopped');
+    if (this.#state === 'failed') throw this.#error;
+  }
+
+  #moveTo(next: WriterState): void {
+    if (!TRANSITIONS[this.#state].includes(next)) throw new Error(`copy writer: ${this.#state} -> ${next}`);
+    this.#state = next;
+    this.#notify();
+  }
+
+  #notify(): void {
+    this.#changed.resolve();
+    this.#changed = signal();
+  }
+
+  async #writeQueued(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#state === 'open' && this.#queue.length > 0) {
+        const chunks = this.#takeTransaction();
+        await this.#writeTransaction(chunks);
+        for (const [partition, { position, written }] of progressOf(chunks)) this.#options.onCommitted(partition, position, written);
+        this.#notify();
+      }
+    } catch (error) {
+      this.#error = error;
+      this.#moveTo('failed');
+      this.#options.onFailed(error);
+    } finally {
+      this.#writing = false;
+      this.#notify();
+    }
+  }
+
+  /** The queued chunks of the next transaction: at least one, then as many as fit the caps. */
+  #takeTransaction(): CopyChunk[] {
+    const taken = [this.#queue.shift()!];
+    let records = taken[0]!.records.length;
+    let bytes = taken[0]!.bytes;
+    for (let next = this.#queue[0]; next; next = this.#queue[0]) {
+      if (records + next.records.length > TRANSACTION_CAPS.maxRecords || bytes + next.bytes > TRANSACTION_CAPS.maxBytes) break;
+      taken.push(this.#queue.shift()!);
+      records += next.records.length;
+      bytes += next.bytes;
+    }
+    this.#queuedRecords -= records;
+    return taken;
+  }
+
+  /** The chunks' copies and every partition's progress in one transaction (nothing in a dry run). */
+  async #writeTransaction(chunks: readonly CopyChunk[]): Promise<void> {
+    const { producer, topic, toTopic, group } = this.#options;
+    if (!producer) return;
+    const records: OutgoingRecord[] = [];
+    for (const chunk of chunks) for (const record of chunk.records) records.push(record);
+    const offsets = [...progressOf(chunks)].map(([partition, { position }]) => ({ topic, partition, offset: position.toString() }));
+    const tx = await producer.transaction();
+    try {
+      if (records.length > 0) await tx.send([{ topic: toTopic, records }]);
+      await tx.sendOffsets(group, offsets);
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** A promise and its resolve (Promise.withResolvers needs Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Per partition, the progress after the last of its chunks and how many copies they hold. */
+function progressOf(chunks: readonly CopyChunk[]): Map<number, { position: bigint; written: number }> {
+  const progress = new Map<number, { position: bigint; written: number }>();
+  for (const { partition, position, records } of chunks) {
+    const seen = progress.get(partition);
+    progress.set(partition, { position, written: (seen?.written ?? 0) + records.length });
+  }
+  return progress;
+}
