@@ -3,6 +3,7 @@
  * kafkajs adapter; keeping the surface this small lets another client (e.g. a librdkafka binding)
  * be measured and swapped in behind it.
  */
+import type { KafkaConnectionSettings } from './kafka.options.js';
 
 export type HeaderValue = string | Buffer;
 
@@ -230,6 +231,11 @@ export interface AdminPort {
 /** Factory of producers, consumers and admins on one cluster. */
 export interface KafkaClient {
   readonly clientId: string;
+  /**
+   * The settings the client was made from (plain data, can be posted to a worker thread, which
+   * opens its own client on the same cluster with them). Absent when not made from settings.
+   */
+  readonly settings?: KafkaConnectionSettings;
   producer(options?: ProducerOptions): ProducerPort;
   consumer(options: ConsumerOptions): ConsumerPort;
   admin(): AdminPort;

@@ -360,6 +360,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
   const kafka = new Kafka(toKafkajsConfig(settings, logger));
   return {
     clientId: settings.clientId,
+    settings,
     producer: (options: ProducerOptions = {}) =>
       new KafkajsProducer(
         kafka.producer({

@@ -8,6 +8,7 @@
  * rerun resumes from the last commit.
  */
 import type { OutgoingRecord, ProducerPort } from '@switchyard/kafka';
+import { ChangeSignal } from './change-signal.js';
 
 /** Copies of one source partition and the progress that covers them. */
 export interface CopyChunk {
@@ -23,18 +24,33 @@ export interface CopyChunk {
 export const TRANSACTION_CAPS = Object.freeze({ maxRecords: 5_000, maxBytes: 900 * 1024 });
 
 /** The reader may run this far ahead of the transaction in flight (records queued, not yet in a transaction). */
-const MAX_QUEUED_RECORDS = 2 * TRANSACTION_CAPS.maxRecords;
+export const MAX_QUEUED_RECORDS = 2 * TRANSACTION_CAPS.maxRecords;
 
-export interface CopyWriterOptions {
+/** Where chunks go: a CopyWriter in this thread, a ThreadWriter, or the WriterLanes routing to them. */
+export interface ChunkWriter {
+  /**
+   * Queues `chunk` (waiting while the queue is full). False when the writer is stopping or
+   * stopped: the chunk is not written. Throws the failure once a transaction failed.
+   */
+  write(chunk: CopyChunk): Promise<boolean>;
+  /** Drops what is queued and waits for the transaction in flight; throws if a transaction failed. */
+  stop(): Promise<void>;
+}
+
+/** What a writer reports. */
+export interface CopyWriterEvents {
+  /** Called in commit order, once per partition of a committed transaction. */
+  readonly onCommitted: (partition: number, position: bigint, written: number) => void;
+  /** Called once when a transaction failed (it was aborted; the writer accepts nothing more). */
+  readonly onFailed: (error: unknown) => void;
+}
+
+export interface CopyWriterOptions extends CopyWriterEvents {
   /** Absent in a dry run: progress is only recorded in memory, nothing is written. */
   readonly producer?: ProducerPort;
   readonly topic: string;
   readonly toTopic: string;
   readonly group: string;
-  /** Called in commit order, once per partition of a committed transaction. */
-  readonly onCommitted: (partition: number, position: bigint, written: number) => void;
-  /** Called once when a transaction failed (it was aborted; the writer accepts nothing more). */
-  readonly onFailed: (error: unknown) => void;
 }
 
 type WriterState = 'open' | 'stopping' | 'stopped' | 'failed';
@@ -47,25 +63,22 @@ const TRANSITIONS: Readonly<Record<WriterState, readonly WriterState[]>> = {
   failed: [],
 };
 
-export class CopyWriter {
+/** Writes chunks in transactions of this thread's producer. */
+export class CopyWriter implements ChunkWriter {
   readonly #options: CopyWriterOptions;
   readonly #queue: CopyChunk[] = [];
   #queuedRecords = 0;
   #state: WriterState = 'open';
   #error: unknown;
   #writing = false;
-  #changed = signal();
+  readonly #changed = new ChangeSignal();
 
   constructor(options: CopyWriterOptions) {
     this.#options = options;
   }
 
-  /**
-   * Queues `chunk` (waiting while the queue is full). False when the writer is stopping or
-   * stopped: the chunk is not written. Throws the failure once a transaction failed.
-   */
   async write(chunk: CopyChunk): Promise<boolean> {
-    while (this.#state === 'open' && this.#queuedRecords >= MAX_QUEUED_RECORDS) await this.#changed.promise;
+    while (this.#state === 'open' && this.#queuedRecords >= MAX_QUEUED_RECORDS) await this.#changed.next();
     if (this.#state === 'failed') throw this.#error;
     if (this.#state !== 'open') return false;
     this.#queue.push(chunk);
@@ -74,12 +87,11 @@ export class CopyWriter {
     return true;
   }
 
-  /** Drops what is queued and waits for the transaction in flight; throws if that one failed. */
   async stop(): Promise<void> {
     if (this.#state === 'open') this.#moveTo('stopping');
     this.#queue.length = 0;
     this.#queuedRecords = 0;
-    while (this.#writing) await this.#changed.promise;
+    while (this.#writing) await this.#changed.next();
     if (this.#state === 'stopping') this.#moveTo('stopped');
     if (this.#state === 'failed') throw this.#error;
   }
@@ -91,8 +103,7 @@ export class CopyWriter {
   }
 
   #notify(): void {
-    this.#changed.resolve();
-    this.#changed = signal();
+    this.#changed.notify();
   }
 
   async #writeQueued(): Promise<void> {
@@ -146,13 +157,6 @@ export class CopyWriter {
       throw error;
     }
   }
-}
-
-/** A promise and its resolve (Promise.withResolvers needs Node 22). */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 /** Per partition, the progress after the last of its chunks and how many copies they hold. */

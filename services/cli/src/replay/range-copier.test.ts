@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingRecord } from '@switchyard/kafka';
 import { replayTopicHeaders } from '../subscription/replay-record.js';
-import type { CopyChunk, CopyWriter } from './copy-writer.js';
+import type { ChunkWriter, CopyChunk } from './copy-writer.js';
 import { RangeCopier, replayedRecord } from './range-copier.js';
 import { ReplayPacer } from './replay-pacer.js';
 import { ReplayStats } from './replay-stats.js';
@@ -42,7 +42,7 @@ describe('RangeCopier', () => {
 
   function copierOf(options: { start?: bigint; end?: bigint; matches?: (r: IncomingRecord) => boolean; dryRun?: boolean } = {}) {
     const chunks: CopyChunk[] = [];
-    const writer = { write: async (chunk: CopyChunk) => (chunks.push(chunk), true) } as unknown as CopyWriter;
+    const writer: ChunkWriter = { write: async (chunk: CopyChunk) => (chunks.push(chunk), true), stop: async () => undefined };
     const copier = new RangeCopier({
       replayId: 'r1',
       ranges: [{ partition: 0, start: 0n, end: options.end ?? 100n, position: options.start ?? 0n }],

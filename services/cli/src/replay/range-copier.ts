@@ -6,7 +6,7 @@
  * any point resumes from the last commit without a duplicate or a gap.
  */
 import type { BatchControl, HeaderValue, IncomingRecord, OutgoingRecord, RecordBatch } from '@switchyard/kafka';
-import { TRANSACTION_CAPS, type CopyWriter } from './copy-writer.js';
+import { TRANSACTION_CAPS, type ChunkWriter } from './copy-writer.js';
 import type { RecordPredicate } from './record-filter.js';
 import type { PartitionRange } from './replay-plan.js';
 import type { ReplayPacer } from './replay-pacer.js';
@@ -26,7 +26,7 @@ export interface RangeCopierOptions {
   readonly matches: RecordPredicate;
   readonly pacer: ReplayPacer;
   readonly stats: ReplayStats;
-  readonly writer: CopyWriter;
+  readonly writer: ChunkWriter;
   /** A dry run: matches are only counted and sampled, no copies are made. */
   readonly dryRun: boolean;
   readonly signal: AbortSignal;

@@ -4,16 +4,16 @@
  * it once its range is read, and hands the batches to the RangeCopier.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConsumerPort, IncomingRecord, KafkaClient, ProducerPort } from '@switchyard/kafka';
+import type { ConsumerPort, IncomingRecord, KafkaClient } from '@switchyard/kafka';
 import { replayTopicHeaders } from '../subscription/replay-record.js';
 import { buildRecordFilter } from './record-filter.js';
-import { CopyWriter } from './copy-writer.js';
+import type { ChunkWriter } from './copy-writer.js';
 import { RangeCopier } from './range-copier.js';
 import { ReplayPacer } from './replay-pacer.js';
 import type { ReplayPlan } from './replay-plan.js';
 import { ReplayStats } from './replay-stats.js';
-import { replayTransactionalId } from './replay.names.js';
 import type { ReplayOptions } from './replay.options.js';
+import { startWriterLanes } from './writer-lanes.js';
 
 export interface ReplayRunHooks {
   /** Aborting stops after the transaction in flight; the run can be resumed later. */
@@ -31,15 +31,6 @@ export interface ReplayResult {
 
 /** Short session: a rerun after a crash need not wait long for the dead member to leave. */
 const SESSION_TIMEOUT_MS = 6_000;
-
-async function startProducer(client: KafkaClient, options: ReplayOptions): Promise<ProducerPort | undefined> {
-  if (options.dryRun) return undefined;
-  // The same transactional id on every run of this replay: connecting fences an interrupted run
-  // and aborts its open transaction, so its half-written chunk never becomes visible.
-  const producer = client.producer({ transactionalId: replayTransactionalId(options.id), transactionTimeoutMs: 30_000 });
-  await producer.connect();
-  return producer;
-}
 
 function followAssignments(consumer: ConsumerPort, copier: RangeCopier, topic: string): void {
   consumer.onGroupJoin(({ assignment }) => {
@@ -63,7 +54,9 @@ function outcome(): { promise: Promise<void>; resolve: () => void; reject: (erro
 /** Reads until every range is committed, the signal aborts (after the transaction in flight) or a write fails. */
 async function readRanges(consumer: ConsumerPort, run: ReplayRun, plan: ReplayPlan, hooks: ReplayRunHooks): Promise<void> {
   const { copier, writer, stats, ended } = run;
-  hooks.signal.addEventListener('abort', () => void writer.stop().then(ended.resolve, ended.reject), { once: true });
+  const interrupt = () => void writer.stop().then(ended.resolve, ended.reject);
+  if (hooks.signal.aborted) interrupt();
+  hooks.signal.addEventListener('abort', interrupt, { once: true });
   consumer.onCrash((error, restart) => (restart ? undefined : ended.reject(error)));
   const eachBatch: Parameters<ConsumerPort['run']>[0]['eachBatch'] = async (batch, control) => {
     if (batch.topic !== plan.topic || copier.isRead(batch.partition) || hooks.signal.aborted) return;
@@ -80,23 +73,20 @@ async function readRanges(consumer: ConsumerPort, run: ReplayRun, plan: ReplayPl
   await ended.promise;
 }
 
-/** The parts of one run: the reader, the writer behind it, the counters, and how it ends. */
+/** The parts of one run: the reader, the writer lanes behind it, the counters, and how it ends. */
 interface ReplayRun {
   readonly copier: RangeCopier;
-  readonly writer: CopyWriter;
+  readonly writer: ChunkWriter;
   readonly stats: ReplayStats;
   readonly ended: ReturnType<typeof outcome>;
 }
 
-function replayRun(plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks, producer: ProducerPort | undefined): ReplayRun {
+/** Connects the writer lanes (fencing an interrupted run of this replay) and sets up the reader in front of them. */
+async function startRun(client: KafkaClient, plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks): Promise<ReplayRun> {
   const stats = new ReplayStats();
   const ended = outcome();
-  const { subscription } = options;
-  const writer = new CopyWriter({
-    topic: plan.topic,
-    toTopic: options.toTopic,
-    group: plan.group,
-    ...(producer ? { producer } : {}),
+  // Commits only follow chunks the copier handed over, so `copier` exists by the time they come.
+  const writer = await startWriterLanes(client, plan, options, {
     onCommitted: (partition, position, written) => {
       copier.committed(partition, position);
       stats.countWritten(partition, written);
@@ -104,7 +94,8 @@ function replayRun(plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHoo
     },
     onFailed: ended.reject,
   });
-  const copier: RangeCopier = new RangeCopier({
+  const { subscription } = options;
+  const copier = new RangeCopier({
     replayId: options.id,
     ranges: plan.partitions,
     matches: buildRecordFilter(options.filter),
@@ -120,23 +111,25 @@ function replayRun(plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHoo
 
 /** Copies (or, dry, counts) the plan's records; resolves when done or interrupted. */
 export async function runReplay(client: KafkaClient, plan: ReplayPlan, options: ReplayOptions, hooks: ReplayRunHooks): Promise<ReplayResult> {
-  const producer = await startProducer(client, options);
-  const run = replayRun(plan, options, hooks, producer);
+  const toRead = plan.partitions.some((range) => range.position < range.end);
   // A dry run commits nothing, so it reads with a throwaway group and leaves the replay's alone.
   const groupId = options.dryRun ? `${plan.group}.dry-run.${randomUUID().slice(0, 8)}` : plan.group;
   const consumer = client.consumer({ groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 500, readCommitted: true });
+  // Writer threads start while the consumer connects.
+  const [started, connected] = await Promise.allSettled([startRun(client, plan, options, hooks), toRead ? consumer.connect() : undefined]);
+  const run = started.status === 'fulfilled' ? started.value : undefined;
   try {
-    if (!run.copier.allDone) {
-      await consumer.connect();
-      followAssignments(consumer, run.copier, plan.topic);
+    if (started.status === 'rejected') throw started.reason;
+    if (connected.status === 'rejected') throw connected.reason;
+    if (toRead) {
+      followAssignments(consumer, run!.copier, plan.topic);
       await consumer.subscribe([plan.topic], { fromBeginning: true });
-      await readRanges(consumer, run, plan, hooks);
+      await readRanges(consumer, run!, plan, hooks);
     }
   } finally {
-    // Nothing more is queued; a transaction in flight ends (committed or aborted) before the producer goes.
-    await run.writer.stop().catch(() => undefined);
-    await consumer.disconnect().catch(() => undefined);
-    await producer?.disconnect().catch(() => undefined);
+    // Nothing more is queued; a transaction in flight ends (committed or aborted) before the producers go.
+    await run?.writer.stop().catch(() => undefined);
+    if (toRead) await consumer.disconnect().catch(() => undefined);
   }
-  return { stats: run.stats, complete: run.copier.allDone, samples: run.copier.samples };
+  return { stats: run!.stats, complete: run!.copier.allDone, samples: run!.copier.samples };
 }

@@ -149,6 +149,28 @@ describe('switchyard replay', () => {
     expect(target.records).toHaveLength(expected.length);
   });
 
+  it('copies a range exactly once over both writer lanes, the second one on its own thread', async () => {
+    const client = testClient();
+    const [src, dst] = [uniqueName('replay-src'), uniqueName('replay-dst')];
+    await topicsOf(client, 2, src, dst);
+    // 6,000 records per partition: the second partition's lane has enough to write to get a thread.
+    await produce(client, src, Array.from({ length: 12_000 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 2 })));
+
+    const run = await runCli(['replay', '--topic', src, '--from', '1h', '--to-topic', dst, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ read: 12_000, written: 12_000, complete: true });
+    const admin = await testAdmin(client);
+    expect((await admin.groupOffsets(summary.group, [src])).map((o) => o.offset).sort()).toEqual(['6000', '6000']);
+
+    const target = await collectTopics(client, [dst]);
+    await vi.waitFor(() => expect(target.records.length).toBeGreaterThanOrEqual(12_000), { timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(target.records).toHaveLength(12_000);
+    expect(new Set(target.records.map(valueOf)).size).toBe(12_000);
+    expect(new Set(target.records.map(origin)).size).toBe(12_000);
+  });
+
   it.each([
     { signal: 'SIGINT' as const, total: 20_000 },
     // A killed run leaves an open transaction and a group member behind: the rerun fences both.

@@ -11,7 +11,11 @@ export const FILTER_HEADERS = Object.freeze({
   eventTenant: 'ce_tenantid',
 });
 
-/** The transactional id of a replay's producer: a rerun fences (and aborts) an interrupted one. */
-export function replayTransactionalId(replayId: string): string {
-  return replayGroup(replayId);
+/**
+ * The transactional id of a replay's writer lane (writer-lanes.ts): a rerun fences (and aborts)
+ * the same lane of an interrupted run. Lane 0 keeps the id of the single-producer replays before
+ * lanes, so a rerun fences those too.
+ */
+export function replayTransactionalId(replayId: string, lane = 0): string {
+  return lane === 0 ? replayGroup(replayId) : `${replayGroup(replayId)}.lane-${lane}`;
 }

@@ -1,0 +1,91 @@
+/**
+ * A replay's writes split over WRITER_LANES transactional producers, each for a fixed share of
+ * the source partitions (by their place in the plan) with its own transactional id derived from
+ * the replay id, so each lane commits only its own partitions' progress. kafkajs encodes records
+ * on the thread that sends them and that is what limits a replay (CPU-bound, see bench/README.md),
+ * so lane 0 writes from this thread (which also reads) and every other lane from its own thread.
+ * Every run connects every lane's producer, which fences each lane of an interrupted run and
+ * aborts its open transaction: the lane count is a constant for that reason.
+ */
+import type { KafkaClient, ProducerPort } from '@switchyard/kafka';
+import { CopyWriter, type ChunkWriter, type CopyChunk, type CopyWriterEvents } from './copy-writer.js';
+import type { ReplayPlan } from './replay-plan.js';
+import { replayTransactionalId } from './replay.names.js';
+import type { ReplayOptions } from './replay.options.js';
+import { ThreadWriter } from './thread-writer.js';
+
+/** Transactional producers per replay. Changing it leaves a lane of a run interrupted before the change unfenced until its transaction times out. */
+export const WRITER_LANES = 2;
+/** A lane with fewer records than this to write stays in this thread: a writer thread takes ~0.4 s of CPU to start (alongside the group join), as long as encoding ~5,000 records. */
+const THREAD_MIN_RECORDS = 5_000;
+const TRANSACTION_TIMEOUT_MS = 30_000;
+
+class WriterLanes implements ChunkWriter {
+  readonly #lanes: readonly ChunkWriter[];
+  readonly #laneOf: ReadonlyMap<number, number>;
+  readonly #producers: readonly ProducerPort[];
+  #stopped: Promise<void> | undefined;
+
+  constructor(lanes: readonly ChunkWriter[], laneOf: ReadonlyMap<number, number>, producers: readonly ProducerPort[]) {
+    this.#lanes = lanes;
+    this.#laneOf = laneOf;
+    this.#producers = producers;
+  }
+
+  write(chunk: CopyChunk): Promise<boolean> {
+    return this.#lanes[this.#laneOf.get(chunk.partition) ?? 0]!.write(chunk);
+  }
+
+  /** Stops every lane (each ends its transaction in flight), then disconnects this thread's producers; throws the first failure. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const stopped = await Promise.allSettled(this.#lanes.map((lane) => lane.stop()));
+      await Promise.all(this.#producers.map((producer) => producer.disconnect().catch(() => undefined)));
+      const failed = stopped.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
+    return this.#stopped;
+  }
+}
+
+/** Which lane writes each planned partition, and how many records each lane has left to write. */
+function assignLanes(plan: ReplayPlan): { laneOf: Map<number, number>; remaining: number[] } {
+  const laneOf = new Map<number, number>();
+  const remaining = Array.from({ length: WRITER_LANES }, () => 0);
+  plan.partitions.forEach((range, i) => {
+    const lane = i % WRITER_LANES;
+    laneOf.set(range.partition, lane);
+    remaining[lane]! += Number(range.end - range.position);
+  });
+  return { laneOf, remaining };
+}
+
+/**
+ * Connects every lane (a thread for each lane past the first with enough to write) and returns
+ * the writer that routes chunks to them; a dry run gets an in-memory writer without producers.
+ */
+export async function startWriterLanes(client: KafkaClient, plan: ReplayPlan, options: ReplayOptions, events: CopyWriterEvents): Promise<ChunkWriter> {
+  const target = { topic: plan.topic, toTopic: options.toTopic, group: plan.group };
+  if (options.dryRun) return new CopyWriter({ ...target, ...events });
+  const { laneOf, remaining } = assignLanes(plan);
+  const producers: ProducerPort[] = [];
+  const startLane = async (lane: number): Promise<ChunkWriter> => {
+    const transactionalId = replayTransactionalId(options.id, lane);
+    if (lane > 0 && client.settings && remaining[lane]! >= THREAD_MIN_RECORDS) {
+      return ThreadWriter.start({ settings: client.settings, transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS, ...target }, events);
+    }
+    const producer = client.producer({ transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS });
+    producers.push(producer);
+    await producer.connect();
+    return new CopyWriter({ producer, ...target, ...events });
+  };
+  const started = await Promise.allSettled(Array.from({ length: WRITER_LANES }, (_, lane) => startLane(lane)));
+  const lanes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const writer = new WriterLanes(lanes, laneOf, producers);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await writer.stop().catch(() => undefined);
+    throw failed.reason;
+  }
+  return writer;
+}
