@@ -1,7 +1,8 @@
 /**
  * Runs a replay: reads the planned ranges with the replay's consumer group (kafkajs has no manual
- * assignment), seeking each assigned partition to its position on every group join and pausing
- * it once its range is read, and hands the batches to the RangeCopier.
+ * assignment), seeking each assigned partition to where reading stopped on every group join and
+ * pausing it once its range is read, and hands the batches to the RangeCopier, which passes the
+ * copies on to the writer lanes (writer-lanes.ts) and goes on reading while they write.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsumerPort, IncomingRecord, KafkaClient } from '@switchyard/kafka';
@@ -23,7 +24,7 @@ export interface ReplayRunHooks {
 
 export interface ReplayResult {
   readonly stats: ReplayStats;
-  /** True when every range was read to its end. */
+  /** True when every range was written and its progress committed to its end. */
   readonly complete: boolean;
   /** Up to 5 matching records (dry run only). */
   readonly samples: readonly IncomingRecord[];

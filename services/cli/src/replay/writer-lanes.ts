@@ -14,7 +14,11 @@ import { replayTransactionalId } from './replay.names.js';
 import type { ReplayOptions } from './replay.options.js';
 import { ThreadWriter } from './thread-writer.js';
 
-/** Transactional producers per replay. Changing it leaves a lane of a run interrupted before the change unfenced until its transaction times out. */
+/**
+ * Transactional producers per replay (2: this machine's cores; see bench/README.md). Raising it is
+ * safe; lowering it would leave the dropped lanes of a run interrupted before the change unfenced
+ * (a stalled one could still commit), so don't.
+ */
 export const WRITER_LANES = 2;
 /** A lane with fewer records than this to write stays in this thread: a writer thread takes ~0.4 s of CPU to start (alongside the group join), as long as encoding ~5,000 records. */
 const THREAD_MIN_RECORDS = 5_000;
