@@ -3,6 +3,7 @@
  * deadline, and stopped by their own pid when the deadline passes.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { BenchTimeoutError, sleep } from '../worker/bench-timing.js';
 
 /** How much of stderr is kept for error messages. */
@@ -62,5 +63,23 @@ export async function waitForExit(procs: readonly BenchProcess[], what: string, 
     throw new BenchTimeoutError(what, timeoutMs, procs.map((p) => `${p.name}: ${p.stderrTail().slice(-300) || 'no stderr'}`).join('; '));
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Linux's USER_HZ: /proc times are in these ticks (100 on every mainstream build). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) of this process's children that have exited and been reaped, from
+ * /proc/self/stat (cutime, cstime); null where /proc is not there. The difference around a
+ * contender's run is the CPU its processes used, all their threads included.
+ */
+export function reapedChildrenCpuMs(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    // Fields 16 and 17 of proc(5), counted from the state field (3).
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
   }
 }

@@ -13,7 +13,8 @@ export interface ReplayParams {
   readonly keyBytesMax: number;
   readonly valueBytes: number;
   readonly preload: { readonly chunkSize: number; readonly acks: 1; readonly inFlight: number };
-  readonly ceilingChunks: number;
+  /** Records sent by each measurement of the transaction ceiling. */
+  readonly ceilingRecords: number;
 }
 
 interface Measured {
@@ -59,12 +60,14 @@ export { writeReport } from '../worker/report.js';
 
 const num = (n: number | null | undefined) => (n === null || n === undefined ? 'n/a' : n.toLocaleString('en-US'));
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
+/** `12.3 CPU-s, 1.6 cores busy` of a contender, or nothing when not measured. */
+const cpuOf = (cpuMs: number | null, wallMs: number) => (cpuMs === null ? '' : `; ${(cpuMs / 1000).toFixed(1)} CPU-s, ${(cpuMs / wallMs).toFixed(2)} cores busy`);
 const exactness = (c: CopyCount) =>
   c.exact ? `exactly ${num(c.records)} records, each key once` : `**${num(c.records)} records, ${num(c.duplicates)} duplicates, ${num(c.missing)} missing**`;
 
 function switchyardRows(s: SwitchyardResult, p: ReplayParams): string[][] {
   return [
-    [`switchyard replay (${num(p.records)} records, ${p.partitions} partitions, transactional)`, `${num(s.recordsPerSec)} records/s`, `${secs(s.wallMs)} wall; ${exactness(s.count)}`],
+    [`switchyard replay (${num(p.records)} records, ${p.partitions} partitions, transactional)`, `${num(s.recordsPerSec)} records/s`, `${secs(s.wallMs)} wall; ${exactness(s.count)}${cpuOf(s.cpuMs, s.wallMs)}`],
     ['  start-up (spawn -> first copy in target)', secs(s.progress.firstEntryMs), ''],
     ['  copy loop (the CLI summary\'s seconds)', `${num(s.copyLoopRecordsPerSec)} records/s`, `${s.summary?.seconds ?? 'n/a'} s; steady 10-90%: ${num(s.progress.steadyPerSec)} entries/s`],
     ['  transactions', `~${num(s.approxTransactions)} (~${num(s.approxTransactionsPerSec)}/s)`, `${num(s.count.nonRecordEntries)} markers in the target`],
@@ -76,15 +79,14 @@ export function markdownTable(report: ReplayBenchReport): string {
   const rows: string[][] = [];
   const { switchyard: s, kcat: k, ratio, target, pass, cliStartupMs, transactionCeiling: c } = report.results;
   if (s) rows.push(...switchyardRows(s, report.params));
-  if (k) rows.push(['kcat -C \\| kcat -P (keys + values, no headers)', `${num(k.recordsPerSec)} records/s`, `${secs(k.wallMs)} wall; ${exactness(k.count)}; first copy after ${secs(k.progress.firstEntryMs)}`]);
+  if (k) rows.push(['kcat -C \\| kcat -P (keys + values, no headers)', `${num(k.recordsPerSec)} records/s`, `${secs(k.wallMs)} wall; ${exactness(k.count)}; first copy after ${secs(k.progress.firstEntryMs)}${cpuOf(k.cpuMs, k.wallMs)}`]);
   if (ratio !== undefined) rows.push(['**switchyard / kcat**', `**${ratio}x**`, `target >= ${target}x: ${pass ? 'pass' : '**miss**'}`]);
   if (cliStartupMs !== undefined) rows.push(['CLI start-up alone (`switchyard --help`)', secs(cliStartupMs), '']);
   if (c) {
-    for (const t of [c.transactional, c.largerTransactions]) {
-      const st = t.steps;
-      rows.push([`${t.chunks} transactions of ${num(t.chunkRecords)} replay-shaped records, back to back`, `${num(t.recordsPerSec)} records/s`, `${t.chunksPerSec} tx/s; p50 ${t.msPerChunk.p50} / p99 ${t.msPerChunk.p99} ms; begin+send ${st.beginAndSendMs} / sendOffsets ${st.sendOffsetsMs} / commit ${st.commitMs} ms`]);
-    }
-    rows.push([`${c.plain.chunks} plain idempotent sends of ${num(c.plain.chunkRecords)} (no transaction)`, `${num(c.plain.recordsPerSec)} records/s`, `p50 ${c.plain.msPerChunk.p50} / p99 ${c.plain.msPerChunk.p99} ms per send`]);
+    const t = c.transactional;
+    const st = t.steps;
+    rows.push([`${t.chunks} transactions of ${num(t.chunkRecords)} replay-shaped records, back to back on one producer`, `${num(t.recordsPerSec)} records/s`, `${t.chunksPerSec} tx/s; p50 ${t.msPerChunk.p50} / p99 ${t.msPerChunk.p99} ms; begin+send ${st.beginAndSendMs} / sendOffsets ${st.sendOffsetsMs} / commit ${st.commitMs} ms; ${t.cpuUsPerRecord} µs CPU/record, ${t.coresBusy} cores busy`]);
+    rows.push([`${c.plain.chunks} plain idempotent sends of ${num(c.plain.chunkRecords)} (no transaction)`, `${num(c.plain.recordsPerSec)} records/s`, `p50 ${c.plain.msPerChunk.p50} / p99 ${c.plain.msPerChunk.p99} ms per send; ${c.plain.cpuUsPerRecord} µs CPU/record, ${c.plain.coresBusy} cores busy`]);
   }
   for (const [name, message] of Object.entries(report.errors)) rows.push([name, 'did not finish', message.replace(/\|/g, '/').replace(/\n/g, ' ')]);
   const head = ['contender / measure', 'result', 'detail'];

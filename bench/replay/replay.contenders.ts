@@ -7,7 +7,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../worker/bench-env.js';
 import type { BenchKafka } from '../worker/bench-kafka.js';
 import { round, sleep } from '../worker/bench-timing.js';
-import { spawnProcess, waitForExit, type BenchProcess } from './bench-process.js';
+import { reapedChildrenCpuMs, spawnProcess, waitForExit, type BenchProcess } from './bench-process.js';
 import { logEntries } from './replay-topics.js';
 
 /** The command an operator runs: the CLI through tsx, no build step (services/cli/bin/switchyard). */
@@ -61,12 +61,15 @@ function watchTarget(k: BenchKafka, topic: string, spawnedAt: number, intervalMs
 
 export interface ContenderRun {
   readonly wallMs: number;
+  /** CPU time of the contender's processes (user + system, all threads), null where not measurable. */
+  readonly cpuMs: number | null;
   readonly exitCodes: readonly (number | null)[];
   readonly progress: Progress;
   readonly stderrTail: string;
 }
 
 async function timed(k: BenchKafka, target: string, what: string, timeoutMs: number, start: () => BenchProcess[]): Promise<ContenderRun & { procs: BenchProcess[] }> {
+  const cpuBefore = reapedChildrenCpuMs();
   const spawnedAt = performance.now();
   const procs = start();
   const watch = watchTarget(k, target, spawnedAt);
@@ -80,7 +83,9 @@ async function timed(k: BenchKafka, target: string, what: string, timeoutMs: num
     progress = await watch.done();
   }
   const stderrTail = procs.map((p) => (p.stderrTail() ? `${p.name}: ${p.stderrTail().slice(-600)}` : '')).filter(Boolean).join('\n');
-  return { wallMs: round(wallMs, 1), exitCodes, progress, stderrTail, procs };
+  const cpuAfter = reapedChildrenCpuMs();
+  const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  return { wallMs: round(wallMs, 1), cpuMs, exitCodes, progress, stderrTail, procs };
 }
 
 export interface SwitchyardRun extends ContenderRun {

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const say = (line: string) => console.log(line);
   const kcat = kcatVersion();
   const broker = await resolveBroker();
-  const params: ReplayParams = { records, partitions: PARTITIONS, keyBytesMax: String(records - 1).length + 1, valueBytes: VALUE_BYTES, preload: { chunkSize: 5_000, acks: 1, inFlight: 4 }, ceilingChunks: quick ? 40 : 200 };
+  const params: ReplayParams = { records, partitions: PARTITIONS, keyBytesMax: String(records - 1).length + 1, valueBytes: VALUE_BYTES, preload: { chunkSize: 5_000, acks: 1, inFlight: 4 }, ceilingRecords: quick ? 50_000 : 250_000 };
   const report: ReplayBenchReport = {
     benchmark: 'replay',
     mode: quick ? 'quick' : 'full',
@@ -118,9 +118,9 @@ async function main(): Promise<void> {
       report.results.cliStartupMs = await cliStartupMs();
     });
     await step('replay side by side', () => runBoth(k, report, preload, topics, say));
-    say(`\ntransaction ceiling (${params.ceilingChunks} chunks)`);
+    say(`\ntransaction ceiling (${params.ceilingRecords} records)`);
     await step('transaction ceiling', async () => {
-      report.results.transactionCeiling = await measureTransactionCeiling(k, topics.source, topics.c, params.ceilingChunks);
+      report.results.transactionCeiling = await measureTransactionCeiling(k, topics.source, topics.c, params.ceilingRecords);
     });
   } finally {
     await res.cleanup(k.log);

@@ -1,9 +1,10 @@
 /**
- * Where a replay's time goes, measured without the CLI: chunks shaped like the replay's (500
- * copies of ~200 bytes with the three replay headers) sent back to back through the same Switchyard
- * kafkajs client, once as replay transactions (send + sendOffsets + commit, one at a time, as
- * RangeCopier does) and once as plain idempotent sends. The first is the ceiling of the replay's
- * one-transaction-in-flight design on this broker; the gap to the second is the transaction cost.
+ * Where a replay's time goes, measured without the CLI: chunks shaped like the replay's copies
+ * (~200-byte records with the three replay headers) sent back to back through the same Switchyard
+ * kafkajs client from this one thread, once as replay transactions (send + sendOffsets + commit,
+ * one at a time, as one writer lane of the replay does) and once as plain idempotent sends. Each
+ * also reports the CPU this process spent per record: when that times the rate is close to one
+ * core, the producer is CPU-bound, and a lane can go no faster on this machine.
  */
 import { randomUUID } from 'node:crypto';
 import { REPLAY_HEADERS, type OutgoingRecord, type ProducerPort } from '@switchyard/kafka';
@@ -11,10 +12,11 @@ import type { BenchKafka } from '../worker/bench-kafka.js';
 import { distribution, round, type Distribution } from '../worker/bench-timing.js';
 import { keyOf, valueOf } from './replay-topics.js';
 
-/** The replay's cap per transaction (services/cli/src/replay/range-copier.ts). */
-export const REPLAY_CHUNK_RECORDS = 500;
-/** A larger transaction, to show how much the per-transaction cost is what limits the replay. */
-export const LARGER_CHUNK_RECORDS = 2_000;
+/**
+ * Copies of these records in one replay transaction: the CLI's CopyWriter caps a transaction at
+ * 900 KiB (services/cli/src/replay/copy-writer.ts), ~2,500 copies of ~370 encoded bytes.
+ */
+export const REPLAY_TRANSACTION_RECORDS = 2_500;
 
 export interface ChunkTiming {
   readonly chunks: number;
@@ -22,6 +24,10 @@ export interface ChunkTiming {
   readonly msPerChunk: Distribution;
   readonly chunksPerSec: number;
   readonly recordsPerSec: number;
+  /** CPU time of this process (user + system) per record, in microseconds. */
+  readonly cpuUsPerRecord: number;
+  /** CPU time over wall time: 1 = one core busy all along. */
+  readonly coresBusy: number;
 }
 
 export interface TransactionTiming extends ChunkTiming {
@@ -30,11 +36,9 @@ export interface TransactionTiming extends ChunkTiming {
 }
 
 export interface TransactionCeiling {
-  /** Replay-sized transactions (500 records), one at a time: the replay's ceiling. */
+  /** Replay-sized transactions, one at a time on one producer: the ceiling of one writer lane. */
   readonly transactional: TransactionTiming;
-  /** The same records in transactions of 2000. */
-  readonly largerTransactions: TransactionTiming;
-  /** The same 500-record chunks as plain idempotent sends (acks=all), no transaction. */
+  /** The same chunks as plain idempotent sends (acks=all), no transaction. */
   readonly plain: ChunkTiming;
 }
 
@@ -46,13 +50,27 @@ function chunkOf(source: string, n: number, size: number): OutgoingRecord[] {
   });
 }
 
-function timing(samples: number[], totalMs: number, size: number): ChunkTiming {
+/** Times `chunks` rounds of `send` (each a chunk of `size` records), wall and CPU. */
+async function timeChunks(chunks: number, size: number, source: string, send: (records: OutgoingRecord[], n: number) => Promise<void>): Promise<ChunkTiming> {
+  const samples: number[] = [];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let n = 0; n < chunks; n++) {
+    const records = chunkOf(source, n, size);
+    const t0 = performance.now();
+    await send(records, n);
+    samples.push(performance.now() - t0);
+  }
+  const totalMs = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
   return {
-    chunks: samples.length,
+    chunks,
     chunkRecords: size,
     msPerChunk: distribution(samples),
-    chunksPerSec: round(samples.length / (totalMs / 1000), 1),
-    recordsPerSec: Math.round((samples.length * size) / (totalMs / 1000)),
+    chunksPerSec: round(chunks / (totalMs / 1000), 1),
+    recordsPerSec: Math.round((chunks * size) / (totalMs / 1000)),
+    cpuUsPerRecord: round((user + system) / (chunks * size), 1),
+    coresBusy: round((user + system) / 1000 / totalMs, 2),
   };
 }
 
@@ -73,10 +91,7 @@ async function transactionalChunks(k: BenchKafka, source: string, target: string
   const producer = k.client.producer({ transactionalId: `bench_replay_ceiling_${id}`, transactionTimeoutMs: 30_000 });
   try {
     return await withProducer(producer, async () => {
-      const samples: number[] = [];
-      const started = performance.now();
-      for (let n = 0; n < chunks; n++) {
-        const records = chunkOf(source, n, size);
+      const timing = await timeChunks(chunks, size, source, async (records, n) => {
         const t0 = performance.now();
         const tx = await producer.transaction();
         try {
@@ -85,18 +100,16 @@ async function transactionalChunks(k: BenchKafka, source: string, target: string
           await tx.sendOffsets(group, [{ topic: source, partition: 0, offset: String((n + 1) * size) }]);
           const t2 = performance.now();
           await tx.commit();
-          const t3 = performance.now();
           sums.beginAndSendMs += t1 - t0;
           sums.sendOffsetsMs += t2 - t1;
-          sums.commitMs += t3 - t2;
-          samples.push(t3 - t0);
+          sums.commitMs += performance.now() - t2;
         } catch (err) {
           await tx.abort().catch(() => undefined);
           throw err;
         }
-      }
+      });
       const mean = (ms: number) => round(ms / chunks);
-      return { ...timing(samples, performance.now() - started, size), steps: { beginAndSendMs: mean(sums.beginAndSendMs), sendOffsetsMs: mean(sums.sendOffsetsMs), commitMs: mean(sums.commitMs) } };
+      return { ...timing, steps: { beginAndSendMs: mean(sums.beginAndSendMs), sendOffsetsMs: mean(sums.sendOffsetsMs), commitMs: mean(sums.commitMs) } };
     });
   } finally {
     await k.rawAdmin.deleteGroups([group]).catch(() => undefined);
@@ -104,25 +117,14 @@ async function transactionalChunks(k: BenchKafka, source: string, target: string
 }
 
 /** `chunks` plain idempotent sends of `size` records, one after another. */
-async function plainChunks(k: BenchKafka, source: string, target: string, chunks: number, size: number): Promise<ChunkTiming> {
-  return withProducer(k.client.producer(), async (producer) => {
-    const samples: number[] = [];
-    const started = performance.now();
-    for (let n = 0; n < chunks; n++) {
-      const records = chunkOf(source, n, size);
-      const t0 = performance.now();
-      await producer.send([{ topic: target, records }]);
-      samples.push(performance.now() - t0);
-    }
-    return timing(samples, performance.now() - started, size);
-  });
+function plainChunks(k: BenchKafka, source: string, target: string, chunks: number, size: number): Promise<ChunkTiming> {
+  return withProducer(k.client.producer(), (producer) => timeChunks(chunks, size, source, async (records) => void (await producer.send([{ topic: target, records }]))));
 }
 
-/** Replay-sized transactions, larger ones (same record total), then plain sends, all to `target`. */
-export async function measureTransactionCeiling(k: BenchKafka, source: string, target: string, chunks: number): Promise<TransactionCeiling> {
-  const transactional = await transactionalChunks(k, source, target, chunks, REPLAY_CHUNK_RECORDS);
-  const largerChunks = Math.max(1, Math.round((chunks * REPLAY_CHUNK_RECORDS) / LARGER_CHUNK_RECORDS));
-  const largerTransactions = await transactionalChunks(k, source, target, largerChunks, LARGER_CHUNK_RECORDS);
-  const plain = await plainChunks(k, source, target, chunks, REPLAY_CHUNK_RECORDS);
-  return { transactional, largerTransactions, plain };
+/** `records` replay-shaped records as replay-sized transactions, then as plain sends, all to `target`. */
+export async function measureTransactionCeiling(k: BenchKafka, source: string, target: string, records: number): Promise<TransactionCeiling> {
+  const chunks = Math.max(1, Math.round(records / REPLAY_TRANSACTION_RECORDS));
+  const transactional = await transactionalChunks(k, source, target, chunks, REPLAY_TRANSACTION_RECORDS);
+  const plain = await plainChunks(k, source, target, chunks, REPLAY_TRANSACTION_RECORDS);
+  return { transactional, plain };
 }
