@@ -14,7 +14,6 @@ export type { BusEvent, EventContext, EventHandlerFunction, SubscribeHandler } f
 export { EventRouter, type RouteDefinition } from './route/event-router.js';
 export { findEventLog, decodeLogEntry, EVENT_LOG_HEADERS, type EventLogQuery, type SubscriptionLogEntry } from './log/event-log.js';
 export { readDeadEvents, type DeadEvent, type DeadRecord } from './dlq/dead-events.js';
-export { scanTopics } from './scan/topic-scan.js';
 export { EventMetrics } from './metrics/event-metrics.js';
 export { compilePattern, EventPatternSchema, type CompiledPattern } from './patterns/event-pattern.js';
 export { EventTopologyOptionsSchema, planDomainTopics, planSubscriptionTopics, type EventTopologyOptions, type EventTopologyOptionsInput } from './topology/event-topology.js';

@@ -5,6 +5,7 @@
  */
 export { kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
 export { createKafkajsClient } from './client/kafkajs.adapter.js';
+export { scanTopics } from './client/topic-scan.js';
 export type {
   AdminPort,
   BatchControl,
@@ -47,6 +48,7 @@ export {
   eventDomain,
   eventTopic,
   eventDlqTopic,
+  parseEventDlqTopic,
   eventLaneTopic,
   eventTopics,
   eventTopicRegExp,

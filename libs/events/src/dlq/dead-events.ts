@@ -1,7 +1,6 @@
 import type { DeadLetterQueueEntry } from '@switchyard/protocol';
-import { decodeDeadLetter, decodeEventRecord, originalHeaders, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
+import { decodeDeadLetter, decodeEventRecord, originalHeaders, parseEventDlqTopic, scanTopics, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
 import type { EventCodec } from '../catalog/event-codec.js';
-import { scanTopics } from '../scan/topic-scan.js';
 import { toBusEvent } from '../subscribe/bus-event.js';
 
 /** A dead letter of a subscription: the protocol's DeadLetterQueueEntry plus where it sits. */
@@ -19,11 +18,6 @@ export interface DeadRecord {
   readonly reason: string;
 }
 
-/** `events.<domain>.dlq.<subscription>` for any domain. */
-function dlqTopicRegExp(subscription: string): RegExp {
-  return new RegExp(`^events\\.[a-z][a-z0-9_]*\\.dlq\\.${subscription.replace(/[-]/g, '\\-')}$`);
-}
-
 /**
  * The dead letters of a subscription across its domains, oldest first per partition, as the
  * protocol's DeadLetterQueueEntry (`retries` = attempts after the first). Records that are not
@@ -34,7 +28,7 @@ export async function readDeadEvents(client: KafkaClient, codec: EventCodec, sub
   await admin.connect();
   let topics: string[];
   try {
-    topics = (await admin.listTopics()).filter((t) => dlqTopicRegExp(subscription).test(t)).sort();
+    topics = (await admin.listTopics()).filter((t) => parseEventDlqTopic(t)?.subscription === subscription).sort();
   } finally {
     await admin.disconnect();
   }

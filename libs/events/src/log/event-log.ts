@@ -1,6 +1,5 @@
 import { EventLogEntrySchema, type EventLogEntry } from '@switchyard/protocol';
-import { scanTopics } from '../scan/topic-scan.js';
-import { CLOUDEVENT_HEADERS, EVENT_LOG_TOPIC, type IncomingRecord, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
+import { CLOUDEVENT_HEADERS, EVENT_LOG_TOPIC, scanTopics, type IncomingRecord, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
 
 /** Headers of an event-log record, so lookups filter without parsing values. */
 export const EVENT_LOG_HEADERS = Object.freeze({
@@ -66,7 +65,7 @@ export async function findEventLog(client: KafkaClient, query: EventLogQuery): P
       const entry = decodeLogEntry(record);
       if (entry) found.push(entry);
     },
-    query.timeoutMs,
+    { timeoutMs: query.timeoutMs ?? 30_000 },
   );
   return found.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
 }

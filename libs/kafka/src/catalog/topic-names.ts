@@ -96,6 +96,15 @@ export function eventDlqTopic(domain: string, subscription: string): string {
   return `${TOPIC_PREFIX.events}.${eventDomain(domain)}.dlq.${subscription}`;
 }
 
+/** The domain and subscription (or `route-<id>`) of an `events.<domain>.dlq.<subscription>` topic; undefined for anything else. */
+export function parseEventDlqTopic(topic: string): { readonly domain: string; readonly subscription: string } | undefined {
+  const parts = topic.split('.');
+  const [prefix, domain, dlq] = parts;
+  const subscription = parts.slice(3).join('.');
+  if (prefix !== TOPIC_PREFIX.events || !domain || dlq !== 'dlq' || subscription.length === 0) return undefined;
+  return eventDlqTopic(domain, subscription) === topic ? { domain, subscription } : undefined;
+}
+
 /** `events.<domain>.<lane>`: the topic of one priority of a domain (bus with priorityEnabled). */
 export function eventLaneTopic(eventNameOrDomain: string, lane: TaskPriority): string {
   return `${eventTopic(eventNameOrDomain)}.${lane}`;

@@ -18,7 +18,7 @@ export interface LoadedDlq {
 export async function loadDlq(ctx: CliContext, source: DlqSource, filter: DlqFilter): Promise<LoadedDlq> {
   const admin = await ctx.admin();
   const client = ctx.client();
-  const [snapshots, markers] = await Promise.all([Promise.all(source.topics.map((topic) => readTopicSnapshot(client, admin, topic))), readMarkers(client, admin, source.markerTopic)]);
+  const [snapshots, markers] = await Promise.all([Promise.all(source.topics.map((topic) => readTopicSnapshot(client, topic))), readMarkers(client, admin, source.markerTopic)]);
   const all = snapshots.flat().map((record) => toDlqEntry(record, stateOf(record, markers, source.markerKey), source.kind));
   all.sort(byDeathTime);
   const matching = all.filter(entryFilter(filter));

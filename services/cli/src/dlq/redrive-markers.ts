@@ -67,7 +67,7 @@ export async function ensureMarkerTopic(admin: AdminPort, topic: string, dlqTopi
 export async function readMarkers(client: KafkaClient, admin: AdminPort, topic: string): Promise<Map<string, DlqMarker>> {
   const markers = new Map<string, DlqMarker>();
   if (!(await admin.listTopics()).includes(topic)) return markers;
-  for (const record of await readTopicSnapshot(client, admin, topic)) {
+  for (const record of await readTopicSnapshot(client, topic)) {
     const key = record.key?.toString('utf8');
     if (key === undefined) continue;
     const marker = decodeMarker(record);

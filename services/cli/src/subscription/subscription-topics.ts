@@ -3,7 +3,7 @@
  * domain it reads), whether the subscription is known at all, and its replay topic, created when
  * the subscription runtime has not (yet) done so. Names come from the libs/kafka catalog.
  */
-import { eventDlqTopic, parseSubscriptionTopic, subscriptionGroup, subscriptionReplayTopic, TOPIC_PREFIX, type AdminPort } from '@switchyard/kafka';
+import { parseEventDlqTopic, parseSubscriptionTopic, subscriptionGroup, subscriptionReplayTopic, TOPIC_PREFIX, type AdminPort } from '@switchyard/kafka';
 import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -21,12 +21,12 @@ export const SUBSCRIPTION_FORM = 'a subscription name (a-z first, then a-z, 0-9,
 
 /**
  * DLQ topics of `subscription` among `topics`: every `events.<domain>.dlq.<subscription>`
- * (the name checked through the catalog's eventDlqTopic), only `domain`'s when given. Sorted.
+ * (parsed by the catalog's parseEventDlqTopic), only `domain`'s when given. Sorted.
  */
 export function subscriptionDlqTopicsIn(topics: readonly string[], subscription: string, domain?: string): string[] {
   return topics.filter((topic) => {
-    const candidate = domainOf(topic);
-    return candidate !== undefined && (domain === undefined || candidate === domain) && eventDlqTopic(candidate, subscription) === topic;
+    const parsed = parseEventDlqTopic(topic);
+    return parsed?.subscription === subscription && (domain === undefined || parsed.domain === domain);
   }).sort();
 }
 
@@ -34,9 +34,8 @@ export function subscriptionDlqTopicsIn(topics: readonly string[], subscription:
 export function subscriptionsIn(topics: readonly string[]): string[] {
   const found = new Set<string>();
   for (const topic of topics) {
-    const domain = domainOf(topic);
-    const subscription = topic.split('.').slice(3).join('.');
-    if (domain !== undefined && subscription.length > 0 && eventDlqTopic(domain, subscription) === topic) found.add(subscription);
+    const parsed = parseEventDlqTopic(topic);
+    if (parsed) found.add(parsed.subscription);
   }
   return [...found].sort();
 }
