@@ -3,11 +3,13 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isSwitchyardError, SwitchyardError, type TaskPriority } from '@switchyard/protocol';
 import {
+  CLOUDEVENT_HEADERS,
   EVENT_HEADERS,
   EVENT_LOG_TOPIC,
   RETRY_TIERS,
   decodeEventRecord,
   encodeDeadLetter,
+  eventDomain,
   eventDlqTopic,
   parseEventTopic,
   parseSubscriptionTopic,
@@ -299,7 +301,7 @@ export class Subscription {
     try {
       payload = await this.#deps.codec.decode(attributes, decoded.data);
     } catch (error) {
-      return this.#deadRecord(item, attributes.name.split('.')[0]!, errorInfo(error), 0, undefined, 'undecodable');
+      return this.#deadRecord(item, eventDomain(attributes.name), errorInfo(error), 0, undefined, 'undecodable');
     }
     const event = toBusEvent(attributes, payload);
     const handlers = this.#select(item, event);
@@ -311,28 +313,11 @@ export class Subscription {
     const firstFailureAt = header(record, EVENT_HEADERS.firstFailureAt);
     for (const o of outcomes) {
       if (o.retry) {
-        records.push({
-          topic: subscriptionRetryTopic(this.name, o.retry.tier),
-          record: movedRecord(record, {
-            [EVENT_HEADERS.handler]: o.handler.id,
-            [EVENT_HEADERS.attempt]: String(o.attempt),
-            [EVENT_HEADERS.notBefore]: iso(o.retry.notBefore),
-            [EVENT_HEADERS.firstFailureAt]: firstFailureAt ?? iso(receivedAt),
-          }),
-        });
+        records.push(this.#handlerMove(record, o, o.retry, { [EVENT_HEADERS.firstFailureAt]: firstFailureAt ?? iso(receivedAt) }));
       } else if (o.dead) {
-        records.push(this.#deadLetter(item, attributes.name.split('.')[0]!, o.error!, o.attempt, o.handler.id, firstFailureAt ?? iso(receivedAt)));
+        records.push(this.#deadLetter(item, eventDomain(attributes.name), o.error!, o.attempt, o.handler.id, firstFailureAt ?? iso(receivedAt)));
       } else if (o.parked) {
-        records.push({
-          topic: subscriptionRetryTopic(this.name, o.parked.tier),
-          record: movedRecord(record, {
-            [EVENT_HEADERS.handler]: o.handler.id,
-            [EVENT_HEADERS.attempt]: String(o.attempt),
-            [EVENT_HEADERS.notBefore]: iso(o.parked.notBefore),
-            [EVENT_HEADERS.parkedBehind]: o.parked.behind,
-            ...(firstFailureAt ? { [EVENT_HEADERS.firstFailureAt]: firstFailureAt } : {}),
-          }),
-        });
+        records.push(this.#handlerMove(record, o, o.parked, { [EVENT_HEADERS.parkedBehind]: o.parked.behind, ...(firstFailureAt ? { [EVENT_HEADERS.firstFailureAt]: firstFailureAt } : {}) }));
       }
     }
     const executed = outcomes.filter((o): o is HandlerOutcome & { status: 'success' | 'failed' | 'timeout' } => o.status !== 'parked');
@@ -453,11 +438,20 @@ export class Subscription {
     }
   }
 
+  /** One handler's record into a retry tier (a retry, or a park behind its key), due at `due.notBefore`. */
+  #handlerMove(record: IncomingRecord, o: HandlerOutcome, due: { readonly notBefore: number; readonly tier: RetryTier }, extra: Readonly<Record<string, string>>): { topic: string; record: OutgoingRecord } {
+    return {
+      topic: subscriptionRetryTopic(this.name, due.tier),
+      record: movedRecord(record, { [EVENT_HEADERS.handler]: o.handler.id, [EVENT_HEADERS.attempt]: String(o.attempt), [EVENT_HEADERS.notBefore]: iso(due.notBefore), ...extra }),
+    };
+  }
+
   #domainOf(item: Item): string {
     if (item.source.kind === 'event') return item.source.domain;
     const origin = header(item.record, EVENT_HEADERS.origin)?.split('/')[0];
     const parsed = origin ? parseEventTopic(origin) : undefined;
-    return parsed?.domain ?? header(item.record, 'ce_type')?.split('.')[0]?.replace(/[^a-z0-9_]/g, '') ?? 'unknown';
+    const type = header(item.record, CLOUDEVENT_HEADERS.type);
+    return parsed?.domain ?? (type ? eventDomain(type).replace(/[^a-z0-9_]/g, '') : 'unknown');
   }
 
   #deadLetter(item: Item, domain: string, error: ErrorInfo, attempts: number, handlerId: string | undefined, firstFailedAt: string): { topic: string; record: OutgoingRecord } {
@@ -517,7 +511,7 @@ function header(record: IncomingRecord, name: string): string | undefined {
 }
 
 function laneOfHeader(record: IncomingRecord): TaskPriority {
-  const value = header(record, 'ce_priority');
+  const value = header(record, CLOUDEVENT_HEADERS.priority);
   return value === 'critical' || value === 'high' || value === 'low' || value === 'background' ? value : 'normal';
 }
 
