@@ -60,18 +60,29 @@ export interface ProducerOptions {
   /** Makes the producer transactional; needs a stable id per producing instance. */
   readonly transactionalId?: string;
   readonly transactionTimeoutMs?: number;
+  /**
+   * Largest estimated share of one topic in one produce request (default 900 KiB). Every send is
+   * split into requests under it, so no partition's record batch exceeds the topic's
+   * max.message.bytes (1 MiB by default): keep it below the smallest limit of the topics written.
+   */
+  readonly maxBatchBytes?: number;
 }
 
 export interface ProducerPort {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
-  /** Sends and resolves once every record is acknowledged by all in-sync replicas. */
+  /**
+   * Sends and resolves once every record is acknowledged by all in-sync replicas. A large call
+   * goes out as several requests (see `maxBatchBytes`); outside a transaction a failure may leave
+   * the earlier requests written, so use a transaction when a call must be all or nothing.
+   */
   send(batch: readonly TopicRecords[]): Promise<RecordAck[]>;
   /** Starts a transaction (transactional producers only). */
   transaction(): Promise<TransactionPort>;
 }
 
 export interface TransactionPort {
+  /** Sends within the transaction, split into requests like `ProducerPort.send`; nothing is visible to read_committed readers before `commit`. */
   send(batch: readonly TopicRecords[]): Promise<RecordAck[]>;
   /** Commits consumed offsets of `groupId` atomically with the records of this transaction. */
   sendOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;

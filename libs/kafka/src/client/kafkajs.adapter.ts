@@ -8,6 +8,7 @@ import type {
   KafkaConfig,
   Message,
   Producer,
+  ProducerBatch,
   RecordMetadata,
   SASLOptions,
 } from 'kafkajs';
@@ -15,6 +16,7 @@ import type { Logger } from 'pino';
 import { createLogger, kafkajsLogCreator } from '../logging/logger.js';
 import { createTenantPartitioner } from '../partitioner/tenant-partitioner.js';
 import { CoPartitionedAssigner } from './co-partitioned.assigner.js';
+import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from './produce-splitter.js';
 import type { KafkaConnectionSettings } from './kafka.options.js';
 import type {
   AdminPort,
@@ -70,10 +72,19 @@ function toHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
   return out;
 }
 
+/** Sends a call as the requests splitProduceBatch makes of it, one after the other, and gathers their acks. */
+async function sendSplit(sendBatch: (batch: ProducerBatch) => Promise<RecordMetadata[]>, batch: readonly TopicRecords[], caps: ProduceCaps): Promise<RecordAck[]> {
+  const acks: RecordAck[] = [];
+  for (const request of splitProduceBatch(batch, caps)) acks.push(...toAcks(await sendBatch(toProducerBatch(request))));
+  return acks;
+}
+
 class KafkajsProducer implements ProducerPort {
   readonly #producer: Producer;
-  constructor(producer: Producer) {
+  readonly #caps: ProduceCaps;
+  constructor(producer: Producer, caps: ProduceCaps) {
     this.#producer = producer;
+    this.#caps = caps;
   }
   connect() {
     return this.#producer.connect();
@@ -81,13 +92,13 @@ class KafkajsProducer implements ProducerPort {
   disconnect() {
     return this.#producer.disconnect();
   }
-  async send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
-    return toAcks(await this.#producer.sendBatch(toProducerBatch(batch)));
+  send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
+    return sendSplit((request) => this.#producer.sendBatch(request), batch, this.#caps);
   }
   async transaction(): Promise<TransactionPort> {
     const tx = await this.#producer.transaction();
     return {
-      send: async (batch) => toAcks(await tx.sendBatch(toProducerBatch(batch))),
+      send: (batch) => sendSplit((request) => tx.sendBatch(request), batch, this.#caps),
       sendOffsets: (groupId, offsets) =>
         retryConcurrentTransactions(() =>
           tx.sendOffsets({
@@ -154,7 +165,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]
 }
 
 /** Every send waits for all in-sync replicas (acks=all): nothing acknowledged is lost. */
-function toProducerBatch(batch: readonly TopicRecords[]) {
+function toProducerBatch(batch: readonly TopicRecords[]): ProducerBatch {
   return { acks: -1, topicMessages: batch.map((b) => ({ topic: b.topic, messages: toMessages(b.records) })) };
 }
 
@@ -375,6 +386,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
             : {}),
           ...(options.transactionTimeoutMs ? { transactionTimeout: options.transactionTimeoutMs } : {}),
         }),
+        options.maxBatchBytes ? { ...DEFAULT_PRODUCE_CAPS, maxTopicBytes: options.maxBatchBytes } : DEFAULT_PRODUCE_CAPS,
       ),
     consumer: (options: ConsumerOptions) =>
       new KafkajsConsumer(
