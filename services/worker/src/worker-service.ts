@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { createEventBus, type EventBus } from '@switchyard/events';
 import { createKafkajsClient, ensureTopology, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { SwitchyardError } from '@switchyard/protocol';
 import { createWorker, WorkerLifecycle, type Worker, type WorkerState } from '@switchyard/worker';
 import type { HandlerModule, ModuleSubscription } from './handler-module.js';
 import { createHttpServer, serviceStats, type BusProbe, type ServiceProbes, type ServiceStats, type WorkerProbe } from './http-server.js';
+import { collectProcessMetrics } from './process-metrics.js';
 import type { WorkerServiceOptions } from './worker-service.options.js';
 
 
@@ -36,7 +37,7 @@ export class WorkerService {
     this.#options = options;
     this.#log = log;
     this.#client = createKafkajsClient(kafkaSettingsFromEnv(), kafkaLogger(log));
-    collectDefaultMetrics({ register: this.registry });
+    collectProcessMetrics(this.registry);
     this.worker = options.worker && module.tasks ? createWorker(this.#client, options.worker, module.tasks, { log, registry: this.registry }) : undefined;
     this.#subscriptions = module.subscriptions.map((s) => s.name);
     this.bus = module.subscriptions.length > 0 ? this.#createBus(module.subscriptions) : undefined;
