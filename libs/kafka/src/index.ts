@@ -3,7 +3,7 @@
  * group and metric names, topology management, the Java-compatible tenant partitioner and the
  * versioned message envelope. The lib's only public door.
  */
-export { kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
+export { hideSettingsSecrets, kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
 export { createKafkajsClient } from './client/kafkajs.adapter.js';
 export { scanTopics } from './client/topic-scan.js';
 export type {

@@ -1,5 +1,6 @@
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { createKafkajsClient, kafkaSettingsFromEnv, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { SwitchyardError } from '@switchyard/protocol';
+import { createCliLogger } from './cli-logger.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 /** A factory of the context, so every command gets the global options resolved at run time. */
@@ -36,8 +37,7 @@ export class CliContext {
   constructor(options: GlobalOptions) {
     this.json = Boolean(options.json);
     this.#brokers = options.brokers;
-    // Logs go to stderr so stdout stays clean for --json.
-    this.log = createLogger('switchyard-cli', { level: process.env.LOG_LEVEL ?? 'warn' });
+    this.log = createCliLogger();
   }
 
   /** The Kafka client; KAFKA_* env validated here (a bad value is a bad-input error). */

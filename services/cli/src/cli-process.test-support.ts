@@ -1,14 +1,16 @@
 /**
  * Runs the `switchyard` command as a subprocess against the test broker (int tests of every
- * command), and lays out the topics a command needs.
+ * command), and lays out the topics a command needs. It runs the installed bin,
+ * node_modules/.bin/switchyard (the symlink npm ci makes), the way `npx switchyard` does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureTopology, planQueueTopology, taskDlqRedrivenTopic, type KafkaClient } from '@switchyard/kafka';
 import { testAdmin, testBrokers, testClient, uniqueName } from '@switchyard/testing';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The bin as npm links it at the repo root. */
+export const INSTALLED_BIN = fileURLToPath(new URL('../../../node_modules/.bin/switchyard', import.meta.url));
 
 /** How a CLI run ended. */
 export interface CliRun {
@@ -24,11 +26,19 @@ export interface CliProcess {
   readonly done: Promise<CliRun>;
 }
 
-/** Starts `switchyard ...args` with KAFKA_BROKERS set to the test broker; stdin closed. */
-export function startCli(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, KAFKA_BROKERS: testBrokers(), LOG_LEVEL: 'error' },
+/** Where and with what environment a CLI run starts. */
+export interface CliRunOptions {
+  /** Working directory; the repo root unless set. */
+  readonly cwd?: string;
+  /** Variables on top of the test's (KAFKA_BROKERS of the test broker, LOG_LEVEL=error). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Starts `switchyard ...args` (the installed bin) against the test broker; stdin closed. */
+export function startCli(args: readonly string[], options: CliRunOptions = {}): CliProcess {
+  const child = spawn(INSTALLED_BIN, args, {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, KAFKA_BROKERS: testBrokers(), LOG_LEVEL: 'error', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -43,8 +53,8 @@ export function startCli(args: readonly string[]): CliProcess {
 }
 
 /** Runs `switchyard ...args` to its end. */
-export function runCli(args: readonly string[]): Promise<CliRun> {
-  return startCli(args).done;
+export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
+  return startCli(args, options).done;
 }
 
 /** Parses stdout as JSON, with the output in the error when it is not. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/protocol';
 
@@ -57,7 +58,10 @@ export const KafkaEnvSchema = z
     }
   });
 
-/** Validated connection settings, frozen. */
+/**
+ * Validated connection settings, frozen. `sasl.password` and `ssl.key` are secrets: settings made
+ * by `kafkaSettingsFromEnv` (or passed through `hideSettingsSecrets`) print them as [Redacted].
+ */
 export interface KafkaConnectionSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
@@ -65,6 +69,34 @@ export interface KafkaConnectionSettings {
   readonly ssl?: { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly rejectUnauthorized: boolean };
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
+}
+
+const HIDDEN = '[Redacted]';
+
+/** A copy of `part` whose `secret` field reads as [Redacted] in JSON and util.inspect. */
+function hidden<T extends object>(part: T, secret: keyof T & string): T {
+  const copy = { ...part };
+  const shown = () => ({ ...part, ...(part[secret] === undefined ? {} : { [secret]: HIDDEN }) });
+  // Non-enumerable: a spread or a structured clone (a worker thread's settings) still carries the
+  // secret and leaves these two behind.
+  Object.defineProperty(copy, 'toJSON', { value: shown, enumerable: false });
+  Object.defineProperty(copy, inspect.custom, { value: () => shown(), enumerable: false });
+  return Object.freeze(copy);
+}
+
+/**
+ * The same settings with the SASL password and the TLS private key hidden from JSON.stringify
+ * (pino, --json output, error details) and from util.inspect (console.log), at any nesting depth;
+ * the adapter still reads them (`settings.sasl.password`). `kafkaSettingsFromEnv` returns settings
+ * in this form; call it on settings received from a worker thread, whose structured clone drops
+ * the hiding.
+ */
+export function hideSettingsSecrets(settings: KafkaConnectionSettings): KafkaConnectionSettings {
+  return Object.freeze({
+    ...settings,
+    ...(settings.sasl ? { sasl: hidden(settings.sasl, 'password') } : {}),
+    ...(settings.ssl ? { ssl: hidden(settings.ssl, 'key') } : {}),
+  });
 }
 
 function readPem(variable: string, file: string): string {
@@ -110,5 +142,5 @@ export function kafkaSettingsFromEnv(env: Record<string, string | undefined> = p
         }
       : {}),
   };
-  return Object.freeze(settings);
+  return hideSettingsSecrets(settings);
 }

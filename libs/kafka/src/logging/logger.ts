@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import kafkajs, { type logCreator } from 'kafkajs';
 
 const { logLevel } = kafkajs;
@@ -7,14 +7,32 @@ export type { Logger };
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What a censored value reads as in a log line. */
+export const REDACTED = '[Redacted]';
+
 /**
- * The structured logger of every Switchyard component (pino, JSON lines). Level from
- * LOG_LEVEL (default info); an unknown level falls back to info with a warning.
+ * Secrets of the connection settings (`KafkaConnectionSettings.sasl.password`, `.ssl.key`), of the
+ * environment they come from and any `password` field, wherever an object nests them up to four
+ * levels deep (`{ settings }`, `{ client: { settings } }`, `err.details.settings`, ...). The
+ * settings object also hides them from JSON itself (`hideSettingsSecrets`), at any depth.
  */
-export function createLogger(name: string, options: LoggerOptions = {}): Logger {
-  const wanted = process.env.LOG_LEVEL ?? 'info';
+const SECRET_SUFFIXES = ['password', 'sasl.password', 'ssl.key', 'ssl.passphrase', 'KAFKA_SASL_PASSWORD'];
+const SECRET_PATHS = ['', '*.', '*.*.', '*.*.*.'].flatMap((prefix) => SECRET_SUFFIXES.map((suffix) => prefix + suffix));
+
+/**
+ * The structured logger of every Switchyard component (pino, JSON lines, secrets censored). The
+ * level is `options.level`, else LOG_LEVEL, else info; an unknown level falls back to info with a
+ * warning. `destination` defaults to stdout (services); `'stderr'` writes to fd 2 synchronously
+ * (the CLI, whose stdout carries only its output); a stream receives the lines (tests).
+ */
+export function createLogger(name: string, options: LoggerOptions = {}, destination?: 'stderr' | DestinationStream): Logger {
+  const wanted = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const level = (LEVELS as readonly string[]).includes(wanted) ? wanted : 'info';
-  const logger = pino({ name, level, ...options });
+  const callerPaths = Array.isArray(options.redact) ? options.redact : (options.redact?.paths ?? []);
+  const redact = { paths: [...SECRET_PATHS, ...callerPaths], censor: REDACTED };
+  const settings: LoggerOptions = { name, ...options, level, redact };
+  const stream = destination === 'stderr' ? pino.destination({ fd: 2, sync: true }) : destination;
+  const logger = stream ? pino(settings, stream) : pino(settings);
   if (level !== wanted) logger.warn({ LOG_LEVEL: wanted, allowed: LEVELS }, 'LOG_LEVEL is not a pino level; using info');
   return logger;
 }

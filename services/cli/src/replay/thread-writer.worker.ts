@@ -6,7 +6,8 @@
  * lanes use two cores.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKafkajsClient, createLogger, type ProducerPort } from '@switchyard/kafka';
+import { createKafkajsClient, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
+import { createCliLogger } from '../cli-logger.js';
 import { unpackCopies } from './copy-chunk.codec.js';
 import { CopyWriter } from './copy-writer.js';
 import { toThreadError, type FromWriterThread, type ToWriterThread, type WriterThreadInit } from './thread-writer.messages.js';
@@ -23,8 +24,8 @@ async function stop(producer: ProducerPort, writer: CopyWriter | undefined): Pro
 }
 
 function start(): void {
-  // The CLI's logger settings: warnings and errors only unless LOG_LEVEL says otherwise.
-  const client = createKafkajsClient(init.settings, createLogger('switchyard-cli', { level: process.env.LOG_LEVEL ?? 'warn' }));
+  // The structured clone of the settings lost their hiding of secrets: hide them again.
+  const client = createKafkajsClient(hideSettingsSecrets(init.settings), createCliLogger());
   const producer = client.producer({ transactionalId: init.transactionalId, transactionTimeoutMs: init.transactionTimeoutMs });
   let writer: CopyWriter | undefined;
   const connected = producer.connect().then(
