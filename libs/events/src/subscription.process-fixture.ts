@@ -20,7 +20,7 @@ bus.subscribe(
       await new Promise((resolve) => setTimeout(resolve, 2));
     },
   },
-  { name: process.env.FIXTURE_SUBSCRIPTION!, sessionTimeoutMs: 6_000, eventLog: false },
+  { name: process.env.FIXTURE_SUBSCRIPTION!, sessionTimeoutMs: 6_000, eventLog: false, maxUncommitted: Number(process.env.FIXTURE_MAX_UNCOMMITTED) },
 );
 await bus.start();
 appendFileSync(out, `ready ${process.pid}\n`);

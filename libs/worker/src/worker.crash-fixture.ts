@@ -17,6 +17,7 @@ const worker = createWorker(
     instanceId: 'crash-instance',
     sessionTimeoutMs: 6_000,
     commitIntervalMs: 100,
+    maxUncommitted: Number(process.env.CRASH_MAX_UNCOMMITTED),
   },
   { crash_task: async (task) => void appendFileSync(out, `${task.id}\n`) },
   { log },

@@ -40,9 +40,11 @@ export const WorkerOptionsSchema = z
     /** Write `processing` status records too (default: only queued/outcomes, which halves status traffic). */
     statusProcessing: z.boolean().default(false),
     /**
-     * Most finished attempts waiting for their transaction. When reached, no new task starts until
-     * a commit lands: this bounds what a crash can make run twice (the in-flight window is
-     * running tasks + this + one transaction being committed).
+     * The rerun window: most tasks started and not yet committed (running, finished and waiting for
+     * their transaction, or finished but held back behind a lower offset of their partition still
+     * in flight). When reached, no new task starts until a commit lands, so a crash (kill -9) makes
+     * at most this many tasks run again. A task that runs long while this many later tasks of its
+     * partition finish holds the worker until it ends (its offset bounds the commit).
      */
     maxUncommitted: z.number().int().min(1).max(100_000).default(1_000),
     /** How often finished work is flushed: outputs + offsets in one transaction (ms). */

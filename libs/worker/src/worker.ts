@@ -100,6 +100,7 @@ export class Worker {
       groupId: this.#groupId,
       trackers: this.#trackers,
       intervalMs: this.options.commitIntervalMs,
+      maxUncommitted: this.options.maxUncommitted,
       log: this.#log,
       onRoom: () => setImmediate(() => this.#pump()),
     });
@@ -217,7 +218,7 @@ export class Worker {
         this.#log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.error.message }, 'undecodable record: dead-lettered');
         const now = new Date().toISOString();
         void this.#committer!.submit({
-          records: [deadLetterRecord(parsed.queue, record, errorInfo(decoded.error), 0, now, now)],
+          records: [deadLetterRecord(q.dlqTopic, record, errorInfo(decoded.error), 0, now, now)],
           complete: () => tracker.complete(record.offset),
         });
         this.metrics.processed.inc({ queue: parsed.queue, lane, type: 'unknown', outcome: 'dead' });
@@ -237,9 +238,8 @@ export class Worker {
   /** Starts buffered tasks while their queue has room, most urgent lane first. */
   #pump(): void {
     if (this.#lifecycle.state !== 'running') return;
-    if (this.#committer!.pending >= this.options.maxUncommitted) void this.#committer!.flush();
     for (const q of this.#queues.values()) {
-      while (q.hasCapacity() && this.#committer!.pending < this.options.maxUncommitted) {
+      while (q.hasCapacity() && this.#committer!.hasRoom(this.#running)) {
         const item = q.dispatcher.next();
         if (!item) break;
         this.#running++;

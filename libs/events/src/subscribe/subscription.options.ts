@@ -39,7 +39,11 @@ export const SubscriptionOptionsSchema = z
     bufferSize: z.number().int().min(1).default(500),
     /** Share of picks given to lower lanes while a higher lane has work (starvation guard). */
     minLowerLaneShare: z.number().min(0).max(1).default(0.1),
-    /** Outcomes waiting for their commit before intake pauses. */
+    /**
+     * The rerun window: most events started and not yet committed (running, waiting for their
+     * transaction, or held back behind a lower offset still in flight). When reached, no event
+     * starts until a commit lands, so a crash makes at most this many events run again.
+     */
     maxUncommitted: z.number().int().min(1).default(1000),
     sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
     /**

@@ -115,6 +115,8 @@ export class Subscription {
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
+  /** Events handed to the executor and not settled yet (part of the committer's rerun window). */
+  #dispatched = 0;
   #owned = new Set<string>();
   #topics: string[] = [];
   /** Ordered retries: per (key, handler), the events in the retry path in the order they must run. */
@@ -166,7 +168,7 @@ export class Subscription {
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = client.producer({ transactionalId: `${this.#group}.${instance}` });
     this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024, coPartitioned: this.#ordered });
-    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#group, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, log, onRoom: () => setImmediate(() => this.#pump()) });
+    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#group, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, maxUncommitted: this.options.maxUncommitted, log, onRoom: () => setImmediate(() => this.#pump()) });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
     this.#consumer.onCrash((error, restart) => log.error({ err: error, restart, subscription: this.name }, 'subscription consumer crashed'));
@@ -267,15 +269,16 @@ export class Subscription {
   #pump(): void {
     if (this.#state !== 'running') return;
     const committer = this.#committer!;
-    if (committer.pending >= this.options.maxUncommitted) void committer.flush();
-    while (this.#executor.hasRoom() && committer.pending < this.options.maxUncommitted) {
+    while (this.#executor.hasRoom() && committer.hasRoom(this.#dispatched)) {
       const item = this.#dispatcher.next();
       if (!item) break;
       const key = item.record.key?.toString('utf8');
+      this.#dispatched++;
       void this.#executor
         .run(key, key, () => this.#process(item))
         .catch((error: unknown) => this.#deps.log.error({ err: error, subscription: this.name, offset: item.record.offset }, 'event processing failed unexpectedly; it will be redelivered'))
         .finally(() => {
+          this.#dispatched--;
           setImmediate(() => this.#pump());
         });
     }

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { recordSizeBytes, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
 
+import type { OffsetTrackers } from '../offsets/offset-tracker.js';
+
 /** Caps of one transaction, well below the 1 MiB default max.message.bytes of a partition. */
 const MAX_OUTCOMES_PER_TRANSACTION = 1_000;
 const MAX_BYTES_PER_TRANSACTION = 512 * 1024;
-import type { OffsetTrackers } from '../offsets/offset-tracker.js';
 
 /** Records one finished attempt produces (status, retry move, dead letter) and how to settle it. */
 export interface Outcome {
@@ -24,8 +25,15 @@ export interface TransactionalCommitterOptions {
   readonly groupId: string;
   readonly trackers: OffsetTrackers;
   readonly intervalMs: number;
+  /**
+   * The rerun window: most attempts started and not yet committed (running, finished and waiting
+   * for a transaction, or finished but held back behind a lower offset still in flight). A crash
+   * makes at most this many attempts run again. See {@link hasRoom}. Unbounded when not given
+   * (a caller that bounds its window otherwise, e.g. one fetched batch at a time).
+   */
+  readonly maxUncommitted?: number;
   readonly log: Logger;
-  /** Called when outcomes leave the pending list (room for more uncommitted work). */
+  /** Called when a commit landed (the rerun window shrank: room for more work). */
   readonly onRoom?: () => void;
   /** Called when a transaction fails; the outcomes stay pending and go into the next one. */
   readonly onError?: (error: unknown) => void;
@@ -87,12 +95,31 @@ export class TransactionalCommitter {
     return this.#pending.length;
   }
 
+  /**
+   * Finished attempts whose source offsets are not committed yet: the pending outcomes plus the
+   * completed offsets of the trackers above their committed offsets (those of the transaction
+   * under way and those held back behind a lower offset still in flight).
+   */
+  get uncommitted(): number {
+    return this.#pending.length + this.#options.trackers.completedUncommitted;
+  }
+
+  /**
+   * Whether one more attempt may start while `inFlight` started ones have not settled: the rerun
+   * window (`inFlight` + {@link uncommitted}) stays below `maxUncommitted`, so a crash reruns at
+   * most `maxUncommitted` attempts. Once half the window is used a flush starts, so commits keep
+   * pace with a backlog instead of waiting for the interval.
+   */
+  hasRoom(inFlight: number): boolean {
+    const max = this.#options.maxUncommitted ?? Number.POSITIVE_INFINITY;
+    const used = inFlight + this.uncommitted;
+    if (this.#pending.length > 0 && !this.#flushing && used * 2 >= max) void this.flush();
+    return used < max;
+  }
+
   async #flushOnce(): Promise<void> {
     // Bounded transactions: a produce request per partition must stay under max.message.bytes.
     const { batch, full } = this.#takeBatch();
-    // The taken outcomes no longer count against the in-flight window: let work start again
-    // while this transaction is under way.
-    this.#options.onRoom?.();
     for (const p of batch) {
       if (!p.completed) p.complete();
       p.completed = true;
@@ -100,13 +127,15 @@ export class TransactionalCommitter {
     const offsets = this.#options.trackers.committableOffsets();
     const records = groupRecords(batch);
     if (records.length === 0 && offsets.length === 0) return;
-    const tx = await this.#options.producer.transaction();
+    let tx: Awaited<ReturnType<ProducerPort['transaction']>> | undefined;
     try {
+      // Inside the try: a transaction that cannot even begin keeps the batch like one that fails.
+      tx = await this.#options.producer.transaction();
       if (records.length > 0) await tx.send(records);
       if (offsets.length > 0) await tx.sendOffsets(this.#options.groupId, offsets);
       await tx.commit();
     } catch (error) {
-      await tx.abort().catch(() => undefined);
+      await tx?.abort().catch(() => undefined);
       // Keep the outcomes: their outputs go into the next transaction, before any later offset.
       this.#pending.unshift(...batch);
       this.#options.log.error({ err: error, outcomes: batch.length }, 'transaction failed; retrying with the next flush');
@@ -117,6 +146,7 @@ export class TransactionalCommitter {
     this.#consecutiveFailures = 0;
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
+    this.#options.onRoom?.();
     // A backlog (a full transaction's worth) goes on at once; a trickle waits for the next
     // interval, so steady traffic makes one transaction per interval, not one per handful.
     if (full && this.#pending.length > 0) await this.#flushOnce();

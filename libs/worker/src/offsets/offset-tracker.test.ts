@@ -202,6 +202,40 @@ describe('OffsetTrackers', () => {
     expect(all.size).toBe(0);
   });
 
+  it('counts completed offsets until a commit covers them, including those held behind a lower offset in flight', () => {
+    const all = new OffsetTrackers();
+    const a = all.forPartition('t', 0);
+    const b = all.forPartition('t', 1);
+    for (const o of ['10', '11', '12', '13']) a.track(o);
+    b.track('5');
+    a.complete('11');
+    a.complete('13');
+    b.complete('5');
+    expect(all.completedUncommitted).toBe(3);
+    // 10 is still in flight: partition 0 commits nothing, partition 1 commits 6.
+    all.markCommitted(all.committableOffsets());
+    expect([a.completedUncommitted, b.completedUncommitted]).toEqual([2, 0]);
+    a.complete('10');
+    expect(a.completedUncommitted).toBe(3);
+    // 12 still in flight: the commit covers 10 and 11, not 13.
+    all.markCommitted(all.committableOffsets());
+    expect(a.lastCommitted).toBe('12');
+    expect(a.completedUncommitted).toBe(1);
+    a.complete('12');
+    all.markCommitted(all.committableOffsets());
+    expect(all.completedUncommitted).toBe(0);
+  });
+
+  it('drops the completed-uncommitted count of a revoked partition', () => {
+    const all = new OffsetTrackers();
+    const a = all.forPartition('t', 0);
+    a.track('1');
+    a.complete('1');
+    expect(all.completedUncommitted).toBe(1);
+    all.revoke('t', 0);
+    expect(all.completedUncommitted).toBe(0);
+  });
+
   it('reset forgets every partition', () => {
     const all = new OffsetTrackers();
     all.forPartition('t', 0).track('1');

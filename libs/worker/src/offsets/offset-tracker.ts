@@ -29,6 +29,8 @@ export class PartitionOffsetTracker {
   #order: bigint[] = [];
   #head = 0;
   readonly #incomplete = new Set<bigint>();
+  /** Completed offsets at or above the committed one: a crash now would hand them out again. */
+  #doneUncommitted: bigint[] = [];
   #highest: bigint | undefined;
   #committed: bigint | undefined;
 
@@ -50,6 +52,7 @@ export class PartitionOffsetTracker {
   complete(offset: string): boolean {
     const value = parseOffset(offset);
     if (!this.#incomplete.delete(value)) return false;
+    this.#doneUncommitted.push(value);
     this.#advanceHead();
     return true;
   }
@@ -70,6 +73,16 @@ export class PartitionOffsetTracker {
   markCommitted(offset: string): void {
     const value = parseOffset(offset);
     if (this.#committed === undefined || value > this.#committed) this.#committed = value;
+    const committed = this.#committed;
+    if (this.#doneUncommitted.length > 0) this.#doneUncommitted = this.#doneUncommitted.filter((done) => done >= committed);
+  }
+
+  /**
+   * Completed offsets not yet covered by a commit: those waiting for the next transaction and those
+   * held back behind a lower offset still in flight. A crash now would run them again.
+   */
+  get completedUncommitted(): number {
+    return this.#doneUncommitted.length;
   }
 
   /** Number of tracked offsets not yet completed. */
@@ -164,6 +177,13 @@ export class OffsetTrackers {
   get inFlight(): number {
     let total = 0;
     for (const entry of this.#entries.values()) total += entry.tracker.inFlight;
+    return total;
+  }
+
+  /** Sum of {@link PartitionOffsetTracker.completedUncommitted} over all partitions. */
+  get completedUncommitted(): number {
+    let total = 0;
+    for (const entry of this.#entries.values()) total += entry.tracker.completedUncommitted;
     return total;
   }
 
