@@ -64,6 +64,9 @@ export {
 } from './catalog/topic-names.js';
 export { TASK_HEADERS, DLQ_HEADERS, REPLAY_HEADERS, CLOUDEVENT_HEADERS, EVENT_HEADERS, type TaskHeaderName } from './catalog/header-names.js';
 export { workerGroup, retryRelayGroup, subscriptionGroup, replayGroup, routeGroup } from './catalog/group-names.js';
+export { schedulerGroup, schedulerTransactionalId, schedulerFollowGroup } from './catalog/group-names.js';
+export { schedulerJobsTopic, schedulerLogTopic } from './catalog/topic-names.js';
+export { SCHEDULER_HEADERS } from './catalog/header-names.js';
 export { METRICS } from './catalog/metric-names.js';
 export { QueueTopologyOptionsSchema, type QueueTopologyOptions, type QueueTopologyOptionsInput } from './topology/topology.options.js';
 export { planQueueTopology } from './topology/queue-topology.js';

@@ -24,3 +24,18 @@ export function replayGroup(replayId: string): string {
 export function routeGroup(routeId: string): string {
   return `switchyard.route.${routeId}`;
 }
+
+/** Every process of one scheduler: partition N of its jobs topic is owned by one member. */
+export function schedulerGroup(scheduler: string): string {
+  return `switchyard.scheduler.${scheduler}`;
+}
+
+/** Transactional id of the owner of jobs partition `partition`: a new owner fences the old one. */
+export function schedulerTransactionalId(scheduler: string, partition: number): string {
+  return `switchyard.scheduler.${scheduler}.${partition}`;
+}
+
+/** The scheduler's follower of task status topics (writes the job log's outcomes). */
+export function schedulerFollowGroup(scheduler: string): string {
+  return `switchyard.scheduler.${scheduler}.follow`;
+}

@@ -102,3 +102,13 @@ export const EVENT_HEADERS = Object.freeze({
   /** Comma-separated handler ids a replayed event is for (the protocol's targetHandlers); absent: all. */
   targetHandlers: 'sy-event-target-handlers',
 });
+
+/** Headers the scheduler adds to the tasks and events it fires. */
+export const SCHEDULER_HEADERS = Object.freeze({
+  /** Id of the job that fired the record. */
+  jobId: 'sy-job-id',
+  /** ISO time of the tick it fired for (from the schedule, not the wall clock). */
+  tick: 'sy-job-tick',
+  /** `schedule`, `misfire` (a tick that fell in downtime) or `manual` (run-now). */
+  trigger: 'sy-job-trigger',
+});

@@ -18,4 +18,12 @@ export const METRICS = Object.freeze({
   eventHandlerDuration: 'switchyard_event_handler_duration_seconds',
   /** counter; route, outcome (routed|skipped|undecodable) */
   eventsRouted: 'switchyard_events_routed_total',
+  /** counter; scheduler, job, trigger (schedule|misfire|manual) */
+  schedulerTicksFired: 'switchyard_scheduler_ticks_fired_total',
+  /** counter; scheduler, job, outcome (fired|skipped): ticks that fell in downtime */
+  schedulerMisfires: 'switchyard_scheduler_misfires_total',
+  /** histogram (seconds); scheduler: fired at minus the tick's scheduled time */
+  schedulerFiringLag: 'switchyard_scheduler_firing_lag_seconds',
+  /** counter; scheduler, job, status (failed|timeout): fired tasks that ended badly */
+  schedulerJobFailures: 'switchyard_scheduler_job_failures_total',
 });

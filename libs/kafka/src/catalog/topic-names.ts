@@ -188,3 +188,13 @@ export function parseTaskTopic(topic: string): ParsedTopic | undefined {
   if ((LANES as readonly string[]).includes(last)) return { kind: 'lane', queue, lane: last as TaskPriority };
   return undefined;
 }
+
+/** `switchyard.scheduler.<scheduler>.jobs` (compacted): job definitions (key: job id), each job's last handled tick and sync barriers. */
+export function schedulerJobsTopic(scheduler: string): string {
+  return `${TOPIC_PREFIX.switchyard}.scheduler.${scheduler}.jobs`;
+}
+
+/** `switchyard.scheduler.<scheduler>.log` (key: job id): the job log, one record per execution status change. */
+export function schedulerLogTopic(scheduler: string): string {
+  return `${TOPIC_PREFIX.switchyard}.scheduler.${scheduler}.log`;
+}

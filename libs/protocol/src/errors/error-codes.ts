@@ -94,6 +94,14 @@ export const ERROR_CODES = {
     retriable: true,
     summary: 'An event handler did not finish within its timeoutMs.',
   },
+  SY_INVALID_JOB: {
+    retriable: false,
+    summary: 'A scheduled job failed validation (schedule, cron expression, time zone, target).',
+  },
+  SY_UNKNOWN_JOB: {
+    retriable: false,
+    summary: 'No scheduled job has the given id.',
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

@@ -28,6 +28,8 @@ describe('ERROR_CODES', () => {
         'SY_SCHEMA_REGISTRY_UNAVAILABLE',
         'SY_EVENT_HANDLER_FAILED',
         'SY_EVENT_HANDLER_TIMEOUT',
+        'SY_INVALID_JOB',
+        'SY_UNKNOWN_JOB',
       ].sort(),
     );
     for (const entry of Object.values(ERROR_CODES)) {
