@@ -43,6 +43,8 @@ export {
   retryTopic,
   taskDlqTopic,
   taskStatusTopic,
+  queueDlqTopic,
+  QUEUE_REGISTRY_TOPIC,
   taskCancelTopic,
   taskDlqRedrivenTopic,
   eventDomain,
@@ -79,12 +81,14 @@ export {
   decodeTaskEnvelope,
   recordSizeBytes,
   type TaskEnvelope,
+  taskMetadataOf,
   type BatchOptions,
   type DecodeResult,
 } from './envelope/task-envelope.v1.js';
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';
 export { DEAD_LETTER_V1, encodeDeadLetter, decodeDeadLetter, originalHeaders, type DeadLetterInfo } from './envelope/dead-letter.v1.js';
 export { TASK_STATUS_V1, TaskStatusRecordSchema, encodeTaskStatus, decodeTaskStatus, type TaskStatusRecord } from './envelope/task-status.v1.js';
+export { QUEUE_REGISTRATION_V1, QueueRegistrationSchema, encodeQueueRegistration, decodeQueueRegistration, type QueueRegistration } from './envelope/queue-registration.v1.js';
 export {
   CLOUDEVENTS_SPEC_VERSION,
   JSON_CONTENT_TYPE,

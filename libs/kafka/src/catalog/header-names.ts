@@ -15,6 +15,12 @@ export const TASK_HEADERS = Object.freeze({
   /** Attempts already made (0 on first delivery). */
   attempt: 'sy-attempt',
   createdAt: 'sy-created-at',
+  /** Task.metadata.updatedAt (ISO time), when the producer set it. */
+  updatedAt: 'sy-updated-at',
+  /** Task.metadata.createdBy: the user or component that created the task. */
+  createdBy: 'sy-created-by',
+  /** Task.metadata.tags as a JSON array of strings. */
+  tags: 'sy-tags',
   /** ISO time before which the task must not run (scheduledAt, retry backoff). */
   notBefore: 'sy-not-before',
   firstFailureAt: 'sy-first-failure-at',

@@ -1,4 +1,4 @@
-import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
+import { SwitchyardError, TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
 
 /**
  * The one catalog of Switchyard topic names (STYLE.md #3). Every other module builds names
@@ -8,7 +8,7 @@ import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
  * |-------------------------------------|-----------|-------------------------------------------|
  * | tasks.<queue>.<lane>                | tenant id | task lanes, one per priority               |
  * | tasks.<queue>.retry.<tier>          | tenant id | delayed retries / scheduledAt, fixed delay |
- * | tasks.<queue>.dlq                   | tenant id | dead letters                               |
+ * | tasks.<queue>.dlq                   | tenant id | dead letters (or QueueConfig.deadLetterQueue) |
  * | tasks.<queue>.status                | task id   | latest status per task (compacted)         |
  * | tasks.<queue>.cancel                | task id   | cancellation requests (compacted)          |
  * | events.<domain>                     | tenant id | events (domain = first name segment), bus without priority lanes |
@@ -17,7 +17,7 @@ import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
  * | switchyard.subscription.<sub>.retry.<tier> | tenant id | delayed handler retries of one subscription |
  * | switchyard.subscription.<sub>.replay | tenant id | events replayed into one subscription's handlers |
  * | switchyard.event-log                | event id  | handler execution log                      |
- * | switchyard.state.<kind>             | entity id | compacted state (schedules, webhooks, ...) |
+ * | switchyard.state.<kind>             | entity id | compacted state (queues: named DLQs, ...)  |
  */
 
 /** Lanes in the order a worker prefers them: most urgent first. */
@@ -64,6 +64,33 @@ export function retryTopic(queue: string, tier: RetryTier | string): string {
 /** `tasks.<queue>.dlq` */
 export function taskDlqTopic(queue: string): string {
   return `${TOPIC_PREFIX.tasks}.${queue}.dlq`;
+}
+
+/** Kafka's rule for topic names: 1-249 of `[a-zA-Z0-9._-]`, and not `.` or `..`. */
+const KAFKA_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+function badDlqName(queue: string, name: string, reason: string): SwitchyardError {
+  return new SwitchyardError('SY_INVALID_CONFIG', `QueueConfig.deadLetterQueue of queue "${queue}": "${name}" ${reason}.`, {
+    hint: `Name a Kafka topic of letters, digits, '.', '_' or '-' (at most 249), e.g. "${queue}-dead-letters", or leave deadLetterQueue out for ${taskDlqTopic(queue)}.`,
+    details: { queue, deadLetterQueue: name },
+  });
+}
+
+/**
+ * The DLQ topic of a queue: `QueueConfig.deadLetterQueue` when set (a Kafka topic name of its
+ * own), else `tasks.<queue>.dlq`. Several queues may name the same DLQ topic.
+ * @throws SwitchyardError `SY_INVALID_CONFIG` when the name is not a valid Kafka topic name, is
+ *   internal (`__*`) or is one of Switchyard's other topics (a lane, a retry tier, events.*, ...).
+ */
+export function queueDlqTopic(queue: { readonly name: string; readonly deadLetterQueue?: string | undefined }): string {
+  const name = queue.deadLetterQueue;
+  if (name === undefined) return taskDlqTopic(queue.name);
+  if (!KAFKA_TOPIC_NAME.test(name) || name === '.' || name === '..') throw badDlqName(queue.name, name, 'is not a valid Kafka topic name');
+  if (name.startsWith('__')) throw badDlqName(queue.name, name, 'is a Kafka internal topic name (starts with __)');
+  const parsed = parseTaskTopic(name);
+  const ours = name.split('.')[0] === TOPIC_PREFIX.events || name.split('.')[0] === TOPIC_PREFIX.switchyard || (name.split('.')[0] === TOPIC_PREFIX.tasks && parsed?.kind !== 'dlq');
+  if (ours) throw badDlqName(queue.name, name, 'is reserved for Switchyard topics (only tasks.<queue>.dlq may be named under tasks.*)');
+  return name;
 }
 
 /** `tasks.<queue>.dlq-redriven` (compacted, keyed by DLQ partition/offset): what `switchyard dlq redrive` already sent back */
@@ -159,7 +186,10 @@ export function parseSubscriptionTopic(topic: string): { readonly subscription: 
 export const EVENT_LOG_TOPIC = `${TOPIC_PREFIX.switchyard}.event-log`;
 
 /** Kinds of compacted state topics. */
-export type StateKind = 'schedules' | 'webhooks' | 'snapshots';
+export type StateKind = 'schedules' | 'webhooks' | 'snapshots' | 'queues';
+
+/** `switchyard.state.queues` (compacted, keyed by queue name): where each queue's named DLQ is (queue-registration.v1). */
+export const QUEUE_REGISTRY_TOPIC = stateTopic('queues');
 
 /** `switchyard.state.<kind>` (compacted, keyed by entity id) */
 export function stateTopic(kind: StateKind): string {

@@ -9,6 +9,23 @@ const fixture = JSON.parse(readFileSync(new URL('./task-envelope.v1.fixture.json
   headers: Record<string, string>;
 };
 
+/** Captured after Task.metadata (updatedAt, createdBy, tags) joined the headers: still task.v1. */
+const metadataFixture = JSON.parse(readFileSync(new URL('./task-envelope.v1.metadata.fixture.json', import.meta.url), 'utf8')) as typeof fixture;
+
+const EXPECTED_WITH_METADATA: TaskEnvelope = {
+  taskId: 'task-9b1e04',
+  type: 'send_invoice',
+  queue: 'billing',
+  priority: 'normal',
+  tenant: 'acme',
+  attempt: 0,
+  createdAt: '2026-12-06T09:00:00.000Z',
+  updatedAt: '2026-12-06T09:05:00.000Z',
+  createdBy: 'billing-api',
+  tags: ['invoice', 'eu-west'],
+  payload: { invoiceId: 'inv-311' },
+};
+
 /** The envelope the fixture was captured from. */
 const EXPECTED: TaskEnvelope = {
   taskId: 'task-7f3c2a',
@@ -50,6 +67,22 @@ describe('task envelope v1', () => {
   it('writes exactly the captured fixture (the wire format does not drift)', () => {
     const record = encodeTaskEnvelope(EXPECTED);
     expect({ key: record.key, value: record.value, headers: record.headers }).toEqual({ key: fixture.key, value: fixture.value, headers: fixture.headers });
+  });
+
+  it('reads and writes the task metadata headers (sy-updated-at, sy-created-by, sy-tags) of the metadata fixture', () => {
+    expect(decodeTaskEnvelope(incoming(metadataFixture))).toEqual({ ok: true, envelope: EXPECTED_WITH_METADATA });
+    const record = encodeTaskEnvelope(EXPECTED_WITH_METADATA);
+    expect({ key: record.key, value: record.value, headers: record.headers }).toEqual({ key: metadataFixture.key, value: metadataFixture.value, headers: metadataFixture.headers });
+    // The first fixture predates these headers: its envelope has no metadata fields at all.
+    const old = decodeTaskEnvelope(incoming(fixture));
+    expect(old.ok && ['updatedAt', 'createdBy', 'tags'].filter((k) => k in old.envelope)).toEqual([]);
+  });
+
+  it('refuses malformed metadata headers naming the header', () => {
+    const badTags = decodeTaskEnvelope(incoming({ ...metadataFixture, headers: { ...metadataFixture.headers, 'sy-tags': 'invoice,eu' } }));
+    expect(!badTags.ok && badTags.error.message).toContain('header sy-tags: must be a JSON array of strings');
+    const badUpdated = decodeTaskEnvelope(incoming({ ...metadataFixture, headers: { ...metadataFixture.headers, 'sy-updated-at': 'yesterday' } }));
+    expect(!badUpdated.ok && badUpdated.error.message).toContain('header sy-updated-at');
   });
 
   it('round-trips a minimal envelope without optional headers', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SwitchyardError, TaskPriority, TaskRetryPolicySchema, QueueNameSchema, type TaskRetryPolicy } from '@switchyard/protocol';
+import { SwitchyardError, TaskPriority, TaskRetryPolicySchema, QueueNameSchema, type Task, type TaskRetryPolicy } from '@switchyard/protocol';
 import { TASK_HEADERS } from '../catalog/header-names.js';
 import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
 
@@ -26,6 +26,12 @@ export interface TaskEnvelope {
   /** Attempts already made: 0 on first delivery. */
   readonly attempt: number;
   readonly createdAt: string;
+  /** Task.metadata.updatedAt, as the producer set it. */
+  readonly updatedAt?: string;
+  /** Task.metadata.createdBy. */
+  readonly createdBy?: string;
+  /** Task.metadata.tags ("for filtering"). */
+  readonly tags?: readonly string[];
   /** ISO time before which the task must not run. */
   readonly notBefore?: string;
   readonly firstFailureAt?: string;
@@ -48,6 +54,8 @@ export interface BatchOptions {
   readonly stopOnError: boolean;
 }
 
+const TagsSchema = z.array(z.string());
+
 const BatchOptionsSchema = z.object({ batchSize: z.number().int().min(1), parallel: z.boolean(), stopOnError: z.boolean() });
 
 /** The header part of the envelope, validated field by field (header names in messages). */
@@ -61,6 +69,9 @@ const HeadersV1Schema = z.object({
   [TASK_HEADERS.orderingKey]: z.string().min(1).optional(),
   [TASK_HEADERS.attempt]: intString,
   [TASK_HEADERS.createdAt]: iso,
+  [TASK_HEADERS.updatedAt]: iso.optional(),
+  [TASK_HEADERS.createdBy]: z.string().optional(),
+  [TASK_HEADERS.tags]: z.string().optional(),
   [TASK_HEADERS.notBefore]: iso.optional(),
   [TASK_HEADERS.firstFailureAt]: iso.optional(),
   [TASK_HEADERS.lastFailureAt]: iso.optional(),
@@ -72,6 +83,14 @@ const HeadersV1Schema = z.object({
   [TASK_HEADERS.tracestate]: z.string().optional(),
   [TASK_HEADERS.batch]: z.string().optional(),
 });
+
+/** The protocol's Task.metadata of an envelope: createdAt always; updatedAt, createdBy, tags when set. */
+export function taskMetadataOf(envelope: Pick<TaskEnvelope, 'createdAt' | 'updatedAt' | 'createdBy' | 'tags'>): NonNullable<Task['metadata']> {
+  return {
+    createdAt: envelope.createdAt,
+    ...defined({ updatedAt: envelope.updatedAt, createdBy: envelope.createdBy, tags: envelope.tags === undefined ? undefined : [...envelope.tags] }),
+  };
+}
 
 /** Encodes a task for producing. The caller chooses the topic (see topic-names). */
 export function encodeTaskEnvelope(envelope: TaskEnvelope): OutgoingRecord {
@@ -97,6 +116,9 @@ export function encodeTaskEnvelope(envelope: TaskEnvelope): OutgoingRecord {
     [TASK_HEADERS.traceparent, envelope.traceparent],
     [TASK_HEADERS.tracestate, envelope.tracestate],
     [TASK_HEADERS.batch, envelope.batch === undefined ? undefined : JSON.stringify(envelope.batch)],
+    [TASK_HEADERS.updatedAt, envelope.updatedAt],
+    [TASK_HEADERS.createdBy, envelope.createdBy],
+    [TASK_HEADERS.tags, envelope.tags === undefined ? undefined : JSON.stringify(envelope.tags)],
   ];
   for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
   return {
@@ -144,19 +166,10 @@ export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
     if (!policy.success) return undecodable(record, `header ${TASK_HEADERS.retryPolicy}: ${policy.error.issues[0]?.message ?? 'invalid'}`);
     retryPolicy = policy.data;
   }
-  let batch: BatchOptions | undefined;
-  const batchText = h[TASK_HEADERS.batch];
-  if (batchText !== undefined) {
-    const parsedBatch = (() => {
-      try {
-        return BatchOptionsSchema.safeParse(JSON.parse(batchText));
-      } catch {
-        return undefined;
-      }
-    })();
-    if (!parsedBatch?.success) return undecodable(record, `header ${TASK_HEADERS.batch}: must be JSON {batchSize, parallel, stopOnError}`);
-    batch = parsedBatch.data;
-  }
+  const batch = jsonHeader(h[TASK_HEADERS.batch], BatchOptionsSchema);
+  if (!batch.ok) return undecodable(record, `header ${TASK_HEADERS.batch}: must be JSON {batchSize, parallel, stopOnError}`);
+  const tags = jsonHeader(h[TASK_HEADERS.tags], TagsSchema);
+  if (!tags.ok) return undecodable(record, `header ${TASK_HEADERS.tags}: must be a JSON array of strings`);
   let payload: unknown;
   try {
     payload = record.value === null ? null : JSON.parse(record.value.toString('utf8'));
@@ -182,10 +195,24 @@ export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
       origin: h[TASK_HEADERS.origin],
       traceparent: h[TASK_HEADERS.traceparent],
       tracestate: h[TASK_HEADERS.tracestate],
-      batch,
+      batch: batch.value,
+      updatedAt: h[TASK_HEADERS.updatedAt],
+      createdBy: h[TASK_HEADERS.createdBy],
+      tags: tags.value,
     }),
   };
   return { ok: true, envelope };
+}
+
+/** A header holding JSON of `schema`: its value (undefined when the header is absent), or not ok. */
+function jsonHeader<T>(text: string | undefined, schema: z.ZodType<T>): { readonly ok: true; readonly value: T | undefined } | { readonly ok: false } {
+  if (text === undefined) return { ok: true, value: undefined };
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
+  } catch {
+    return { ok: false };
+  }
 }
 
 function defined<T extends Record<string, unknown>>(values: T): Partial<T> {

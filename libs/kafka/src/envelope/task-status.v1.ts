@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BatchProgressSchema, TaskExecutionResultSchema, TaskStatus, type TaskExecutionResult } from '@switchyard/protocol';
+import { BatchProgressSchema, TaskExecutionResultSchema, TaskSchema, TaskStatus, type TaskExecutionResult } from '@switchyard/protocol';
 import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
 
 /** Value of the `format` field of a status record. */
@@ -22,6 +22,8 @@ export const TaskStatusRecordSchema = z.object({
   /** When the next attempt may start (retries, scheduledAt). */
   nextAttemptAt: z.iso.datetime({ offset: true }).optional(),
   result: TaskExecutionResultSchema.optional(),
+  /** The task's metadata (createdAt, updatedAt, createdBy, tags), as it travels in its headers. */
+  metadata: TaskSchema.shape.metadata,
   /** Progress of a BatchTask, updated after each chunk. */
   progress: BatchProgressSchema.optional(),
 });

@@ -28,6 +28,17 @@ describe('planQueueTopology', () => {
     expect(specs[0]!.configs['retention.ms']).toBe(String(7 * 86_400_000));
   });
 
+  it('plans a named DLQ (QueueConfig.deadLetterQueue) instead of tasks.<queue>.dlq, plus the one-partition queue registry', () => {
+    const specs = planQueueTopology({ name: 'billing', deadLetterQueue: 'billing-failed' }, { partitions: 4 });
+    const names = specs.map((s) => s.topic);
+    expect(names).toContain('billing-failed');
+    expect(names).not.toContain('tasks.billing.dlq');
+    expect(specs.find((s) => s.topic === 'billing-failed')!.configs['retention.ms']).toBe(String(30 * 86_400_000));
+    const registry = specs.find((s) => s.topic === 'switchyard.state.queues')!;
+    expect(registry).toMatchObject({ numPartitions: 1, configs: expect.objectContaining({ 'cleanup.policy': 'compact' }) });
+    expect(() => planQueueTopology({ name: 'billing', deadLetterQueue: 'no spaces' })).toThrow(/QueueConfig\.deadLetterQueue/);
+  });
+
   it('rejects a bad queue name and impossible options naming the field', () => {
     try {
       planQueueTopology({ name: 'Bad Name' });

@@ -1,11 +1,13 @@
 import { parseOrThrow, QueueConfigSchema, type QueueConfigInput } from '@switchyard/protocol';
-import { laneTopics, retryTopic, RETRY_TIERS, taskCancelTopic, taskDlqTopic, taskStatusTopic } from '../catalog/topic-names.js';
+import { laneTopics, QUEUE_REGISTRY_TOPIC, queueDlqTopic, retryTopic, RETRY_TIERS, taskCancelTopic, taskStatusTopic } from '../catalog/topic-names.js';
 import type { TopicSpec } from '../client/kafka-client.port.js';
 import { QueueTopologyOptionsSchema, type QueueTopologyOptionsInput } from './topology.options.js';
 
 /**
  * The topics one queue needs, with their settings: five lanes, one topic per retry tier, the DLQ
- * and the compacted status topic. Pure: no I/O.
+ * (`QueueConfig.deadLetterQueue` when named, else `tasks.<queue>.dlq`) and the compacted status
+ * and cancel topics; with a named DLQ also the compacted `switchyard.state.queues`, where workers
+ * record which DLQ a queue uses (one partition). Pure: no I/O.
  */
 export function planQueueTopology(queue: QueueConfigInput, optionsInput: QueueTopologyOptionsInput = {}): TopicSpec[] {
   const config = parseOrThrow(QueueConfigSchema, queue, { code: 'SY_INVALID_CONFIG', what: 'QueueConfig' });
@@ -24,7 +26,7 @@ export function planQueueTopology(queue: QueueConfigInput, optionsInput: QueueTo
   return [
     ...laneTopics(config.name).map((topic) => spec(topic, deleteAfter(options.laneRetentionMs))),
     ...RETRY_TIERS.map((tier) => spec(retryTopic(config.name, tier), deleteAfter(options.laneRetentionMs))),
-    spec(taskDlqTopic(config.name), deleteAfter(options.dlqRetentionMs)),
+    spec(queueDlqTopic(config), deleteAfter(options.dlqRetentionMs)),
     spec(taskStatusTopic(config.name), {
       // Latest status per task id; finished tasks age out after statusRetentionMs.
       'cleanup.policy': 'compact,delete',
@@ -38,5 +40,6 @@ export function planQueueTopology(queue: QueueConfigInput, optionsInput: QueueTo
       'retention.ms': String(options.laneRetentionMs),
       'segment.ms': String(Math.min(options.laneRetentionMs, 3_600_000)),
     }),
+    ...(config.deadLetterQueue === undefined ? [] : [{ ...spec(QUEUE_REGISTRY_TOPIC, { 'cleanup.policy': 'compact' }), numPartitions: 1 }]),
   ];
 }

@@ -1,5 +1,5 @@
 import type { QueueConfig } from '@switchyard/protocol';
-import type { ConsumerPort } from '@switchyard/kafka';
+import { queueDlqTopic, type ConsumerPort } from '@switchyard/kafka';
 import { RoomPauses } from './partition-pauses.js';
 import { KeyedExecutor } from '../execution/keyed-executor.js';
 import { TenantLimiter } from '../rate/tenant-limiter.js';
@@ -13,6 +13,8 @@ import type { WorkItem } from './work-item.js';
 export class QueueRuntime {
   readonly config: QueueConfig;
   readonly runtime: QueueRuntimeOptions;
+  /** Where dead letters go: `QueueConfig.deadLetterQueue`, else `tasks.<queue>.dlq` (validated here, at construction). */
+  readonly dlqTopic: string;
   readonly dispatcher: LaneDispatcher<WorkItem>;
   readonly executor: KeyedExecutor;
   readonly blocks = new KeyBlocks();
@@ -31,6 +33,7 @@ export class QueueRuntime {
     this.roomPauses = new RoomPauses(consumer);
     this.config = config;
     this.runtime = runtime;
+    this.dlqTopic = queueDlqTopic(config);
     this.dispatcher = new LaneDispatcher<WorkItem>({
       bufferSize: runtime.laneBufferSize ?? Math.max(1_000, config.concurrency * 20),
       minLowerLaneShare: runtime.minLowerLaneShare,

@@ -155,7 +155,7 @@ export class TaskExecution {
     return this.#submit(
       item,
       [
-        deadLetterRecord(envelope.queue, record, info, attempts, envelope.firstFailureAt ?? now, now, envelope.type),
+        deadLetterRecord(q.dlqTopic, record, info, attempts, envelope.firstFailureAt ?? now, now, envelope.type),
         statusRecord(envelope, 'dead', attempts, now, exec ? { result: exec } : {}),
       ],
       'dead',

@@ -1,6 +1,6 @@
 import { SwitchyardError, type TaskExecutionResult } from '@switchyard/protocol';
 import type { Logger } from 'pino';
-import type { TaskEnvelope } from '@switchyard/kafka';
+import { taskMetadataOf, type TaskEnvelope } from '@switchyard/kafka';
 import type { TaskHandler } from './task-handler.js';
 
 /** What one attempt did. */
@@ -47,6 +47,7 @@ export async function runAttempt(
           queue: envelope.queue,
           priority: envelope.priority,
           payload: envelope.payload,
+          metadata: taskMetadataOf(envelope),
           attempt,
           signal: controller.signal,
           // A child logger per attempt only when the handler logs (creating one is not free).

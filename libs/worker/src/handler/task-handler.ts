@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TaskPriority } from '@switchyard/protocol';
+import type { Task, TaskPriority } from '@switchyard/protocol';
 import type { BatchChunk } from '../batch/batch-runner.js';
 
 /** What a handler receives for one attempt of one task. */
@@ -11,6 +11,8 @@ export interface TaskContext<P = unknown> {
   readonly tenant?: string;
   readonly orderingKey?: string;
   readonly payload: P;
+  /** The protocol's Task.metadata as enqueued: createdAt, and updatedAt, createdBy, tags when the producer set them. */
+  readonly metadata: NonNullable<Task['metadata']>;
   /** 1 on the first attempt. */
   readonly attempt: number;
   /** Aborted when the attempt times out or the worker shuts down past its grace period. */

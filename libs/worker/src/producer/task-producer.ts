@@ -227,6 +227,9 @@ export class TaskProducer {
           updatedAt: new Date(now).toISOString(),
           ...defined({ tenant: options.tenant, nextAttemptAt: notBefore }),
         })
+        updatedAt: task.metadata?.updatedAt,
+        createdBy: task.metadata?.createdBy,
+        tags: task.metadata?.tags,
       : undefined;
     return { task, topic, record, ...(status ? { status } : {}), ...(notBefore ? { notBefore } : {}) };
   }
@@ -244,6 +247,7 @@ export class TaskProducer {
 
   async #requireQueue(queue: string): Promise<void> {
     if (this.#knownQueues.has(queue)) return;
+          metadata: { ...task.metadata, createdAt },
     if (!this.#options.queues) {
       const topics = new Set(await this.#admin.listTopics());
       if (topics.has(laneTopic(queue, 'normal'))) {

@@ -3,8 +3,8 @@ import {
   encodeDeadLetter,
   encodeTaskEnvelope,
   encodeTaskStatus,
+  taskMetadataOf,
   retryTopic,
-  taskDlqTopic,
   taskStatusTopic,
   TASK_HEADERS,
   type IncomingRecord,
@@ -49,6 +49,7 @@ export function statusRecord(envelope: TaskEnvelope, status: TaskStatus, attempt
       status,
       attempt,
       updatedAt: nowIso,
+      metadata: taskMetadataOf(envelope),
       ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
       ...extra,
       ...(extra.result ? { result: serializableResult(extra.result) } : {}),
@@ -104,10 +105,13 @@ export function parkRecord(envelope: TaskEnvelope, source: IncomingRecord, tier:
   return { topic, record: { ...record, headers: { ...record.headers, [TASK_HEADERS.parkedBehind]: blockerId } } };
 }
 
-/** A dead letter: the source record byte for byte plus why it died. */
-export function deadLetterRecord(queue: string, source: IncomingRecord, error: ErrorInfo, attempts: number, firstFailedAt: string, nowIso: string, failedHandler?: string): RoutedRecord {
+/**
+ * A dead letter, to the queue's DLQ topic (`queueDlqTopic`: named or `tasks.<queue>.dlq`): the
+ * source record byte for byte (its `sy-*` headers, task metadata included) plus why it died.
+ */
+export function deadLetterRecord(dlqTopic: string, source: IncomingRecord, error: ErrorInfo, attempts: number, firstFailedAt: string, nowIso: string, failedHandler?: string): RoutedRecord {
   return {
-    topic: taskDlqTopic(queue),
+    topic: dlqTopic,
     record: encodeDeadLetter(source, {
       code: error.code,
       error: { message: error.message, code: error.code, ...(error.stack ? { stack: error.stack } : {}) },
