@@ -98,3 +98,6 @@ export {
   type EventAttributes,
   type EventRecordDecode,
 } from './envelope/cloud-event.v1.js';
+export { throwawayConsumer, type ThrowawayConsumerOptions } from './client/throwaway-consumer.js';
+export { throwawayGroup, type ThrowawayGroupPurpose } from './catalog/group-names.js';
+export type { GroupDeletionRefusal } from './client/kafka-client.port.js';

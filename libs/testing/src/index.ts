@@ -2,3 +2,4 @@
 export { testBrokers, uniqueName, testClient, testAdmin } from './test-kafka.js';
 export { collectTopics, type TopicCollector } from './topic-collector.js';
 export { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, type PromtoolVerdict } from './promtool.js';
+export { recordGroups, groupsLeft, type GroupRecordingClient } from './group-litter.js';

@@ -1,8 +1,8 @@
 import { onTestFinished } from 'vitest';
-import type { IncomingRecord, KafkaClient } from '@switchyard/kafka';
+import { throwawayConsumer, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
 import { uniqueName } from './test-kafka.js';
 
-/** A live list of every record of some topics, read from the beginning by a throwaway group. */
+/** A live list of every record of some topics, read from the beginning by a throwaway group (deleted on stop). */
 export interface TopicCollector {
   readonly records: IncomingRecord[];
   /** Records whose header `name` equals `value`. */
@@ -16,7 +16,7 @@ export interface TopicCollector {
  */
 export async function collectTopics(client: KafkaClient, topics: readonly string[]): Promise<TopicCollector> {
   const records: IncomingRecord[] = [];
-  const consumer = client.consumer({ groupId: uniqueName("collector"), maxWaitTimeMs: 200 });
+  const consumer = throwawayConsumer(client, { groupId: uniqueName('collector'), maxWaitTimeMs: 200 });
   await consumer.connect();
   await consumer.subscribe(topics, { fromBeginning: true });
   await consumer.run({ partitionsConsumedConcurrently: 4, eachBatch: async (batch) => void records.push(...batch.records) });

@@ -1,5 +1,18 @@
 /** Consumer-group names (STYLE.md #3). */
 
+/**
+ * What a throwaway group is for. kafkajs cannot fetch without a consumer group, so one-off reads
+ * (a topic to its end, the cancel topics of one worker process, one task's status) run under a
+ * group of their own that never commits and is deleted when its consumer disconnects
+ * (`throwawayConsumer`).
+ */
+export type ThrowawayGroupPurpose = 'scan' | 'cancel-watch' | 'status-reader';
+
+/** A throwaway group: `switchyard.<purpose>.<id>` (id: a fresh UUID per consumer). */
+export function throwawayGroup(purpose: ThrowawayGroupPurpose, id: string): string {
+  return `switchyard.${purpose}.${id}`;
+}
+
 /** The group of every worker process serving the same WorkerConfig.name: all lanes of its queues. */
 export function workerGroup(workerName: string): string {
   return `switchyard.worker.${workerName}`;

@@ -237,6 +237,20 @@ export interface AdminPort {
   describeGroup(groupId: string): Promise<GroupDescription>;
   /** Commits `offsets` of `topic` for `groupId`; refused by Kafka while the group has running members. */
   setGroupOffsets(groupId: string, topic: string, offsets: readonly PartitionOffset[]): Promise<void>;
+  /** Ids of every consumer group the cluster knows (any state). */
+  listGroups(): Promise<string[]>;
+  /**
+   * Deletes consumer groups and their committed offsets. A group that does not exist counts as
+   * deleted. Resolves the groups Kafka refused, each with the broker's error type
+   * (`NON_EMPTY_GROUP` while members remain); empty when all are gone.
+   */
+  deleteGroups(groupIds: readonly string[]): Promise<GroupDeletionRefusal[]>;
+}
+
+/** A group `deleteGroups` could not delete, and the broker's reason. */
+export interface GroupDeletionRefusal {
+  readonly groupId: string;
+  readonly error: string;
 }
 
 /** Factory of producers, consumers and admins on one cluster. */

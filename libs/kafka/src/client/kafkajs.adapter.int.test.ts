@@ -2,9 +2,11 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { decodeTaskEnvelope, encodeTaskEnvelope, type TaskEnvelope } from '../envelope/task-envelope.v1.js';
 import type { IncomingRecord, KafkaClient } from './kafka-client.port.js';
+import { throwawayConsumer } from './throwaway-consumer.js';
 
 async function collect(client: KafkaClient, topic: string, groupId: string, into: IncomingRecord[]) {
-  const consumer = client.consumer({ groupId });
+  // Deleted with its offsets when the test finishes: nothing is left on the broker.
+  const consumer = throwawayConsumer(client, { groupId });
   await consumer.connect();
   onTestFinished(() => consumer.disconnect());
   await consumer.subscribe([topic], { fromBeginning: true });

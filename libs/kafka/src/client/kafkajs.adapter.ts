@@ -364,6 +364,23 @@ class KafkajsAdmin implements AdminPort {
     if (offsets.length === 0) return;
     await this.#admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) });
   }
+  async listGroups() {
+    return (await this.#admin.listGroups()).groups.map((g) => g.groupId);
+  }
+  async deleteGroups(groupIds: readonly string[]) {
+    if (groupIds.length === 0) return [];
+    try {
+      await this.#admin.deleteGroups([...groupIds]);
+      return [];
+    } catch (error) {
+      // kafkajs rejects with every group the broker refused, each with its protocol error.
+      const refused = (error as { groups?: { groupId: string; error?: { type?: string; message?: string } }[] }).groups;
+      if (!Array.isArray(refused)) throw error;
+      return refused
+        .map((g) => ({ groupId: g.groupId, error: g.error?.type ?? g.error?.message ?? 'UNKNOWN' }))
+        .filter((g) => g.error !== 'GROUP_ID_NOT_FOUND');
+    }
+  }
 }
 
 /** A {@link KafkaClient} backed by kafkajs. Producers place keys with the Java-compatible tenant partitioner. */

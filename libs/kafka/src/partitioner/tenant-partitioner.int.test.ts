@@ -2,6 +2,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runKafkaTool } from '@switchyard/kafka-local';
 import { testAdmin, testBrokers, testClient, uniqueName } from '@switchyard/testing';
 import type { IncomingRecord } from '../client/kafka-client.port.js';
+import { throwawayConsumer } from '../client/throwaway-consumer.js';
 import { partitionForKey } from './tenant-partitioner.js';
 
 const PARTITIONS = 12;
@@ -41,7 +42,7 @@ describe('tenant partitioner vs the Java client', () => {
 
     const placement = async (topic: string) => {
       const seen: IncomingRecord[] = [];
-      const consumer = client.consumer({ groupId: uniqueName('placement') });
+      const consumer = throwawayConsumer(client, { groupId: uniqueName('placement') });
       await consumer.connect();
       onTestFinished(() => consumer.disconnect());
       await consumer.subscribe([topic], { fromBeginning: true });

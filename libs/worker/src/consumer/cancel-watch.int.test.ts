@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createLogger, workerGroup } from '@switchyard/kafka';
+import { groupsLeft, recordGroups } from '@switchyard/testing';
 import { setupQueue } from '../worker.test-support.js';
 import { readTaskStatus } from '../status/task-status-reader.js';
+import { createWorker } from '../worker.js';
 
 describe('cancelling tasks', () => {
   it('skips a queued task and aborts a running one, both ending with status cancelled', async () => {
@@ -34,5 +37,31 @@ describe('cancelling tasks', () => {
     );
     expect(ran.sort()).toEqual(['other', 'running']);
     expect((await readTaskStatus(q.client, q.name, 'later'))?.status).toBe('cancelled');
+  });
+
+  it('a worker start and close, and a status read, leave only the worker group on the cluster', async () => {
+    const q = await setupQueue();
+    const { client, groups } = recordGroups(q.client);
+    await q.producer.cancel(q.name, 'gone');
+    await q.producer.enqueue({ id: 'done', type: 'quick_job', queue: q.name, payload: {} });
+    const ran: string[] = [];
+    const worker = createWorker(client, { config: { name: `w-${q.name}`, queues: [q.name], queueConfigs: [q.config] }, commitIntervalMs: 50 }, { quick_job: async (task) => void ran.push(task.id) }, {
+      log: createLogger(`worker.${q.name}`, { level: process.env.LOG_LEVEL ?? 'error' }),
+    });
+    await worker.start();
+    try {
+      await vi.waitFor(() => expect(ran).toEqual(['done']), { timeout: 30_000, interval: 100 });
+    } finally {
+      await worker.close();
+    }
+    await vi.waitFor(async () => expect((await readTaskStatus(client, q.name, 'done'))?.status).toBe('completed'), { timeout: 30_000, interval: 200 });
+
+    const throwaway = groups.filter((g) => g !== workerGroup(`w-${q.name}`));
+    expect(throwaway.some((g) => g.startsWith('switchyard.cancel-watch.'))).toBe(true);
+    expect(throwaway.some((g) => g.startsWith('switchyard.status-reader.'))).toBe(true);
+    expect(await groupsLeft(q.admin, throwaway)).toEqual([]);
+    // The worker's own group stays: it holds the committed offsets of the queue.
+    expect(await groupsLeft(q.admin, [workerGroup(`w-${q.name}`)])).toEqual([workerGroup(`w-${q.name}`)]);
+    await q.admin.deleteGroups([workerGroup(`w-${q.name}`)]);
   });
 });

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '@switchyard/protocol';
-import { taskCancelTopic, type ConsumerPort, type KafkaClient } from '@switchyard/kafka';
+import { taskCancelTopic, throwawayConsumer, throwawayGroup, type ConsumerPort, type KafkaClient } from '@switchyard/kafka';
 
 const CATCH_UP_TIMEOUT_MS = 10_000;
 
 /**
  * Every worker process reads its queues' cancel topics from the beginning (they are compacted:
  * one small record per cancelled task id) with a group of its own that never commits, so each
- * process sees every cancellation. A task id in the set is skipped when it comes up to run;
+ * process sees every cancellation. The group is deleted when the watch stops, or when its start
+ * fails (a throwaway consumer). A task id in the set is skipped when it comes up to run;
  * a running one has its AbortSignal fired.
  */
 export class CancelWatch {
@@ -28,12 +29,23 @@ export class CancelWatch {
   }
 
   async start(): Promise<void> {
-    this.#consumer = this.#client.consumer({ groupId: `switchyard.cancel-watch.${randomUUID()}`, maxWaitTimeMs: 500 });
-    await this.#consumer.connect();
-    await this.#consumer.subscribe(this.#queues.map(taskCancelTopic), { fromBeginning: true });
+    const consumer = throwawayConsumer(this.#client, { groupId: throwawayGroup('cancel-watch', randomUUID()), maxWaitTimeMs: 500 }, { log: this.#log });
+    this.#consumer = consumer;
+    try {
+      await this.#follow(consumer);
+    } catch (error) {
+      this.#consumer = undefined;
+      await consumer.disconnect();
+      throw error;
+    }
+  }
+
+  async #follow(consumer: ConsumerPort): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe(this.#queues.map(taskCancelTopic), { fromBeginning: true });
     const ends = await this.#endOffsets();
     const reached = new Set<string>();
-    await this.#consumer.run({
+    await consumer.run({
       eachBatch: async (batch) => {
         const end = ends.get(`${batch.topic}:${batch.partition}`);
         if (end !== undefined && BigInt(batch.lastOffset) + 1n >= end) reached.add(`${batch.topic}:${batch.partition}`);
@@ -84,7 +96,10 @@ export class CancelWatch {
     };
   }
 
+  /** Leaves and deletes the watch's group. */
   async stop(): Promise<void> {
-    await this.#consumer?.disconnect();
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await consumer?.disconnect();
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchyardError } from '@switchyard/protocol';
-import { decodeTaskStatus, partitionForKey, taskStatusTopic, type KafkaClient, type TaskStatusRecord } from '@switchyard/kafka';
+import { decodeTaskStatus, partitionForKey, taskStatusTopic, throwawayConsumer, throwawayGroup, type KafkaClient, type TaskStatusRecord } from '@switchyard/kafka';
 
 /**
  * Reads the latest status of one task from its queue's compacted status topic: only the
@@ -22,7 +22,8 @@ export async function readTaskStatus(client: KafkaClient, queue: string, taskId:
   const end = BigInt(offsets.find((o) => o.partition === partition)?.high ?? '0');
   const start = BigInt(offsets.find((o) => o.partition === partition)?.low ?? '0');
   if (end <= start) return undefined;
-  const consumer = client.consumer({ groupId: `switchyard.status-reader.${randomUUID()}`, maxWaitTimeMs: 200 });
+  // A group of its own, deleted on disconnect: nothing is left on the cluster after the read.
+  const consumer = throwawayConsumer(client, { groupId: throwawayGroup('status-reader', randomUUID()), maxWaitTimeMs: 200 });
   let latest: TaskStatusRecord | undefined;
   let reached = false;
   let caughtUpAt: number | undefined;
