@@ -1,25 +1,28 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { workerGroup } from '@switchyard/kafka';
 import { createWorker } from './worker.js';
 import { setupQueue } from './worker.test-support.js';
 
+const SESSION_TIMEOUT_MS = 6_000;
+
 describe('a handler running longer than the session timeout', () => {
-  it('keeps its partitions: one group join during a 9 s task with sessionTimeoutMs 6000, and the task completes', { timeout: 30_000 }, async () => {
+  it('keeps its partitions: the group stays stable with one member through 1.5 session timeouts of one task, and the task completes', { timeout: 60_000 }, async () => {
     const q = await setupQueue({}, 1);
     const messages: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void messages.push((JSON.parse(line) as { msg: string }).msg) });
     const joins = () => messages.filter((m) => m === 'partitions assigned').length;
-    let joinsAtStart = -1;
-    let done = false;
+    let startedAt = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const name = `w-${q.name}`;
     const worker = createWorker(
       q.client,
-      { config: { name: `w-${q.name}`, queues: [q.name], queueConfigs: [q.config] }, sessionTimeoutMs: 6_000, commitIntervalMs: 50 },
+      { config: { name, queues: [q.name], queueConfigs: [q.config] }, sessionTimeoutMs: SESSION_TIMEOUT_MS, commitIntervalMs: 50 },
       {
         long_job: async () => {
-          joinsAtStart = joins();
-          await sleep(9_000);
-          done = true;
+          startedAt = Date.now();
+          await released;
         },
       },
       { log },
@@ -28,9 +31,19 @@ describe('a handler running longer than the session timeout', () => {
     await worker.start();
     const statuses = await q.statuses();
     await q.producer.enqueue({ id: 'long', type: 'long_job', queue: q.name, payload: {} });
-    await vi.waitFor(() => expect(statuses.latest().get('long')?.status).toBe('completed'), { timeout: 25_000, interval: 200 });
-    expect(done).toBe(true);
-    expect(joinsAtStart).toBe(1);
+    await vi.waitFor(() => expect(startedAt).toBeGreaterThan(0), { timeout: 20_000, interval: 50 });
+    expect(joins()).toBe(1);
+    // While the task runs, the group (as the broker sees it) stays Stable with this one member,
+    // checked until the task has outlived the session timeout by half again.
+    const seen: string[] = [];
+    await vi.waitFor(async () => {
+      const group = await q.admin.describeGroup(workerGroup(name));
+      seen.push(`${group.state}/${group.members.length}`);
+      expect(Date.now() - startedAt).toBeGreaterThan(SESSION_TIMEOUT_MS * 1.5);
+    }, { timeout: 30_000, interval: 250 });
+    expect(new Set(seen)).toEqual(new Set(['Stable/1']));
+    release();
+    await vi.waitFor(() => expect(statuses.latest().get('long')?.status).toBe('completed'), { timeout: 20_000, interval: 100 });
     expect(joins()).toBe(1);
     expect(worker.stats()).toMatchObject({ totalProcessed: 1, succeeded: 1, failed: 0 });
   });

@@ -155,11 +155,11 @@ describe('worker service process on a real broker', () => {
     expect(metrics).toContain('process_cpu_user_seconds_total');
     expect(await (await fetch(`${base}/stats`)).json()).toMatchObject({ totalProcessed: 50, succeeded: 50, failed: 0 });
 
-    const signalledAt = Date.now();
     worker.child.kill('SIGTERM');
     await vi.waitFor(() => expect(worker.exit()).toBeDefined(), { timeout: SHUTDOWN_TIMEOUT_MS + 5_000, interval: 100 });
     expect(worker.exit()).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    // Nothing was running: the shutdown never reached its deadline (which logs this warning).
+    expect(worker.logged('tasks still running at the shutdown deadline: aborting them')).toHaveLength(0);
     expect(worker.logged('worker stopped')).toHaveLength(1);
     expect(worker.logged('worker service stopped cleanly')).toHaveLength(1);
     expect(worker.stderr()).toBe('');

@@ -154,6 +154,11 @@ export class Subscription {
     return this.#topics;
   }
 
+  /** Events fetched and not started yet: buffered in the lanes or waiting behind their key. */
+  get waiting(): number {
+    return this.#dispatcher.size() + this.#executor.pending;
+  }
+
   /** Events handled so far by this process. */
   get counts(): Readonly<{ completed: number; failed: number; dead: number; skipped: number; parked: number }> {
     return { ...this.#counts };
