@@ -54,6 +54,7 @@ function unsupportedParts(config: EventBusConfig): UnsupportedPart[] {
   if (config.realtime) parts.push({ field: 'realtime', reason: 'real-time push (WebSocket/SSE) comes in a later release' });
   if (config.persistence?.filter) parts.push({ field: 'persistence.filter', reason: 'Kafka keeps every published event for the retention period; the filter is not applied' });
   if (config.persistence && config.persistence.storage !== 'database') parts.push({ field: 'persistence.storage', reason: `events are stored in Kafka topics; storage "${config.persistence.storage}" is not used` });
+  if (config.replay?.enabled === false) parts.push({ field: 'replay.enabled', reason: 'replay is the operator command `switchyard replay` reading Kafka directly; a bus config cannot turn it off (restrict it with Kafka ACLs on the topics and the replay consumer groups)' });
   if (config.queue?.deadLetterQueue) parts.push({ field: 'queue.deadLetterQueue', reason: 'dead events go to events.<domain>.dlq.<subscription> (one DLQ per subscription); the name is not used' });
   return parts;
 }

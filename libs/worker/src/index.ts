@@ -5,6 +5,7 @@
 export { TaskProducer, type EnqueueOptions, type EnqueueReceipt, type EnqueueTask, type TaskProducerOptions } from './producer/task-producer.js';
 export { Worker, createWorker, type WorkerDeps } from './worker.js';
 export { WorkerOptionsSchema, QueueRuntimeOptionsSchema, type WorkerOptions, type WorkerOptionsInput, type QueueRuntimeOptions } from './worker.options.js';
+export { unsupportedWorkerFields, type UnsupportedField } from './worker.unsupported.js';
 export { WorkerLifecycle, type WorkerState } from './worker.lifecycle.js';
 export type { TaskContext, TaskHandler, TaskHandlers } from './handler/task-handler.js';
 export { WorkerMetrics } from './metrics/worker-metrics.js';

@@ -18,6 +18,7 @@ import {
 } from '@switchyard/kafka';
 import type { Registry } from 'prom-client';
 import { CancelWatch } from './consumer/cancel-watch.js';
+import { QueueOrder } from './consumer/queue-order.js';
 import { QueueRuntime } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
 import { TransactionalCommitter } from './consumer/transactional-committer.js';
@@ -31,6 +32,8 @@ import { deadLetterRecord, errorInfo } from './routing/outcome-records.js';
 import { shareOfLimit } from './rate/token-bucket.js';
 import { queueConfigOf, queueRuntimeOf, WorkerOptionsSchema, type WorkerOptions, type WorkerOptionsInput } from './worker.options.js';
 import { WorkerLifecycle } from './worker.lifecycle.js';
+import { registerQueueDlqs } from './routing/queue-registration.js';
+import { unsupportedWorkerFields, type UnsupportedField } from './worker.unsupported.js';
 
 export interface WorkerDeps {
   readonly log?: Logger;
@@ -48,11 +51,15 @@ export interface WorkerDeps {
 export class Worker {
   readonly options: WorkerOptions;
   readonly metrics: WorkerMetrics;
+  /** Configuration fields accepted but without effect on Kafka (one warning each at construction). */
+  readonly unsupported: readonly UnsupportedField[];
   readonly #client: KafkaClient;
   readonly #handlers: TaskHandlers;
   readonly #deps: WorkerDeps;
   readonly #log: Logger;
   readonly #queues = new Map<string, QueueRuntime>();
+  /** Which queue starts the next task when several have work: QueueConfig.priority as a weight. */
+  readonly #order: QueueOrder<QueueRuntime>;
   readonly #trackers = new OffsetTrackers();
   readonly #lifecycle = new WorkerLifecycle();
   readonly #shutdown = new AbortController();
@@ -82,6 +89,9 @@ export class Worker {
     for (const queue of this.options.config.queues) {
       this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue), () => this.#consumer));
     }
+    this.#order = new QueueOrder(this.#queues.values());
+    this.unsupported = unsupportedWorkerFields(options, this.options);
+    for (const part of this.unsupported) this.#log.warn({ field: part.field }, `WorkerConfig.${part.field} has no effect: ${part.reason}`);
   }
 
   get state() {
@@ -119,7 +129,7 @@ export class Worker {
       onSettled: (item, outcome) => this.#count(item, outcome),
       ...(this.#deps.onBatchProgress ? { onBatchProgress: this.#deps.onBatchProgress } : {}),
     });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), this.#readPartitionCounts()]);
+    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), this.#readPartitionCounts(), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
     this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
     const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
@@ -238,21 +248,19 @@ export class Worker {
   /** Starts buffered tasks while their queue has room, most urgent lane first. */
   #pump(): void {
     if (this.#lifecycle.state !== 'running') return;
-    for (const q of this.#queues.values()) {
-      while (q.hasCapacity() && this.#committer!.hasRoom(this.#running)) {
-        const item = q.dispatcher.next();
-        if (!item) break;
-        this.#running++;
-        void this.#execution!.run(q, item)
-          .catch((error: unknown) => this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered'))
-          .finally(() => {
+    // One start per turn, queues interleaved by their priority weight (consumer/queue-order.ts).
+    for (const q of this.#order.turns((queue) => queue.dispatcher.size() > 0 && queue.hasCapacity() && this.#committer!.hasRoom(this.#running))) {
+      const item = q.dispatcher.next()!;
+      this.#running++;
+      void this.#execution!.run(q, item)
+        .catch((error: unknown) => this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered'))
+        .finally(() => {
           this.#running--;
           // The executor frees the slot right after this promise settles: pump on the next turn.
           setImmediate(() => this.#pump());
         });
-      }
-      q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));
     }
+    for (const q of this.#queues.values()) q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));
   }
 
   /** Partition count of each queue, to share a queue-wide rate limit by assigned partitions. */
