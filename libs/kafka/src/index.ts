@@ -6,6 +6,7 @@
 export { hideSettingsSecrets, kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
 export { createKafkajsClient } from './client/kafkajs.adapter.js';
 export { scanTopics } from './client/topic-scan.js';
+export { TransactionalSender, type TransactionalSenderOptions, type RecordLabeller } from './client/transactional-sender.js';
 export type {
   AdminPort,
   BatchControl,
@@ -42,9 +43,9 @@ export {
   laneTopics,
   retryTopic,
   taskDlqTopic,
-  taskStatusTopic,
   queueDlqTopic,
   QUEUE_REGISTRY_TOPIC,
+  taskStatusTopic,
   taskCancelTopic,
   taskDlqRedrivenTopic,
   eventDomain,
@@ -80,15 +81,15 @@ export {
   encodeTaskEnvelope,
   decodeTaskEnvelope,
   recordSizeBytes,
-  type TaskEnvelope,
   taskMetadataOf,
+  type TaskEnvelope,
   type BatchOptions,
   type DecodeResult,
 } from './envelope/task-envelope.v1.js';
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';
 export { DEAD_LETTER_V1, encodeDeadLetter, decodeDeadLetter, originalHeaders, type DeadLetterInfo } from './envelope/dead-letter.v1.js';
-export { TASK_STATUS_V1, TaskStatusRecordSchema, encodeTaskStatus, decodeTaskStatus, type TaskStatusRecord } from './envelope/task-status.v1.js';
 export { QUEUE_REGISTRATION_V1, QueueRegistrationSchema, encodeQueueRegistration, decodeQueueRegistration, type QueueRegistration } from './envelope/queue-registration.v1.js';
+export { TASK_STATUS_V1, TaskStatusRecordSchema, encodeTaskStatus, decodeTaskStatus, type TaskStatusRecord } from './envelope/task-status.v1.js';
 export {
   CLOUDEVENTS_SPEC_VERSION,
   JSON_CONTENT_TYPE,

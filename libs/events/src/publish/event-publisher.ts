@@ -8,7 +8,7 @@ import {
   recordSizeBytes,
   type KafkaClient,
   type OutgoingRecord,
-  type ProducerPort,
+  TransactionalSender,
 } from '@switchyard/kafka';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
@@ -47,19 +47,24 @@ export interface PreparedEvent {
  * Publishes events: validates each against the protocol's Event schema and its type's payload
  * schema, encodes it as a CloudEvents binary-mode record keyed by tenant, and sends it to its
  * domain's topic (the lane of its priority when priority lanes are on). A domain's topics are
- * created on its first event.
+ * created on its first event. Every call is one Kafka transaction: subscribers (read_committed)
+ * see all of its events or none; calls of one publisher run one after the other.
  */
 export class EventPublisher {
   readonly #options: EventPublisherOptions;
   readonly #domains = new Map<string, Promise<void>>();
-  #producer: ProducerPort | undefined;
+  #producer: TransactionalSender | undefined;
 
   constructor(options: EventPublisherOptions) {
     this.#options = options;
   }
 
   async connect(): Promise<void> {
-    this.#producer ??= this.#options.client.producer({ idempotent: true });
+    this.#producer ??= new TransactionalSender({
+      client: this.#options.client,
+      idPrefix: `switchyard.publisher.${this.#options.client.clientId}`,
+      maxBatchBytes: Math.max(1, Math.min(900 * 1024, this.#options.topology.maxMessageBytes - 1024)),
+    });
     await this.#producer.connect();
   }
 
@@ -73,14 +78,24 @@ export class EventPublisher {
     return receipt!;
   }
 
-  /** Validates every event first (nothing is sent when one is invalid), then sends all in one request per partition. */
+  /**
+   * Validates every event first (nothing is sent when one is invalid), then sends all in one
+   * transaction: when Kafka refuses it, none is visible and the error names the events at fault
+   * (SY_PAYLOAD_TOO_LARGE with `details.items`) or the broker's reason (SY_KAFKA_UNAVAILABLE).
+   */
   async publishMany(events: readonly PublishEvent[]): Promise<PublishReceipt[]> {
     if (!this.#producer) throw new SwitchyardError('SY_INVALID_CONFIG', 'The event publisher is not connected.', { hint: 'Call bus.start() (or publisher.connect()) before publishing.' });
     const prepared = await Promise.all(events.map((event, index) => this.prepare(event, events.length > 1 ? `events[${index}]` : 'event')));
     await this.ensureDomains(prepared.map((p) => eventDomain(p.event.name)));
     const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const p of prepared) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.record]);
-    await this.#producer.send([...byTopic].map(([topic, records]) => ({ topic, records })));
+    const labels = new Map<OutgoingRecord, string>();
+    prepared.forEach((p, index) => {
+      const list = byTopic.get(p.topic);
+      if (list) list.push(p.record);
+      else byTopic.set(p.topic, [p.record]);
+      labels.set(p.record, `${events.length > 1 ? `events[${index}]` : 'event'} (${p.event.name}, id ${p.event.id})`);
+    });
+    await this.#producer.send([...byTopic].map(([topic, records]) => ({ topic, records })), (record) => labels.get(record));
     for (const p of prepared) this.#options.metrics.published.inc({ event: p.event.name, lane: p.event.metadata.priority });
     return prepared.map((p) => ({ id: p.event.id, name: p.event.name, topic: p.topic }));
   }

@@ -79,11 +79,22 @@ async function sendSplit(sendBatch: (batch: ProducerBatch) => Promise<RecordMeta
   return acks;
 }
 
+/**
+ * A failed send leaves kafkajs' sequence numbers wrong: it takes back the sequences of every
+ * partition of a refused request, also of those the broker wrote, so the next batch to them meets
+ * OUT_OF_ORDER_SEQUENCE_NUMBER. The Java client bumps the producer epoch after an aborted
+ * transaction; kafkajs cannot, so a transactional producer whose send or commit failed is replaced
+ * before its next transaction (a new InitProducerId with the same transactional id: new epoch,
+ * fresh sequences).
+ */
 class KafkajsProducer implements ProducerPort {
-  readonly #producer: Producer;
+  readonly #create: () => Producer;
+  #producer: Producer;
+  #stale = false;
   readonly #caps: ProduceCaps;
-  constructor(producer: Producer, caps: ProduceCaps) {
-    this.#producer = producer;
+  constructor(create: () => Producer, caps: ProduceCaps) {
+    this.#create = create;
+    this.#producer = create();
     this.#caps = caps;
   }
   connect() {
@@ -96,9 +107,15 @@ class KafkajsProducer implements ProducerPort {
     return sendSplit((request) => this.#producer.sendBatch(request), batch, this.#caps);
   }
   async transaction(): Promise<TransactionPort> {
+    if (this.#stale) await this.#renew();
     const tx = await this.#producer.transaction();
+    const marking = <T>(operation: Promise<T>): Promise<T> =>
+      operation.catch((error: unknown) => {
+        this.#stale = true;
+        throw error;
+      });
     return {
-      send: (batch) => sendSplit((request) => tx.sendBatch(request), batch, this.#caps),
+      send: (batch) => marking(sendSplit((request) => tx.sendBatch(request), batch, this.#caps)),
       sendOffsets: (groupId, offsets) =>
         retryConcurrentTransactions(() =>
           tx.sendOffsets({
@@ -109,9 +126,16 @@ class KafkajsProducer implements ProducerPort {
             })),
           }),
         ),
-      commit: () => tx.commit(),
+      commit: () => marking(tx.commit()),
       abort: () => tx.abort(),
     };
+  }
+  async #renew(): Promise<void> {
+    const stale = this.#producer;
+    this.#producer = this.#create();
+    this.#stale = false;
+    await stale.disconnect().catch(() => undefined);
+    await this.#producer.connect();
   }
 }
 
@@ -391,7 +415,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
     settings,
     producer: (options: ProducerOptions = {}) =>
       new KafkajsProducer(
-        kafka.producer({
+        () => kafka.producer({
           createPartitioner: createTenantPartitioner,
           idempotent: options.idempotent ?? true,
           // kafkajs keeps sequence numbers safe only with one request in flight per broker.

@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
-import { decodeTaskEnvelope, laneTopic, retryTopic } from '@switchyard/kafka';
-import { collectTopics } from '@switchyard/testing';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { decodeTaskEnvelope, ensureTopology, TASK_HEADERS, laneTopic, planQueueTopology, retryTopic, scanTopics, taskStatusTopic, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
+import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { setupQueue } from '../worker.test-support.js';
 import { readTaskStatus } from '../status/task-status-reader.js';
 import { TaskProducer } from './task-producer.js';
@@ -52,4 +52,74 @@ describe('TaskProducer on a real broker', () => {
     await discovering.disconnect();
     await vi.waitFor(() => expect(lane.records.map((r) => r.headers['sy-task-id']?.toString())).toEqual(['ok']), { timeout: 30_000, interval: 100 });
   });
+
+  it('10,000 tasks of 1 KB in one enqueueMany land exactly once (regression: a big enqueueMany half-applied with MESSAGE_TOO_LARGE)', async () => {
+    const q = await setupQueue();
+    const tasks = Array.from({ length: 10_000 }, (_, i) => ({ task: { id: `big-${i}`, type: 'ping', queue: q.name, payload: { blob: 'x'.repeat(1_000) } }, options: { tenant: `tenant-${i % 7}` } }));
+
+    const receipts = await q.producer.enqueueMany(tasks);
+
+    expect(receipts).toHaveLength(10_000);
+    const lane = await readAll(q.client, [laneTopic(q.name, 'normal')]);
+    expect(taskIds(lane)).toHaveLength(10_000);
+    expect(new Set(taskIds(lane)).size).toBe(10_000);
+    const status = await readAll(q.client, [taskStatusTopic(q.name)]);
+    expect(new Set(status.map((r) => r.key?.toString())).size).toBe(10_000);
+  });
+
+  it('a call Kafka refuses leaves none of its tasks visible and the error names the item at fault', async () => {
+    const client = testClient();
+    const admin = await testAdmin(client);
+    const name = uniqueName('q-small').replace(/[^a-z0-9_-]/g, '');
+    const topology = { partitions: 3, maxMessageBytes: 64 * 1024 };
+    admin.deleteAfterTest(planQueueTopology({ name }, topology).map((s) => s.topic));
+    await ensureTopology(admin, { name }, topology);
+    // Misconfigured on purpose: the producer believes the lanes take 1 MiB, so only the broker can refuse.
+    const producer = new TaskProducer({ client, queues: [name] });
+    onTestFinished(() => producer.disconnect());
+    const tasks = Array.from({ length: 300 }, (_, i) => ({ id: `t-${i}`, type: 'ping', queue: name, payload: i === 150 ? 'x'.repeat(100_000) : { i } }));
+
+    const failure = await producer.enqueueMany(tasks).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ code: 'SY_PAYLOAD_TOO_LARGE', message: expect.stringContaining('tasks[150] (id t-150)'), details: { written: 0, items: [expect.objectContaining({ item: 'tasks[150] (id t-150)', limit: 64 * 1024 })] } });
+    expect(await readAll(client, [laneTopic(name, 'normal'), taskStatusTopic(name)])).toEqual([]);
+    // Configured right, the same item is refused before anything is sent.
+    const right = new TaskProducer({ client, queues: [name], maxMessageBytes: 64 * 1024 });
+    onTestFinished(() => right.disconnect());
+    await expect(right.enqueueMany(tasks)).rejects.toMatchObject({ code: 'SY_PAYLOAD_TOO_LARGE', message: expect.stringContaining('tasks[150]') });
+    await right.enqueueMany(tasks.filter((_, i) => i !== 150));
+    expect(new Set(taskIds(await readAll(client, [laneTopic(name, 'normal')]))).size).toBe(299);
+  });
+
+  it('concurrent calls share transactions, yet a call with a refused item fails alone', async () => {
+    const client = testClient();
+    const admin = await testAdmin(client);
+    const name = uniqueName('q-share').replace(/[^a-z0-9_-]/g, '');
+    const topology = { partitions: 2, maxMessageBytes: 64 * 1024 };
+    admin.deleteAfterTest(planQueueTopology({ name }, topology).map((s) => s.topic));
+    await ensureTopology(admin, { name }, topology);
+    const producer = new TaskProducer({ client, queues: [name], writeStatus: false });
+    onTestFinished(() => producer.disconnect());
+    await producer.connect();
+    const call = (prefix: string, bad = false) =>
+      producer.enqueueMany(Array.from({ length: 20 }, (_, i) => ({ id: `${prefix}-${i}`, type: 'ping', queue: name, payload: bad && i === 3 ? 'x'.repeat(100_000) : { i } })));
+
+    const results = await Promise.allSettled([call('a'), call('b'), call('c', true), call('d')]);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(results[2]).toMatchObject({ reason: { code: 'SY_PAYLOAD_TOO_LARGE', message: expect.stringContaining('tasks[3] (id c-3)') } });
+    const ids = taskIds(await readAll(client, [laneTopic(name, 'normal')]));
+    expect(ids.sort()).toEqual(['a', 'b', 'd'].flatMap((p) => Array.from({ length: 20 }, (_, i) => `${p}-${i}`)).sort());
+  });
 });
+
+/** Every committed record of `topics` up to their current end (read_committed). */
+async function readAll(client: KafkaClient, topics: readonly string[]): Promise<IncomingRecord[]> {
+  const records: IncomingRecord[] = [];
+  await scanTopics(client, topics, (record) => void records.push(record));
+  return records;
+}
+
+function taskIds(records: readonly IncomingRecord[]): string[] {
+  return records.map((r) => r.headers[TASK_HEADERS.taskId]?.toString() ?? '?');
+}

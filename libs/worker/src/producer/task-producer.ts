@@ -22,8 +22,8 @@ import {
   type BatchOptions,
   type KafkaClient,
   type OutgoingRecord,
-  type ProducerPort,
   type TopicRecords,
+  TransactionalSender,
 } from '@switchyard/kafka';
 import { chooseTier } from '../retry/retry-tier.js';
 
@@ -63,6 +63,8 @@ export interface TaskProducerOptions {
   readonly maxMessageBytes?: number;
   /** Also write a `queued` record to the queue's status topic (default true). */
   readonly writeStatus?: boolean;
+  /** Prefix of this producer's transactional id (a random suffix is added per instance). Default `switchyard.producer.<clientId>`. */
+  readonly transactionalIdPrefix?: string;
   readonly now?: () => number;
 }
 
@@ -79,11 +81,15 @@ interface Prepared {
 /**
  * The producer API any service imports: validates tasks against the protocol, routes each to its
  * lane (or to a delay topic when `scheduledAt` is in the future), keys it by tenant, and resolves
- * only when Kafka acknowledged every record (idempotent producer, acks=all).
+ * only when Kafka acknowledged every record (acks=all). Every call is one Kafka transaction: all
+ * of its tasks (and their status records) become visible to workers, which read committed
+ * records only, or none do, so a failed call can be sent again without duplicating anything.
+ * Calls of one producer run one after the other (a transactional producer has one transaction
+ * open at a time); a large call is cut into produce requests under the topics' size limit.
  */
 export class TaskProducer {
-  readonly #options: Required<Omit<TaskProducerOptions, 'queues'>> & { queues?: readonly string[] };
-  readonly #producer: ProducerPort;
+  readonly #options: Required<Omit<TaskProducerOptions, 'queues' | 'transactionalIdPrefix'>> & { queues?: readonly string[] };
+  readonly #producer: TransactionalSender;
   readonly #admin: AdminPort;
   readonly #knownQueues = new Set<string>();
   #connected = false;
@@ -91,7 +97,12 @@ export class TaskProducer {
   constructor(options: TaskProducerOptions) {
     this.#options = { maxMessageBytes: 1_048_576, writeStatus: true, now: Date.now, ...options };
     for (const queue of options.queues ?? []) this.#knownQueues.add(parseOrThrow(QueueNameSchema, queue, { code: 'SY_INVALID_CONFIG', what: 'queues[]' }));
-    this.#producer = options.client.producer({ idempotent: true });
+    this.#producer = new TransactionalSender({
+      client: options.client,
+      idPrefix: options.transactionalIdPrefix ?? `switchyard.producer.${options.client.clientId}`,
+      // Batches stay under the lanes' limit as well as under the 1 MiB default.
+      maxBatchBytes: Math.max(1, Math.min(900 * 1024, this.#options.maxMessageBytes - 1024)),
+    });
     this.#admin = options.client.admin();
   }
 
@@ -114,8 +125,10 @@ export class TaskProducer {
   }
 
   /**
-   * Enqueues many tasks in one round trip. Every task is validated first: one invalid task
-   * rejects the call and nothing is sent.
+   * Enqueues many tasks in one transaction. Every task is validated first: one invalid task
+   * rejects the call and nothing is sent. When Kafka refuses the call, nothing of it becomes
+   * visible (the transaction is aborted) and the error names the items at fault
+   * (SY_PAYLOAD_TOO_LARGE with `details.items`) or the broker's reason (SY_KAFKA_UNAVAILABLE).
    */
   async enqueueMany(items: readonly (EnqueueTask | { task: EnqueueTask; options?: EnqueueOptions })[]): Promise<EnqueueReceipt[]> {
     if (!this.#connected) await this.connect();
@@ -125,13 +138,19 @@ export class TaskProducer {
     });
     await Promise.all([...new Set(prepared.map((p) => p.task.queue))].map((queue) => this.#requireQueue(queue)));
     const byTopic = new Map<string, OutgoingRecord[]>();
-    const add = (topic: string, record: OutgoingRecord) => byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
-    for (const p of prepared) {
+    const labels = new Map<OutgoingRecord, string>();
+    const add = (topic: string, record: OutgoingRecord) => {
+      const list = byTopic.get(topic);
+      if (list) list.push(record);
+      else byTopic.set(topic, [record]);
+    };
+    prepared.forEach((p, index) => {
       add(p.topic, p.record);
+      labels.set(p.record, `${items.length > 1 ? `tasks[${index}]` : 'task'} (id ${p.task.id})`);
       if (p.status) add(taskStatusTopic(p.task.queue), p.status);
-    }
+    });
     const batch: TopicRecords[] = [...byTopic].map(([topic, records]) => ({ topic, records }));
-    const acks = await this.#producer.send(batch);
+    const acks = await this.#producer.send(batch, (record) => labels.get(record));
     return Promise.all(
       prepared.map(async (p) => ({
         taskId: p.task.id,
@@ -208,6 +227,9 @@ export class TaskProducer {
         traceparent: options.traceparent,
         tracestate: options.tracestate,
         batch: options.batch,
+        updatedAt: task.metadata?.updatedAt,
+        createdBy: task.metadata?.createdBy,
+        tags: task.metadata?.tags,
       }),
     });
     const size = recordSizeBytes(record);
@@ -225,11 +247,9 @@ export class TaskProducer {
           status: 'queued',
           attempt: task.attempts,
           updatedAt: new Date(now).toISOString(),
+          metadata: { ...task.metadata, createdAt },
           ...defined({ tenant: options.tenant, nextAttemptAt: notBefore }),
         })
-        updatedAt: task.metadata?.updatedAt,
-        createdBy: task.metadata?.createdBy,
-        tags: task.metadata?.tags,
       : undefined;
     return { task, topic, record, ...(status ? { status } : {}), ...(notBefore ? { notBefore } : {}) };
   }
@@ -247,7 +267,6 @@ export class TaskProducer {
 
   async #requireQueue(queue: string): Promise<void> {
     if (this.#knownQueues.has(queue)) return;
-          metadata: { ...task.metadata, createdAt },
     if (!this.#options.queues) {
       const topics = new Set(await this.#admin.listTopics());
       if (topics.has(laneTopic(queue, 'normal'))) {
