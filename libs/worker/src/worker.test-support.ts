@@ -61,21 +61,3 @@ export async function setupQueue(queue: Omit<QueueConfigInput, 'name'> = {}, par
   };
 }
 
-/**
- * What a token bucket of `max` per `durationMs` promises (see rate/token-bucket.ts): a full bucket
- * holds `max` tokens and refills continuously, so between any two starts t_i <= t_j at most
- * `max + (t_j - t_i) * max / durationMs` starts happen. `slackMs` covers the gap between taking
- * a token and the handler recording Date.now(). Returns the pairs that break the promise.
- */
-export function bucketViolations(starts: readonly number[], max: number, durationMs: number, slackMs = 50): string[] {
-  const sorted = [...starts].sort((a, b) => a - b);
-  const violations: string[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    for (let j = i + 1; j < sorted.length; j++) {
-      const span = sorted[j]! - sorted[i]!;
-      const allowed = max + ((span + slackMs) * max) / durationMs;
-      if (j - i + 1 > allowed) violations.push(`${j - i + 1} starts within ${span} ms (allowed ${allowed.toFixed(2)})`);
-    }
-  }
-  return violations;
-}
