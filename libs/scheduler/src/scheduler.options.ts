@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QueueNameSchema } from '@switchyard/protocol';
 
 /** Name of a scheduler: part of its topic, group and transactional ids. */
 export const SchedulerNameSchema = z
@@ -20,8 +21,12 @@ export const SchedulerOptionsSchema = z.object({
   sessionTimeoutMs: z.number().int().min(6_000).default(10_000).describe('Consumer group session timeout in ms'),
   /** Aborts a transaction of a process that died mid-way after this long (ms); a new owner aborts it at once anyway. */
   transactionTimeoutMs: z.number().int().min(1_000).default(30_000).describe('Transaction timeout in ms'),
-  /** Follow task status topics (tasks.*.status) to record outcomes in the job log. */
-  followStatus: z.boolean().default(true).describe('Record fired tasks’ outcomes in the job log'),
+  /**
+   * Queues whose status topics this process follows to write fired tasks' outcomes to the job log
+   * and count failures per job (metrics). The job log shows outcomes without it too: reading it
+   * merges the queues' status topics.
+   */
+  followQueues: z.array(QueueNameSchema).default([]).describe('Queues whose task outcomes are followed into the job log and metrics'),
   /** Retention of the job log (ms). */
   logRetentionMs: z.number().int().positive().default(7 * 24 * 3_600_000).describe('Job log retention in ms'),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BatchProgressSchema, JobExecutionSchema, type BatchProgress, type JobExecution } from '@switchyard/protocol';
-import type { IncomingRecord, OutgoingRecord } from '@switchyard/kafka';
+import { BatchProgressSchema, JobExecutionSchema, type BatchProgress, type JobExecution, type JobExecutionStatus } from '@switchyard/protocol';
+import type { IncomingRecord, OutgoingRecord, TaskStatusRecord } from '@switchyard/kafka';
 
 /** Value of the `format` field of a job-log record. */
 export const JOB_EXECUTION_V1 = 'job-execution.v1';
@@ -80,4 +80,40 @@ export function foldJobLog(records: readonly JobLogRecord[]): JobLogEntry[] {
     byId.set(r.executionId, next);
   }
   return [...byId.values()].sort((a, b) => Date.parse(b.tick ?? b.startedAt) - Date.parse(a.tick ?? a.startedAt));
+}
+
+/** The job-log status of a task status: undefined while the task is not finished. */
+export function outcomeOf(status: string, errorCode: string | undefined): JobExecutionStatus | undefined {
+  switch (status) {
+    case 'completed':
+      return 'success';
+    case 'dead':
+      return errorCode === 'SY_TASK_TIMEOUT' ? 'timeout' : 'failed';
+    case 'cancelled':
+      return 'failed';
+    default:
+      return undefined;
+  }
+}
+
+/** The error text of a task status, for the job log. */
+export function statusError(status: TaskStatusRecord): string | undefined {
+  if (status.result?.error) return `${status.result.error.code ?? 'error'}: ${status.result.error.message}`;
+  return status.status === 'cancelled' ? 'cancelled' : undefined;
+}
+
+/**
+ * A still-running entry updated from its task's latest status record (the worker's status topic):
+ * the outcome once the task finished, and batch progress.
+ */
+export function withTaskStatus(entry: JobLogEntry, status: TaskStatusRecord): JobLogEntry {
+  if (TERMINAL.has(entry.status)) return entry;
+  const outcome = outcomeOf(status.status, status.result?.error?.code);
+  const error = outcome && outcome !== 'success' ? statusError(status) : undefined;
+  return {
+    ...entry,
+    ...(status.progress ? { progress: status.progress } : {}),
+    ...(outcome ? { status: outcome, completedAt: status.updatedAt, duration: Math.max(0, Date.parse(status.updatedAt) - Date.parse(entry.startedAt)) } : {}),
+    ...(error ? { error } : {}),
+  };
 }

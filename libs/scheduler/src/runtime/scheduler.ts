@@ -107,7 +107,7 @@ export class Scheduler {
     // The group never commits offsets: every assignment replays its partitions from the start.
     await consumer.subscribe([jobsTopic], { fromBeginning: true });
     await consumer.run({ partitionsConsumedConcurrently: this.options.partitions, eachBatch: async (batch) => this.#onBatch(batch) });
-    if (this.options.followStatus) {
+    if (this.options.followQueues.length > 0) {
       this.#follower = new StatusFollower(this.#client, this.options, { log: this.#log, metrics: this.metrics });
       await this.#follower.start();
     }

@@ -1,15 +1,11 @@
-import { schedulerFollowGroup, schedulerLogTopic, decodeTaskStatus, type ConsumerPort, type KafkaClient, type Logger, type ProducerPort, type RecordBatch } from '@switchyard/kafka';
-import type { JobExecutionStatus } from '@switchyard/protocol';
-import { encodeJobLogRecord } from '../log/job-execution.v1.js';
+import { schedulerFollowGroup, schedulerLogTopic, taskStatusTopic, decodeTaskStatus, type ConsumerPort, type KafkaClient, type Logger, type ProducerPort, type RecordBatch } from '@switchyard/kafka';
+import { encodeJobLogRecord, outcomeOf, statusError } from '../log/job-execution.v1.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { SchedulerOptions } from '../scheduler.options.js';
 import { jobIdOfExecution } from './fire-records.js';
 
-/** Status topics the follower reads: every queue's `tasks.<queue>.status` existing when it starts. */
-const STATUS_TOPICS = /^tasks\.[^.]+\.status$/;
-
 /**
- * Follows the worker's status topics (those existing when it starts; restart it to follow new queues) and writes the outcome of every task the scheduler fired
+ * Follows the status topics of the scheduler's `followQueues` and writes the outcome of every task the scheduler fired
  * (task id `job.<jobId>.<tick>`) to the job log: `success` (completed), `failed` (dead after the
  * retry policy, or cancelled), `timeout` (dead with SY_TASK_TIMEOUT), and batch progress while
  * it runs. One consumer group per scheduler; an outcome written twice after a crash folds into
@@ -37,7 +33,7 @@ export class StatusFollower {
     this.#consumer = consumer;
     await consumer.connect();
     // From the beginning on the group's first start, so no outcome is missed while it joins.
-    await consumer.subscribe(STATUS_TOPICS, { fromBeginning: true });
+    await consumer.subscribe(this.#options.followQueues.map((q) => taskStatusTopic(q)), { fromBeginning: true });
     await consumer.run({ partitionsConsumedConcurrently: 4, eachBatch: async (batch) => this.#onBatch(batch) });
   }
 
@@ -54,7 +50,7 @@ export class StatusFollower {
       if (!status || !jobId) continue;
       const outcome = outcomeOf(status.status, status.result?.error?.code);
       if (outcome === undefined && !status.progress) continue;
-      const error = status.result?.error ? `${status.result.error.code ?? 'error'}: ${status.result.error.message}` : status.status === 'cancelled' ? 'cancelled' : undefined;
+      const error = statusError(status);
       records.push(
         encodeJobLogRecord({
           executionId: status.taskId,
@@ -69,19 +65,5 @@ export class StatusFollower {
     const last = batch.records.at(-1);
     if (last) await this.#consumer!.commit([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     if (records.length > 0) this.#log.debug({ count: records.length }, 'job log outcomes written');
-  }
-}
-
-/** The job-log status of a task status; undefined while the task is not finished. */
-export function outcomeOf(status: string, errorCode: string | undefined): JobExecutionStatus | undefined {
-  switch (status) {
-    case 'completed':
-      return 'success';
-    case 'dead':
-      return errorCode === 'SY_TASK_TIMEOUT' ? 'timeout' : 'failed';
-    case 'cancelled':
-      return 'failed';
-    default:
-      return undefined;
   }
 }

@@ -1,8 +1,8 @@
-import { scanTopics, schedulerJobsTopic, schedulerLogTopic, type AdminPort, type KafkaClient, type ProducerPort } from '@switchyard/kafka';
+import { decodeTaskStatus, scanTopics, schedulerJobsTopic, schedulerLogTopic, taskStatusTopic, type AdminPort, type TaskStatusRecord, type KafkaClient, type ProducerPort } from '@switchyard/kafka';
 import { parseOrThrow, SwitchyardError } from '@switchyard/protocol';
 import { parseJob } from '../job/parse-job.js';
 import type { ScheduledJob, ScheduledJobInput } from '../job/scheduled-job.schema.js';
-import { decodeJobLogRecord, foldJobLog, type JobLogEntry, type JobLogRecord } from '../log/job-execution.v1.js';
+import { decodeJobLogRecord, foldJobLog, withTaskStatus, type JobLogEntry, type JobLogRecord } from '../log/job-execution.v1.js';
 import { fireRecords, type EventPreparer } from '../runtime/fire-records.js';
 import { TickClock } from '../schedule/tick-clock.js';
 import { SchedulerOptionsSchema, type SchedulerOptionsInput } from '../scheduler.options.js';
@@ -149,7 +149,11 @@ export class JobStore {
     return { executionId: fired.executionId, firedAt };
   }
 
-  /** The job's executions, newest first (at most `limit`), each with its latest status. */
+  /**
+   * The job's executions, newest first (at most `limit`), each with its latest status: the job
+   * log's records, and for fired tasks not finished there, the task's latest record in its
+   * queue's status topic (so outcomes show even where no scheduler follows that queue).
+   */
   async log(id: string, { limit = 100 }: { limit?: number } = {}): Promise<JobLogEntry[]> {
     await this.connect();
     const records: JobLogRecord[] = [];
@@ -158,7 +162,18 @@ export class JobStore {
       const decoded = decodeJobLogRecord(record);
       if (decoded) records.push(decoded);
     });
-    return foldJobLog(records).slice(0, limit);
+    const entries = foldJobLog(records).slice(0, limit);
+    const open = entries.filter((e) => e.status === 'running' && e.queue);
+    if (open.length === 0) return entries;
+    const wanted = new Set(open.map((e) => e.executionId));
+    const statuses = new Map<string, TaskStatusRecord>();
+    await scanTopics(this.#client, [...new Set(open.map((e) => taskStatusTopic(e.queue!)))], (record) => {
+      const key = record.key?.toString('utf8');
+      if (!key || !wanted.has(key)) return;
+      const status = decodeTaskStatus(record);
+      if (status) statuses.set(key, status);
+    });
+    return entries.map((e) => (statuses.has(e.executionId) ? withTaskStatus(e, statuses.get(e.executionId)!) : e));
   }
 
   async #write(record: Parameters<ProducerPort['send']>[0][number]['records'][number]): Promise<void> {
