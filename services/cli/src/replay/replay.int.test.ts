@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { encodeEventRecord, eventTopic, subscriptionGroup, subscriptionReplayTopic, type IncomingRecord, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
-import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
+import { encodeEventRecord, eventTopic, scanTopics, subscriptionGroup, subscriptionReplayTopic, type IncomingRecord, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
+import { testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { jsonOf, runCli, startCli } from '../cli-process.test-support.js';
 
 const HOUR = 3_600_000;
@@ -27,6 +27,13 @@ function eventRecord(id: string, name: string, atMs: number, extraHeaders: Recor
 }
 const valueOf = (r: IncomingRecord) => r.value?.toString() ?? '';
 
+/** Every committed record of `topic`, read to the end offsets it has now. */
+async function readAll(client: KafkaClient, topic: string): Promise<{ records: IncomingRecord[] }> {
+  const records: IncomingRecord[] = [];
+  await scanTopics(client, [topic], (record) => void records.push(record));
+  return { records };
+}
+
 describe('switchyard replay', () => {
   it('copies an offset range exactly: every record once, headers carry the origin', async () => {
     const client = testClient();
@@ -38,8 +45,8 @@ describe('switchyard replay', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ read: 50, matched: 50, written: 50, complete: true });
 
-    const target = await collectTopics(client, [dst]);
-    await vi.waitFor(() => expect(target.records.length).toBe(50), { timeout: 15_000 });
+    const target = await readAll(client, dst);
+    expect(target.records.length).toBe(50);
     expect(target.records.map(origin)).toEqual(Array.from({ length: 50 }, (_, i) => `${src}/0/${i + 10}`));
     expect(target.records.map(valueOf)).toEqual(Array.from({ length: 50 }, (_, i) => `v${i + 10}`));
     expect(target.records[0]!.key?.toString()).toBe('k10');
@@ -65,8 +72,8 @@ describe('switchyard replay', () => {
     expect(run.code, run.stderr).toBe(0);
     const expected = recent.filter((_, i) => i % 2 === 1 && i % 3 !== 0).map((r) => r.key).sort();
     expect(JSON.parse(run.stdout)).toMatchObject({ read: 30, matched: expected.length, written: expected.length });
-    const target = await collectTopics(client, [dst]);
-    await vi.waitFor(() => expect(target.records.map((r) => r.key?.toString()).sort()).toEqual(expected), { timeout: 15_000 });
+    const target = await readAll(client, dst);
+    expect(target.records.map((r) => r.key?.toString()).sort()).toEqual(expected);
   });
 
   it('--dry-run counts and samples but writes nothing', async () => {
@@ -122,8 +129,8 @@ describe('switchyard replay', () => {
     expect(jsonOf(run)).toMatchObject({ toTopic: replayTopic, subscription, targetHandlers: ['h1', 'h2'], read: 20, matched: expected.length, written: expected.length, complete: true });
     expect((await admin.topicOffsets(replayTopic)).length).toBe(2);
 
-    const target = await collectTopics(client, [replayTopic]);
-    await vi.waitFor(() => expect(target.records.map((r) => r.headers.ce_id?.toString()).sort()).toEqual(expected), { timeout: 15_000 });
+    const target = await readAll(client, replayTopic);
+    expect(target.records.map((r) => r.headers.ce_id?.toString()).sort()).toEqual(expected);
     for (const record of target.records) {
       expect(record.headers['sy-event-target-handlers']?.toString()).toBe('h1,h2');
       expect(origin(record)).toMatch(new RegExp(`^${src.replace(/\./g, '\\.')}/[01]/\\d+$`));
@@ -163,9 +170,8 @@ describe('switchyard replay', () => {
     const admin = await testAdmin(client);
     expect((await admin.groupOffsets(summary.group, [src])).map((o) => o.offset).sort()).toEqual(['6000', '6000']);
 
-    const target = await collectTopics(client, [dst]);
-    await vi.waitFor(() => expect(target.records.length).toBeGreaterThanOrEqual(12_000), { timeout: 30_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The replay finished: read the target to its end (read_committed) and count exactly.
+    const target = await readAll(client, dst);
     expect(target.records).toHaveLength(12_000);
     expect(new Set(target.records.map(valueOf)).size).toBe(12_000);
     expect(new Set(target.records.map(origin)).size).toBe(12_000);
@@ -196,10 +202,7 @@ describe('switchyard replay', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ resumed: true, complete: true });
 
-    const target = await collectTopics(client, [dst]);
-    await vi.waitFor(() => expect(target.records.length).toBeGreaterThanOrEqual(total), { timeout: 30_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const values = target.records.map(valueOf);
+    const values = (await readAll(client, dst)).records.map(valueOf);
     expect(values.length).toBe(total);
     expect(new Set(values).size).toBe(total);
   });
