@@ -14,7 +14,7 @@ export interface ListFlags extends FilterFlags {
 
 export async function listAction(ctx: CliContext, flags: ListFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
-  const source = await resolveDlqSource(await ctx.admin(), spec);
+  const source = await resolveDlqSource(await ctx.admin(), ctx.client(), spec);
   const loaded = await loadDlq(ctx, source, filterOf(flags));
   const shown = flags.all ? [...loaded.pending, ...loaded.handled].sort(byDeathTime) : [...loaded.pending];
   const page = shown.slice(0, flags.limit);
@@ -67,7 +67,7 @@ function findEntries(all: readonly DlqEntry[], flags: ShowFlags, id: string | un
 export async function showAction(ctx: CliContext, flags: ShowFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
   const id = checkShowFlags(flags, spec.kind);
-  const source = await resolveDlqSource(await ctx.admin(), spec);
+  const source = await resolveDlqSource(await ctx.admin(), ctx.client(), spec);
   const { all } = await loadDlq(ctx, source, {});
   const found = findEntries(all, flags, id);
   const entry = found.at(-1);

@@ -3,7 +3,7 @@
  * subscription's `events.<domain>.dlq.<subscription>`. Both are `dead-letter.v1` records; what
  * differs is where the id, type and tenant are (task headers or CloudEvents headers). Pure: no I/O.
  */
-import { CLOUDEVENT_HEADERS, decodeDeadLetter, decodeEventRecord, TASK_HEADERS, type DeadLetterInfo, type IncomingRecord } from '@switchyard/kafka';
+import { CLOUDEVENT_HEADERS, decodeDeadLetter, decodeEventRecord, decodeTaskEnvelope, taskMetadataOf, TASK_HEADERS, type DeadLetterInfo, type IncomingRecord } from '@switchyard/kafka';
 import { globToRegExp } from '../replay/record-filter.js';
 import { domainOf } from '../subscription/subscription-topics.js';
 
@@ -139,15 +139,24 @@ function eventOf(entry: DlqEntry) {
   };
 }
 
+/** The protocol's Task.metadata of a queue's dead letter (createdAt, updatedAt, createdBy, tags); undefined for an undecodable record. */
+export function taskMetadataOfEntry(entry: Pick<DlqEntry, 'record'>) {
+  const decoded = decodeTaskEnvelope(entry.record);
+  return decoded.ok ? taskMetadataOf(decoded.envelope) : undefined;
+}
+
 /**
  * JSON of an entry: the protocol's DeadLetterQueueEntry fields (`id` is the task or event id, or
  * `<partition>/<offset>` for a record without one; `retries` is the attempts made), plus where it
- * is and what it is. A queue's entry has `taskType`; a subscription's has `eventType`, `domain`
+ * is and what it is. A queue's entry has `taskType` and the task's `metadata` (Task.metadata); a subscription's has `eventType`, `domain`
  * and `event` (id, name and metadata of the CloudEvent; the payload is in `dlq show`).
  */
 export function entryJson(entry: DlqEntry) {
   const common = commonJson(entry);
-  if (entry.kind === 'queue') return { ...common, taskType: entry.type ?? null, tenant: entry.tenant ?? null, state: entry.state };
+  if (entry.kind === 'queue') {
+    const metadata = taskMetadataOfEntry(entry);
+    return { ...common, taskType: entry.type ?? null, tenant: entry.tenant ?? null, ...(metadata ? { metadata } : {}), state: entry.state };
+  }
   const event = eventOf(entry);
   return { ...common, eventType: entry.type ?? null, tenant: entry.tenant ?? null, domain: domainOf(entry.record.topic) ?? null, ...(event ? { event } : {}), state: entry.state };
 }

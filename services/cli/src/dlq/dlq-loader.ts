@@ -12,6 +12,8 @@ export interface LoadedDlq {
   readonly pending: readonly DlqEntry[];
   /** Entries matching the filter that were redriven or purged before. */
   readonly handled: readonly DlqEntry[];
+  /** Records of the topics that belong to another queue sharing a named DLQ (left out of the rest). */
+  readonly foreign: number;
 }
 
 /** Reads every DLQ topic of `source` and its markers. */
@@ -19,8 +21,8 @@ export async function loadDlq(ctx: CliContext, source: DlqSource, filter: DlqFil
   const admin = await ctx.admin();
   const client = ctx.client();
   const [snapshots, markers] = await Promise.all([Promise.all(source.topics.map((topic) => readTopicSnapshot(client, topic))), readMarkers(client, admin, source.markerTopic)]);
-  const all = snapshots.flat().map((record) => toDlqEntry(record, stateOf(record, markers, source.markerKey), source.kind));
-  all.sort(byDeathTime);
+  const entries = snapshots.flat().map((record) => toDlqEntry(record, stateOf(record, markers, source.markerKey), source.kind));
+  const all = entries.filter((e) => source.owns(e)).sort(byDeathTime);
   const matching = all.filter(entryFilter(filter));
-  return { all, pending: matching.filter((e) => e.state === 'dead'), handled: matching.filter((e) => e.state !== 'dead') };
+  return { all, pending: matching.filter((e) => e.state === 'dead'), handled: matching.filter((e) => e.state !== 'dead'), foreign: entries.length - all.length };
 }

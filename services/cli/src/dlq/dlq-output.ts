@@ -1,7 +1,7 @@
 /** Human output of the `dlq` commands. */
 import type { IncomingRecord } from '@switchyard/kafka';
 import { domainOf } from '../subscription/subscription-topics.js';
-import { coordinates, entryJson, type DlqEntry, type DlqKind } from './dlq-entry.js';
+import { coordinates, entryJson, taskMetadataOfEntry, type DlqEntry, type DlqKind } from './dlq-entry.js';
 import { cut, textTable } from '../format/text-table.js';
 
 /** The cells every table has after the identity columns: code, attempts, dead at, error. */
@@ -50,9 +50,22 @@ export function entryDetail(entry: DlqEntry) {
   };
 }
 
+/** The task's metadata lines (created, updated, created by, tags), those it has. */
+export function metadataFields(entry: Pick<DlqEntry, 'record'>): [string, string][] {
+  const metadata = taskMetadataOfEntry(entry);
+  if (!metadata) return [];
+  const lines: [string, string | undefined][] = [
+    ['created', metadata.createdAt],
+    ['updated', metadata.updatedAt],
+    ['created by', metadata.createdBy],
+    ['tags', metadata.tags?.join(', ')],
+  ];
+  return lines.filter((l): l is [string, string] => l[1] !== undefined);
+}
+
 /** The identity lines of the text detail: task id and type, or event id, type, domain and handler. */
 function identityFields(entry: DlqEntry, id: string): [string, string][] {
-  if (entry.kind === 'queue') return [['task id', id], ['type', entry.type ?? '-'], ['tenant', entry.tenant ?? '-']];
+  if (entry.kind === 'queue') return [['task id', id], ['type', entry.type ?? '-'], ['tenant', entry.tenant ?? '-'], ...metadataFields(entry)];
   return [
     ['event id', id],
     ['event type', entry.type ?? '-'],

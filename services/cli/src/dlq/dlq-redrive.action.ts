@@ -49,7 +49,7 @@ async function openWriter(ctx: CliContext, source: DlqSource): Promise<DlqWriter
 
 export async function redriveAction(ctx: CliContext, flags: RedriveFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
-  const source = await resolveDlqSource(await ctx.admin(), spec);
+  const source = await resolveDlqSource(await ctx.admin(), ctx.client(), spec);
   await source.checkRedriveTarget(await ctx.admin());
   const writing = Boolean(flags.yes && !flags.dryRun);
   const writer = writing ? await openWriter(ctx, source) : undefined;
@@ -99,13 +99,20 @@ export interface PurgeFlags extends SourceFlags {
 export async function purgeAction(ctx: CliContext, flags: PurgeFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
   const admin = await ctx.admin();
-  const source = await resolveDlqSource(admin, spec);
+  const source = await resolveDlqSource(admin, ctx.client(), spec);
   if (!flags.yes) throw new CliError(EXIT.refused, `Refused: purge would delete every entry of ${source.label}.`, 'Add --yes to purge.');
   // The end of each DLQ now: everything below it is deleted once it is marked.
   const ends = await Promise.all(source.topics.map(async (topic) => ({ topic, offsets: (await admin.topicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })) })));
   const writer = await openWriter(ctx, source);
   try {
-    const { pending } = await loadDlq(ctx, source, {});
+    const { pending, foreign } = await loadDlq(ctx, source, {});
+    if (foreign > 0) {
+      throw new CliError(
+        EXIT.refused,
+        `Refused: ${source.label} also holds ${foreign} dead letter(s) of other queues, and a purge deletes whole topic prefixes.`,
+        `Purge it as each queue that shares it only after redriving the others, or purge the topic with kafka-delete-records.`,
+      );
+    }
     if (pending.length === 0) {
       ctx.print({ ...source.identity, purged: 0 }, `Nothing to purge: ${source.label} ${source.topics.length === 1 ? 'has' : 'have'} no entry left.`);
       process.exitCode = EXIT.nothingMatched;

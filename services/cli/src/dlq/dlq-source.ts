@@ -5,17 +5,18 @@
  *
  * |                | queue                          | subscription                                        |
  * |----------------|--------------------------------|-----------------------------------------------------|
- * | DLQ topics     | `tasks.<q>.dlq`                | every `events.<domain>.dlq.<sub>` on the cluster    |
+ * | DLQ topics     | `tasks.<q>.dlq`, or the named DLQ registered in `switchyard.state.queues` | every `events.<domain>.dlq.<sub>` on the cluster |
+ * | entries        | a named DLQ's records that died in the queue's lanes | all                                |
  * | redrive target | the lane of `sy-priority`      | `switchyard.subscription.<sub>.replay`              |
  * | markers        | `tasks.<q>.dlq-redriven`, key `<p>/<o>` | `switchyard.subscription.<sub>.dlq-redriven`, key `<topic>/<p>/<o>` |
  * | transactional id | `switchyard-cli.dlq.<q>`     | `switchyard-cli.dlq.subscription.<sub>`             |
  */
-import { subscriptionReplayTopic, taskDlqRedrivenTopic, taskDlqTopic, type AdminPort, type TopicRecords } from '@switchyard/kafka';
+import { parseTaskTopic, subscriptionReplayTopic, taskDlqRedrivenTopic, taskDlqTopic, type AdminPort, type KafkaClient, type TopicRecords } from '@switchyard/kafka';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureSubscriptionReplayTopic, requireKnownSubscription, subscriptionDlqTopicsIn, subscriptionsIn } from '../subscription/subscription-topics.js';
 import type { DlqEntry, DlqKind } from './dlq-entry.js';
-import { requireQueue } from './queue-lookup.js';
+import { queueDlqTopicOn, requireQueue } from './queue-lookup.js';
 import { partitionOffsetKey, topicPartitionOffsetKey, type MarkerKey } from './redrive-markers.js';
 import { redriveLane, redriveWrites } from './redrive-plan.js';
 import { subscriptionDlqRedrivenTopic, subscriptionDlqTransactionalId } from './subscription-dlq.names.js';
@@ -36,6 +37,11 @@ export interface DlqSource {
   readonly transactionalId: string;
   /** The DLQ topics for messages: `tasks.q.dlq`, or `events.a.dlq.s, events.b.dlq.s`. */
   readonly label: string;
+  /**
+   * Whether an entry of the DLQ topics belongs to this source: a named DLQ may be shared by
+   * several queues, so a queue owns the entries that died in its own topics.
+   */
+  owns(entry: DlqEntry): boolean;
   /** `{queue}` or `{subscription}` for JSON output. */
   readonly identity: { readonly queue: string } | { readonly subscription: string };
   /** Where an entry's redrive sends it. */
@@ -49,9 +55,8 @@ export interface DlqSource {
 }
 
 /** A queue's DLQ (exit 2 when the queue does not exist). */
-export async function queueSource(admin: AdminPort, queue: string): Promise<DlqSource> {
-  await requireQueue(admin, queue);
-  const topic = taskDlqTopic(queue);
+export async function queueSource(admin: AdminPort, client: KafkaClient, queue: string): Promise<DlqSource> {
+  const topic = await queueDlqTopicOn(client, await requireQueue(admin, queue), queue);
   return {
     kind: 'queue',
     name: queue,
@@ -61,6 +66,7 @@ export async function queueSource(admin: AdminPort, queue: string): Promise<DlqS
     transactionalId: `switchyard-cli.dlq.${queue}`,
     label: topic,
     identity: { queue },
+    owns: topic === taskDlqTopic(queue) ? () => true : (entry) => entry.info === undefined || parseTaskTopic(entry.info.origin.topic)?.queue === queue,
     targetOf: (entry) => redriveLane(entry, queue),
     redriveWrites: (entry, nowIso) => redriveWrites(entry, queue, nowIso),
     checkRedriveTarget: async () => undefined,
@@ -83,6 +89,7 @@ export async function subscriptionSource(admin: AdminPort, subscription: string,
     transactionalId: subscriptionDlqTransactionalId(subscription),
     label: topics.join(', '),
     identity: { subscription },
+    owns: () => true,
     targetOf: () => target,
     redriveWrites: (entry, nowIso) => subscriptionRedriveWrites(entry, subscription, nowIso),
     checkRedriveTarget: (a) => requireKnownSubscription(a, subscription),
@@ -104,7 +111,7 @@ function unknownSubscription(topics: readonly string[], subscription: string, do
 }
 
 /** Resolves the source the flags name. */
-export function resolveDlqSource(admin: AdminPort, spec: DlqSourceSpec): Promise<DlqSource> {
-  return spec.kind === 'queue' ? queueSource(admin, spec.queue) : subscriptionSource(admin, spec.subscription, spec.domain);
+export function resolveDlqSource(admin: AdminPort, client: KafkaClient, spec: DlqSourceSpec): Promise<DlqSource> {
+  return spec.kind === 'queue' ? queueSource(admin, client, spec.queue) : subscriptionSource(admin, spec.subscription, spec.domain);
 }
 

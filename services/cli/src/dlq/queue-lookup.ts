@@ -1,21 +1,46 @@
-/** Which queues exist on the cluster: a queue exists when its DLQ topic does. */
-import { parseTaskTopic, taskDlqTopic, type AdminPort } from '@switchyard/kafka';
+/**
+ * Which queues exist on the cluster and where their dead letters are. A queue exists when its
+ * status topic (or its default DLQ topic) does. Its DLQ is the one its workers registered in
+ * `switchyard.state.queues` (a named `QueueConfig.deadLetterQueue`), else `tasks.<queue>.dlq`.
+ */
+import { decodeQueueRegistration, parseTaskTopic, QUEUE_REGISTRY_TOPIC, taskDlqTopic, taskStatusTopic, type AdminPort, type KafkaClient } from '@switchyard/kafka';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
+import { readTopicSnapshot } from './topic-snapshot.js';
 
 /** Queues found in topic names (any task topic counts), sorted. */
 export function queuesIn(topics: readonly string[]): string[] {
   return [...new Set(topics.map((t) => parseTaskTopic(t)?.queue).filter((q): q is string => q !== undefined))].sort();
 }
 
-/** Resolves the topic list when `queue`'s DLQ topic exists; else a bad-input error listing the known queues. */
+/** Resolves the topic list when `queue` exists; else a bad-input error listing the known queues. */
 export async function requireQueue(admin: AdminPort, queue: string): Promise<string[]> {
   const topics = await admin.listTopics();
-  if (topics.includes(taskDlqTopic(queue))) return topics;
-  const known = queuesIn(topics.filter((t) => parseTaskTopic(t)?.kind === 'dlq'));
+  if (topics.includes(taskStatusTopic(queue)) || topics.includes(taskDlqTopic(queue))) return topics;
+  const known = queuesIn(topics.filter((t) => parseTaskTopic(t)?.kind === 'status' || parseTaskTopic(t)?.kind === 'dlq'));
   throw new CliError(
     EXIT.badInput,
-    `--queue: unknown queue "${queue}" (topic ${taskDlqTopic(queue)} does not exist).`,
+    `--queue: unknown queue "${queue}" (topic ${taskStatusTopic(queue)} does not exist).`,
     known.length > 0 ? `Known queues: ${known.join(', ')}.` : 'No queue exists on this cluster yet: start a worker for it (it creates the topics) or check --brokers.',
+  );
+}
+
+/**
+ * The DLQ topic of an existing queue: its latest registration in `switchyard.state.queues`, else
+ * `tasks.<queue>.dlq`; exit 2 when that topic does not exist (e.g. a named DLQ never created).
+ */
+export async function queueDlqTopicOn(client: KafkaClient, topics: readonly string[], queue: string): Promise<string> {
+  let dlq = taskDlqTopic(queue);
+  if (topics.includes(QUEUE_REGISTRY_TOPIC)) {
+    for (const record of await readTopicSnapshot(client, QUEUE_REGISTRY_TOPIC)) {
+      const registration = record.key?.toString('utf8') === queue ? decodeQueueRegistration(record) : undefined;
+      if (registration) dlq = registration.dlqTopic;
+    }
+  }
+  if (topics.includes(dlq)) return dlq;
+  throw new CliError(
+    EXIT.badInput,
+    `--queue: queue "${queue}" has no DLQ topic: ${dlq} does not exist.`,
+    `Create the queue's topics with ensureTopology (it creates ${dlq}), or check --brokers.`,
   );
 }

@@ -6,6 +6,7 @@ import {
   laneTopic,
   originalHeaders,
   parseTaskTopic,
+  taskMetadataOf,
   taskStatusTopic,
   TASK_HEADERS,
   type OutgoingRecord,
@@ -59,6 +60,7 @@ export function redriveWrites(entry: DlqEntry, queue: string, nowIso: string): T
       status: 'queued',
       attempt: 0,
       updatedAt: nowIso,
+      metadata: taskMetadataOf(envelope),
       ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
     });
     writes.push({ topic: taskStatusTopic(queue), records: [status] });
