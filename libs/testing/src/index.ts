@@ -1,5 +1,5 @@
 /** @switchyard/testing: helpers for tests that talk to the real broker (STYLE.md #2, #11). */
-export { testBrokers, uniqueName, testClient, testAdmin } from './test-kafka.js';
+export { testBrokers, uniqueName, testClient, testAdmin, type TestAdmin } from './test-kafka.js';
 export { collectTopics, type TopicCollector } from './topic-collector.js';
 export { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, type PromtoolVerdict } from './promtool.js';
 export { recordGroups, groupsLeft, type GroupRecordingClient } from './group-litter.js';

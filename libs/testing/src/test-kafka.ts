@@ -21,19 +21,63 @@ export function testClient(clientId = 'switchyard-test'): KafkaClient {
   return createKafkajsClient(settings, createLogger(clientId, { level: process.env.LOG_LEVEL ?? 'warn' }));
 }
 
+/** How long the cleanup waits for members of a group to leave (a consumer closing after the test). */
+const GROUP_CLEANUP_TIMEOUT_MS = 10_000;
+
+/** The admin of {@link testAdmin}: topics and consumer groups it deletes when the test finishes. */
+export type TestAdmin = AdminPort & {
+  deleteAfterTest(topics: readonly string[]): void;
+  /** Consumer groups the test made (e.g. a worker's, with committed offsets) to delete after it. */
+  deleteGroupsAfterTest(groups: readonly string[]): void;
+};
+
 /**
- * A connected admin that is disconnected, and whose listed topics are deleted, when the current
- * test finishes (pass, fail or timeout).
+ * A connected admin that is disconnected, and whose listed topics and groups are deleted, when the
+ * current test finishes (pass, fail or timeout). It is cleaned up after the consumers the test
+ * made later (vitest runs onTestFinished callbacks last-in first-out), so their groups are empty.
  */
-export async function testAdmin(client: KafkaClient = testClient()): Promise<AdminPort & { deleteAfterTest(topics: readonly string[]): void }> {
+export async function testAdmin(client: KafkaClient = testClient()): Promise<TestAdmin> {
   const admin = client.admin();
   await admin.connect();
   const owned = new Set<string>();
+  const groups = new Set<string>();
   onTestFinished(async () => {
-    const existing = new Set(await admin.listTopics());
-    const doomed = [...owned].filter((t) => existing.has(t));
-    if (doomed.length > 0) await admin.deleteTopics(doomed);
-    await admin.disconnect();
+    try {
+      if (groups.size > 0) await deleteGroups(client, [...groups]);
+      const existing = new Set(await admin.listTopics());
+      const doomed = [...owned].filter((t) => existing.has(t));
+      if (doomed.length > 0) await admin.deleteTopics(doomed);
+    } finally {
+      await admin.disconnect();
+    }
   });
-  return Object.assign(admin, { deleteAfterTest: (topics: readonly string[]) => topics.forEach((t) => owned.add(t)) });
+  return Object.assign(admin, {
+    deleteAfterTest: (topics: readonly string[]) => topics.forEach((t) => owned.add(t)),
+    deleteGroupsAfterTest: (names: readonly string[]) => names.forEach((g) => groups.add(g)),
+  });
+}
+
+/**
+ * Deletes `groups`, retrying while members are still leaving; warns about the ones left. Uses an
+ * admin of its own: kafkajs' DeleteGroups first refreshes the metadata of every topic its admin has
+ * touched, and fails when one of them was deleted meanwhile (by another cleanup).
+ */
+async function deleteGroups(client: KafkaClient, groups: readonly string[]): Promise<void> {
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    let left = groups;
+    const deadline = Date.now() + GROUP_CLEANUP_TIMEOUT_MS;
+    while (left.length > 0) {
+      const refused = await admin.deleteGroups(left);
+      left = refused.map((r) => r.groupId);
+      if (left.length > 0 && Date.now() > deadline) {
+        console.warn(`test cleanup: consumer groups not deleted: ${refused.map((r) => `${r.groupId} (${r.error})`).join(', ')}`);
+        return;
+      }
+      if (left.length > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

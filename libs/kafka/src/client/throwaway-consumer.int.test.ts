@@ -34,7 +34,7 @@ describe('consumer groups left on the cluster', () => {
     const topic = await topicWithRecords(client, 3);
     const plain = uniqueName('plain-reader');
     const throwaway = uniqueName('throwaway-reader');
-    onTestFinished(async () => void (await admin.deleteGroups([plain, throwaway])));
+    admin.deleteGroupsAfterTest([plain]);
 
     await readAndCommit(client.consumer({ groupId: plain, maxWaitTimeMs: 200 }), topic, 3);
     await readAndCommit(throwawayConsumer(client, { groupId: throwaway, maxWaitTimeMs: 200 }), topic, 3);

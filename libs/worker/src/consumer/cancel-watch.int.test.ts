@@ -42,6 +42,8 @@ describe('cancelling tasks', () => {
   it('a worker start and close, and a status read, leave only the worker group on the cluster', async () => {
     const q = await setupQueue();
     const { client, groups } = recordGroups(q.client);
+    // The worker's own group stays (it holds the queue's committed offsets) until this test's cleanup.
+    q.admin.deleteGroupsAfterTest([workerGroup(`w-${q.name}`)]);
     await q.producer.cancel(q.name, 'gone');
     await q.producer.enqueue({ id: 'done', type: 'quick_job', queue: q.name, payload: {} });
     const ran: string[] = [];
@@ -60,8 +62,6 @@ describe('cancelling tasks', () => {
     expect(throwaway.some((g) => g.startsWith('switchyard.cancel-watch.'))).toBe(true);
     expect(throwaway.some((g) => g.startsWith('switchyard.status-reader.'))).toBe(true);
     expect(await groupsLeft(q.admin, throwaway)).toEqual([]);
-    // The worker's own group stays: it holds the committed offsets of the queue.
     expect(await groupsLeft(q.admin, [workerGroup(`w-${q.name}`)])).toEqual([workerGroup(`w-${q.name}`)]);
-    await q.admin.deleteGroups([workerGroup(`w-${q.name}`)]);
   });
 });
