@@ -242,7 +242,9 @@ export interface AdminPort {
   /**
    * Deletes consumer groups and their committed offsets. A group that does not exist counts as
    * deleted. Resolves the groups Kafka refused, each with the broker's error type
-   * (`NON_EMPTY_GROUP` while members remain); empty when all are gone.
+   * (`NON_EMPTY_GROUP` while members remain); empty when all are gone. With kafkajs, call it on an
+   * admin that has not touched a topic deleted since (DeleteGroups first refreshes the metadata of
+   * those topics and fails on a missing one): a fresh `client.admin()` is safe.
    */
   deleteGroups(groupIds: readonly string[]): Promise<GroupDeletionRefusal[]>;
 }
