@@ -3,7 +3,8 @@
  * of deploy/kafka-local (from Maven Central, on the local JDK); then it lays out the example
  * queue's topics, publishes a few `example.greeted` events, and runs the worker service in the
  * foreground (Ctrl+C stops it): the example task handlers plus the `example-audit` event
- * subscription, which logs those events.
+ * subscription, which logs those events. Beside it runs the scheduler service with the example
+ * job (`example-heartbeat`: a send_email task every 15 s), stopped with the worker.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,9 @@ const WORKER_MAIN = 'services/worker/src/main.ts';
 const EXAMPLE_HANDLERS = 'services/worker/src/example-handlers.ts';
 const EXAMPLE_PRODUCER = 'services/worker/src/example-producer.ts';
 const EXAMPLE_EVENTS = 3;
+const SCHEDULER_MAIN = 'services/scheduler/src/main.ts';
+const EXAMPLE_JOBS = 'services/scheduler/src/example-jobs.json';
+const SCHEDULER_HTTP = { host: process.env.SCHEDULER_HTTP_HOST ?? '127.0.0.1', port: process.env.SCHEDULER_HTTP_PORT ?? '9465' };
 /** A second identical signal sooner than this is a relay echo (see runExampleWorker), not a second Ctrl+C. */
 const DUPLICATE_SIGNAL_MS = 300;
 const WORKER_HTTP = { host: process.env.WORKER_HTTP_HOST ?? '127.0.0.1', port: process.env.WORKER_HTTP_PORT ?? '9464' };
@@ -48,6 +52,8 @@ async function main(): Promise<number> {
         `  Worker "example" (example handlers, event subscription "example-audit" on example.*) is starting in the foreground:`,
         `    metrics: http://${WORKER_HTTP.host}:${WORKER_HTTP.port}/metrics`,
         `    health:  http://${WORKER_HTTP.host}:${WORKER_HTTP.port}/healthz   (stats: /stats)`,
+        `  Scheduler "example" fires the job "example-heartbeat" (send_email every 15 s) into the queue:`,
+        `    metrics: http://${SCHEDULER_HTTP.host}:${SCHEDULER_HTTP.port}/metrics   jobs: npx switchyard schedules list --scheduler example`,
         '',
         'Enqueue example tasks, or publish example events, from another terminal:',
         `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx ${EXAMPLE_PRODUCER} 100`,
@@ -61,7 +67,25 @@ async function main(): Promise<number> {
     await admin.disconnect();
   }
   await publishExampleEvents();
-  return runExampleWorker();
+  const scheduler = startExampleScheduler();
+  try {
+    return await runExampleWorker();
+  } finally {
+    if (scheduler.exitCode === null && scheduler.signalCode === null) scheduler.kill('SIGTERM');
+  }
+}
+
+/** The scheduler service with the example job, in the background; stopped when the worker stops. */
+function startExampleScheduler() {
+  const child = spawn(process.execPath, ['--import', 'tsx', SCHEDULER_MAIN], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+    env: { ...process.env, SCHEDULER_NAME: 'example', SCHEDULER_JOBS_FILE: EXAMPLE_JOBS, SCHEDULER_FOLLOW_QUEUES: EXAMPLE_QUEUE.name, SCHEDULER_HTTP_PORT: SCHEDULER_HTTP.port },
+  });
+  child.once('error', (error) => log.warn({ err: error }, 'could not start the example scheduler'));
+  child.once('exit', (code, signal) => signal === null && code !== 0 && log.warn({ exitCode: code }, 'the example scheduler stopped (see above); the worker keeps running'));
+  return child;
 }
 
 /**
