@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { AdminPort, KafkaClient, ProducerPort, RecordAck, TopicRecords } from './kafka-client.port.js';
+import { TransactionalSender } from './transactional-sender.js';
+
+/**
+ * An in-memory client: each transaction records what it sent and how it ended. A record whose
+ * value is 'too-big' is refused like the broker's MESSAGE_TOO_LARGE, 'broken' like a lost broker.
+ * `hold` keeps the next transaction's send pending until released.
+ */
+function memoryClient() {
+  const transactions: { records: string[]; ended?: 'committed' | 'aborted' }[] = [];
+  let held: (() => void) | undefined;
+  let holdNext = false;
+  const producer = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    transaction: async () => {
+      const tx: (typeof transactions)[number] = { records: [] };
+      transactions.push(tx);
+      return {
+        send: async (batch: readonly TopicRecords[]): Promise<RecordAck[]> => {
+          if (holdNext) {
+            holdNext = false;
+            await new Promise<void>((resolve) => (held = resolve));
+          }
+          const values = batch.flatMap((t) => t.records.map((r) => String(r.value)));
+          if (values.includes('too-big')) throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE', retriable: false });
+          if (values.includes('broken')) throw Object.assign(new Error('connection lost'), { type: 'NETWORK_EXCEPTION', retriable: true });
+          tx.records.push(...values);
+          return batch.map((t, i) => ({ topic: t.topic, partition: i, baseOffset: '0' }));
+        },
+        sendOffsets: async () => undefined,
+        commit: async () => void (tx.ended = 'committed'),
+        abort: async () => void (tx.ended = 'aborted'),
+      };
+    },
+  } as unknown as ProducerPort;
+  const admin = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    describeTopicConfigs: async (topics: readonly string[]) => Object.fromEntries(topics.map((t) => [t, { 'max.message.bytes': '45' }])),
+  } as unknown as AdminPort;
+  const client = { clientId: 'test', producer: () => producer, admin: () => admin, consumer: () => { throw new Error('unused'); } } as KafkaClient;
+  return {
+    client,
+    transactions,
+    hold: () => void (holdNext = true),
+    release: async () => {
+      while (!held) await new Promise((resolve) => setImmediate(resolve));
+      held();
+    },
+  };
+}
+
+const call = (topic: string, ...values: string[]): TopicRecords[] => [{ topic, records: values.map((value) => ({ key: 'k', value })) }];
+const label = (batch: TopicRecords[]) => {
+  const labels = new Map(batch.flatMap((t) => t.records.map((r, i) => [r, `${t.topic}[${i}]`] as const)));
+  return (record: TopicRecords['records'][number]) => labels.get(record);
+};
+
+describe('TransactionalSender', () => {
+  it('sends a call in one transaction and lets calls made meanwhile share the next one, in call order', async () => {
+    const memory = memoryClient();
+    const sender = new TransactionalSender({ client: memory.client, idPrefix: 'test' });
+    memory.hold();
+    const first = sender.send(call('a', 'a1'));
+    const later = [sender.send(call('b', 'b1')), sender.send(call('a', 'a2')), sender.send(call('c', 'c1'))];
+    await memory.release();
+
+    await first;
+    const acks = await Promise.all(later);
+
+    expect(memory.transactions).toEqual([
+      { records: ['a1'], ended: 'committed' },
+      { records: ['b1', 'a2', 'c1'], ended: 'committed' },
+    ]);
+    expect(acks.map((a) => a.map((ack) => ack.topic))).toEqual([['b'], ['a'], ['c']]);
+  });
+
+  it('reruns the calls of a shared transaction refused for a too large item alone: only the bad call fails, naming its item', async () => {
+    const memory = memoryClient();
+    const sender = new TransactionalSender({ client: memory.client, idPrefix: 'test' });
+    memory.hold();
+    const first = sender.send(call('a', 'a1'));
+    const bad = call('t', 'ok', 'too-big');
+    const results = Promise.allSettled([sender.send(call('b', 'b1')), sender.send(bad, label(bad)), sender.send(call('c', 'c1'))]);
+    await memory.release();
+    await first;
+
+    const [b, refused, c] = await results;
+
+    expect([b.status, c.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'SY_PAYLOAD_TOO_LARGE', message: expect.stringContaining('t[1]'), details: { written: 0, items: [{ item: 't[1]', topic: 't', limit: 45 }] } },
+    });
+    expect(memory.transactions.filter((t) => t.ended === 'committed').flatMap((t) => t.records)).toEqual(['a1', 'b1', 'c1']);
+    expect(memory.transactions.filter((t) => t.ended === 'aborted')).toHaveLength(2);
+  });
+
+  it('fails every call of a shared transaction the broker refuses for another reason, as SY_KAFKA_UNAVAILABLE with nothing written', async () => {
+    const memory = memoryClient();
+    const sender = new TransactionalSender({ client: memory.client, idPrefix: 'test' });
+    memory.hold();
+    const first = sender.send(call('a', 'a1'));
+    const results = Promise.allSettled([sender.send(call('b', 'b1')), sender.send(call('c', 'broken'))]);
+    await memory.release();
+    await first;
+
+    const settled = await results;
+
+    for (const result of settled) {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: 'SY_KAFKA_UNAVAILABLE', retriable: true, message: expect.stringContaining('NETWORK_EXCEPTION'), details: { written: 0 } } });
+    }
+    expect(memory.transactions.map((t) => t.ended)).toEqual(['committed', 'aborted']);
+  });
+});
