@@ -48,3 +48,30 @@ describe('producer calls larger than a request the broker accepts', () => {
     expect(read.records.filter((r) => r.topic === large).map((r) => r.headers['sy-n']!.toString())).toEqual(['0', '1']);
   });
 });
+
+describe('a transactional producer after Kafka refused a send', () => {
+  it('writes the next transaction to the partitions the refused request also held (regression: OUT_OF_ORDER_SEQUENCE_NUMBER)', async () => {
+    const client = testClient();
+    const admin = await testAdmin(client);
+    const [fine, small] = [uniqueName('after-fine'), uniqueName('after-small')];
+    admin.deleteAfterTest([fine, small]);
+    await admin.createTopics([
+      { topic: fine, numPartitions: 1, replicationFactor: 1, configs: {} },
+      { topic: small, numPartitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '10000' } },
+    ]);
+    const producer = client.producer({ transactionalId: uniqueName('after-refusal') });
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+
+    // One request for both topics: the broker writes `fine`'s batch and refuses `small`'s.
+    const refused = await producer.transaction();
+    await expect(refused.send([{ topic: fine, records: [{ key: 'k', value: 'lost' }] }, { topic: small, records: [{ key: 'k', value: 'x'.repeat(20_000) }] }])).rejects.toMatchObject({ type: 'MESSAGE_TOO_LARGE' });
+    await refused.abort();
+    const next = await producer.transaction();
+    await next.send([{ topic: fine, records: [{ key: 'k', value: 'kept' }] }]);
+    await next.commit();
+
+    const read = await collectTopics(client, [fine]);
+    await vi.waitFor(() => expect(read.records.map((r) => r.value?.toString())).toEqual(['kept']), { timeout: 30_000, interval: 100 });
+  });
+});
