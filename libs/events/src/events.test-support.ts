@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { onTestFinished } from 'vitest';
-import { createLogger, type KafkaClient } from '@switchyard/kafka';
+import { createLogger, routeGroup, subscriptionGroup, type KafkaClient } from '@switchyard/kafka';
 import type { EventInput } from '@switchyard/protocol';
 import { testAdmin, testClient } from '@switchyard/testing';
 import { createEventBus, type EventBus, type EventBusConfigOptions, type EventBusDeps } from './event-bus.js';
@@ -19,6 +19,8 @@ export async function setupEvents(partitions = 3) {
     await Promise.all(buses.map((b) => b.close()));
     const ours = (await admin.listTopics()).filter((t) => t.startsWith(`events.${domain}`) || [...names].some((n) => t.startsWith(`switchyard.subscription.${n}.`) || t.endsWith(`.dlq.${n}`) || t.endsWith(`.dlq.route-${n}`)));
     admin.deleteAfterTest(ours);
+    // Subscriptions and routes commit offsets in their groups: deleted too (after the buses closed).
+    admin.deleteGroupsAfterTest([...names].flatMap((n) => [subscriptionGroup(n), routeGroup(n)]));
   });
   return {
     client,

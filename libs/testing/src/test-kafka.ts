@@ -22,7 +22,7 @@ export function testClient(clientId = 'switchyard-test'): KafkaClient {
 }
 
 /** How long the cleanup waits for members of a group to leave (a consumer closing after the test). */
-const GROUP_CLEANUP_TIMEOUT_MS = 10_000;
+const GROUP_CLEANUP_TIMEOUT_MS = 3_000;
 
 /** The admin of {@link testAdmin}: topics and consumer groups it deletes when the test finishes. */
 export type TestAdmin = AdminPort & {

@@ -1,5 +1,5 @@
 import { onTestFinished } from 'vitest';
-import { createLogger, ensureTopology, planQueueTopology, taskStatusTopic, decodeTaskStatus, type KafkaClient, type TaskStatusRecord } from '@switchyard/kafka';
+import { createLogger, ensureTopology, planQueueTopology, taskStatusTopic, decodeTaskStatus, workerGroup, type KafkaClient, type TaskStatusRecord } from '@switchyard/kafka';
 import type { QueueConfigInput } from '@switchyard/protocol';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { TaskProducer } from './producer/task-producer.js';
@@ -29,6 +29,8 @@ export async function setupQueue(queue: Omit<QueueConfigInput, 'name'> = {}, par
     config,
     producer,
     async startWorker(handlers: TaskHandlers, options: Partial<Omit<WorkerOptionsInput, 'config'>> & { config?: Partial<WorkerOptionsInput['config']> } = {}) {
+      // The worker's group holds committed offsets: deleted after the test, once the workers closed.
+      admin.deleteGroupsAfterTest([workerGroup(options.config?.name ?? `w-${name}`)]);
       const worker = createWorker(
         client,
         {
