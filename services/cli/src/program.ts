@@ -3,6 +3,7 @@ import { CliContext, type ContextFactory, type GlobalOptions } from './cli-conte
 import { registerDlqCommands } from './commands/dlq.command.js';
 import { registerOffsetsCommands } from './commands/offsets.command.js';
 import { registerReplayCommand } from './commands/replay.command.js';
+import { registerSchedulesCommands } from './commands/schedules.command.js';
 import { registerTasksCommands } from './commands/tasks.command.js';
 import { registerTopicsCommand } from './commands/topics.command.js';
 
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
   registerDlqCommands(program, context);
   registerReplayCommand(program, context);
   registerOffsetsCommands(program, context);
+  registerSchedulesCommands(program, context);
   return program;
 }
