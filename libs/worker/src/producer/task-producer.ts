@@ -203,6 +203,12 @@ export class TaskProducer {
       });
     }
     const task = parseOrThrow(TaskSchema, { ...input, id: input.id ?? randomUUID() }, { code: 'SY_INVALID_TASK', what });
+    if (task.status !== 'pending' && task.status !== 'queued') {
+      throw new SwitchyardError('SY_INVALID_TASK', `${what} ${task.id}: status "${task.status}" cannot be enqueued; an enqueued task is queued, and its later statuses come from the worker.`, {
+        hint: 'Leave Task.status out (or pending/queued). To run a dead task again, redrive it with `switchyard dlq redrive`.',
+        details: { taskId: task.id, status: task.status },
+      });
+    }
     const now = this.#options.now();
     const scheduledMs = task.scheduledAt ? Date.parse(task.scheduledAt) : undefined;
     const remaining = scheduledMs === undefined ? 0 : scheduledMs - now;
