@@ -24,13 +24,16 @@ export const QueueConfigSchema = z
     defaultRetryPolicy: TaskRetryPolicySchema.optional().describe(
       'Retry policy of tasks that do not set their own',
     ),
-    deadLetterQueue: z.string().optional().describe('Dead letter queue name'),
+    deadLetterQueue: z
+      .string()
+      .optional()
+      .describe('Dead letter queue: the name of its Kafka topic (default tasks.<queue>.dlq)'),
     priority: z
       .number()
       .int()
       .min(0)
       .default(0)
-      .describe('Queue priority (lower = higher priority)'),
+      .describe('Queue priority (lower = higher priority): weighs task starts 1/(priority+1) between the queues one worker serves'),
     autoScale: z
       .object({
         enabled: z.boolean().default(false).describe('Enable auto-scaling'),
@@ -50,7 +53,7 @@ export const QueueConfigSchema = z
           .describe('Queue size to scale down'),
       })
       .optional()
-      .describe('Auto-scaling configuration'),
+      .describe('Auto-scaling configuration (no effect: Switchyard starts no processes; a worker warns when it is set)'),
   })
   .describe('Task queue configuration');
 

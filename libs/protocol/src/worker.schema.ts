@@ -17,13 +17,13 @@ export const WorkerConfigSchema = z
       .int()
       .positive()
       .default(1000)
-      .describe('Poll interval in milliseconds'),
+      .describe('Poll interval in milliseconds (no effect: Kafka consumers long-poll; a worker warns when it is set)'),
     visibilityTimeoutMs: z
       .number()
       .int()
       .positive()
       .default(30000)
-      .describe('How long a task is invisible after being claimed, in milliseconds'),
+      .describe('How long a task is invisible after being claimed, in milliseconds (no effect: Kafka redelivers after the group session timeout; a worker warns when it is set)'),
     defaultTimeoutMs: z
       .number()
       .int()
