@@ -19,7 +19,8 @@ let fallbackLog: Logger | undefined;
  * A consumer whose group exists only while it runs. kafkajs cannot fetch without a consumer group,
  * so one-off reads (a topic to its end, a process's own view of a compacted topic) join a group of
  * their own; `disconnect()` leaves it and then deletes it, also when the read failed, so nothing is
- * left on the cluster. The group must be used by this consumer alone and should never commit.
+ * left on the cluster. The group must be used by this consumer alone; offsets it committed are
+ * deleted with it.
  *
  * A process killed before `disconnect()` still leaves its group behind (kafkajs offers no
  * group-less fetch): Kafka drops such an empty group without offsets at its next offsets cleanup
