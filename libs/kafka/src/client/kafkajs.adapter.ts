@@ -83,14 +83,18 @@ async function sendSplit(sendBatch: (batch: ProducerBatch) => Promise<RecordMeta
  * A failed send leaves kafkajs' sequence numbers wrong: it takes back the sequences of every
  * partition of a refused request, also of those the broker wrote, so the next batch to them meets
  * OUT_OF_ORDER_SEQUENCE_NUMBER. The Java client bumps the producer epoch after an aborted
- * transaction; kafkajs cannot, so a transactional producer whose send or commit failed is replaced
- * before its next transaction (a new InitProducerId with the same transactional id: new epoch,
- * fresh sequences).
+ * transaction; kafkajs cannot, so a producer whose send (or commit) failed is replaced before its
+ * next send or transaction: a new InitProducerId (with the same transactional id, if any) gives a
+ * new producer id or epoch and fresh sequences. A replaced producer is disconnected once the sends
+ * still running on it are done.
  */
 class KafkajsProducer implements ProducerPort {
   readonly #create: () => Producer;
   #producer: Producer;
   #stale = false;
+  #renewing: Promise<void> | undefined;
+  /** Sends running per underlying producer (a replaced one closes when its count drops to 0). */
+  readonly #sending = new Map<Producer, number>();
   readonly #caps: ProduceCaps;
   constructor(create: () => Producer, caps: ProduceCaps) {
     this.#create = create;
@@ -103,8 +107,23 @@ class KafkajsProducer implements ProducerPort {
   disconnect() {
     return this.#producer.disconnect();
   }
-  send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
-    return sendSplit((request) => this.#producer.sendBatch(request), batch, this.#caps);
+  async send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
+    if (this.#stale) await this.#renew();
+    const producer = this.#producer;
+    this.#sending.set(producer, (this.#sending.get(producer) ?? 0) + 1);
+    try {
+      return await sendSplit((request) => producer.sendBatch(request), batch, this.#caps);
+    } catch (error) {
+      if (producer === this.#producer) this.#stale = true;
+      throw error;
+    } finally {
+      const left = this.#sending.get(producer)! - 1;
+      if (left > 0) this.#sending.set(producer, left);
+      else {
+        this.#sending.delete(producer);
+        if (producer !== this.#producer) await producer.disconnect().catch(() => undefined);
+      }
+    }
   }
   async transaction(): Promise<TransactionPort> {
     if (this.#stale) await this.#renew();
@@ -130,12 +149,17 @@ class KafkajsProducer implements ProducerPort {
       abort: () => tx.abort(),
     };
   }
-  async #renew(): Promise<void> {
-    const stale = this.#producer;
-    this.#producer = this.#create();
-    this.#stale = false;
-    await stale.disconnect().catch(() => undefined);
-    await this.#producer.connect();
+  /** Replaces the producer (once, however many callers wait for it). */
+  #renew(): Promise<void> {
+    this.#renewing ??= (async () => {
+      const fresh = this.#create();
+      await fresh.connect();
+      const stale = this.#producer;
+      this.#producer = fresh;
+      this.#stale = false;
+      if (!this.#sending.has(stale)) await stale.disconnect().catch(() => undefined);
+    })().finally(() => (this.#renewing = undefined));
+    return this.#renewing;
   }
 }
 

@@ -74,4 +74,23 @@ describe('a transactional producer after Kafka refused a send', () => {
     const read = await collectTopics(client, [fine]);
     await vi.waitFor(() => expect(read.records.map((r) => r.value?.toString())).toEqual(['kept']), { timeout: 30_000, interval: 100 });
   });
+
+  it('a plain idempotent producer writes again to a partition whose batch the broker took in a refused request', async () => {
+    const client = testClient();
+    const admin = await testAdmin(client);
+    const [fine, small] = [uniqueName('plain-fine'), uniqueName('plain-small')];
+    admin.deleteAfterTest([fine, small]);
+    await admin.createTopics([
+      { topic: fine, numPartitions: 1, replicationFactor: 1, configs: {} },
+      { topic: small, numPartitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '10000' } },
+    ]);
+    const producer = client.producer();
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+
+    await expect(producer.send([{ topic: fine, records: [{ key: 'k', value: 'first' }] }, { topic: small, records: [{ key: 'k', value: 'x'.repeat(20_000) }] }])).rejects.toMatchObject({ type: 'MESSAGE_TOO_LARGE' });
+    await producer.send([{ topic: fine, records: [{ key: 'k', value: 'second' }] }]);
+
+    expect((await admin.topicOffsets(fine))[0]!.high).toBe('2');
+  });
 });
