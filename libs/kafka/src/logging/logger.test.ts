@@ -49,7 +49,12 @@ describe('createLogger keeps connection secrets out of log lines', () => {
     log.info({ client: { clientId: settings.clientId, settings } }, 'a client');
     log.info({ a: { b: { c: { d: { e: { settings } } } } } }, 'deeper than the redact paths');
     log.info({ sasl: settings.sasl, ssl: settings.ssl }, 'the parts alone');
-    expect(lines).toHaveLength(5);
+    // A plain copy (a worker thread's structured clone) lost the hiding: the logger's paths catch it.
+    const clone = structuredClone(settings);
+    log.info({ settings: clone, env: { KAFKA_SASL_PASSWORD: PASSWORD } }, 'a plain copy');
+    log.info({ client: { settings: clone } }, 'a plain copy in a client');
+    log.info({ ...clone }, 'a plain copy as the merging object');
+    expect(lines).toHaveLength(8);
     expectNoSecret(text());
     const first = JSON.parse(lines[0]!) as { settings: { sasl: Record<string, string>; ssl: Record<string, string> } };
     expect(first.settings.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc-user', password: REDACTED });
