@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { EventCodec, EventMetrics, EventPublisher, EventTopologyOptionsSchema, EventTypeCatalog } from '@switchyard/events';
 import type { KafkaClient, Logger } from '@switchyard/kafka';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { JobStore, Scheduler, type ScheduledJob } from '@switchyard/scheduler';
@@ -11,6 +12,8 @@ import type { SchedulerServiceEnv } from './scheduler-service.options.js';
  */
 export class SchedulerService {
   readonly scheduler: Scheduler;
+  /** Publishes the events of jobs that fire events (default event topology: lanes, 6 partitions). */
+  readonly #events: EventPublisher;
   readonly #client: KafkaClient;
   readonly #env: SchedulerServiceEnv;
   readonly #jobs: readonly ScheduledJob[];
@@ -22,7 +25,8 @@ export class SchedulerService {
     this.#env = env;
     this.#jobs = jobs;
     this.#log = log;
-    this.scheduler = new Scheduler(client, { name: env.SCHEDULER_NAME, partitions: env.SCHEDULER_PARTITIONS, followQueues: env.SCHEDULER_FOLLOW_QUEUES }, { log });
+    this.#events = new EventPublisher({ client, codec: new EventCodec(new EventTypeCatalog(log)), topology: EventTopologyOptionsSchema.parse({}), metrics: new EventMetrics() });
+    this.scheduler = new Scheduler(client, { name: env.SCHEDULER_NAME, partitions: env.SCHEDULER_PARTITIONS, followQueues: env.SCHEDULER_FOLLOW_QUEUES }, { log, events: this.#events });
   }
 
   /** The URL the HTTP endpoints listen on, once started. */
@@ -30,6 +34,7 @@ export class SchedulerService {
 
   async start(): Promise<void> {
     await this.#applyJobs();
+    await this.#events.connect();
     await this.scheduler.start();
     const http = Fastify({ logger: false });
     http.get('/metrics', async (_request, reply) => reply.type(this.scheduler.metrics.registry.contentType).send(await this.scheduler.metrics.registry.metrics()));
@@ -44,6 +49,7 @@ export class SchedulerService {
   async stop(): Promise<void> {
     await this.#http?.close();
     await this.scheduler.close();
+    await this.#events.disconnect();
   }
 
   /** Jobs of the jobs file: created when new, updated when their definition changed. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPublisher } from '@switchyard/events';
 import { encodeTaskEnvelope, encodeTaskStatus, laneTopic, SCHEDULER_HEADERS, taskStatusTopic, type OutgoingRecord, type TaskEnvelope } from '@switchyard/kafka';
-import type { JobRetryPolicy, TaskRetryPolicy } from '@switchyard/protocol';
+import { SwitchyardError, type JobRetryPolicy, type TaskRetryPolicy } from '@switchyard/protocol';
 import type { ScheduledJob } from '../job/scheduled-job.schema.js';
 import { encodeJobLogRecord, type JobTrigger } from '../log/job-execution.v1.js';
 
@@ -52,7 +52,12 @@ export async function fireRecords(job: ScheduledJob, tick: number, trigger: JobT
   const headers = { [SCHEDULER_HEADERS.jobId]: job.id, [SCHEDULER_HEADERS.tick]: tickIso, [SCHEDULER_HEADERS.trigger]: trigger };
   const target = job.target;
   if (target.kind === 'event') {
-    if (!events) throw new Error(`job ${job.id} fires an event but the scheduler has no event publisher`);
+    if (!events) {
+      throw new SwitchyardError('SY_INVALID_CONFIG', `Job ${job.id} fires the event ${target.name}, but this scheduler has no event publisher.`, {
+        hint: 'Pass SchedulerDeps.events (an EventPublisher of @switchyard/events) to the Scheduler (and to the JobStore for run-now).',
+      });
+    }
+    await events.ensureDomains([target.name]);
     const prepared = await events.prepare({
       id: executionId,
       name: target.name,

@@ -190,19 +190,16 @@ export class PartitionOwner {
 
   async #recordsFor(job: ScheduledJob, tick: number, late: boolean, firedAt: string) {
     const trigger = late ? 'misfire' : 'schedule';
-    if (job.target.kind === 'task' && !(await this.#ctx.queueExists(job.target.queue))) {
-      // The tick is handled (and logged as failed) rather than retried forever: a missing queue
-      // would otherwise block every other job of the partition.
+    // A tick that cannot be fired is handled (and logged as failed) rather than retried forever:
+    // it would otherwise block every other job of the partition.
+    const refuse = (error: string) => {
       const executionId = `job.${job.id}.${tick}`;
-      const log = encodeJobLogRecord({
-        executionId,
-        tick: new Date(tick).toISOString(),
-        trigger,
-        queue: job.target.queue,
-        execution: { jobId: job.id, startedAt: firedAt, completedAt: firedAt, status: 'failed', error: `SY_UNKNOWN_QUEUE: queue "${job.target.queue}" has no lane topics` },
-      });
+      const log = encodeJobLogRecord({ executionId, tick: new Date(tick).toISOString(), trigger, execution: { jobId: job.id, startedAt: firedAt, completedAt: firedAt, status: 'failed', error } });
+      this.#ctx.log.warn({ job: job.id, tick: new Date(tick).toISOString(), error }, 'scheduled tick not fired');
       return { executionId, records: [], log };
-    }
+    };
+    if (job.target.kind === 'task' && !(await this.#ctx.queueExists(job.target.queue))) return refuse(`SY_UNKNOWN_QUEUE: queue "${job.target.queue}" has no lane topics`);
+    if (job.target.kind === 'event' && !this.#ctx.events) return refuse('SY_INVALID_CONFIG: this scheduler has no event publisher (SchedulerDeps.events)');
     return fireRecords(job, tick, trigger, firedAt, this.#ctx.events);
   }
 
