@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Task } from '@switchyard/protocol';
-import { ensureTopology, planQueueTopology, QUEUE_REGISTRY_TOPIC, taskDlqRedrivenTopic, taskDlqTopic } from '@switchyard/kafka';
+import { encodeDeadLetter, encodeTaskEnvelope, ensureTopology, laneTopic, planQueueTopology, QUEUE_REGISTRY_TOPIC, taskDlqRedrivenTopic, taskDlqTopic, type IncomingRecord } from '@switchyard/kafka';
 import { createWorker, TaskProducer, UnrecoverableError } from '@switchyard/worker';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { jsonOf, runCli } from '../cli-process.test-support.js';
@@ -56,6 +56,28 @@ describe('a named DLQ (QueueConfig.deadLetterQueue) and task metadata, end to en
     expect(show.stdout).toMatch(/updated\s+2026-12-06T09:05:00.000Z/);
     expect(status.code, status.stderr).toBe(0);
     expect(jsonOf(status)).toMatchObject({ taskId: 'inv-1', status: 'dead', metadata: expect.objectContaining(METADATA) });
+
+    // Another queue dead-letters into the same topic: this queue's commands see only their own
+    // entry, redrive sends only that one back to this queue's lane, and purge refuses.
+    const foreign = encodeTaskEnvelope({ taskId: 'other-1', type: 'bill', queue: 'other', priority: 'normal', attempt: 1, createdAt: METADATA.updatedAt, payload: {} });
+    const source: IncomingRecord = { topic: laneTopic('other', 'normal'), partition: 0, offset: '7', key: null, value: Buffer.from(String(foreign.value)), headers: Object.fromEntries(Object.entries(foreign.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))])), timestamp: String(Date.now()) };
+    const now = new Date().toISOString();
+    const raw = q.client.producer();
+    await raw.connect();
+    await raw.send([{ topic: q.dlqTopic, records: [encodeDeadLetter(source, { code: 'SY_TASK_FAILED', error: { message: 'other queue' }, origin: { topic: source.topic, partition: 0, offset: '7' }, attempts: 1, firstFailedAt: now, lastFailedAt: now, deadAt: now })] }]);
+    await raw.disconnect();
+    await vi.waitFor(() => expect(q.dlq.records).toHaveLength(2), { timeout: 30_000, interval: 100 });
+    const lane = await collectTopics(q.client, [laneTopic(q.name, 'normal')]);
+    const [listAgain, purge] = await Promise.all([runCli(['--json', 'dlq', 'list', '--queue', q.name]), runCli(['dlq', 'purge', '--queue', q.name, '--yes'])]);
+    expect(jsonOf<DlqEntryJson[]>(listAgain).map((e) => e.id)).toEqual(['inv-1']);
+    expect(purge.code).toBe(4);
+    expect(purge.stderr).toContain('also holds 1 dead letter(s) of other queues');
+    const redrive = await runCli(['--json', 'dlq', 'redrive', '--queue', q.name, '--yes']);
+    expect(redrive.code, redrive.stderr).toBe(0);
+    // The lane holds the original enqueue and, after the redrive, the copy from the named DLQ.
+    const redriven = () => lane.records.filter((r) => r.headers['sy-origin']?.toString().startsWith(`${q.dlqTopic}/`));
+    await vi.waitFor(() => expect(redriven().map((r) => [r.headers['sy-task-id']?.toString(), r.headers['sy-created-by']?.toString()])).toEqual([['inv-1', 'billing-api']]), { timeout: 30_000, interval: 100 });
+    expect(lane.records).toHaveLength(2);
   });
 
   it('refuses a deadLetterQueue that is not a Kafka topic name, naming the field', () => {
