@@ -36,7 +36,9 @@ describe('switchyard output (regression: logs on stdout corrupted --json)', () =
     // A replay's consumer group makes kafkajs log at info (Starting, Consumer has joined the group, ...).
     const replay = await runCli(['--json', 'replay', '--topic', `tasks.${q.name}.normal`, '--from', '1h', '--dry-run'], { env: { LOG_LEVEL: 'info' } });
     expect(replay.code, replay.stderr).toBe(0);
-    expect(jsonOf<{ matched: number }>(replay).matched).toBe(1);
+    const report = jsonOf<{ matched: number; group: string }>(replay);
+    q.admin.deleteGroupsAfterTest([report.group]);
+    expect(report.matched).toBe(1);
     expect(logLines(replay)).toContainEqual(expect.objectContaining({ namespace: 'ConsumerGroup', msg: 'Consumer has joined the group' }));
 
     // An unknown level makes the logger warn (and fall back to info) before the command runs.
