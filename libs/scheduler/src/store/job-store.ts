@@ -94,6 +94,27 @@ export class JobStore {
     return { job, createdAt: at, updatedAt: at, ...this.#nextTick(job, at, at, undefined) };
   }
 
+  /**
+   * Creates or replaces many jobs in a few round trips (imports, jobs files, benchmarks). All are
+   * validated first: one invalid job rejects the call (`SY_INVALID_JOB`, naming `jobs[i]`) and
+   * nothing is written. A replaced job keeps its creation time (its interval anchor).
+   */
+  async upsertMany(inputs: readonly ScheduledJobInput[]): Promise<number> {
+    const jobs = inputs.map((input, index) => {
+      try {
+        return parseJob(input);
+      } catch (error) {
+        if (error instanceof SwitchyardError) throw new SwitchyardError(error.code, `jobs[${index}]: ${error.message}`, { ...(error.hint ? { hint: error.hint } : {}), details: error.details });
+        throw error;
+      }
+    });
+    const existing = await this.#readJobs();
+    const at = new Date(this.#now()).toISOString();
+    const records = jobs.map((job) => encodeStoredJob(job, existing.get(job.id)?.createdAt ?? at, at));
+    for (let i = 0; i < records.length; i += 1_000) await this.#producer!.send([{ topic: this.jobsTopic, records: records.slice(i, i + 1_000) }]);
+    return records.length;
+  }
+
   /** Replaces fields of a job (validated as a whole). Ticks up to now are not caught up after an update. */
   async update(id: string, changes: Partial<ScheduledJobInput>): Promise<JobView> {
     const current = await this.get(id);
