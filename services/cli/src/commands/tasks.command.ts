@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ContextFactory } from '../cli-context.js';
 import { parseQueue, parseType } from '../dlq/dlq-flags.js';
 import { withContext } from '../format/with-context.js';
-import { parseNonEmpty, parsePriority, parseScheduledAt } from '../tasks/tasks-flags.js';
+import { collectTag, parseNonEmpty, parsePriority, parseScheduledAt } from '../tasks/tasks-flags.js';
 import { enqueueAction, statusAction, type EnqueueFlags } from '../tasks/tasks.action.js';
 
 /** `switchyard tasks enqueue|status`. */
@@ -21,6 +21,8 @@ export function registerTasksCommands(program: Command, context: ContextFactory)
     .option('--ordering-key <key>', 'ordering key inside the tenant', parseNonEmpty('--ordering-key'))
     .option('--id <task_id>', 'task id (default: a random UUID)', parseNonEmpty('--id'))
     .option('--scheduled-at <iso>', 'do not run before this ISO date-time (e.g. 2024-05-01T10:00:00Z)', parseScheduledAt)
+    .option('--created-by <who>', 'Task.metadata.createdBy: the user or component enqueuing', parseNonEmpty('--created-by'))
+    .option('--tag <tag>', 'Task.metadata.tags: a tag (repeat for several)', collectTag)
     .action(async (flags: EnqueueFlags, command: Command) => withContext(context(command), (ctx) => enqueueAction(ctx, flags)));
 
   tasks

@@ -27,6 +27,9 @@ export const parseNonEmpty =
     return value;
   };
 
+/** `--tag` may be repeated: each value is added to the tags given before it. */
+export const collectTag = (value: string, previous: readonly string[] | undefined): string[] => [...(previous ?? []), parseNonEmpty('--tag')(value)];
+
 /** The payload of `--payload` or `--payload-file` (default `{}`); a bad one is exit 2 naming the flag. */
 export async function readPayload(flags: { payload?: string; payloadFile?: string }): Promise<unknown> {
   if (flags.payload !== undefined && flags.payloadFile !== undefined) throw new CliError(EXIT.badInput, 'Pass --payload or --payload-file, not both.');

@@ -16,6 +16,8 @@ export interface EnqueueFlags {
   readonly orderingKey?: string;
   readonly id?: string;
   readonly scheduledAt?: string;
+  readonly createdBy?: string;
+  readonly tag?: readonly string[];
 }
 
 export async function enqueueAction(ctx: CliContext, flags: EnqueueFlags): Promise<void> {
@@ -31,6 +33,9 @@ export async function enqueueAction(ctx: CliContext, flags: EnqueueFlags): Promi
         ...(flags.id !== undefined ? { id: flags.id } : {}),
         ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
         ...(flags.scheduledAt !== undefined ? { scheduledAt: flags.scheduledAt } : {}),
+        ...(flags.createdBy !== undefined || flags.tag !== undefined
+          ? { metadata: { ...(flags.createdBy !== undefined ? { createdBy: flags.createdBy } : {}), ...(flags.tag !== undefined ? { tags: [...flags.tag] } : {}) } }
+          : {}),
       },
       { ...(flags.tenant !== undefined ? { tenant: flags.tenant } : {}), ...(flags.orderingKey !== undefined ? { orderingKey: flags.orderingKey } : {}) },
     );

@@ -6,7 +6,7 @@ describe('switchyard tasks (subprocess, real broker)', () => {
   it('enqueues a task and reads back its queued status; refuses a bad payload with exit 2', async () => {
     const q = await freshQueue();
     const [enqueued, badPayload, unknownQueue] = await Promise.all([
-      runCli(['--json', 'tasks', 'enqueue', '--queue', q.name, '--type', 'send_email', '--payload', '{"to":"a@b.c"}', '--priority', 'high', '--tenant', 'acme', '--id', 'task-1']),
+      runCli(['--json', 'tasks', 'enqueue', '--queue', q.name, '--type', 'send_email', '--payload', '{"to":"a@b.c"}', '--priority', 'high', '--tenant', 'acme', '--id', 'task-1', '--created-by', 'ops', '--tag', 'vip', '--tag', 'eu']),
       runCli(['tasks', 'enqueue', '--queue', q.name, '--type', 'send_email', '--payload', '{nope']),
       runCli(['tasks', 'enqueue', '--queue', `${q.name}-nope`, '--type', 'send_email']),
     ]);
@@ -21,7 +21,7 @@ describe('switchyard tasks (subprocess, real broker)', () => {
       runCli(['tasks', 'status', '--queue', q.name, '--id', 'no-such-task']),
     ]);
     expect(status.code, status.stderr).toBe(0);
-    expect(jsonOf(status)).toMatchObject({ taskId: 'task-1', queue: q.name, type: 'send_email', tenant: 'acme', status: 'queued', attempt: 0 });
+    expect(jsonOf(status)).toMatchObject({ taskId: 'task-1', queue: q.name, type: 'send_email', tenant: 'acme', status: 'queued', attempt: 0, metadata: { createdBy: 'ops', tags: ['vip', 'eu'] } });
     expect(missing.code).toBe(3);
   });
 });
