@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord, TopicRecords } from './kafka-client.port.js';
+import { recordSizeBytes } from '../envelope/task-envelope.v1.js';
 import { BATCH_OVERHEAD_BYTES, encodedRecordBytes, splitProduceBatch } from './produce-splitter.js';
 
 const record = (n: number, bytes: number): OutgoingRecord => ({ key: `k${n % 7}`, value: 'x'.repeat(bytes), headers: { 'sy-task-id': `t-${n}`, 'sy-type': 'ping' } });
@@ -41,6 +42,12 @@ describe('splitProduceBatch', () => {
     const small = records(4, 1_000);
     const requests = splitProduceBatch([{ topic: 'a', records: [small[0]!, big, ...small.slice(1)] }], { maxTopicBytes: 10_000, maxRequestBytes: 100_000 });
     expect(requests.map((r) => r.flatMap((t) => t.records))).toEqual([[small[0]], [big], small.slice(1)]);
+  });
+
+  it('estimates what recordSizeBytes counts plus the framing of the record and of each header', () => {
+    const r = record(3, 500);
+    expect(encodedRecordBytes(r)).toBe(recordSizeBytes(r) + 40 + 2 * 10);
+    expect(encodedRecordBytes({ key: Buffer.from('ü'), value: null })).toBe(40 + 2);
   });
 
   it('counts the record framing and headers, not only key and value', () => {

@@ -6,8 +6,7 @@
  * of requests in which every topic's share stays under a byte cap: since a partition belongs to one
  * topic, its batch does too, whatever partitions the records are placed on later.
  */
-import { recordSizeBytes } from '../envelope/task-envelope.v1.js';
-import type { OutgoingRecord, TopicRecords } from './kafka-client.port.js';
+import type { HeaderValue, OutgoingRecord, TopicRecords } from './kafka-client.port.js';
 
 /** Byte caps of one produce request; the sizes are estimates of the encoded record batch. */
 export interface ProduceCaps {
@@ -30,10 +29,17 @@ const HEADER_OVERHEAD_BYTES = 10;
 /** A record batch's own header (magic, CRC, producer id and epoch, base sequence, ...). */
 export const BATCH_OVERHEAD_BYTES = 61;
 
-/** Estimated bytes of a record inside a v2 record batch: key, value and headers plus their framing (an upper bound). */
+const byteLength = (value: HeaderValue | null | undefined): number => (value == null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length);
+
+/**
+ * Estimated bytes of a record inside a v2 record batch: what `recordSizeBytes` counts (key, value,
+ * header names and values) plus the framing of the record and of each header, an upper bound.
+ * Written as one loop without allocations: a replay runs it on every copy.
+ */
 export function encodedRecordBytes(record: OutgoingRecord): number {
-  let bytes = RECORD_OVERHEAD_BYTES + recordSizeBytes(record);
-  if (record.headers) for (const _name in record.headers) bytes += HEADER_OVERHEAD_BYTES;
+  let bytes = RECORD_OVERHEAD_BYTES + byteLength(record.key) + byteLength(record.value);
+  const headers = record.headers;
+  if (headers) for (const name in headers) bytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + byteLength(headers[name]);
   return bytes;
 }
 
@@ -43,6 +49,7 @@ export function encodedRecordBytes(record: OutgoingRecord): number {
  * goes alone; the broker judges it against the topic's limit). A call that fits is one request.
  */
 export function splitProduceBatch(batch: readonly TopicRecords[], caps: ProduceCaps = DEFAULT_PRODUCE_CAPS): TopicRecords[][] {
+  if (fitsOneRequest(batch, caps)) return [[...batch]];
   const requests: Map<string, OutgoingRecord[]>[] = [];
   const requestBytes: number[] = [];
   const topicBytes: Map<string, number>[] = [];
@@ -69,6 +76,20 @@ export function splitProduceBatch(batch: readonly TopicRecords[], caps: ProduceC
     }
   }
   return requests.map((request) => [...request].map(([topic, records]) => ({ topic, records })));
+}
+
+/** True when the whole call is one request within the caps (the common case: nothing to copy). */
+function fitsOneRequest(batch: readonly TopicRecords[], caps: ProduceCaps): boolean {
+  const topics = new Map<string, number>();
+  let total = 0;
+  for (const { topic, records } of batch) {
+    let share = (topics.get(topic) ?? 0) + BATCH_OVERHEAD_BYTES;
+    for (const record of records) share += encodedRecordBytes(record);
+    total += share - (topics.get(topic) ?? 0);
+    if (share > caps.maxTopicBytes || total > caps.maxRequestBytes) return false;
+    topics.set(topic, share);
+  }
+  return true;
 }
 
 /** Index of the last request holding records of `topic` (0 when none does). */
