@@ -34,7 +34,7 @@ describe('job log folding', () => {
     expect(outcomeOf('failed', 'SY_TASK_FAILED')).toBeUndefined(); // retrying: still running
     const [running] = foldJobLog([rec('a', { jobId: 'j', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' })]);
     expect(
-      withTaskStatus(running!, { format: 'task-status.v1', taskId: 'a', queue: 'q', type: 't', status: 'dead', attempt: 1, updatedAt: '2026-01-01T00:00:03.000Z', result: { taskId: 'a', status: 'dead', startedAt: '2026-01-01T00:00:02.000Z', error: { message: 'too slow', code: 'SY_TASK_TIMEOUT' } } }),
+      withTaskStatus(running!, { format: 'task-status.v1', taskId: 'a', queue: 'q', type: 't', status: 'dead', attempt: 1, updatedAt: '2026-01-01T00:00:03.000Z', result: { taskId: 'a', status: 'dead', attempt: 1, willRetry: false, startedAt: '2026-01-01T00:00:02.000Z', error: { message: 'too slow', code: 'SY_TASK_TIMEOUT' } } }),
     ).toMatchObject({ status: 'timeout', duration: 3_000, error: 'SY_TASK_TIMEOUT: too slow' });
   });
 });
