@@ -11,7 +11,8 @@ export interface RegisteredQueue {
  * tools that know only a queue name (`switchyard dlq ... --queue`) find a named DLQ. Runs when the
  * registry topic exists (ensureTopology creates it for a queue with a named DLQ) and then
  * registers every queue of the worker, named or not, so dropping a name later is recorded too.
- * A missing registry with a named DLQ is a warning, not a failure: dead letters still land.
+ * A missing registry with a named DLQ, or a failed write, is a warning, not a failure: dead
+ * letters still land.
  */
 export async function registerQueueDlqs(client: KafkaClient, queues: readonly RegisteredQueue[], log: Logger): Promise<void> {
   const admin = client.admin();
@@ -30,10 +31,13 @@ export async function registerQueueDlqs(client: KafkaClient, queues: readonly Re
     return;
   }
   const producer = client.producer();
-  await producer.connect();
   try {
+    await producer.connect();
     const registeredAt = new Date().toISOString();
     await producer.send(queues.map((q) => encodeQueueRegistration({ queue: q.config.name, dlqTopic: q.dlqTopic, registeredAt })));
+  } catch (error) {
+    // Only tools' lookups depend on it: the worker runs (and dead-letters) without it.
+    log.warn({ err: error, topic: QUEUE_REGISTRY_TOPIC }, `could not register the DLQ topics of queues ${queues.map((q) => q.config.name).join(', ')}; the CLI may not find a named DLQ until a worker registers it`);
   } finally {
     await producer.disconnect();
   }
