@@ -90,7 +90,7 @@ export class Worker {
       this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue), () => this.#consumer));
     }
     this.#order = new QueueOrder(this.#queues.values());
-    this.unsupported = unsupportedWorkerFields(options, this.options);
+    this.unsupported = unsupportedWorkerFields(this.options);
     for (const part of this.unsupported) this.#log.warn({ field: part.field }, `WorkerConfig.${part.field} has no effect: ${part.reason}`);
   }
 
