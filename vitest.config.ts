@@ -21,7 +21,8 @@ export default defineConfig({
           name: 'int',
           include: ['{libs,services,deploy}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
-          globalSetup: ['./libs/testing/src/kafka.global-setup.ts'],
+          // The secured broker's setup only stops it after the run if a test file started it.
+          globalSetup: ['./libs/testing/src/kafka.global-setup.ts', './libs/testing/src/secured-kafka.global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,4 +1,42 @@
+import path from 'node:path';
 import type { BrokerNode, KafkaLocalOptions } from './kafka-local.options.js';
+import { securedFiles } from './secured-material.js';
+
+/** Listeners of a plain node: PLAINTEXT for clients and between brokers. */
+function plainListeners(node: BrokerNode): Record<string, string> {
+  return {
+    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  };
+}
+
+/**
+ * Listeners of the secured node: SASL_SSL with SCRAM-SHA-512 (TLS, no client certificate) and SSL
+ * with a client certificate required (mutual TLS, also used between brokers). Key and trust stores
+ * are the PEM files made by ensureSecuredMaterial. The controller listener stays PLAINTEXT on
+ * 127.0.0.1 (only the node itself talks to it). No authorizer: every authenticated client may do
+ * everything.
+ */
+function securedListeners(node: BrokerNode): Record<string, string> {
+  const files = securedFiles(path.dirname(node.dir));
+  return {
+    listeners: `SASL_SSL://127.0.0.1:${node.port},SSL://127.0.0.1:${node.mtlsPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `SASL_SSL://127.0.0.1:${node.port},SSL://127.0.0.1:${node.mtlsPort}`,
+    'inter.broker.listener.name': 'SSL',
+    'listener.security.protocol.map': 'SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT',
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': files.brokerKeystore,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': files.caCert,
+    'ssl.endpoint.identification.algorithm': 'https',
+    'listener.name.ssl.ssl.client.auth': 'required',
+    'listener.name.sasl_ssl.ssl.client.auth': 'none',
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  };
+}
 
 /**
  * Renders server.properties for one node of a KRaft cluster in combined mode (broker and
@@ -14,11 +52,8 @@ export function renderServerProperties(node: BrokerNode, nodes: readonly BrokerN
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    ...(options.secured ? securedListeners(node) : plainListeners(node)),
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'log.dirs': `${node.dir}/data`,
     // Topics are created by ensureTopology with explicit settings; a typo must not create one.
     'auto.create.topics.enable': false,

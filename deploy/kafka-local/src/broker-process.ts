@@ -48,10 +48,13 @@ export function portIsFree(port: number): Promise<boolean> {
 }
 
 async function requireFreePorts(node: BrokerNode): Promise<void> {
-  for (const [port, env] of [
-    [node.port, 'KAFKA_LOCAL_PORT'],
-    [node.controllerPort, 'KAFKA_LOCAL_PORT (controllers use port + 1000)'],
-  ] as const) {
+  const variable = node.mtlsPort ? 'KAFKA_LOCAL_SECURED_PORT' : 'KAFKA_LOCAL_PORT';
+  const ports: [number, string][] = [
+    [node.port, variable],
+    [node.controllerPort, `${variable} (controllers use port + 1000)`],
+    ...(node.mtlsPort ? [[node.mtlsPort, `${variable} (mutual TLS uses port + 1)`] as [number, string]] : []),
+  ];
+  for (const [port, env] of ports) {
     if (!(await portIsFree(port))) {
       throw new SwitchyardError('SY_PORT_IN_USE', `Port ${port} on 127.0.0.1 is already in use by another process.`, {
         hint: `Stop what listens there (\`ss -ltnp 'sport = :${port}'\` shows it), or pick another base port with ${env}=<port>; to use a broker you already run, set KAFKA_BROKERS instead.`,
@@ -83,12 +86,12 @@ async function runJava(classpath: string, args: string[], logFile: string): Prom
 }
 
 /** Formats a node's storage on its first start (KRaft needs a cluster id written in every log dir). */
-async function formatIfNeeded(node: BrokerNode, clusterId: string, classpath: string): Promise<void> {
+async function formatIfNeeded(node: BrokerNode, clusterId: string, classpath: string, formatArgs: readonly string[]): Promise<void> {
   const files = nodeFiles(node);
   if (existsSync(files.meta)) return;
   const code = await runJava(
     classpath,
-    [...JAVA_FLAGS('256m'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties, '--ignore-formatted'],
+    [...JAVA_FLAGS('256m'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties, '--ignore-formatted', ...formatArgs],
     files.log,
   );
   if (code !== 0) {
@@ -112,8 +115,11 @@ async function clusterIdFor(nodes: readonly BrokerNode[]): Promise<string> {
   return id;
 }
 
-/** Starts every node that is not running yet, detached, logging to its own file. */
-export async function startNodes(nodes: readonly BrokerNode[], options: KafkaLocalOptions, classpath: string): Promise<BrokerNode[]> {
+/**
+ * Starts every node that is not running yet, detached, logging to its own file. `formatArgs` go to
+ * the storage format of a node's first start (e.g. `--add-scram` for the secured broker's user).
+ */
+export async function startNodes(nodes: readonly BrokerNode[], options: KafkaLocalOptions, classpath: string, formatArgs: readonly string[] = []): Promise<BrokerNode[]> {
   const started: BrokerNode[] = [];
   const clusterId = await clusterIdFor(nodes);
   for (const node of nodes) {
@@ -122,7 +128,7 @@ export async function startNodes(nodes: readonly BrokerNode[], options: KafkaLoc
     const files = nodeFiles(node);
     await mkdir(path.join(node.dir, 'data'), { recursive: true });
     await writeFile(files.properties, renderServerProperties(node, nodes, options));
-    await formatIfNeeded(node, clusterId, classpath);
+    await formatIfNeeded(node, clusterId, classpath, formatArgs);
     const fd = openSync(files.log, 'a');
     const child = spawn(javaBinary(), [...JAVA_FLAGS(options.heap), '-cp', classpath, 'kafka.Kafka', files.properties], {
       stdio: ['ignore', fd, fd],

@@ -6,9 +6,20 @@ import type { BrokerNode } from './kafka-local.options.js';
 
 const { Kafka, logLevel } = kafkajs;
 
-/** Asks the cluster for metadata once; resolves the number of brokers it reports, 0 if it does not answer. */
-export async function brokersAnswering(bootstrap: string, timeoutMs = 3_000): Promise<number> {
+/** TLS settings to reach a secured broker's mutual-TLS listener (PEM contents). */
+export interface ProbeTls {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+/**
+ * Asks the cluster for metadata once; resolves the number of brokers it reports, 0 if it does not
+ * answer. With `tls`, over mutual TLS (the secured broker).
+ */
+export async function brokersAnswering(bootstrap: string, timeoutMs = 3_000, tls?: ProbeTls): Promise<number> {
   const kafka = new Kafka({
+    ...(tls ? { ssl: { ...tls } } : {}),
     clientId: 'switchyard-kafka-local',
     brokers: bootstrap.split(','),
     logLevel: logLevel.NOTHING,
@@ -32,7 +43,7 @@ export async function brokersAnswering(bootstrap: string, timeoutMs = 3_000): Pr
  * Polls until every node answers metadata requests and the cluster reports all brokers. A node
  * whose process died meanwhile fails at once with the tail of its log.
  */
-export async function waitUntilReady(nodes: readonly BrokerNode[], bootstrap: string, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(nodes: readonly BrokerNode[], bootstrap: string, timeoutMs: number, tls?: ProbeTls): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const node of nodes) {
@@ -42,7 +53,7 @@ export async function waitUntilReady(nodes: readonly BrokerNode[], bootstrap: st
         });
       }
     }
-    if ((await brokersAnswering(bootstrap)) >= nodes.length) return;
+    if ((await brokersAnswering(bootstrap, 3_000, tls)) >= nodes.length) return;
     await sleep(500);
   }
   throw new SwitchyardError('SY_BROKER_START_FAILED', `Kafka did not answer metadata requests within ${timeoutMs} ms.\n${await logTail(nodes[0]!)}`, {

@@ -4,6 +4,7 @@ export {
   localKafkaStatus,
   localKafkaLogFiles,
   runKafkaTool,
+  securedKafkaConnections,
   type LocalKafkaHandle,
   type KafkaToolResult,
 } from './local-kafka.js';
@@ -14,6 +15,7 @@ export {
   type KafkaLocalOptions,
   type KafkaLocalOptionsInput,
 } from './kafka-local.options.js';
+export { generateCa, type SecuredConnections } from './secured-material.js';
 /** Pieces the other local JVM services (deploy/schema-registry) share with the broker's. */
 export { javaBinary, requireJava, requireMaven } from './java-toolchain.js';
 export { livePidOf, portIsFree, fileTail } from './broker-process.js';

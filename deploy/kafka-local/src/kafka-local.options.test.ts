@@ -58,4 +58,24 @@ describe('kafka-local options', () => {
     });
     expect(nodes.every((n) => n.dir.includes('cluster-3'))).toBe(true);
   });
+
+  it('secured mode: one node on its own ports and folder, SCRAM-SHA-512 over TLS and mutual TLS listeners, PEM stores', () => {
+    // KAFKA_LOCAL_PORT belongs to the plain broker: the secured one never takes it.
+    const options = resolveKafkaLocalOptions({}, { KAFKA_LOCAL_SECURED: '1', KAFKA_LOCAL_PORT: '9092', KAFKA_LOCAL_DATA_DIR: '/tmp/x' });
+    const nodes = clusterNodes(options);
+    expect(nodes).toEqual([{ nodeId: 1, port: 9192, mtlsPort: 9193, controllerPort: 10192, dir: '/tmp/x/secured/node-1' }]);
+    expect(bootstrapServers(options)).toBe('127.0.0.1:9192');
+    const p = props(renderServerProperties(nodes[0]!, nodes, options));
+    expect(p).toMatchObject({
+      listeners: 'SASL_SSL://127.0.0.1:9192,SSL://127.0.0.1:9193,CONTROLLER://127.0.0.1:10192',
+      'inter.broker.listener.name': 'SSL',
+      'listener.name.ssl.ssl.client.auth': 'required',
+      'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.location': '/tmp/x/secured/tls/broker-keystore.pem',
+      'ssl.truststore.location': '/tmp/x/secured/tls/ca.pem',
+    });
+    expect(() => resolveKafkaLocalOptions({ secured: true, brokers: 3 }, {})).toThrow(/the secured broker runs a single node/);
+    expect(() => resolveKafkaLocalOptions({}, { KAFKA_LOCAL_SECURED: 'maybe' })).toThrow(/KAFKA_LOCAL_SECURED \/ --secured: must be 1 or 0/);
+  });
 });

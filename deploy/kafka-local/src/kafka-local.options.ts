@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
+import { SwitchyardError } from '@switchyard/protocol';
 import { resolveLocalServiceOptions } from './local-service.options.js';
 
 /** Root of the repository (deploy/kafka-local/src -> ../../..). */
@@ -43,6 +44,17 @@ export const KafkaLocalOptionsSchema = z
       .positive()
       .default(120_000)
       .describe('KAFKA_LOCAL_START_TIMEOUT_MS: how long to wait for the broker to answer metadata requests'),
+    secured: z
+      .preprocess(
+        (v) => (typeof v === 'boolean' ? String(v) : v),
+        z.enum(['1', '0', 'true', 'false'], { message: 'must be 1 or 0' }).transform((v) => v === '1' || v === 'true'),
+      )
+      .optional()
+      .transform((v) => v ?? false)
+      .describe('KAFKA_LOCAL_SECURED: the secured broker (SCRAM-SHA-512 over TLS, mutual TLS) instead of the plain one; it has its own ports and data'),
+    securedPort: port
+      .default(9192)
+      .describe('KAFKA_LOCAL_SECURED_PORT: SASL_SSL port of the secured broker; mutual TLS listens one above, its controller 1000 above'),
   })
   .strict();
 
@@ -55,6 +67,8 @@ const ENV_NAMES: Record<keyof KafkaLocalOptions, string> = {
   dataDir: 'KAFKA_LOCAL_DATA_DIR',
   heap: 'KAFKA_LOCAL_HEAP',
   startTimeoutMs: 'KAFKA_LOCAL_START_TIMEOUT_MS',
+  secured: 'KAFKA_LOCAL_SECURED',
+  securedPort: 'KAFKA_LOCAL_SECURED_PORT',
 };
 
 /**
@@ -65,29 +79,50 @@ export function resolveKafkaLocalOptions(
   overrides: KafkaLocalOptionsInput = {},
   env: NodeJS.ProcessEnv = process.env,
 ): KafkaLocalOptions {
-  return resolveLocalServiceOptions(
+  const options = resolveLocalServiceOptions(
     { schema: KafkaLocalOptionsSchema, envNames: ENV_NAMES, service: 'kafka-local', helpCommand: 'npm run kafka:up -- --help' },
     overrides,
     env,
   );
+  if (options.secured && options.brokers !== 1) {
+    throw new SwitchyardError('SY_INVALID_ENV', 'Invalid kafka-local settings:\n  KAFKA_LOCAL_BROKERS / --brokers: the secured broker runs a single node', {
+      hint: 'Drop --brokers 3 (or KAFKA_LOCAL_BROKERS=3) when starting the secured broker.',
+    });
+  }
+  return options;
 }
 
-/** One broker of the local cluster: node id, client port, controller port, own folder. */
+/**
+ * One broker of the local cluster: node id, client port, controller port, own folder. On the
+ * secured broker `port` is the SASL_SSL listener (SCRAM-SHA-512) and `mtlsPort` the SSL listener
+ * that requires a client certificate.
+ */
 export interface BrokerNode {
   readonly nodeId: number;
   readonly port: number;
+  readonly mtlsPort?: number;
   readonly controllerPort: number;
   readonly dir: string;
 }
 
-/** The nodes of the cluster these options describe. Single and 3-node clusters use separate folders. */
+/** Folder of the cluster these options describe: single, 3-node and secured clusters each have their own. */
+export function clusterDir(options: KafkaLocalOptions): string {
+  if (options.secured) return path.join(options.dataDir, 'secured');
+  return path.join(options.dataDir, options.brokers === 1 ? 'single' : `cluster-${options.brokers}`);
+}
+
+/** The nodes of the cluster these options describe. */
 export function clusterNodes(options: KafkaLocalOptions): BrokerNode[] {
-  const clusterDir = path.join(options.dataDir, options.brokers === 1 ? 'single' : `cluster-${options.brokers}`);
+  if (options.secured) {
+    const port = options.securedPort;
+    return [{ nodeId: 1, port, mtlsPort: port + 1, controllerPort: port + 1000, dir: path.join(clusterDir(options), 'node-1') }];
+  }
+  const dir = clusterDir(options);
   return Array.from({ length: options.brokers }, (_, i) => ({
     nodeId: i + 1,
     port: options.port + i,
     controllerPort: options.port + 1000 + i,
-    dir: path.join(clusterDir, `node-${i + 1}`),
+    dir: path.join(dir, `node-${i + 1}`),
   }));
 }
 

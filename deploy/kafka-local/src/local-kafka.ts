@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startNodes, stopNode, livePid, nodeFiles } from './broker-process.js';
-import { brokersAnswering, waitUntilReady } from './broker-readiness.js';
+import { brokersAnswering, waitUntilReady, type ProbeTls } from './broker-readiness.js';
 import { javaBinary, requireJava, resolveClasspath } from './java-toolchain.js';
+import { ensureSecuredMaterial, securedConnections, securedFiles, SECURED_USERNAME, type SecuredConnections } from './secured-material.js';
 import {
   bootstrapServers,
+  clusterDir,
   clusterNodes,
   resolveKafkaLocalOptions,
   type KafkaLocalOptions,
@@ -19,6 +22,22 @@ export interface LocalKafkaHandle {
   /** True when this call started at least one node; false when all were already up. */
   readonly started: boolean;
   readonly options: KafkaLocalOptions;
+  /** The secured broker's client settings (KAFKA_* variables), when it is the secured one. */
+  readonly secured?: SecuredConnections;
+}
+
+/** Ports of the secured broker's two client listeners. */
+function securedPorts(options: KafkaLocalOptions) {
+  return { scram: options.securedPort, mtls: options.securedPort + 1 };
+}
+
+/** How readiness probes reach the cluster: the plain listener, or the secured broker's mutual-TLS one. */
+async function probeOf(options: KafkaLocalOptions): Promise<{ bootstrap: string; tls?: ProbeTls }> {
+  if (!options.secured) return { bootstrap: bootstrapServers(options) };
+  const files = securedFiles(clusterDir(options));
+  if (!existsSync(files.clientKey)) return { bootstrap: `127.0.0.1:${securedPorts(options).mtls}` };
+  const [ca, cert, key] = await Promise.all([files.caCert, files.clientCert, files.clientKey].map((file) => readFile(file, 'utf8')));
+  return { bootstrap: `127.0.0.1:${securedPorts(options).mtls}`, tls: { ca: ca!, cert: cert!, key: key! } };
 }
 
 function optionsOf(input: KafkaLocalOptions | KafkaLocalOptionsInput | undefined): KafkaLocalOptions {
@@ -34,15 +53,19 @@ export async function ensureLocalKafka(input?: KafkaLocalOptionsInput): Promise<
   const options = optionsOf(input);
   const nodes = clusterNodes(options);
   const bootstrap = bootstrapServers(options);
+  // The secured broker's CA, certificates and SCRAM password exist before its config and storage.
+  const secured = options.secured ? await ensureSecuredMaterial(clusterDir(options), securedPorts(options)) : undefined;
+  const probe = await probeOf(options);
   const running = await Promise.all(nodes.map((node) => livePid(node)));
-  if (running.every(Boolean) && (await brokersAnswering(bootstrap)) >= nodes.length) {
-    return { bootstrap, started: false, options };
+  if (running.every(Boolean) && (await brokersAnswering(probe.bootstrap, 3_000, probe.tls)) >= nodes.length) {
+    return { bootstrap, started: false, options, ...(secured ? { secured } : {}) };
   }
   await requireJava();
   const classpath = await resolveClasspath(path.join(options.dataDir, 'classpath'));
-  const started = await startNodes(nodes, options, classpath);
-  await waitUntilReady(nodes, bootstrap, options.startTimeoutMs);
-  return { bootstrap, started: started.length > 0, options };
+  const formatArgs = secured ? ['--add-scram', `SCRAM-SHA-512=[name=${SECURED_USERNAME},password=${secured.scramTls.KAFKA_SASL_PASSWORD}]`] : [];
+  const started = await startNodes(nodes, options, classpath, formatArgs);
+  await waitUntilReady(nodes, probe.bootstrap, options.startTimeoutMs, probe.tls);
+  return { bootstrap, started: started.length > 0, options, ...(secured ? { secured } : {}) };
 }
 
 /** Stops every node of the cluster (controlled shutdown). With `wipe`, removes its data too. */
@@ -63,8 +86,24 @@ export async function localKafkaStatus(input?: KafkaLocalOptionsInput) {
   const perNode = await Promise.all(
     nodes.map(async (node) => ({ nodeId: node.nodeId, port: node.port, pid: await livePid(node), log: nodeFiles(node).log })),
   );
-  const answering = perNode.some((n) => n.pid) ? await brokersAnswering(bootstrap) : 0;
-  return { bootstrap, nodes: perNode, brokersAnswering: answering, up: answering >= nodes.length };
+  const probe = await probeOf(options);
+  const answering = perNode.some((n) => n.pid) ? await brokersAnswering(probe.bootstrap, 3_000, probe.tls) : 0;
+  return { bootstrap, nodes: perNode, brokersAnswering: answering, up: answering >= nodes.length, ...(options.secured ? { secured: await securedStatus(options) } : {}) };
+}
+
+/** Where the secured broker's material is and how clients connect (undefined before its first start). */
+async function securedStatus(options: KafkaLocalOptions) {
+  const files = securedFiles(clusterDir(options));
+  if (!existsSync(files.password) || !existsSync(files.clientKey)) return undefined;
+  return { files, connections: await securedConnections(clusterDir(options), securedPorts(options)) };
+}
+
+/**
+ * The secured broker's client settings as KAFKA_* variables (SCRAM over TLS, mutual TLS), read
+ * from its data dir; undefined before its first start.
+ */
+export async function securedKafkaConnections(input?: KafkaLocalOptionsInput): Promise<SecuredConnections | undefined> {
+  return (await securedStatus(optionsOf({ ...input, secured: true })))?.connections;
 }
 
 /** Log files of the cluster's nodes. */

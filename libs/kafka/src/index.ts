@@ -5,6 +5,7 @@
  */
 export { hideSettingsSecrets, kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
 export { createKafkajsClient } from './client/kafkajs.adapter.js';
+export { connectionSecurityWarnings } from './client/connection-security.js';
 export { scanTopics } from './client/topic-scan.js';
 export { TransactionalSender, type TransactionalSenderOptions, type RecordLabeller } from './client/transactional-sender.js';
 export type {

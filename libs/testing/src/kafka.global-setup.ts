@@ -20,7 +20,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kafkaBrokers', settings.brokers.join(','));
     return async () => undefined;
   }
-  const handle = await ensureLocalKafka();
+  // The plain broker, also when KAFKA_LOCAL_SECURED is set for the kafka:* commands.
+  const handle = await ensureLocalKafka({ secured: false });
   project.provide('kafkaBrokers', handle.bootstrap);
   return async () => {
     if (handle.started && process.env.KAFKA_LOCAL_KEEP !== '1') await stopLocalKafka(handle.options);

@@ -18,6 +18,13 @@ import { createTenantPartitioner } from '../partitioner/tenant-partitioner.js';
 import { CoPartitionedAssigner } from './co-partitioned.assigner.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from './produce-splitter.js';
 import type { KafkaConnectionSettings } from './kafka.options.js';
+import {
+  authenticationFailedError,
+  checkBrokerCertificate,
+  connectionSecurityWarnings,
+  isUntrustedCertificateCode,
+  untrustedCertificateError,
+} from './connection-security.js';
 import type {
   AdminPort,
   ConsumerOptions,
@@ -44,6 +51,45 @@ function toKafkajsConfig(settings: KafkaConnectionSettings, logger: Logger): Kaf
     logCreator: kafkajsLogCreator(logger),
     ...(settings.ssl ? { ssl: { ...settings.ssl } } : {}),
     ...(settings.sasl ? { sasl: { ...settings.sasl } as SASLOptions } : {}),
+  };
+}
+
+/** Opens a kafkajs connection (connect of a producer, consumer or admin) with the catalog's errors. */
+type Connector = (open: () => Promise<void>) => Promise<void>;
+
+/**
+ * kafkajs wraps what failed (KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded); the
+ * refusal itself is down the cause chain: a SASL authentication error, or a connection error
+ * carrying Node's TLS verification code.
+ */
+function kafkajsConnectError(error: unknown, settings: KafkaConnectionSettings): unknown {
+  for (let e = error as { name?: string; message?: string; code?: unknown; broker?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'KafkaJSSASLAuthenticationError') return authenticationFailedError(settings, e.message ?? 'authentication failed', error);
+    if (e.name === 'KafkaJSConnectionError' && isUntrustedCertificateCode(e.code)) {
+      return untrustedCertificateError(e.broker ?? settings.brokers.join(','), `${e.message ?? ''} (${String(e.code)})`, settings, error);
+    }
+  }
+  return error;
+}
+
+/**
+ * Connects with the broker's certificate checked first (once per client, by one handshake of our
+ * own: kafkajs retries a refused certificate like any connection error, for about 10 s), and maps
+ * a refused certificate or SASL login to SY_KAFKA_TLS_UNTRUSTED / SY_KAFKA_AUTH_FAILED.
+ */
+function kafkajsConnector(settings: KafkaConnectionSettings): Connector {
+  let trusted: Promise<void> | undefined;
+  return async (open) => {
+    trusted ??= checkBrokerCertificate(settings).catch((error: unknown) => {
+      trusted = undefined;
+      throw error;
+    });
+    await trusted;
+    try {
+      await open();
+    } catch (error) {
+      throw kafkajsConnectError(error, settings);
+    }
   };
 }
 
@@ -96,13 +142,15 @@ class KafkajsProducer implements ProducerPort {
   /** Sends running per underlying producer (a replaced one closes when its count drops to 0). */
   readonly #sending = new Map<Producer, number>();
   readonly #caps: ProduceCaps;
-  constructor(create: () => Producer, caps: ProduceCaps) {
+  readonly #connect: Connector;
+  constructor(create: () => Producer, caps: ProduceCaps, connect: Connector) {
     this.#create = create;
     this.#producer = create();
     this.#caps = caps;
+    this.#connect = connect;
   }
   connect() {
-    return this.#producer.connect();
+    return this.#connect(() => this.#producer.connect());
   }
   disconnect() {
     return this.#producer.disconnect();
@@ -153,7 +201,7 @@ class KafkajsProducer implements ProducerPort {
   #renew(): Promise<void> {
     this.#renewing ??= (async () => {
       const fresh = this.#create();
-      await fresh.connect();
+      await this.#connect(() => fresh.connect());
       const stale = this.#producer;
       this.#producer = fresh;
       this.#stale = false;
@@ -223,11 +271,13 @@ function toKafkajsPartitions(partitions: readonly TopicPartitions[]) {
 
 class KafkajsConsumer implements ConsumerPort {
   readonly #consumer: Consumer;
-  constructor(consumer: Consumer) {
+  readonly #connect: Connector;
+  constructor(consumer: Consumer, connect: Connector) {
     this.#consumer = consumer;
+    this.#connect = connect;
   }
   connect() {
-    return this.#consumer.connect();
+    return this.#connect(() => this.#consumer.connect());
   }
   disconnect() {
     return this.#consumer.disconnect();
@@ -306,11 +356,13 @@ async function withMetadataRetry<T>(operation: () => Promise<T>, attempts = 10, 
 
 class KafkajsAdmin implements AdminPort {
   readonly #admin: Admin;
-  constructor(admin: Admin) {
+  readonly #connect: Connector;
+  constructor(admin: Admin, connect: Connector) {
     this.#admin = admin;
+    this.#connect = connect;
   }
   connect() {
-    return this.#admin.connect();
+    return this.#connect(() => this.#admin.connect());
   }
   disconnect() {
     return this.#admin.disconnect();
@@ -431,9 +483,16 @@ class KafkajsAdmin implements AdminPort {
   }
 }
 
-/** A {@link KafkaClient} backed by kafkajs. Producers place keys with the Java-compatible tenant partitioner. */
+/**
+ * A {@link KafkaClient} backed by kafkajs. Producers place keys with the Java-compatible tenant
+ * partitioner. Logs a warning for SASL PLAIN without TLS and for TLS without certificate checks;
+ * `connect()` fails at once with SY_KAFKA_AUTH_FAILED or SY_KAFKA_TLS_UNTRUSTED when the broker
+ * refuses the credentials or the client does not trust the broker's certificate.
+ */
 export function createKafkajsClient(settings: KafkaConnectionSettings, logger: Logger = createLogger('kafka')): KafkaClient {
+  for (const warning of connectionSecurityWarnings(settings)) logger.warn({ clientId: settings.clientId, brokers: settings.brokers }, warning);
   const kafka = new Kafka(toKafkajsConfig(settings, logger));
+  const connect = kafkajsConnector(settings);
   return {
     clientId: settings.clientId,
     settings,
@@ -452,6 +511,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           ...(options.transactionTimeoutMs ? { transactionTimeout: options.transactionTimeoutMs } : {}),
         }),
         options.maxBatchBytes ? { ...DEFAULT_PRODUCE_CAPS, maxTopicBytes: options.maxBatchBytes } : DEFAULT_PRODUCE_CAPS,
+        connect,
       ),
     consumer: (options: ConsumerOptions) =>
       new KafkajsConsumer(
@@ -466,7 +526,8 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           ...(options.minBytes ? { minBytes: options.minBytes } : {}),
           ...(options.coPartitioned ? { partitionAssigners: [CoPartitionedAssigner] } : {}),
         }),
+        connect,
       ),
-    admin: () => new KafkajsAdmin(kafka.admin()),
+    admin: () => new KafkajsAdmin(kafka.admin(), connect),
   };
 }

@@ -102,6 +102,14 @@ export const ERROR_CODES = {
     retriable: false,
     summary: 'No scheduled job has the given id.',
   },
+  SY_KAFKA_AUTH_FAILED: {
+    retriable: false,
+    summary: 'The Kafka broker refused the SASL credentials (user, password or mechanism).',
+  },
+  SY_KAFKA_TLS_UNTRUSTED: {
+    retriable: false,
+    summary: "The Kafka broker's TLS certificate is not trusted (not signed by the configured CA, or not issued for the broker's host).",
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

@@ -30,6 +30,8 @@ describe('ERROR_CODES', () => {
         'SY_EVENT_HANDLER_TIMEOUT',
         'SY_INVALID_JOB',
         'SY_UNKNOWN_JOB',
+        'SY_KAFKA_AUTH_FAILED',
+        'SY_KAFKA_TLS_UNTRUSTED',
       ].sort(),
     );
     for (const entry of Object.values(ERROR_CODES)) {

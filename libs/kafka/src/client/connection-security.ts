@@ -1,0 +1,106 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { SwitchyardError } from '@switchyard/protocol';
+import type { KafkaConnectionSettings } from './kafka.options.js';
+
+/**
+ * Warnings about connection settings that expose credentials or skip the broker's identity:
+ * SASL PLAIN without TLS (the password travels in clear text) and TLS without certificate
+ * checks. Every adapter logs them once when its client is created.
+ */
+export function connectionSecurityWarnings(settings: KafkaConnectionSettings): string[] {
+  const warnings: string[] = [];
+  if (settings.sasl?.mechanism === 'plain' && !settings.ssl) {
+    warnings.push(
+      'SASL PLAIN without TLS sends the Kafka password in clear text: set KAFKA_SSL=true (with KAFKA_SSL_CA_FILE), or use KAFKA_SASL_MECHANISM=scram-sha-512.',
+    );
+  }
+  if (settings.ssl && !settings.ssl.rejectUnauthorized) {
+    warnings.push(
+      "KAFKA_SSL_REJECT_UNAUTHORIZED=false: the broker's TLS certificate is not checked, so anyone on the path can pose as the broker; point KAFKA_SSL_CA_FILE at its CA instead.",
+    );
+  }
+  return warnings;
+}
+
+/** Node's codes for a peer certificate that failed verification (OpenSSL's X509 verify results). */
+const UNTRUSTED_CERT_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** True when `code` (a Node TLS error code) says the broker's certificate was not trusted. */
+export function isUntrustedCertificateCode(code: unknown): boolean {
+  return typeof code === 'string' && UNTRUSTED_CERT_CODES.has(code);
+}
+
+/** SY_KAFKA_TLS_UNTRUSTED for a broker whose certificate failed verification. */
+export function untrustedCertificateError(broker: string, reason: string, settings: KafkaConnectionSettings, cause?: unknown): SwitchyardError {
+  const ca = settings.ssl?.ca ? 'the CA in KAFKA_SSL_CA_FILE' : "Node's default CAs (KAFKA_SSL_CA_FILE is not set)";
+  return new SwitchyardError('SY_KAFKA_TLS_UNTRUSTED', `The TLS certificate of Kafka broker ${broker} is not trusted: ${reason} (checked against ${ca}).`, {
+    hint: "Point KAFKA_SSL_CA_FILE at the PEM of the CA that signed the broker's certificate, and name the broker in KAFKA_BROKERS by a host its certificate lists.",
+    details: { broker, reason },
+    cause,
+  });
+}
+
+/** SY_KAFKA_AUTH_FAILED for credentials the broker refused. */
+export function authenticationFailedError(settings: KafkaConnectionSettings, reason: string, cause?: unknown): SwitchyardError {
+  const who = settings.sasl ? `user '${settings.sasl.username}' (${settings.sasl.mechanism})` : 'the client';
+  return new SwitchyardError('SY_KAFKA_AUTH_FAILED', `Kafka (${settings.brokers.join(',')}) refused the SASL authentication of ${who}: ${reason}`, {
+    hint: 'Fix KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD, or KAFKA_SASL_MECHANISM when the broker enables another mechanism.',
+    details: { brokers: [...settings.brokers], ...(settings.sasl ? { username: settings.sasl.username, mechanism: settings.sasl.mechanism } : {}) },
+    cause,
+  });
+}
+
+function hostAndPort(broker: string): { host: string; port: number } {
+  const at = broker.lastIndexOf(':');
+  return { host: broker.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(broker.slice(at + 1)) };
+}
+
+/**
+ * One TLS handshake with the first broker, with the client's own TLS settings. A certificate that
+ * fails verification rejects with SY_KAFKA_TLS_UNTRUSTED; anything else (refused, timed out,
+ * handshake fine) resolves, leaving reachability to the client. Clients that retry connection
+ * errors (kafkajs retries every one of them, about 10 s) thereby fail at once on a certificate
+ * that no retry can fix.
+ */
+export function checkBrokerCertificate(settings: KafkaConnectionSettings): Promise<void> {
+  if (!settings.ssl?.rejectUnauthorized) return Promise.resolve();
+  const broker = settings.brokers[0]!;
+  const { host, port } = hostAndPort(broker);
+  const { ca, cert, key } = settings.ssl;
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host,
+      port,
+      ...(net.isIP(host) ? {} : { servername: host }),
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      rejectUnauthorized: true,
+    });
+    const done = (error?: unknown) => {
+      socket.destroy();
+      if (error) reject(error);
+      else resolve();
+    };
+    socket.setTimeout(settings.connectionTimeoutMs, () => done());
+    socket.once('secureConnect', () => done());
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done(isUntrustedCertificateCode(error.code) ? untrustedCertificateError(broker, `${error.message} (${error.code})`, settings, error) : undefined),
+    );
+  });
+}
