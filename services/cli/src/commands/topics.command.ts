@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { CliError, type ContextFactory } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { parseQueue } from '../dlq/dlq-flags.js';
-import { requireQueue } from '../dlq/queue-lookup.js';
+import { registeredDlqs, requireQueue } from '../dlq/queue-lookup.js';
 import { textTable } from '../format/text-table.js';
 import { withContext } from '../format/with-context.js';
 import { buildReport, formatRetention, groupByQueue, type QueueReport } from '../topics/topology-report.js';
@@ -40,7 +40,7 @@ export function registerTopicsCommand(program: Command, context: ContextFactory)
       withContext(context(command), async (ctx) => {
         const admin = await ctx.admin();
         const names = flags.queue !== undefined ? await requireQueue(admin, flags.queue) : await admin.listTopics();
-        const grouped = groupByQueue(names, flags.queue);
+        const grouped = groupByQueue(names, flags.queue, await registeredDlqs(ctx.client(), names));
         if (grouped.size === 0) throw new CliError(EXIT.nothingMatched, 'No Switchyard queue topics (tasks.<queue>.*) on this cluster.', 'Start a worker to create a queue\'s topics, or check --brokers.');
         const reports = await buildReport(admin, grouped, flags.group);
         ctx.print(reports, reportTable(reports, flags.group !== undefined));

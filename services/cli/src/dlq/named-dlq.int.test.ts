@@ -41,11 +41,14 @@ describe('a named DLQ (QueueConfig.deadLetterQueue) and task metadata, end to en
     expect(q.seen).toEqual([expect.objectContaining(METADATA)]);
     await q.worker.close();
 
-    const [list, show, status] = await Promise.all([
+    const [list, show, status, topics] = await Promise.all([
       runCli(['--json', 'dlq', 'list', '--queue', q.name]),
       runCli(['dlq', 'show', '--queue', q.name, '--task', 'inv-1']),
       runCli(['--json', 'tasks', 'status', '--queue', q.name, '--id', 'inv-1']),
+      runCli(['--json', 'topics', '--queue', q.name]),
     ]);
+    expect(topics.code, topics.stderr).toBe(0);
+    expect(jsonOf<{ topics: { topic: string }[] }[]>(topics)[0]!.topics.map((t) => t.topic)).toContain(q.dlqTopic);
     expect(list.code, list.stderr).toBe(0);
     const entries = jsonOf<DlqEntryJson[]>(list);
     expect(entries).toEqual([expect.objectContaining({ id: 'inv-1', topic: q.dlqTopic, taskType: 'bill', tenant: 'acme', metadata: expect.objectContaining(METADATA) })]);

@@ -25,18 +25,24 @@ export async function requireQueue(admin: AdminPort, queue: string): Promise<str
   );
 }
 
+/** The DLQ topic each registered queue's workers last recorded in `switchyard.state.queues` (empty without that topic). */
+export async function registeredDlqs(client: KafkaClient, topics: readonly string[]): Promise<Map<string, string>> {
+  const dlqs = new Map<string, string>();
+  if (!topics.includes(QUEUE_REGISTRY_TOPIC)) return dlqs;
+  // One partition: records come in the order they were written, the latest last.
+  for (const record of await readTopicSnapshot(client, QUEUE_REGISTRY_TOPIC)) {
+    const registration = decodeQueueRegistration(record);
+    if (registration) dlqs.set(registration.queue, registration.dlqTopic);
+  }
+  return dlqs;
+}
+
 /**
  * The DLQ topic of an existing queue: its latest registration in `switchyard.state.queues`, else
  * `tasks.<queue>.dlq`; exit 2 when that topic does not exist (e.g. a named DLQ never created).
  */
 export async function queueDlqTopicOn(client: KafkaClient, topics: readonly string[], queue: string): Promise<string> {
-  let dlq = taskDlqTopic(queue);
-  if (topics.includes(QUEUE_REGISTRY_TOPIC)) {
-    for (const record of await readTopicSnapshot(client, QUEUE_REGISTRY_TOPIC)) {
-      const registration = record.key?.toString('utf8') === queue ? decodeQueueRegistration(record) : undefined;
-      if (registration) dlq = registration.dlqTopic;
-    }
-  }
+  const dlq = (await registeredDlqs(client, topics)).get(queue) ?? taskDlqTopic(queue);
   if (topics.includes(dlq)) return dlq;
   throw new CliError(
     EXIT.badInput,

@@ -25,6 +25,14 @@ describe('groupByQueue', () => {
   it('keeps only the queue asked for', () => {
     expect([...groupByQueue(topics, 'b').keys()]).toEqual(['b']);
   });
+
+  it("adds a queue's named DLQ (QueueConfig.deadLetterQueue) when the topic exists", () => {
+    const named = new Map([['b', 'b-dead-letters'], ['a', 'missing-topic'], ['gone', 'tasks.b.dlq']]);
+    const grouped = groupByQueue([...topics, 'b-dead-letters'], undefined, named);
+    expect(grouped.get('b')).toEqual(['tasks.b.dlq', 'b-dead-letters']);
+    expect(grouped.get('a')).not.toContain('missing-topic');
+    expect(grouped.has('gone')).toBe(false);
+  });
 });
 
 describe('lagOf', () => {

@@ -33,13 +33,19 @@ export function topicRank(topic: string): number {
   return KIND_ORDER.indexOf(parsed.kind) * 100 + (within < 0 ? 99 : within);
 }
 
-/** The topics of each queue, grouped and ordered (only `queue` when given). */
-export function groupByQueue(topics: readonly string[], queue?: string): Map<string, string[]> {
+/**
+ * The topics of each queue, grouped and ordered (only `queue` when given); `namedDlqs` adds each
+ * queue's named DLQ topic (QueueConfig.deadLetterQueue, from switchyard.state.queues).
+ */
+export function groupByQueue(topics: readonly string[], queue?: string, namedDlqs: ReadonlyMap<string, string> = new Map()): Map<string, string[]> {
   const byQueue = new Map<string, string[]>();
   const add = (q: string, topic: string) => byQueue.set(q, [...(byQueue.get(q) ?? []), topic]);
   for (const topic of topics) {
     const parsed = parseTaskTopic(topic);
     if (parsed && (queue === undefined || parsed.queue === queue)) add(parsed.queue, topic);
+  }
+  for (const [q, dlq] of namedDlqs) {
+    if (byQueue.has(q) && topics.includes(dlq) && !byQueue.get(q)!.includes(dlq)) add(q, dlq);
   }
   for (const [q, list] of byQueue) {
     if (topics.includes(taskDlqRedrivenTopic(q))) list.push(taskDlqRedrivenTopic(q));
