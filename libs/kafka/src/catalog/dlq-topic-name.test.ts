@@ -16,8 +16,7 @@ describe('queueDlqTopic (QueueConfig.deadLetterQueue)', () => {
   it('is tasks.<queue>.dlq without a name, and the named topic with one', () => {
     expect(queueDlqTopic({ name: 'emails' })).toBe('tasks.emails.dlq');
     expect(queueDlqTopic({ name: 'emails', deadLetterQueue: 'emails-dead_letters.v2' })).toBe('emails-dead_letters.v2');
-    // Another queue's default DLQ may be shared on purpose.
-    expect(queueDlqTopic({ name: 'emails', deadLetterQueue: 'tasks.shared.dlq' })).toBe('tasks.shared.dlq');
+    expect(queueDlqTopic({ name: 'emails', deadLetterQueue: 'tasks.emails.dlq' })).toBe('tasks.emails.dlq');
   });
 
   it('refuses what is not a Kafka topic name, internal names and Switchyard topics, naming the field', () => {
@@ -27,6 +26,7 @@ describe('queueDlqTopic (QueueConfig.deadLetterQueue)', () => {
     expect(refusal('x'.repeat(250))).toContain('is not a valid Kafka topic name');
     expect(refusal('__consumer_offsets')).toContain('internal');
     expect(refusal('tasks.emails.normal')).toContain('reserved for Switchyard topics');
+    expect(refusal('tasks.other.dlq')).toContain("under tasks.* only the queue's own tasks.emails.dlq");
     expect(refusal('events.user.dlq.crm')).toContain('reserved for Switchyard topics');
     expect(refusal('switchyard.event-log')).toContain('reserved for Switchyard topics');
   });

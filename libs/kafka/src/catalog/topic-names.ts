@@ -78,7 +78,8 @@ function badDlqName(queue: string, name: string, reason: string): SwitchyardErro
 
 /**
  * The DLQ topic of a queue: `QueueConfig.deadLetterQueue` when set (a Kafka topic name of its
- * own), else `tasks.<queue>.dlq`. Several queues may name the same DLQ topic.
+ * own), else `tasks.<queue>.dlq`. Several queues may name the same DLQ topic (not another queue's
+ * `tasks.<queue>.dlq`).
  * @throws SwitchyardError `SY_INVALID_CONFIG` when the name is not a valid Kafka topic name, is
  *   internal (`__*`) or is one of Switchyard's other topics (a lane, a retry tier, events.*, ...).
  */
@@ -87,9 +88,10 @@ export function queueDlqTopic(queue: { readonly name: string; readonly deadLette
   if (name === undefined) return taskDlqTopic(queue.name);
   if (!KAFKA_TOPIC_NAME.test(name) || name === '.' || name === '..') throw badDlqName(queue.name, name, 'is not a valid Kafka topic name');
   if (name.startsWith('__')) throw badDlqName(queue.name, name, 'is a Kafka internal topic name (starts with __)');
-  const parsed = parseTaskTopic(name);
-  const ours = name.split('.')[0] === TOPIC_PREFIX.events || name.split('.')[0] === TOPIC_PREFIX.switchyard || (name.split('.')[0] === TOPIC_PREFIX.tasks && parsed?.kind !== 'dlq');
-  if (ours) throw badDlqName(queue.name, name, 'is reserved for Switchyard topics (only tasks.<queue>.dlq may be named under tasks.*)');
+  const prefix = name.split('.')[0];
+  // Another queue's tasks.<other>.dlq is refused too: tools read it as that queue's own DLQ.
+  const ours = (prefix === TOPIC_PREFIX.tasks && name !== taskDlqTopic(queue.name)) || prefix === TOPIC_PREFIX.events || prefix === TOPIC_PREFIX.switchyard;
+  if (ours) throw badDlqName(queue.name, name, `is reserved for Switchyard topics (under tasks.* only the queue's own ${taskDlqTopic(queue.name)})`);
   return name;
 }
 
