@@ -40,6 +40,15 @@ describe('QueueOrder (QueueConfig.priority as a weight)', () => {
     expect(started).toEqual({ high: 10, low: 3 });
   });
 
+  it('with one queue yields it while it can start', () => {
+    let started = 0;
+    for (const q of new QueueOrder([queue('only', 7)]).turns(() => started < 5)) {
+      expect(q.config.name).toBe('only');
+      started++;
+    }
+    expect(started).toBe(5);
+  });
+
   it('keeps credit across calls, so shares hold over many short pump passes', () => {
     const order = new QueueOrder([queue('high', 0), queue('low', 1)]);
     const names: string[] = [];

@@ -31,6 +31,11 @@ export class QueueOrder<Q extends WeightedQueue> {
    * pump passes. With one queue it simply yields that queue while it can start.
    */
   *turns(canStart: (queue: Q) => boolean): Generator<Q, void, undefined> {
+    const [only] = this.#queues;
+    if (this.#queues.length === 1) {
+      while (canStart(only!)) yield only!;
+      return;
+    }
     for (;;) {
       const eligible = this.#queues.filter(canStart);
       if (eligible.length === 0) return;
