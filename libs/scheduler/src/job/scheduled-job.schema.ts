@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Cron } from 'croner';
 import { BatchTaskSchema, JobSchema, QueueNameSchema, TaskPriority } from '@switchyard/protocol';
+import { sharedCron } from '../schedule/tick-clock.js';
 
 /** A job id: also part of task ids and Kafka keys, so letters, digits, `_` and `-` only. */
 export const JobIdSchema = z
@@ -93,8 +93,7 @@ function isTimeZone(zone: string): boolean {
 
 function cronProblem(expression: string, timezone: string): string | undefined {
   try {
-    const cron = new Cron(expression, { timezone, paused: true });
-    cron.nextRun();
+    sharedCron(expression, timezone).nextRun();
     return undefined;
   } catch (error) {
     return `"${expression}" is not a valid cron expression (5 fields, or 6 with seconds first): ${(error as Error).message}`;
