@@ -3,4 +3,4 @@ export { testBrokers, uniqueName, testClient, testAdmin, type TestAdmin } from '
 export { collectTopics, type TopicCollector } from './topic-collector.js';
 export { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, type PromtoolVerdict } from './promtool.js';
 export { recordGroups, groupsLeft, type GroupRecordingClient } from './group-litter.js';
-export { testSecuredKafka, externalSecuredKafkaGiven, foreignCaFile } from './secured-kafka.js';
+export { testSecuredKafka, externalSecuredKafkaGiven, foreignCa } from './secured-kafka.js';

@@ -65,10 +65,11 @@ export async function testSecuredKafka(env: NodeJS.ProcessEnv = process.env): Pr
 }
 
 /**
- * The PEM file of a fresh CA that signed nothing the secured broker holds: a client trusting only
- * it must refuse the broker's certificate. Made with openssl in a temporary folder.
+ * PEM files (certificate, key) of a fresh self-signed CA that signed nothing the secured broker
+ * holds: a client trusting only it must refuse the broker's certificate, and the broker must refuse
+ * it as a client certificate. Made with openssl in a temporary folder.
  */
-export async function foreignCaFile(): Promise<string> {
+export async function foreignCa(): Promise<{ cert: string; key: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-foreign-ca-'));
-  return (await generateCa(dir, 'foreign-ca', '/O=Elsewhere/CN=Not the Switchyard local Kafka CA')).cert;
+  return generateCa(dir, 'foreign-ca', '/O=Elsewhere/CN=Not the Switchyard local Kafka CA');
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { foreignCaFile, testSecuredKafka, uniqueName } from '@switchyard/testing';
+import { foreignCa, testSecuredKafka, uniqueName } from '@switchyard/testing';
 import type { SecuredConnections } from '@switchyard/kafka-local';
 import { createLogger } from '../logging/logger.js';
 import type { IncomingRecord, KafkaClient } from './kafka-client.port.js';
@@ -90,7 +90,7 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
     ['SCRAM over TLS', () => broker.scramTls],
     ['mutual TLS', () => broker.mutualTls],
   ])('a CA that did not sign the broker certificate fails connect() at once with SY_KAFKA_TLS_UNTRUSTED (%s)', async (_name, env) => {
-    const consumer = securedClient({ ...env(), ...PATIENT, KAFKA_SSL_CA_FILE: await foreignCaFile() }).consumer({ groupId: uniqueName('untrusted') });
+    const consumer = securedClient({ ...env(), ...PATIENT, KAFKA_SSL_CA_FILE: (await foreignCa()).cert }).consumer({ groupId: uniqueName('untrusted') });
     onTestFinished(() => consumer.disconnect());
     await expect(consumer.connect()).rejects.toMatchObject({
       code: 'SY_KAFKA_TLS_UNTRUSTED',
@@ -98,6 +98,27 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
       // The broker sends its own certificate only, so Node finds no issuer among the CAs it trusts.
       message: expect.stringMatching(/TLS certificate of Kafka broker 127\.0\.0\.1:\d+ is not trusted: .*\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/),
       hint: expect.stringContaining('KAFKA_SSL_CA_FILE'),
+    });
+  });
+
+  it('on the mutual-TLS listener, a missing client certificate fails connect() at once with SY_KAFKA_AUTH_FAILED naming KAFKA_SSL_CERT_FILE', async () => {
+    const { KAFKA_SSL_CERT_FILE: _cert, KAFKA_SSL_KEY_FILE: _key, ...withoutCert } = broker.mutualTls;
+    const admin = securedClient({ ...withoutCert, ...PATIENT }).admin();
+    onTestFinished(() => admin.disconnect());
+    await expect(admin.connect()).rejects.toMatchObject({
+      code: 'SY_KAFKA_AUTH_FAILED',
+      message: expect.stringMatching(/refused the TLS client certificate: the client sent no client certificate \(KAFKA_SSL_CERT_FILE is not set\); TLS alert/),
+      hint: expect.stringContaining('KAFKA_SSL_CERT_FILE'),
+    });
+  });
+
+  it('on the mutual-TLS listener, a client certificate from a CA the broker does not trust fails the same way', async () => {
+    const rogue = await foreignCa();
+    const admin = securedClient({ ...broker.mutualTls, ...PATIENT, KAFKA_SSL_CERT_FILE: rogue.cert, KAFKA_SSL_KEY_FILE: rogue.key }).admin();
+    onTestFinished(() => admin.disconnect());
+    await expect(admin.connect()).rejects.toMatchObject({
+      code: 'SY_KAFKA_AUTH_FAILED',
+      message: expect.stringContaining('the client sent the certificate in KAFKA_SSL_CERT_FILE; TLS alert'),
     });
   });
 

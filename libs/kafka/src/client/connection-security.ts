@@ -40,6 +40,37 @@ const UNTRUSTED_CERT_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Node's codes for a TLS alert by which the broker refused the client's certificate (or its absence). */
+const REFUSED_CLIENT_CERT_CODES = new Set([
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+]);
+
+/** True when `code` (a Node TLS error code) says the broker refused the client certificate. */
+export function isRefusedClientCertificateCode(code: unknown): boolean {
+  return typeof code === 'string' && REFUSED_CLIENT_CERT_CODES.has(code);
+}
+
+/** `TLS alert "bad certificate" (ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE)` for a TLS alert's error code. */
+export function tlsAlertReason(code: string | undefined): string {
+  const alert = (code ?? '').replace(/^ERR_SSL_(SSLV3|TLSV13|TLSV1)_ALERT_/, '').toLowerCase().replace(/_/g, ' ');
+  return `TLS alert "${alert}" (${code})`;
+}
+
+/** SY_KAFKA_AUTH_FAILED for a client certificate the broker refused (mutual TLS). */
+export function refusedClientCertificateError(broker: string, reason: string, settings: KafkaConnectionSettings, cause?: unknown): SwitchyardError {
+  const sent = settings.ssl?.cert ? 'the certificate in KAFKA_SSL_CERT_FILE' : 'no client certificate (KAFKA_SSL_CERT_FILE is not set)';
+  return new SwitchyardError('SY_KAFKA_AUTH_FAILED', `Kafka broker ${broker} refused the TLS client certificate: the client sent ${sent}; ${reason}.`, {
+    hint: "Set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE to a certificate signed by a CA the broker trusts (its ssl.truststore), or use the broker's SASL listener instead.",
+    details: { broker, reason },
+    cause,
+  });
+}
+
 /** True when `code` (a Node TLS error code) says the broker's certificate was not trusted. */
 export function isUntrustedCertificateCode(code: unknown): boolean {
   return typeof code === 'string' && UNTRUSTED_CERT_CODES.has(code);
@@ -70,18 +101,34 @@ function hostAndPort(broker: string): { host: string; port: number } {
   return { host: broker.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(broker.slice(at + 1)) };
 }
 
+/** A Kafka ApiVersions v0 request (allowed before SASL): its answer proves the broker took our TLS side too. */
+function apiVersionsRequest(clientId: string): Buffer {
+  const id = Buffer.from(clientId);
+  const body = Buffer.alloc(10 + id.length);
+  body.writeInt16BE(18, 0); // ApiVersions
+  body.writeInt16BE(0, 2); // version 0
+  body.writeInt32BE(1, 4); // correlation id
+  body.writeInt16BE(id.length, 8);
+  id.copy(body, 10);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length, 0);
+  return Buffer.concat([size, body]);
+}
+
 /**
- * One TLS handshake with the first broker, with the client's own TLS settings. A certificate that
- * fails verification rejects with SY_KAFKA_TLS_UNTRUSTED; anything else (refused, timed out,
- * handshake fine) resolves, leaving reachability to the client. Clients that retry connection
- * errors (kafkajs retries every one of them, about 10 s) thereby fail at once on a certificate
- * that no retry can fix.
+ * One TLS handshake with the first broker, with the client's own TLS settings, followed by an
+ * ApiVersions request (under TLS 1.3 the broker judges the client certificate after the handshake).
+ * A broker certificate that fails verification rejects with SY_KAFKA_TLS_UNTRUSTED, a client
+ * certificate the broker refuses (or a missing one) with SY_KAFKA_AUTH_FAILED; anything else
+ * (refused, timed out, answered) resolves, leaving reachability to the client. Clients that retry
+ * connection errors (kafkajs retries every one of them, about 10 s) thereby fail at once on a
+ * certificate that no retry can fix.
  */
 export function checkBrokerCertificate(settings: KafkaConnectionSettings): Promise<void> {
-  if (!settings.ssl?.rejectUnauthorized) return Promise.resolve();
+  if (!settings.ssl) return Promise.resolve();
   const broker = settings.brokers[0]!;
   const { host, port } = hostAndPort(broker);
-  const { ca, cert, key } = settings.ssl;
+  const { ca, cert, key, rejectUnauthorized } = settings.ssl;
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host,
@@ -90,7 +137,7 @@ export function checkBrokerCertificate(settings: KafkaConnectionSettings): Promi
       ...(ca ? { ca } : {}),
       ...(cert ? { cert } : {}),
       ...(key ? { key } : {}),
-      rejectUnauthorized: true,
+      rejectUnauthorized,
     });
     const done = (error?: unknown) => {
       socket.destroy();
@@ -98,9 +145,13 @@ export function checkBrokerCertificate(settings: KafkaConnectionSettings): Promi
       else resolve();
     };
     socket.setTimeout(settings.connectionTimeoutMs, () => done());
-    socket.once('secureConnect', () => done());
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      done(isUntrustedCertificateCode(error.code) ? untrustedCertificateError(broker, `${error.message} (${error.code})`, settings, error) : undefined),
-    );
+    socket.once('secureConnect', () => socket.write(apiVersionsRequest(settings.clientId)));
+    socket.once('data', () => done());
+    socket.once('close', () => done());
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      if (isUntrustedCertificateCode(error.code)) done(untrustedCertificateError(broker, `${error.message} (${error.code})`, settings, error));
+      else if (isRefusedClientCertificateCode(error.code)) done(refusedClientCertificateError(broker, tlsAlertReason(error.code), settings, error));
+      else done();
+    });
   });
 }

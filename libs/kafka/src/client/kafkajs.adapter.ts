@@ -22,7 +22,10 @@ import {
   authenticationFailedError,
   checkBrokerCertificate,
   connectionSecurityWarnings,
+  isRefusedClientCertificateCode,
   isUntrustedCertificateCode,
+  refusedClientCertificateError,
+  tlsAlertReason,
   untrustedCertificateError,
 } from './connection-security.js';
 import type {
@@ -68,6 +71,9 @@ function kafkajsConnectError(error: unknown, settings: KafkaConnectionSettings):
     if (e.name === 'KafkaJSConnectionError' && isUntrustedCertificateCode(e.code)) {
       return untrustedCertificateError(e.broker ?? settings.brokers.join(','), `${e.message ?? ''} (${String(e.code)})`, settings, error);
     }
+    if (e.name === 'KafkaJSConnectionError' && isRefusedClientCertificateCode(e.code)) {
+      return refusedClientCertificateError(e.broker ?? settings.brokers.join(','), tlsAlertReason(e.code as string), settings, error);
+    }
   }
   return error;
 }
@@ -75,7 +81,8 @@ function kafkajsConnectError(error: unknown, settings: KafkaConnectionSettings):
 /**
  * Connects with the broker's certificate checked first (once per client, by one handshake of our
  * own: kafkajs retries a refused certificate like any connection error, for about 10 s), and maps
- * a refused certificate or SASL login to SY_KAFKA_TLS_UNTRUSTED / SY_KAFKA_AUTH_FAILED.
+ * an untrusted broker certificate to SY_KAFKA_TLS_UNTRUSTED, a refused SASL login or client
+ * certificate to SY_KAFKA_AUTH_FAILED.
  */
 function kafkajsConnector(settings: KafkaConnectionSettings): Connector {
   let trusted: Promise<void> | undefined;

@@ -104,7 +104,7 @@ export const ERROR_CODES = {
   },
   SY_KAFKA_AUTH_FAILED: {
     retriable: false,
-    summary: 'The Kafka broker refused the SASL credentials (user, password or mechanism).',
+    summary: "The Kafka broker refused the client's credentials: the SASL user, password or mechanism, or the TLS client certificate (mutual TLS).",
   },
   SY_KAFKA_TLS_UNTRUSTED: {
     retriable: false,
