@@ -21,8 +21,10 @@ export default tseslint.config(
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol'] },
             { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:protocol', 'type:deploy'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy'] },
-            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy', 'type:testing'] },
+            // The operator engine sits above the domain libs (kafka, worker, events, protocol) and below the services.
+            { sourceTag: 'type:ops', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol'] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:ops', 'type:lib', 'type:protocol', 'type:deploy'] },
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:ops', 'type:lib', 'type:protocol', 'type:deploy', 'type:testing'] },
           ],
         },
       ],

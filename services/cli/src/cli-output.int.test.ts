@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { freshQueue, INSTALLED_BIN, jsonOf, runCli, type CliRun } from './cli-process.test-support.js';
-import type { QueueReport } from './topics/topology-report.js';
+import type { QueueReport } from '@switchyard/ops';
 
 /** stderr's log lines, parsed (each must be a pino JSON line). */
 function logLines(result: CliRun): Array<{ level: number; msg: string; namespace?: string }> {

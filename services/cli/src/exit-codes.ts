@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@switchyard/protocol';
+
 /**
  * Exit codes of the `switchyard` command (documented in services/cli/README.md and --help).
  * Scripts can rely on them; a code is never reused for another meaning.
@@ -18,3 +20,15 @@ export const EXIT = Object.freeze({
 });
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Catalog codes that mean the input was wrong (exit 2). */
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SY_INVALID_CONFIG', 'SY_INVALID_TASK', 'SY_INVALID_EVENT', 'SY_INVALID_ENV', 'SY_UNKNOWN_QUEUE', 'SY_PAYLOAD_TOO_LARGE', 'SY_INVALID_ARGUMENT']);
+
+/** The exit code of a SwitchyardError (the operator engine's codes map one to one; anything else is a failure). */
+export function exitCodeOf(code: ErrorCode): ExitCode {
+  if (BAD_INPUT_CODES.has(code)) return EXIT.badInput;
+  if (code === 'SY_NOTHING_MATCHED') return EXIT.nothingMatched;
+  if (code === 'SY_OPERATION_REFUSED') return EXIT.refused;
+  if (code === 'SY_OPERATION_INTERRUPTED') return EXIT.interrupted;
+  return EXIT.failure;
+}

@@ -2,10 +2,8 @@
 import { CommanderError } from 'commander';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { CliError } from './cli-context.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import { buildProgram } from './program.js';
-
-const BAD_INPUT_CODES = new Set(['SY_INVALID_CONFIG', 'SY_INVALID_TASK', 'SY_INVALID_EVENT', 'SY_INVALID_ENV', 'SY_UNKNOWN_QUEUE', 'SY_PAYLOAD_TOO_LARGE']);
 
 function fail(error: unknown): number {
   if (error instanceof CliError) {
@@ -14,7 +12,7 @@ function fail(error: unknown): number {
   }
   if (isSwitchyardError(error)) {
     process.stderr.write(`error: ${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}\n`);
-    return BAD_INPUT_CODES.has(error.code) ? EXIT.badInput : EXIT.failure;
+    return exitCodeOf(error.code);
   }
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   return EXIT.failure;

@@ -110,6 +110,22 @@ export const ERROR_CODES = {
     retriable: false,
     summary: "The Kafka broker's TLS certificate is not trusted (not signed by the configured CA, or not issued for the broker's host).",
   },
+  SY_INVALID_ARGUMENT: {
+    retriable: false,
+    summary: 'An operator request (replay, DLQ, offsets, topics, task status) has an invalid value or names an unknown topic, group, queue or subscription.',
+  },
+  SY_NOTHING_MATCHED: {
+    retriable: false,
+    summary: 'An operator request matched nothing: an empty range, a filter without hits, an unknown entry or task id.',
+  },
+  SY_OPERATION_REFUSED: {
+    retriable: false,
+    summary: 'An operator action was refused for safety (live group members, a redrive or purge without confirmation).',
+  },
+  SY_OPERATION_INTERRUPTED: {
+    retriable: true,
+    summary: 'An operator action was interrupted before it finished; running it again resumes where it stopped.',
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

@@ -32,6 +32,10 @@ describe('ERROR_CODES', () => {
         'SY_UNKNOWN_JOB',
         'SY_KAFKA_AUTH_FAILED',
         'SY_KAFKA_TLS_UNTRUSTED',
+        'SY_INVALID_ARGUMENT',
+        'SY_NOTHING_MATCHED',
+        'SY_OPERATION_REFUSED',
+        'SY_OPERATION_INTERRUPTED',
       ].sort(),
     );
     for (const entry of Object.values(ERROR_CODES)) {
@@ -45,7 +49,7 @@ describe('ERROR_CODES', () => {
       .filter(([, v]) => v.retriable)
       .map(([k]) => k)
       .sort();
-    expect(retriable).toEqual(['SY_EVENT_HANDLER_FAILED', 'SY_EVENT_HANDLER_TIMEOUT', 'SY_KAFKA_UNAVAILABLE', 'SY_SCHEMA_REGISTRY_UNAVAILABLE', 'SY_TASK_FAILED', 'SY_TASK_TIMEOUT']);
+    expect(retriable).toEqual(['SY_EVENT_HANDLER_FAILED', 'SY_EVENT_HANDLER_TIMEOUT', 'SY_KAFKA_UNAVAILABLE', 'SY_OPERATION_INTERRUPTED', 'SY_SCHEMA_REGISTRY_UNAVAILABLE', 'SY_TASK_FAILED', 'SY_TASK_TIMEOUT']);
   });
 
   it('isErrorCode recognises catalog codes only', () => {

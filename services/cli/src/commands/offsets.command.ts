@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { CliError, type CliContext, type ContextFactory } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { applyGroupReset, planGroupReset, readGroupOffsets, requireInactiveGroup, type GroupPartitionOffsets, type TopicResetPlan } from '../offsets/group-offsets.js';
-import { resetStrategyOf, type ResetFlags } from '../offsets/reset-plan.js';
+import { applyGroupReset, planGroupReset, readGroupOffsets, requireInactiveGroup, type GroupPartitionOffsets, type TopicResetPlan, resetStrategyOf, type ResetFlags } from '@switchyard/ops';
 import { textTable } from '../format/text-table.js';
 import { withContext } from '../format/with-context.js';
 

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { CliError, type CliContext, type ContextFactory } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { remainingOffsets, resolveReplayPlan } from '../replay/replay-plan.js';
+import { remainingOffsets, resolveReplayPlan, runReplay, parseReplayOptions, type ReplayFlags, ensureSubscriptionReplayTopic } from '@switchyard/ops';
 import { formatReplaySummary, ReplayProgress, replaySummary } from '../replay/replay-report.js';
-import { runReplay } from '../replay/replay-runner.js';
-import { parseReplayOptions, type ReplayFlags } from '../replay/replay.options.js';
 import { withContext } from '../format/with-context.js';
-import { ensureSubscriptionReplayTopic } from '../subscription/subscription-topics.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

@@ -3,10 +3,9 @@ import { InvalidArgumentError } from 'commander';
 import { CliError, type ContextFactory } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { parseQueue } from '../dlq/dlq-flags.js';
-import { registeredDlqs, requireQueue } from '../dlq/queue-lookup.js';
+import { registeredDlqs, requireQueue, buildReport, formatRetention, groupByQueue, type QueueReport } from '@switchyard/ops';
 import { textTable } from '../format/text-table.js';
 import { withContext } from '../format/with-context.js';
-import { buildReport, formatRetention, groupByQueue, type QueueReport } from '../topics/topology-report.js';
 
 const parseGroup = (value: string): string => {
   if (value.length === 0) throw new InvalidArgumentError('--group expects a consumer group id, e.g. switchyard.worker.<name>.');

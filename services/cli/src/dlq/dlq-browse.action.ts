@@ -1,11 +1,9 @@
 /** `dlq list` and `dlq show`, for a queue or a subscription. */
 import { CliError, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { byDeathTime, coordinates, entryJson, type DlqEntry } from './dlq-entry.js';
+import { byDeathTime, coordinates, entryJson, type DlqEntry, loadDlq, resolveDlqSource, type DlqSource } from '@switchyard/ops';
 import { filterOf, sourceSpecOf, type FilterFlags, type SourceFlags } from './dlq-flags.js';
-import { loadDlq } from './dlq-loader.js';
 import { entriesTable, entryDetail, entryDetailText } from './dlq-output.js';
-import { resolveDlqSource, type DlqSource } from './dlq-source.js';
 
 export interface ListFlags extends FilterFlags {
   /** Also list entries already redriven or purged. */
@@ -15,7 +13,7 @@ export interface ListFlags extends FilterFlags {
 export async function listAction(ctx: CliContext, flags: ListFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
   const source = await resolveDlqSource(await ctx.admin(), ctx.client(), spec);
-  const loaded = await loadDlq(ctx, source, filterOf(flags));
+  const loaded = await loadDlq(ctx.client(), await ctx.admin(), source, filterOf(flags));
   const shown = flags.all ? [...loaded.pending, ...loaded.handled].sort(byDeathTime) : [...loaded.pending];
   const page = shown.slice(0, flags.limit);
   if (page.length === 0) {
@@ -68,7 +66,7 @@ export async function showAction(ctx: CliContext, flags: ShowFlags): Promise<voi
   const spec = sourceSpecOf(flags);
   const id = checkShowFlags(flags, spec.kind);
   const source = await resolveDlqSource(await ctx.admin(), ctx.client(), spec);
-  const { all } = await loadDlq(ctx, source, {});
+  const { all } = await loadDlq(ctx.client(), await ctx.admin(), source, {});
   const found = findEntries(all, flags, id);
   const entry = found.at(-1);
   if (!entry) {

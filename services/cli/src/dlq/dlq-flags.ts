@@ -6,10 +6,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
 import { CliError } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { isSubscriptionName, SUBSCRIPTION_FORM } from '../subscription/subscription-topics.js';
+import { isSubscriptionName, SUBSCRIPTION_FORM, type DlqFilter, type DlqSourceSpec } from '@switchyard/ops';
 import { parseTimePoint, TIME_FORM } from './time-option.js';
-import type { DlqFilter } from './dlq-entry.js';
-import type { DlqSourceSpec } from './dlq-source.js';
 
 function parser<T>(flag: string, form: string, read: (value: string) => T | undefined): (value: string) => T {
   return (value) => {

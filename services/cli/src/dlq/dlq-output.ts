@@ -1,7 +1,6 @@
 /** Human output of the `dlq` commands. */
 import type { IncomingRecord } from '@switchyard/kafka';
-import { domainOf } from '../subscription/subscription-topics.js';
-import { coordinates, entryJson, taskMetadataOfEntry, type DlqEntry, type DlqKind } from './dlq-entry.js';
+import { domainOf, coordinates, entryJson, taskMetadataOfEntry, type DlqEntry, type DlqKind } from '@switchyard/ops';
 import { cut, textTable } from '../format/text-table.js';
 
 /** The cells every table has after the identity columns: code, attempts, dead at, error. */

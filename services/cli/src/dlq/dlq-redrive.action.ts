@@ -1,14 +1,10 @@
 /** `dlq redrive` and `dlq purge`: write back (to the lanes, or a subscription's replay topic), or only mark, in transactions. */
 import { CliError, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import type { DlqEntry } from './dlq-entry.js';
+import { type DlqEntry, loadDlq, resolveDlqSource, type DlqSource, DlqWriter, ensureMarkerTopic, markerRecord } from '@switchyard/ops';
 import { filterOf, sourceSpecOf, type FilterFlags, type SourceFlags } from './dlq-flags.js';
-import { loadDlq } from './dlq-loader.js';
 import { entriesTable } from './dlq-output.js';
-import { resolveDlqSource, type DlqSource } from './dlq-source.js';
-import { DlqWriter } from './dlq-writer.js';
 import { progressBar } from './progress-bar.js';
-import { ensureMarkerTopic, markerRecord } from './redrive-markers.js';
 
 export interface RedriveFlags extends FilterFlags {
   readonly rate?: number;
@@ -54,7 +50,7 @@ export async function redriveAction(ctx: CliContext, flags: RedriveFlags): Promi
   const writing = Boolean(flags.yes && !flags.dryRun);
   const writer = writing ? await openWriter(ctx, source) : undefined;
   try {
-    const { pending, handled } = await loadDlq(ctx, source, filterOf(flags));
+    const { pending, handled } = await loadDlq(ctx.client(), await ctx.admin(), source, filterOf(flags));
     const selected = pending.slice(0, flags.limit);
     const redrivable = selected.filter((e) => e.info !== undefined);
     const skippedReasons = { alreadyRedrivenOrPurged: handled.length, notADeadLetter: selected.length - redrivable.length, overLimit: pending.length - selected.length };
@@ -105,7 +101,7 @@ export async function purgeAction(ctx: CliContext, flags: PurgeFlags): Promise<v
   const ends = await Promise.all(source.topics.map(async (topic) => ({ topic, offsets: (await admin.topicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })) })));
   const writer = await openWriter(ctx, source);
   try {
-    const { pending, foreign } = await loadDlq(ctx, source, {});
+    const { pending, foreign } = await loadDlq(ctx.client(), await ctx.admin(), source, {});
     if (foreign > 0) {
       throw new CliError(
         EXIT.refused,

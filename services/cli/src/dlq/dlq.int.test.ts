@@ -3,7 +3,7 @@ import { decodeTaskStatus, laneTopic, taskDlqTopic, taskStatusTopic, type KafkaC
 import { createWorker, TaskProducer, UnrecoverableError, type TaskHandlers, type Worker } from '@switchyard/worker';
 import { collectTopics } from '@switchyard/testing';
 import { freshQueue, jsonOf, runCli } from '../cli-process.test-support.js';
-import type { DlqEntryJson } from './dlq-entry.js';
+import type { DlqEntryJson } from '@switchyard/ops';
 
 async function startWorker(client: KafkaClient, queue: string, handlers: TaskHandlers): Promise<Worker> {
   const worker = createWorker(client, { config: { name: `w-${queue}`, queues: [queue], queueConfigs: [{ name: queue }] }, commitIntervalMs: 50 }, handlers);

@@ -4,7 +4,7 @@ import { encodeDeadLetter, encodeTaskEnvelope, ensureTopology, laneTopic, planQu
 import { createWorker, TaskProducer, UnrecoverableError } from '@switchyard/worker';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { jsonOf, runCli } from '../cli-process.test-support.js';
-import type { DlqEntryJson } from './dlq-entry.js';
+import type { DlqEntryJson } from '@switchyard/ops';
 
 const METADATA = { updatedAt: '2026-12-06T09:05:00.000Z', createdBy: 'billing-api', tags: ['invoice', 'eu-west'] };
 

@@ -3,9 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { eventDlqTopic, subscriptionGroup, subscriptionReplayTopic, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { jsonOf, runCli } from '../cli-process.test-support.js';
-import { deadEventRecord, type DeadEvent } from './dead-event.test-support.js';
-import type { DlqEntryJson } from './dlq-entry.js';
-import { subscriptionDlqRedrivenTopic } from './subscription-dlq.names.js';
+import { deadEventRecord, type DeadEvent } from '../../../../libs/ops/src/dlq/dead-event.test-support.js';
+import { type DlqEntryJson, subscriptionDlqRedrivenTopic } from '@switchyard/ops';
 
 async function produce(client: KafkaClient, topic: string, records: readonly OutgoingRecord[]): Promise<void> {
   const producer = client.producer();

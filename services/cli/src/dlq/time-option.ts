@@ -1,4 +1,4 @@
-import { parseDateTimeMs, parseDurationMs } from '../format/time-spec.js';
+import { parseDateTimeMs, parseDurationMs } from '@switchyard/ops';
 
 /** The expected form, for error messages. */
 export const TIME_FORM = 'an ISO date (2024-05-01 or 2024-05-01T10:00:00Z) or a duration before now (45s, 30m, 2h, 7d, PT2H)';

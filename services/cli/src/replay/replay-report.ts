@@ -5,10 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { IncomingRecord } from '@switchyard/kafka';
 import { textTable } from '../format/text-table.js';
-import type { ReplayPlan } from './replay-plan.js';
-import type { ReplayResult } from './replay-runner.js';
-import type { ReplayStats } from './replay-stats.js';
-import type { ReplayOptions } from './replay.options.js';
+import type { ReplayPlan, ReplayResult, ReplayStats, ReplayOptions } from '@switchyard/ops';
 
 /** A progress bar over the offsets to read, with read rate and ETA. */
 export class ReplayProgress {

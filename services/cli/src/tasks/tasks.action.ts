@@ -1,9 +1,8 @@
 /** `tasks enqueue` and `tasks status`. */
 import type { TaskPriority } from '@switchyard/protocol';
-import { TaskProducer, readTaskStatus } from '@switchyard/worker';
-import { CliError, type CliContext } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
-import { requireQueue } from '../dlq/queue-lookup.js';
+import { TaskProducer } from '@switchyard/worker';
+import { requireQueue, requireTaskStatus } from '@switchyard/ops';
+import type { CliContext } from '../cli-context.js';
 import { readPayload } from './tasks-flags.js';
 
 export interface EnqueueFlags {
@@ -47,11 +46,7 @@ export async function enqueueAction(ctx: CliContext, flags: EnqueueFlags): Promi
 }
 
 export async function statusAction(ctx: CliContext, flags: { queue: string; id: string }): Promise<void> {
-  await requireQueue(await ctx.admin(), flags.queue);
-  const status = await readTaskStatus(ctx.client(), flags.queue, flags.id);
-  if (!status) {
-    throw new CliError(EXIT.nothingMatched, `Task ${flags.id} has no status record in queue ${flags.queue}.`, 'Check the id and the queue; status records age out after the status topic\'s retention.ms.');
-  }
+  const status = await requireTaskStatus(ctx.client(), await ctx.admin(), flags.queue, flags.id);
   const lines: [string, string | undefined][] = [
     ['task', status.taskId],
     ['queue', status.queue],

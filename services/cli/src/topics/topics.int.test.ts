@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planQueueTopology } from '@switchyard/kafka';
 import { freshQueue, jsonOf, runCli } from '../cli-process.test-support.js';
-import type { QueueReport } from './topology-report.js';
+import type { QueueReport } from '@switchyard/ops';
 
 describe('switchyard topics (subprocess, real broker)', () => {
   it("lists the queue's 14 topics with partitions, settings and record counts", async () => {

@@ -2,9 +2,8 @@
  * The pure part of `offsets --reset`: which strategy the flags ask for, and the new offset of each
  * partition, clamped to what the log still holds ([low, high]) like kafka-consumer-groups.
  */
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
-import { parseDurationFlag, parseInstant } from '../format/time-spec.js';
+import { opsError } from '../ops-error.js';
+import { parseDurationFlag, parseInstant } from '../time/time-spec.js';
 
 /** How to move the offsets; `timestamp` covers --to-datetime and --by-duration. */
 export type ResetStrategy =
@@ -42,7 +41,7 @@ export interface PlannedReset {
 }
 
 function integerFlag(text: string, flag: string): bigint {
-  if (!/^[+-]?\d+$/.test(text.trim())) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not an integer`);
+  if (!/^[+-]?\d+$/.test(text.trim())) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not an integer`);
   return BigInt(text.trim());
 }
 
@@ -56,8 +55,8 @@ export function resetStrategyOf(flags: ResetFlags, nowMs: number): ResetStrategy
   if (flags.shiftBy !== undefined) given.push({ kind: 'shift', by: integerFlag(flags.shiftBy, '--shift-by') });
   if (flags.toOffset !== undefined) given.push({ kind: 'offset', offset: integerFlag(flags.toOffset, '--to-offset') });
   if (given.length !== 1) {
-    throw new CliError(
-      EXIT.badInput,
+    throw opsError(
+      'SY_INVALID_ARGUMENT',
       `--reset needs exactly one target, got ${given.length}`,
       'Pass one of --to-earliest, --to-latest, --to-datetime <ISO>, --by-duration <2h|PT2H>, --shift-by <n>, --to-offset <n>.',
     );

@@ -6,11 +6,18 @@
  * lanes use two cores.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKafkajsClient, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
-import { createCliLogger } from '../cli-logger.js';
+import { createKafkajsClient, createLogger, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
 import { unpackCopies } from './copy-chunk.codec.js';
 import { CopyWriter } from './copy-writer.js';
 import { toThreadError, type FromWriterThread, type ToWriterThread, type WriterThreadInit } from './thread-writer.messages.js';
+
+/**
+ * The thread's logger: JSON lines on stderr, written synchronously, so a front end's stdout carries
+ * only its output (the CLI's `--json` stays parseable); warnings and errors unless LOG_LEVEL says otherwise.
+ */
+function threadLogger() {
+  return createLogger('switchyard-replay-writer', { level: process.env.LOG_LEVEL ?? 'warn' }, 'stderr');
+}
 
 const port = parentPort!;
 const init = workerData as WriterThreadInit;
@@ -25,7 +32,7 @@ async function stop(producer: ProducerPort, writer: CopyWriter | undefined): Pro
 
 function start(): void {
   // The structured clone of the settings lost their hiding of secrets: hide them again.
-  const client = createKafkajsClient(hideSettingsSecrets(init.settings), createCliLogger());
+  const client = createKafkajsClient(hideSettingsSecrets(init.settings), threadLogger());
   const producer = client.producer({ transactionalId: init.transactionalId, transactionTimeoutMs: init.transactionTimeoutMs });
   let writer: CopyWriter | undefined;
   const connected = producer.connect().then(

@@ -5,8 +5,7 @@
  */
 import { isSwitchyardError } from '@switchyard/protocol';
 import { scanTopics, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 
 /** Every record of `topic` up to its end offsets at start, in partition/offset order. */
 export async function readTopicSnapshot(client: KafkaClient, topic: string, { timeoutMs = 60_000 } = {}): Promise<IncomingRecord[]> {
@@ -14,7 +13,7 @@ export async function readTopicSnapshot(client: KafkaClient, topic: string, { ti
   try {
     await scanTopics(client, [topic], (record) => void records.push(record), { timeoutMs });
   } catch (error) {
-    if (isSwitchyardError(error) && error.code === 'SY_KAFKA_UNAVAILABLE') throw new CliError(EXIT.failure, error.message, error.hint ?? 'Check that the cluster is reachable (KAFKA_BROKERS / --brokers) and try again.');
+    if (isSwitchyardError(error) && error.code === 'SY_KAFKA_UNAVAILABLE') throw opsError('SY_KAFKA_UNAVAILABLE', error.message, error.hint ?? 'Check that the cluster is reachable (KAFKA_BROKERS / --brokers) and try again.');
     throw error;
   }
   return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));

@@ -1,5 +1,5 @@
 /** Loads a source's DLQs as entries: the records up to the end at start, with their redrive state. */
-import type { CliContext } from '../cli-context.js';
+import type { AdminPort, KafkaClient } from '@switchyard/kafka';
 import { byDeathTime, entryFilter, toDlqEntry, type DlqEntry, type DlqFilter } from './dlq-entry.js';
 import type { DlqSource } from './dlq-source.js';
 import { readMarkers, stateOf } from './redrive-markers.js';
@@ -17,9 +17,7 @@ export interface LoadedDlq {
 }
 
 /** Reads every DLQ topic of `source` and its markers. */
-export async function loadDlq(ctx: CliContext, source: DlqSource, filter: DlqFilter): Promise<LoadedDlq> {
-  const admin = await ctx.admin();
-  const client = ctx.client();
+export async function loadDlq(client: KafkaClient, admin: AdminPort, source: DlqSource, filter: DlqFilter): Promise<LoadedDlq> {
   const [snapshots, markers] = await Promise.all([Promise.all(source.topics.map((topic) => readTopicSnapshot(client, topic))), readMarkers(client, admin, source.markerTopic)]);
   const entries = snapshots.flat().map((record) => toDlqEntry(record, stateOf(record, markers, source.markerKey), source.kind));
   const all = entries.filter((e) => source.owns(e)).sort(byDeathTime);

@@ -15,7 +15,7 @@ describe('spansFromOffsets', () => {
   });
 
   it('rejects an unknown partition (exit 2)', () => {
-    expect(() => spansFromOffsets([{ partition: 2, first: 0n }], LOG)).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => spansFromOffsets([{ partition: 2, first: 0n }], LOG)).toThrow(expect.objectContaining({ code: 'SY_INVALID_ARGUMENT' }));
   });
 });
 

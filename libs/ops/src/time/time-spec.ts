@@ -3,8 +3,7 @@
  * duration meaning "that long ago" (`2h`, `30m`, `1d12h`, ISO `PT2H`, `P1DT6H`). Shared by
  * `replay --from/--to` and `offsets --to-datetime/--by-duration`.
  */
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
 const SHORT_DURATION = /^(?:(\d+(?:\.\d+)?)(ms|w|d|h|m|s))+$/;
@@ -44,12 +43,12 @@ export function parseInstant(text: string, flag: string, nowMs: number): number 
   if (duration !== undefined) return nowMs - duration;
   const at = parseDateTimeMs(text);
   if (at !== undefined) return at;
-  throw new CliError(EXIT.badInput, `${flag}: '${text}' is neither an ISO datetime nor a duration`, `Use e.g. ${flag} 2024-05-01T10:00:00Z, ${flag} 2h or ${flag} P1DT6H.`);
+  throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is neither an ISO datetime nor a duration`, `Use e.g. ${flag} 2024-05-01T10:00:00Z, ${flag} 2h or ${flag} P1DT6H.`);
 }
 
 /** A duration flag value in milliseconds; a bad value is a bad-input error naming `flag`. */
 export function parseDurationFlag(text: string, flag: string): number {
   const duration = parseDurationMs(text);
-  if (duration === undefined) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not a duration`, `Use e.g. ${flag} 2h, ${flag} 30m or ${flag} P1DT6H.`);
+  if (duration === undefined) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not a duration`, `Use e.g. ${flag} 2h, ${flag} 30m or ${flag} P1DT6H.`);
   return duration;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../cli-context.js';
+import { SwitchyardError } from '@switchyard/protocol';
 import { parseDateTimeMs, parseDurationFlag, parseDurationMs, parseInstant } from './time-spec.js';
 
 describe('parseDurationMs', () => {
@@ -43,8 +43,8 @@ describe('parseInstant', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(CliError);
-    expect(error).toMatchObject({ exitCode: 2, message: expect.stringContaining('--to') });
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: 'SY_INVALID_ARGUMENT', message: expect.stringContaining('--to') });
     expect(() => parseDurationFlag('2024-05-01', '--by-duration')).toThrow(/--by-duration/);
   });
 });

@@ -4,8 +4,7 @@
  * filters must match.
  */
 import type { IncomingRecord } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 import { FILTER_HEADERS } from './replay.names.js';
 
 /** The filters as given on the command line (already split into name and value). */
@@ -27,7 +26,7 @@ export function globToRegExp(glob: string): RegExp {
 /** Splits `name=value` at the first `=`; bad-input error naming `flag` when there is none. */
 export function splitAssignment(text: string, flag: string): { name: string; value: string } {
   const at = text.indexOf('=');
-  if (at <= 0) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not name=value`, `Use e.g. ${flag} ${flag === '--where' ? 'order.status=paid' : 'sy-queue=billing'}.`);
+  if (at <= 0) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not name=value`, `Use e.g. ${flag} ${flag === '--where' ? 'order.status=paid' : 'sy-queue=billing'}.`);
   return { name: text.slice(0, at), value: text.slice(at + 1) };
 }
 

@@ -3,8 +3,7 @@
  * through the AdminPort only; the arithmetic lives in reset-plan.ts.
  */
 import type { AdminPort, GroupDescription } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 import { planReset, type PartitionState, type PlannedReset, type ResetStrategy } from './reset-plan.js';
 
 /** One row of `switchyard offsets`. */
@@ -32,7 +31,7 @@ const committedOf = (offset: string | undefined): bigint | undefined => (offset 
 async function requireTopics(admin: AdminPort, topics: readonly string[]): Promise<void> {
   const known = new Set(await admin.listTopics());
   const unknown = topics.filter((t) => !known.has(t));
-  if (unknown.length > 0) throw new CliError(EXIT.badInput, `unknown topic: ${unknown.join(', ')}`, 'List topics with `switchyard topics`.');
+  if (unknown.length > 0) throw opsError('SY_INVALID_ARGUMENT', `unknown topic: ${unknown.join(', ')}`, 'List topics with `switchyard topics`.');
 }
 
 /** Topics the group has committed offsets on (when the user named none). */
@@ -91,8 +90,8 @@ export interface TopicResetPlan {
 export async function requireInactiveGroup(admin: AdminPort, groupId: string): Promise<GroupDescription> {
   const group = await admin.describeGroup(groupId);
   if (hasLiveMembers(group)) {
-    throw new CliError(
-      EXIT.refused,
+    throw opsError(
+      'SY_OPERATION_REFUSED',
       `group ${groupId} has ${group.members.length} live member(s) (state ${group.state}); refusing to reset its offsets`,
       'Stop the consumers of the group first, then run the reset again.',
     );

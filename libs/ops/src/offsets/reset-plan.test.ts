@@ -20,7 +20,7 @@ describe('resetStrategyOf', () => {
   });
 
   it.each([{}, { toEarliest: true, toLatest: true }, { shiftBy: 'x' }, { toDatetime: 'noon' }, { byDuration: '2024-01-01' }])('rejects %j (exit 2)', (flags) => {
-    expect(() => resetStrategyOf(flags, NOW)).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => resetStrategyOf(flags, NOW)).toThrow(expect.objectContaining({ code: 'SY_INVALID_ARGUMENT' }));
   });
 });
 

@@ -5,8 +5,7 @@
  */
 import { parseEventDlqTopic, parseSubscriptionTopic, subscriptionGroup, subscriptionReplayTopic, TOPIC_PREFIX, type AdminPort } from '@switchyard/kafka';
 import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 
 /**
  * True when `name` can be a subscription: names become topic and group segments, so the bus
@@ -65,8 +64,8 @@ export async function requireKnownSubscription(admin: AdminPort, subscription: s
   const group = await admin.describeGroup(subscriptionGroup(subscription));
   if (group.state !== 'Dead') return;
   const started = startedSubscriptionsIn(topics);
-  throw new CliError(
-    EXIT.badInput,
+  throw opsError(
+    'SY_INVALID_ARGUMENT',
     `${flag}: nothing would read what is written for "${subscription}": there is no topic ${subscriptionReplayTopic(subscription)} and no consumer group ${subscriptionGroup(subscription)}.`,
     `${started.length > 0 ? `Started subscriptions: ${started.join(', ')}. ` : ''}Start the subscription once (it creates its replay topic), or check the name and --brokers.`,
   );

@@ -4,8 +4,7 @@
  * `switchyard.state.queues` (a named `QueueConfig.deadLetterQueue`), else `tasks.<queue>.dlq`.
  */
 import { decodeQueueRegistration, parseTaskTopic, QUEUE_REGISTRY_TOPIC, taskDlqTopic, taskStatusTopic, type AdminPort, type KafkaClient } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 import { readTopicSnapshot } from './topic-snapshot.js';
 
 /** Queues found in topic names (any task topic counts), sorted. */
@@ -18,8 +17,8 @@ export async function requireQueue(admin: AdminPort, queue: string): Promise<str
   const topics = await admin.listTopics();
   if (topics.includes(taskStatusTopic(queue)) || topics.includes(taskDlqTopic(queue))) return topics;
   const known = queuesIn(topics.filter((t) => parseTaskTopic(t)?.kind === 'status' || parseTaskTopic(t)?.kind === 'dlq'));
-  throw new CliError(
-    EXIT.badInput,
+  throw opsError(
+    'SY_INVALID_ARGUMENT',
     `--queue: unknown queue "${queue}" (topic ${taskStatusTopic(queue)} does not exist).`,
     known.length > 0 ? `Known queues: ${known.join(', ')}.` : 'No queue exists on this cluster yet: start a worker for it (it creates the topics) or check --brokers.',
   );
@@ -44,8 +43,8 @@ export async function registeredDlqs(client: KafkaClient, topics: readonly strin
 export async function queueDlqTopicOn(client: KafkaClient, topics: readonly string[], queue: string): Promise<string> {
   const dlq = (await registeredDlqs(client, topics)).get(queue) ?? taskDlqTopic(queue);
   if (topics.includes(dlq)) return dlq;
-  throw new CliError(
-    EXIT.badInput,
+  throw opsError(
+    'SY_INVALID_ARGUMENT',
     `--queue: queue "${queue}" has no DLQ topic: ${dlq} does not exist.`,
     `Create the queue's topics with ensureTopology (it creates ${dlq}), or check --brokers.`,
   );

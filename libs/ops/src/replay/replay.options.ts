@@ -4,12 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { subscriptionReplayTopic } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 import { parseHandlerList } from '../subscription/replay-record.js';
 import { isSubscriptionName, SUBSCRIPTION_FORM } from '../subscription/subscription-topics.js';
 import { splitAssignment, type RecordFilterSpec } from './record-filter.js';
-import { parseInstant } from '../format/time-spec.js';
+import { parseInstant } from '../time/time-spec.js';
 
 /** The flags as commander hands them over (repeatable ones as arrays). */
 export interface ReplayFlags {
@@ -68,26 +67,26 @@ export interface ReplayOptions {
 }
 
 function nonNegativeInteger(text: string, flag: string): bigint {
-  if (!/^\d+$/.test(text.trim())) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not a non-negative integer`);
+  if (!/^\d+$/.test(text.trim())) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not a non-negative integer`);
   return BigInt(text.trim());
 }
 
 function positiveNumber(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new CliError(EXIT.badInput, `${flag}: '${text}' is not a positive number`);
+  if (!Number.isFinite(value) || value <= 0) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not a positive number`);
   return value;
 }
 
 function offsetRanges(flags: ReplayFlags): OffsetRange[] {
   const { partition, fromOffset, toOffset } = flags;
   if (fromOffset.length !== partition.length || (toOffset.length > 0 && toOffset.length !== partition.length)) {
-    throw new CliError(EXIT.badInput, '--partition, --from-offset and --to-offset must be given together', 'Repeat the triple per partition: --partition 0 --from-offset 100 --to-offset 199.');
+    throw opsError('SY_INVALID_ARGUMENT', '--partition, --from-offset and --to-offset must be given together', 'Repeat the triple per partition: --partition 0 --from-offset 100 --to-offset 199.');
   }
   return partition.map((p, i) => {
     const first = nonNegativeInteger(fromOffset[i]!, '--from-offset');
     const last = toOffset[i] === undefined ? undefined : nonNegativeInteger(toOffset[i]!, '--to-offset');
-    if (last !== undefined && last < first) throw new CliError(EXIT.badInput, `--to-offset ${last} is before --from-offset ${first}`);
+    if (last !== undefined && last < first) throw opsError('SY_INVALID_ARGUMENT', `--to-offset ${last} is before --from-offset ${first}`);
     return { partition: Number(nonNegativeInteger(p, '--partition')), first, ...(last !== undefined ? { last } : {}) };
   });
 }
@@ -95,31 +94,31 @@ function offsetRanges(flags: ReplayFlags): OffsetRange[] {
 function selectionOf(flags: ReplayFlags, nowMs: number): ReplaySelection {
   const byOffset = flags.partition.length + flags.fromOffset.length + flags.toOffset.length > 0;
   if (byOffset === (flags.from !== undefined)) {
-    throw new CliError(EXIT.badInput, byOffset ? '--from cannot be combined with offset ranges' : 'replay needs --from <ISO|2h> or --partition/--from-offset ranges');
+    throw opsError('SY_INVALID_ARGUMENT', byOffset ? '--from cannot be combined with offset ranges' : 'replay needs --from <ISO|2h> or --partition/--from-offset ranges');
   }
   if (byOffset) {
-    if (flags.to !== undefined) throw new CliError(EXIT.badInput, '--to only applies with --from');
+    if (flags.to !== undefined) throw opsError('SY_INVALID_ARGUMENT', '--to only applies with --from');
     return { kind: 'offsets', ranges: offsetRanges(flags) };
   }
   const fromMs = parseInstant(flags.from!, '--from', nowMs);
   if (flags.to === undefined) return { kind: 'time', fromMs };
   const toMs = parseInstant(flags.to, '--to', nowMs);
-  if (toMs <= fromMs) throw new CliError(EXIT.badInput, `--to (${new Date(toMs).toISOString()}) is not after --from (${new Date(fromMs).toISOString()})`);
+  if (toMs <= fromMs) throw opsError('SY_INVALID_ARGUMENT', `--to (${new Date(toMs).toISOString()}) is not after --from (${new Date(fromMs).toISOString()})`);
   return { kind: 'time', fromMs, toMs };
 }
 
 /** `--subscription`/`--handlers`: the subscription target, undefined for a topic target. */
 function subscriptionOf(flags: ReplayFlags): ReplayOptions['subscription'] {
   if (flags.subscription === undefined) {
-    if (flags.handlers !== undefined) throw new CliError(EXIT.badInput, '--handlers only applies with --subscription', 'Replay into a subscription: --subscription <name> --handlers a,b.');
+    if (flags.handlers !== undefined) throw opsError('SY_INVALID_ARGUMENT', '--handlers only applies with --subscription', 'Replay into a subscription: --subscription <name> --handlers a,b.');
     return undefined;
   }
-  if (!isSubscriptionName(flags.subscription)) throw new CliError(EXIT.badInput, `--subscription expects ${SUBSCRIPTION_FORM}, got "${flags.subscription}"`);
+  if (!isSubscriptionName(flags.subscription)) throw opsError('SY_INVALID_ARGUMENT', `--subscription expects ${SUBSCRIPTION_FORM}, got "${flags.subscription}"`);
   if (flags.toTopic !== undefined) {
-    throw new CliError(EXIT.badInput, '--to-topic cannot be combined with --subscription', `--subscription writes to ${subscriptionReplayTopic(flags.subscription)}, which only that subscription reads.`);
+    throw opsError('SY_INVALID_ARGUMENT', '--to-topic cannot be combined with --subscription', `--subscription writes to ${subscriptionReplayTopic(flags.subscription)}, which only that subscription reads.`);
   }
   const targetHandlers = flags.handlers === undefined ? [] : parseHandlerList(flags.handlers);
-  if (targetHandlers === undefined) throw new CliError(EXIT.badInput, `--handlers: '${flags.handlers}' is not a comma-separated list of handler ids`, 'Use e.g. --handlers send_welcome,audit.');
+  if (targetHandlers === undefined) throw opsError('SY_INVALID_ARGUMENT', `--handlers: '${flags.handlers}' is not a comma-separated list of handler ids`, 'Use e.g. --handlers send_welcome,audit.');
   return { name: flags.subscription, targetHandlers };
 }
 
@@ -149,7 +148,7 @@ export function replayIdOf(flags: ReplayFlags): string {
 
 /** Validated, frozen options of one replay run. */
 export function parseReplayOptions(flags: ReplayFlags, nowMs: number): ReplayOptions {
-  if (flags.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.id)) throw new CliError(EXIT.badInput, `--id: '${flags.id}' may only hold letters, digits, '.', '_' and '-'`);
+  if (flags.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.id)) throw opsError('SY_INVALID_ARGUMENT', `--id: '${flags.id}' may only hold letters, digits, '.', '_' and '-'`);
   const rate = positiveNumber(flags.rate, '--rate');
   const speed = positiveNumber(flags.speed, '--speed');
   const subscription = subscriptionOf(flags);

@@ -32,7 +32,7 @@ describe('parseReplayOptions', () => {
     [{ from: '1h', subscription: 'mailer', handlers: 'a,,b' }, /--handlers/],
     [{ from: '1h', subscription: 'Mailer.x' }, /--subscription/],
   ] as [Partial<ReplayFlags>, RegExp][])('rejects %j (exit 2)', (extra, message) => {
-    expect(() => parseReplayOptions(flags(extra), NOW)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+    expect(() => parseReplayOptions(flags(extra), NOW)).toThrow(expect.objectContaining({ code: 'SY_INVALID_ARGUMENT', message: expect.stringMatching(message) }));
   });
 });
 

@@ -7,10 +7,16 @@
  */
 import { TokenBucket } from '@switchyard/worker';
 import type { KafkaClient, ProducerPort, TopicRecords } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 import type { DlqEntry } from './dlq-entry.js';
-import type { Progress } from './progress-bar.js';
+
+/** How a redrive reports its progress (the CLI draws a bar from it). */
+export interface Progress {
+  /** `by` more entries were written. */
+  increment(by: number): void;
+  /** The redrive ended (done, failed or interrupted). */
+  stop(): void;
+}
 
 const MAX_CHUNK = 200;
 
@@ -67,7 +73,7 @@ export class DlqWriter {
       options.progress.stop();
     }
     if (this.#interrupted) {
-      throw new CliError(EXIT.interrupted, `Interrupted after ${written} of ${entries.length} entries (each chunk is all or nothing).`, 'Run the same command again: entries already done are skipped.');
+      throw opsError('SY_OPERATION_INTERRUPTED', `Interrupted after ${written} of ${entries.length} entries (each chunk is all or nothing).`, 'Run the same command again: entries already done are skipped.');
     }
     return written;
   }

@@ -12,8 +12,8 @@
  * | transactional id | `switchyard-cli.dlq.<q>`     | `switchyard-cli.dlq.subscription.<sub>`             |
  */
 import { parseTaskTopic, subscriptionReplayTopic, taskDlqRedrivenTopic, taskDlqTopic, type AdminPort, type KafkaClient, type TopicRecords } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import type { SwitchyardError } from '@switchyard/protocol';
+import { opsError } from '../ops-error.js';
 import { ensureSubscriptionReplayTopic, requireKnownSubscription, subscriptionDlqTopicsIn, subscriptionsIn } from '../subscription/subscription-topics.js';
 import type { DlqEntry, DlqKind } from './dlq-entry.js';
 import { queueDlqTopicOn, requireQueue } from './queue-lookup.js';
@@ -97,14 +97,14 @@ export async function subscriptionSource(admin: AdminPort, subscription: string,
   };
 }
 
-function unknownSubscription(topics: readonly string[], subscription: string, domain: string | undefined): CliError {
+function unknownSubscription(topics: readonly string[], subscription: string, domain: string | undefined): SwitchyardError {
   const elsewhere = domain === undefined ? [] : subscriptionDlqTopicsIn(topics, subscription);
   if (elsewhere.length > 0) {
-    return new CliError(EXIT.badInput, `--domain: subscription "${subscription}" has no DLQ in domain "${domain}".`, `Its DLQs: ${elsewhere.join(', ')}.`);
+    return opsError('SY_INVALID_ARGUMENT', `--domain: subscription "${subscription}" has no DLQ in domain "${domain}".`, `Its DLQs: ${elsewhere.join(', ')}.`);
   }
   const known = subscriptionsIn(topics);
-  return new CliError(
-    EXIT.badInput,
+  return opsError(
+    'SY_INVALID_ARGUMENT',
     `--subscription: no DLQ topic of subscription "${subscription}" (events.<domain>.dlq.${subscription}) exists.`,
     known.length > 0 ? `Subscriptions with a DLQ: ${known.join(', ')}.` : 'No subscription has a DLQ on this cluster yet: start the subscription (it creates its topics) or check --brokers.',
   );

@@ -4,8 +4,7 @@
  * the same replay stopped.
  */
 import type { AdminPort, PartitionOffsets } from '@switchyard/kafka';
-import { CliError } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { opsError } from '../ops-error.js';
 import { requireKnownSubscription } from '../subscription/subscription-topics.js';
 import { replayGroup } from './replay.names.js';
 import type { OffsetRange, ReplayOptions } from './replay.options.js';
@@ -37,7 +36,7 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b);
 export function spansFromOffsets(ranges: readonly OffsetRange[], log: readonly PartitionOffsets[]): Span[] {
   return ranges.map((range) => {
     const offsets = log.find((p) => p.partition === range.partition);
-    if (!offsets) throw new CliError(EXIT.badInput, `--partition ${range.partition}: the topic has partitions 0..${log.length - 1}`);
+    if (!offsets) throw opsError('SY_INVALID_ARGUMENT', `--partition ${range.partition}: the topic has partitions 0..${log.length - 1}`);
     const low = BigInt(offsets.low);
     const high = BigInt(offsets.high);
     const end = min(range.last === undefined ? high : range.last + 1n, high);
@@ -83,12 +82,12 @@ export async function resolveReplayPlan(admin: AdminPort, options: ReplayOptions
   const topics = new Set(await admin.listTopics());
   const mustExist: [string, string][] = options.subscription ? [['--topic', options.topic]] : [['--topic', options.topic], ['--to-topic', options.toTopic]];
   for (const [flag, name] of mustExist) {
-    if (!topics.has(name)) throw new CliError(EXIT.badInput, `${flag}: unknown topic ${name}`, 'List topics with `switchyard topics`.');
+    if (!topics.has(name)) throw opsError('SY_INVALID_ARGUMENT', `${flag}: unknown topic ${name}`, 'List topics with `switchyard topics`.');
   }
   if (options.subscription) await requireKnownSubscription(admin, options.subscription.name);
   const log = await admin.topicOffsets(options.topic);
   const spans = (await spansOf(admin, options, log)).filter((s) => s.end > s.start);
-  if (spans.length === 0) throw new CliError(EXIT.nothingMatched, `nothing to replay: the range holds no records of ${options.topic}`);
+  if (spans.length === 0) throw opsError('SY_NOTHING_MATCHED', `nothing to replay: the range holds no records of ${options.topic}`);
   const group = replayGroup(options.id);
   const committed = options.dryRun ? new Map<number, bigint>() : byPartition(await admin.groupOffsets(group, [options.topic]));
   return { topic: options.topic, group, partitions: withProgress(spans, committed), resumed: committed.size > 0 };
