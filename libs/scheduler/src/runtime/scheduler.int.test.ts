@@ -59,17 +59,18 @@ describe('scheduler (one process, real broker)', () => {
     }
     const all = s.fired('all').map((f) => f.tick);
     all.forEach((t, i) => expect(t).toBe(all[0]! + i * 1_000)); // fire_all: nothing missing
-    expect(s.fired('all').filter((f) => f.trigger === 'misfire').length).toBeGreaterThanOrEqual(6);
+    // Ticks due in the outage: at least 5 s of them are over the 1 s threshold when the restart fires.
+    expect(s.fired('all').filter((f) => f.trigger === 'misfire').length).toBeGreaterThanOrEqual(4);
 
     const onceLate = s.fired('once').filter((f) => f.trigger === 'misfire');
     expect(onceLate.length).toBe(1); // fire_once: one execution for the whole outage
     const onceAfter = s.fired('once').filter((f) => f.tick > before.once!).map((f) => f.tick);
     expect(onceAfter[0]).toBe(onceLate[0]!.tick);
-    expect(onceAfter[0]! - before.once!).toBeGreaterThanOrEqual(6_000); // the ticks before it were skipped
+    expect(onceAfter[0]! - before.once!).toBeGreaterThanOrEqual(4_000); // the (3 or more) ticks before it were skipped
 
     expect(s.fired('skip').filter((f) => f.trigger === 'misfire')).toEqual([]); // skip: none
     const skipAfter = s.fired('skip').filter((f) => f.tick > before.skip!).map((f) => f.tick);
-    expect(skipAfter[0]! - before.skip!).toBeGreaterThanOrEqual(6_000);
+    expect(skipAfter[0]! - before.skip!).toBeGreaterThanOrEqual(4_000);
   });
 
   it('refuses an invalid expression or time zone with an error naming the field, and an unknown job', async () => {
