@@ -1,5 +1,5 @@
 import { onTestFinished } from 'vitest';
-import { createLogger, ensureTopology, planQueueTopology, SCHEDULER_HEADERS, TASK_HEADERS, laneTopic, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
+import { createLogger, ensureTopology, planQueueTopology, SCHEDULER_HEADERS, schedulerFollowGroup, schedulerGroup, TASK_HEADERS, laneTopic, workerGroup, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
 import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
 import { planSchedulerTopics } from './store/scheduler-topics.js';
 import { JobStore } from './store/job-store.js';
@@ -32,6 +32,8 @@ export async function setupScheduler(partitions = 3) {
   const queue = uniqueName('sq');
   const options = { name, partitions, sessionTimeoutMs: 6_000, pollIntervalMs: 20 } satisfies SchedulerOptionsInput;
   admin.deleteAfterTest([...planSchedulerTopics({ name, partitions, replicationFactor: 1, logRetentionMs: 3_600_000 }).map((s) => s.topic), ...planQueueTopology({ name: queue }, { partitions: 3 }).map((s) => s.topic)]);
+  // The scheduler's groups and the group of a worker named w-<queue> (the job-log tests) go too.
+  admin.deleteGroupsAfterTest([schedulerGroup(name), schedulerFollowGroup(name), workerGroup(`w-${queue}`)]);
   await ensureTopology(admin, { name: queue }, { partitions: 3 });
   const store = new JobStore(client, { name, partitions });
   await store.connect();
