@@ -23,6 +23,7 @@ export { byDeathTime, coordinates, entryFilter, entryJson, taskMetadataOfEntry, 
 export { resolveDlqSource, type DlqSource, type DlqSourceSpec } from './dlq/dlq-source.js';
 export { loadDlq, type LoadedDlq } from './dlq/dlq-loader.js';
 export { DlqWriter, type Progress, type WriteOptions } from './dlq/dlq-writer.js';
+export { purgeDlq, redriveDlq, type ProgressFactory, type RedriveOutcome, type RedriveRequest } from './dlq/dlq-redrive.js';
 export { ensureMarkerTopic, markerRecord } from './dlq/redrive-markers.js';
 export { queuesIn, registeredDlqs, requireQueue } from './dlq/queue-lookup.js';
 export { subscriptionDlqRedrivenTopic } from './dlq/subscription-dlq.names.js';
