@@ -15,8 +15,8 @@ export const SchedulerOptionsSchema = z.object({
   replicationFactor: z.number().int().min(1).default(1).describe('Replication factor of the scheduler topics'),
   /** How often due ticks are looked for (ms); the firing lag is about half of it plus one transaction. */
   pollIntervalMs: z.number().int().min(5).max(10_000).default(50).describe('Tick poll period in ms'),
-  /** Most jobs fired in one transaction. */
-  maxJobsPerTransaction: z.number().int().min(1).default(500).describe('Jobs fired per transaction at most'),
+  /** Most jobs fired in one transaction (also capped at 512 KiB of records). */
+  maxJobsPerTransaction: z.number().int().min(1).default(2_000).describe('Jobs fired per transaction at most'),
   /** Kafka group session timeout: how soon a dead process's partitions move (ms). */
   sessionTimeoutMs: z.number().int().min(6_000).default(10_000).describe('Consumer group session timeout in ms'),
   /** Aborts a transaction of a process that died mid-way after this long (ms); a new owner aborts it at once anyway. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { schedulerTransactionalId, type KafkaClient, type Logger, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
+import { recordSizeBytes, schedulerTransactionalId, type KafkaClient, type Logger, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
 import type { ScheduledJob } from '../job/scheduled-job.schema.js';
 import { encodeJobLogRecord } from '../log/job-execution.v1.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
@@ -47,6 +47,9 @@ interface JobSlot {
 /** Owner lifecycle (STYLE.md #6): syncing -> ready -> (syncing again after an error) -> closed. */
 type OwnerState = 'syncing' | 'ready' | 'closed';
 const TRANSITIONS: Record<OwnerState, readonly OwnerState[]> = { syncing: ['ready', 'closed'], ready: ['syncing', 'closed'], closed: [] };
+
+/** Bytes of records (keys, values, headers) one firing transaction carries at most, unless one job's plan alone is larger. */
+const MAX_TRANSACTION_BYTES = 512 * 1024;
 
 /** Most due ticks of one job looked at per firing round (later rounds continue after them). */
 const MAX_TICKS_PER_ROUND = 10_000;
@@ -161,18 +164,25 @@ export class PartitionOwner {
     const byTopic = new Map<string, OutgoingRecord[]>();
     const add = (topic: string, record: OutgoingRecord) => (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(record);
     const plans: { slot: JobSlot; plan: FiringPlan; executions: { tick: number; late: boolean; executionId: string }[] }[] = [];
+    let bytes = 0;
     for (const slot of slots) {
       const job = slot.stored.job;
       const ticks = slot.clock.between(this.#since(slot), now, MAX_TICKS_PER_ROUND);
       const plan = planFiring(ticks, now, job.misfire);
       const executions: { tick: number; late: boolean; executionId: string }[] = [];
+      const routed: { topic: string; record: OutgoingRecord }[] = [];
       for (const planned of plan.fire) {
         const records = await this.#recordsFor(job, planned.tick, planned.late, firedAt);
-        records.records.forEach((r) => add(r.topic, r.record));
-        add(this.#ctx.logTopic, records.log);
+        routed.push(...records.records, { topic: this.#ctx.logTopic, record: records.log });
         executions.push({ tick: planned.tick, late: planned.late, executionId: records.executionId });
       }
-      if (plan.lastTick !== undefined) add(this.#ctx.jobsTopic, encodeTickState(job.id, plan.lastTick, firedAt, this.partition));
+      if (plan.lastTick !== undefined) routed.push({ topic: this.#ctx.jobsTopic, record: encodeTickState(job.id, plan.lastTick, firedAt, this.partition) });
+      const size = routed.reduce((sum, r) => sum + recordSizeBytes(r.record), 0);
+      // Stay well under the brokers' max.message.bytes (1 MiB): the rest is still due and fires
+      // in the next transaction of this round. One job's plan is never split.
+      if (plans.length > 0 && bytes + size > MAX_TRANSACTION_BYTES) break;
+      bytes += size;
+      routed.forEach((r) => add(r.topic, r.record));
       plans.push({ slot, plan, executions });
     }
     const batch: TopicRecords[] = [...byTopic].map(([topic, records]) => ({ topic, records }));
