@@ -22,6 +22,7 @@ export { domainOf, ensureSubscriptionReplayTopic, isSubscriptionName, requireKno
 export { byDeathTime, coordinates, entryFilter, entryJson, taskMetadataOfEntry, toDlqEntry, type DlqEntry, type DlqEntryJson, type DlqEntryState, type DlqFilter, type DlqKind } from './dlq/dlq-entry.js';
 export { resolveDlqSource, type DlqSource, type DlqSourceSpec } from './dlq/dlq-source.js';
 export { loadDlq, type LoadedDlq } from './dlq/dlq-loader.js';
+export { findDlqEntries, type DlqEntryTarget } from './dlq/dlq-lookup.js';
 export { DlqWriter, type Progress, type WriteOptions } from './dlq/dlq-writer.js';
 export { purgeDlq, redriveDlq, type ProgressFactory, type RedriveOutcome, type RedriveRequest } from './dlq/dlq-redrive.js';
 export { ensureMarkerTopic, markerRecord } from './dlq/redrive-markers.js';

@@ -1,7 +1,7 @@
 /** `dlq list` and `dlq show`, for a queue or a subscription. */
 import { CliError, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { byDeathTime, coordinates, entryJson, type DlqEntry, loadDlq, resolveDlqSource, type DlqSource } from '@switchyard/ops';
+import { byDeathTime, coordinates, entryJson, findDlqEntries, loadDlq, resolveDlqSource, type DlqSource } from '@switchyard/ops';
 import { filterOf, sourceSpecOf, type FilterFlags, type SourceFlags } from './dlq-flags.js';
 import { entriesTable, entryDetail, entryDetailText } from './dlq-output.js';
 
@@ -51,23 +51,12 @@ function checkShowFlags(flags: ShowFlags, kind: DlqSource['kind']): string | und
   return id;
 }
 
-/** The entries at the asked coordinates or with the asked id; several DLQs at the same coordinates are ambiguous. */
-function findEntries(all: readonly DlqEntry[], flags: ShowFlags, id: string | undefined): DlqEntry[] {
-  if (id !== undefined) return all.filter((e) => e.id === id);
-  const found = all.filter((e) => e.record.partition === flags.partition && e.record.offset === flags.offset);
-  const topics = [...new Set(found.map((e) => e.record.topic))];
-  if (topics.length > 1) {
-    throw new CliError(EXIT.badInput, `Partition ${flags.partition} offset ${flags.offset} is an entry of ${topics.length} DLQs: ${topics.join(', ')}.`, 'Add --domain <domain> (the DOMAIN column of `switchyard dlq list`).');
-  }
-  return found;
-}
-
 export async function showAction(ctx: CliContext, flags: ShowFlags): Promise<void> {
   const spec = sourceSpecOf(flags);
   const id = checkShowFlags(flags, spec.kind);
   const source = await resolveDlqSource(await ctx.admin(), ctx.client(), spec);
   const { all } = await loadDlq(ctx.client(), await ctx.admin(), source, {});
-  const found = findEntries(all, flags, id);
+  const found = findDlqEntries(all, id !== undefined ? { id } : { partition: flags.partition!, offset: flags.offset! });
   const entry = found.at(-1);
   if (!entry) {
     const what = id !== undefined ? `${spec.kind === 'queue' ? 'task' : 'event'} ${id}` : `partition ${flags.partition} offset ${flags.offset}`;
