@@ -39,7 +39,7 @@ let firstTick: number | undefined;
 let done: () => void;
 const finished = new Promise<void>((resolve) => (done = resolve));
 const startedAt = Date.now();
-const scheduler = new Scheduler(client, { name, partitions, maxJobsPerTransaction: 500 }, {
+const scheduler = new Scheduler(client, { name, partitions, maxJobsPerTransaction: 2_000 }, {
   log,
   onFired: (f) => {
     // Measured rounds start at the first minute at least 10 s after start-up (partitions synced).
