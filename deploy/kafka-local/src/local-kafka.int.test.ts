@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import kafkajs from 'kafkajs';
 import { ensureLocalKafka, localKafkaStatus, stopLocalKafka } from './local-kafka.js';
 import { REPO_ROOT } from './kafka-local.options.js';
@@ -76,10 +76,15 @@ describe('deploy/kafka-local', () => {
     await admin.connect();
     try {
       expect((await admin.describeCluster()).brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'replicated', numPartitions: 2 }] });
-      const { topics } = await admin.fetchTopicMetadata({ topics: ['replicated'] });
-      // default.replication.factor=3 applies when the client leaves the factor to the broker.
-      expect(topics[0]!.partitions.map((p) => p.replicas.length)).toEqual([3, 3]);
+      // kafkajs' waitForLeaders gives up when the broker it asks has not yet got the new topic in
+      // its metadata cache (UNKNOWN_TOPIC_OR_PARTITION on a fresh cluster): poll for the leaders.
+      await admin.createTopics({ waitForLeaders: false, topics: [{ topic: 'replicated', numPartitions: 2 }] });
+      await vi.waitFor(async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: ['replicated'] });
+        expect(topics[0]!.partitions.every((p) => p.leader >= 0)).toBe(true);
+        // default.replication.factor=3 applies when the client leaves the factor to the broker.
+        expect(topics[0]!.partitions.map((p) => p.replicas.length)).toEqual([3, 3]);
+      }, { timeout: 30_000, interval: 200 });
     } finally {
       await admin.disconnect();
     }
