@@ -49,14 +49,8 @@ export interface SourceFlags {
   readonly domain?: string;
 }
 
-/** Options of the filtering flags as commander hands them over. */
-export interface FilterFlags extends SourceFlags {
-  readonly code?: string;
-  readonly type?: string;
-  readonly tenant?: string;
-  readonly handler?: string;
-  readonly since?: number;
-  readonly until?: number;
+/** Options of the filtering flags as commander hands them over: the engine's filter plus --limit. */
+export interface FilterFlags extends SourceFlags, DlqFilter {
   readonly limit?: number;
 }
 
