@@ -90,6 +90,7 @@ export {
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';
 export { DEAD_LETTER_V1, encodeDeadLetter, decodeDeadLetter, originalHeaders, type DeadLetterInfo } from './envelope/dead-letter.v1.js';
 export { QUEUE_REGISTRATION_V1, QueueRegistrationSchema, encodeQueueRegistration, decodeQueueRegistration, type QueueRegistration } from './envelope/queue-registration.v1.js';
+export { decodeJsonValue } from './envelope/json-value.js';
 export { TASK_STATUS_V1, TaskStatusRecordSchema, encodeTaskStatus, decodeTaskStatus, type TaskStatusRecord } from './envelope/task-status.v1.js';
 export {
   CLOUDEVENTS_SPEC_VERSION,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { QueueNameSchema } from '@switchyard/protocol';
 import { QUEUE_REGISTRY_TOPIC } from '../catalog/topic-names.js';
 import type { IncomingRecord, TopicRecords } from '../client/kafka-client.port.js';
+import { decodeJsonValue } from './json-value.js';
 
 /** Value of the `format` field of a queue registration. */
 export const QUEUE_REGISTRATION_V1 = 'queue-registration.v1';
@@ -30,11 +31,5 @@ export function encodeQueueRegistration(registration: Omit<QueueRegistration, 'f
 
 /** Decodes a registration; undefined for tombstones and records of another format. */
 export function decodeQueueRegistration(record: Pick<IncomingRecord, 'value'>): QueueRegistration | undefined {
-  if (record.value === null) return undefined;
-  try {
-    const parsed = QueueRegistrationSchema.safeParse(JSON.parse(record.value.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJsonValue(record, QueueRegistrationSchema);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BatchProgressSchema, TaskExecutionResultSchema, TaskSchema, TaskStatus, type TaskExecutionResult } from '@switchyard/protocol';
 import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
+import { decodeJsonValue } from './json-value.js';
 
 /** Value of the `format` field of a status record. */
 export const TASK_STATUS_V1 = 'task-status.v1';
@@ -37,11 +38,5 @@ export function encodeTaskStatus(status: Omit<TaskStatusRecord, 'format'> & { re
 
 /** Decodes a status record; undefined for tombstones and records of another format. */
 export function decodeTaskStatus(record: Pick<IncomingRecord, 'value'>): TaskStatusRecord | undefined {
-  if (record.value === null) return undefined;
-  try {
-    const parsed = TaskStatusRecordSchema.safeParse(JSON.parse(record.value.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJsonValue(record, TaskStatusRecordSchema);
 }

@@ -8,6 +8,7 @@
  * list, redrive and purge skip marked entries. A marker names the record's timestamp too, so it
  * does not apply to a different record at the same coordinates (the DLQ topic was recreated).
  */
+import { decodeJsonValue } from '@switchyard/kafka';
 import type { AdminPort, IncomingRecord, KafkaClient, OutgoingRecord } from '@switchyard/kafka';
 import { z } from 'zod';
 import { readTopicSnapshot } from './topic-snapshot.js';
@@ -78,13 +79,7 @@ export async function readMarkers(client: KafkaClient, admin: AdminPort, topic: 
 }
 
 function decodeMarker(record: IncomingRecord): DlqMarker | undefined {
-  if (record.value === null) return undefined;
-  try {
-    const parsed = MarkerSchema.safeParse(JSON.parse(record.value.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJsonValue(record, MarkerSchema);
 }
 
 /** The marker record of a DLQ entry (`taskId` or `eventId` naming what it was). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BatchProgressSchema, JobExecutionSchema, type BatchProgress, type JobExecution, type JobExecutionStatus } from '@switchyard/protocol';
+import { decodeJsonValue } from '@switchyard/kafka';
 import type { IncomingRecord, OutgoingRecord, TaskStatusRecord } from '@switchyard/kafka';
 
 /** Value of the `format` field of a job-log record. */
@@ -42,13 +43,7 @@ export function encodeJobLogRecord(record: Omit<JobLogRecord, 'format'>): Outgoi
 }
 
 export function decodeJobLogRecord(record: Pick<IncomingRecord, 'value'>): JobLogRecord | undefined {
-  if (record.value === null) return undefined;
-  try {
-    const parsed = JobLogRecordSchema.safeParse(JSON.parse(record.value.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJsonValue(record, JobLogRecordSchema);
 }
 
 const TERMINAL = new Set(['success', 'failed', 'timeout']);
