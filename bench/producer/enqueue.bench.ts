@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import {
-  createKafkajsClient,
+  createKafkaClient,
   createLogger,
   encodeTaskEnvelope,
   encodeTaskStatus,
@@ -23,7 +23,7 @@ import {
 import { TaskProducer } from '@switchyard/worker';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const client = createKafkajsClient(kafkaSettingsFromEnv(process.env), createLogger('bench', { level: 'error' }));
+const client = createKafkaClient(kafkaSettingsFromEnv(process.env), createLogger('bench', { level: 'error' }));
 const admin = client.admin();
 await admin.connect();
 const queue = `bench-${randomUUID().slice(0, 8)}`;

@@ -97,7 +97,7 @@ async function transactionalChunks(k: BenchKafka, source: string, target: string
         try {
           await tx.send([{ topic: target, records }]);
           const t1 = performance.now();
-          await tx.sendOffsets(group, [{ topic: source, partition: 0, offset: String((n + 1) * size) }]);
+          await tx.sendOffsets({ groupId: group, generationId: -1, memberId: '' }, [{ topic: source, partition: 0, offset: String((n + 1) * size) }]);
           const t2 = performance.now();
           await tx.commit();
           sums.beginAndSendMs += t1 - t0;

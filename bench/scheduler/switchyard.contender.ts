@@ -3,7 +3,7 @@
  * second 0 of every minute into one queue, for BENCH_ROUNDS minutes. Lag = commit of the firing
  * transaction minus the tick. Prints one ContenderResult JSON line.
  */
-import { createKafkajsClient, createLogger, ensureTopology, kafkaSettingsFromEnv, planQueueTopology } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, ensureTopology, kafkaSettingsFromEnv, planQueueTopology } from '@switchyard/kafka';
 import { JobStore, Scheduler, planSchedulerTopics } from '@switchyard/scheduler';
 import { rssSampler, summarize } from './contender-stats.js';
 
@@ -12,7 +12,7 @@ const rounds = Number(process.env.BENCH_ROUNDS);
 const id = process.env.BENCH_ID!;
 const partitions = 6;
 const log = createLogger('bench-scheduler', { level: 'warn' });
-const client = createKafkajsClient(kafkaSettingsFromEnv(), log);
+const client = createKafkaClient(kafkaSettingsFromEnv(), log);
 const queue = `bsq-${id}`;
 const name = `bench-${id}`;
 const admin = client.admin();

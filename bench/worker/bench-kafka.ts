@@ -3,7 +3,7 @@ import kafkajs from 'kafkajs';
 import type { Admin, Kafka } from 'kafkajs';
 import type { TaskPriority } from '@switchyard/protocol';
 import {
-  createKafkajsClient,
+  createKafkaClient,
   createLogger,
   encodeTaskEnvelope,
   ensureTopology,
@@ -38,7 +38,7 @@ export interface BenchKafka {
 
 export async function openBenchKafka(bootstrap: string): Promise<BenchKafka> {
   const log = createLogger('bench', { level: 'warn' });
-  const client = createKafkajsClient(kafkaSettingsFromEnv({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'switchyard-bench' }), log);
+  const client = createKafkaClient(kafkaSettingsFromEnv({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'switchyard-bench' }), log);
   const raw = new KafkaCtor({ clientId: 'switchyard-bench-raw', brokers: bootstrap.split(','), logLevel: logLevel.ERROR });
   const admin = client.admin();
   const rawAdmin = raw.admin();

@@ -4,13 +4,13 @@
  * of the library.
  */
 import { appendFileSync } from 'node:fs';
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { createEventBus } from './event-bus.js';
 
 const domain = process.env.FIXTURE_DOMAIN!;
 const out = process.env.FIXTURE_OUT_FILE!;
 const log = createLogger('events-fixture', { level: process.env.LOG_LEVEL ?? 'warn' });
-const bus = createEventBus({ queue: { concurrency: 20 } }, { client: createKafkajsClient(kafkaSettingsFromEnv(), log), topology: { partitions: 4 }, log });
+const bus = createEventBus({ queue: { concurrency: 20 } }, { client: createKafkaClient(kafkaSettingsFromEnv(), log), topology: { partitions: 4 }, log });
 bus.subscribe(
   {
     id: 'record',

@@ -5,6 +5,8 @@
  */
 export { hideSettingsSecrets, kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
 export { createKafkajsClient } from './client/kafkajs.adapter.js';
+export { createKafkaClient } from './client/create-kafka-client.js';
+export { KAFKA_CLIENTS, type KafkaClientName } from './client/kafka.options.js';
 export { connectionSecurityWarnings } from './client/connection-security.js';
 export { scanTopics } from './client/topic-scan.js';
 export { TransactionalSender, type TransactionalSenderOptions, type RecordLabeller } from './client/transactional-sender.js';
@@ -15,6 +17,7 @@ export type {
   ConsumerPort,
   ConsumerRunOptions,
   GroupAssignment,
+  ConsumerGroupMetadata,
   GroupDescription,
   GroupMember,
   HeaderValue,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, onTestFinished } from 'vitest';
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv, type AdminPort, type KafkaClient } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, kafkaSettingsFromEnv, type AdminPort, type KafkaClient } from '@switchyard/kafka';
 
 /** Bootstrap servers of the broker the global setup made sure of. */
 export function testBrokers(): string {
@@ -17,8 +17,14 @@ export function uniqueName(prefix: string): string {
 
 /** A Switchyard Kafka client on the test broker, logging only warnings and errors. */
 export function testClient(clientId = 'switchyard-test'): KafkaClient {
-  const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: testBrokers(), KAFKA_CLIENT_ID: clientId });
-  return createKafkajsClient(settings, createLogger(clientId, { level: process.env.LOG_LEVEL ?? 'warn' }));
+  const settings = kafkaSettingsFromEnv({
+    KAFKA_BROKERS: testBrokers(),
+    KAFKA_CLIENT_ID: clientId,
+    // The whole suite runs on whichever adapter (and group protocol) the environment names.
+    KAFKA_CLIENT: process.env.KAFKA_CLIENT,
+    KAFKA_GROUP_PROTOCOL: process.env.KAFKA_GROUP_PROTOCOL,
+  });
+  return createKafkaClient(settings, createLogger(clientId, { level: process.env.LOG_LEVEL ?? 'warn' }));
 }
 
 /** How long the cleanup waits for members of a group to leave (a consumer closing after the test). */

@@ -3,13 +3,13 @@
  * its id to OUT_FILE synchronously, so the file survives SIGKILL. Not part of the library.
  */
 import { appendFileSync } from 'node:fs';
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { createWorker } from './worker.js';
 
 const queue = process.env.CRASH_QUEUE!;
 const out = process.env.CRASH_OUT_FILE!;
 const log = createLogger('crash-fixture', { level: 'warn' });
-const client = createKafkajsClient(kafkaSettingsFromEnv(), log);
+const client = createKafkaClient(kafkaSettingsFromEnv(), log);
 const worker = createWorker(
   client,
   {

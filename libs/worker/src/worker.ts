@@ -107,7 +107,7 @@ export class Worker {
     this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true, maxBytesPerPartition: 256 * 1024 });
     this.#committer = new TransactionalCommitter({
       producer: this.#producer,
-      groupId: this.#groupId,
+      consumer: this.#consumer,
       trackers: this.#trackers,
       intervalMs: this.options.commitIntervalMs,
       maxUncommitted: this.options.maxUncommitted,

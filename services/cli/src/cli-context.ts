@@ -1,4 +1,4 @@
-import { createKafkajsClient, kafkaSettingsFromEnv, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { createKafkaClient, kafkaSettingsFromEnv, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { SwitchyardError } from '@switchyard/protocol';
 import { createCliLogger } from './cli-logger.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -45,7 +45,7 @@ export class CliContext {
     if (!this.#client) {
       const env = { ...process.env, ...(this.#brokers ? { KAFKA_BROKERS: this.#brokers } : {}) };
       try {
-        this.#client = createKafkajsClient(kafkaSettingsFromEnv(env), this.log);
+        this.#client = createKafkaClient(kafkaSettingsFromEnv(env), this.log);
       } catch (error) {
         if (error instanceof SwitchyardError) throw new CliError(EXIT.badInput, error.message, 'Set KAFKA_BROKERS (host:port,...) or pass --brokers.');
         throw error;

@@ -4,7 +4,7 @@
  * SCHEDULER_NAME: each job fires exactly once per tick whichever of them owns it. Stops on
  * SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 runtime failure, 2 bad env or jobs file.
  */
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { loadJobsFile, loadSchedulerServiceEnv } from './scheduler-service.options.js';
 import { SchedulerService } from './scheduler-service.js';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const log = createLogger('scheduler-service');
   const env = loadSchedulerServiceEnv();
   const jobs = env.SCHEDULER_JOBS_FILE ? loadJobsFile(env.SCHEDULER_JOBS_FILE) : [];
-  const service = new SchedulerService(createKafkajsClient(kafkaSettingsFromEnv(), log), env, jobs, log.child({ scheduler: env.SCHEDULER_NAME }));
+  const service = new SchedulerService(createKafkaClient(kafkaSettingsFromEnv(), log), env, jobs, log.child({ scheduler: env.SCHEDULER_NAME }));
   let stopping = false;
   const stop = () => {
     if (stopping) process.exit(EXIT.failed);

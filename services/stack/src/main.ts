@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureLocalKafka } from '@switchyard/kafka-local';
-import { createKafkajsClient, createLogger, ensureTopology, kafkaSettingsFromEnv } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, ensureTopology, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { EXAMPLE_QUEUE } from './example-queue.js';
 
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     kafkaNote = `Kafka: ${local.bootstrap} (local, ${local.started ? 'started now' : 'already running'}; stop it with \`npm run kafka:down\`, logs: \`npm run kafka:logs\`)`;
   }
   const settings = kafkaSettingsFromEnv();
-  const admin = createKafkajsClient(settings, log).admin();
+  const admin = createKafkaClient(settings, log).admin();
   await admin.connect();
   try {
     const report = await ensureTopology(admin, EXAMPLE_QUEUE, { partitions: EXAMPLE_PARTITIONS });

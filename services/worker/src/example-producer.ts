@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createEventBus, type PublishEvent } from '@switchyard/events';
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { isSwitchyardError, type TaskPriority } from '@switchyard/protocol';
 import { TaskProducer, type EnqueueOptions, type EnqueueTask } from '@switchyard/worker';
 
@@ -69,7 +69,7 @@ async function publishEvents(client: KafkaClient, log: Logger, count: number, ru
 async function main(): Promise<void> {
   const { kind, count } = parseCommandLine(process.argv.slice(2));
   const log = createLogger('example-producer', { level: process.env.LOG_LEVEL ?? 'warn' });
-  const client = createKafkajsClient(kafkaSettingsFromEnv(), log);
+  const client = createKafkaClient(kafkaSettingsFromEnv(), log);
   const run = new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14);
   if (kind === 'events') return publishEvents(client, log, count, run);
   const producer = new TaskProducer({ client });

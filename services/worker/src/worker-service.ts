@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { createEventBus, type EventBus } from '@switchyard/events';
-import { createKafkajsClient, ensureTopology, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { createKafkaClient, ensureTopology, kafkaSettingsFromEnv, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { SwitchyardError } from '@switchyard/protocol';
 import { createWorker, WorkerLifecycle, type Worker, type WorkerState } from '@switchyard/worker';
 import type { HandlerModule, ModuleSubscription } from './handler-module.js';
@@ -36,7 +36,7 @@ export class WorkerService {
   constructor(options: WorkerServiceOptions, module: HandlerModule, log: Logger) {
     this.#options = options;
     this.#log = log;
-    this.#client = createKafkajsClient(kafkaSettingsFromEnv(), kafkaLogger(log));
+    this.#client = createKafkaClient(kafkaSettingsFromEnv(), kafkaLogger(log));
     collectProcessMetrics(this.registry);
     this.worker = options.worker && module.tasks ? createWorker(this.#client, options.worker, module.tasks, { log, registry: this.registry }) : undefined;
     this.#subscriptions = module.subscriptions.map((s) => s.name);

@@ -98,7 +98,7 @@ export class EventRouter {
     }
     this.#producer = client.producer({ transactionalId: `${group}.${randomUUID().slice(0, 12)}` });
     this.#consumer = client.consumer({ groupId: group, maxWaitTimeMs: 100 });
-    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: group, trackers: this.#trackers, intervalMs: this.#deps.commitIntervalMs ?? 100, log });
+    this.#committer = new TransactionalCommitter({ producer: this.#producer, consumer: this.#consumer, trackers: this.#trackers, intervalMs: this.#deps.commitIntervalMs ?? 100, log });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     this.#consumer.onGroupJoin(({ assignment }) => {
       for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) this.#trackers.forPartition(topic, p);

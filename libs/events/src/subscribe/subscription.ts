@@ -173,7 +173,7 @@ export class Subscription {
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
     this.#producer = client.producer({ transactionalId: `${this.#group}.${instance}` });
     this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024, coPartitioned: this.#ordered });
-    this.#committer = new TransactionalCommitter({ producer: this.#producer, groupId: this.#group, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, maxUncommitted: this.options.maxUncommitted, log, onRoom: () => setImmediate(() => this.#pump()) });
+    this.#committer = new TransactionalCommitter({ producer: this.#producer, consumer: this.#consumer, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, maxUncommitted: this.options.maxUncommitted, log, onRoom: () => setImmediate(() => this.#pump()) });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
     this.#consumer.onCrash((error, restart) => log.error({ err: error, restart, subscription: this.name }, 'subscription consumer crashed'));

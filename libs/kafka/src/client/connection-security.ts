@@ -48,6 +48,13 @@ const REFUSED_CLIENT_CERT_CODES = new Set([
   'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
   'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
   'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+  // OpenSSL 3.5 (Node 24) names the alerts of TLS 1.3 and earlier alike: SSL/TLS_ALERT_...
+  'ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_UNKNOWN',
+  'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSL/TLS_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_SSL/TLS_ALERT_UNSUPPORTED_CERTIFICATE',
 ]);
 
 /** True when `code` (a Node TLS error code) says the broker refused the client certificate. */
@@ -57,7 +64,7 @@ export function isRefusedClientCertificateCode(code: unknown): boolean {
 
 /** `TLS alert "bad certificate" (ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE)` for a TLS alert's error code. */
 export function tlsAlertReason(code: string | undefined): string {
-  const alert = (code ?? '').replace(/^ERR_SSL_(SSLV3|TLSV13|TLSV1)_ALERT_/, '').toLowerCase().replace(/_/g, ' ');
+  const alert = (code ?? '').replace(/^ERR_SSL_(SSLV3|TLSV13|TLSV1|SSL\/TLS)_ALERT_/, '').toLowerCase().replace(/_/g, ' ');
   return `TLS alert "${alert}" (${code})`;
 }
 

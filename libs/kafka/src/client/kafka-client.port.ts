@@ -1,7 +1,8 @@
 /**
- * The narrow client interface Switchyard codes against. The only implementation today is the
- * kafkajs adapter; keeping the surface this small lets another client (e.g. a librdkafka binding)
- * be measured and swapped in behind it.
+ * The narrow client interface Switchyard codes against. The port decides the semantics (fencing,
+ * revocation, co-partitioning, batches); each adapter (`KAFKA_CLIENT`, see create-kafka-client.ts)
+ * keeps them and is run through the same port tests on a real broker
+ * (kafka-client.port.int.test.ts).
  */
 import type { KafkaConnectionSettings } from './kafka.options.js';
 
@@ -84,13 +85,40 @@ export interface ProducerPort {
 export interface TransactionPort {
   /** Sends within the transaction, split into requests like `ProducerPort.send`; nothing is visible to read_committed readers before `commit`. */
   send(batch: readonly TopicRecords[]): Promise<RecordAck[]>;
-  /** Commits consumed offsets of `groupId` atomically with the records of this transaction. */
-  sendOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Commits consumed offsets atomically with the records of this transaction, fenced by the
+   * consumer's group generation and member id (KIP-447): a member that lost its partitions in a
+   * rebalance (a zombie, e.g. a paused process that wakes up) has its commit refused and the
+   * transaction fails. Take `group` from `consumer.groupMetadata()` right before the call. The
+   * kafkajs adapter cannot fence (its TxnOffsetCommit carries the group id only).
+   */
+  sendOffsets(group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
 
-/** One fetched batch of one partition. */
+/**
+ * Who commits, as the group coordinator knows it (Java's ConsumerGroupMetadata). Plain data: it
+ * can be posted to a worker thread (an adapter may then be unable to fence, and says so).
+ */
+export interface ConsumerGroupMetadata {
+  readonly groupId: string;
+  /** The generation this member joined; -1 when not (yet) in a generation. */
+  readonly generationId: number;
+  /** '' when not (yet) a member. */
+  readonly memberId: string;
+  readonly groupInstanceId?: string;
+}
+
+/**
+ * One fetched batch of one partition. Port semantics, kept by every adapter:
+ * - `records` are in offset order, without transaction markers and, with `readCommitted`, without
+ *   aborted records; `lastOffset` still counts the markers, so resolving up to it moves the fetch
+ *   position past them;
+ * - a partition at its end yields no batch (never an empty one), and `highWatermark` is the log end
+ *   (last stable offset with `readCommitted`) seen by this fetch;
+ * - a batch is handed over only while its partition is assigned and not paused.
+ */
 export interface RecordBatch {
   readonly topic: string;
   readonly partition: number;
@@ -127,8 +155,11 @@ export interface ConsumerOptions {
    */
   readonly minBytes?: number;
   /**
-   * Give partition N of every subscribed topic to the same member (default false: kafkajs'
-   * round robin). Used by workers so a key's lane and delay-tier records meet in one process.
+   * Give partition N of every subscribed topic to the same member (default false: the client's
+   * default assignment). Every adapter does it with range assignment, which splits each topic's
+   * partitions over the members sorted by id in the same way when topics have equal partition
+   * counts (as a queue's lanes and delay tiers do), so a key's lane and retry records meet in one
+   * process and ordered retries hold across workers.
    */
   readonly coPartitioned?: boolean;
   /** Read only committed records of transactional producers (default true). */
@@ -149,6 +180,9 @@ export interface GroupAssignment {
 }
 
 export interface ConsumerPort {
+  readonly groupId: string;
+  /** The current generation and member id, for `TransactionPort.sendOffsets` (KIP-447 fencing). */
+  groupMetadata(): ConsumerGroupMetadata;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   subscribe(topics: readonly string[] | RegExp, options?: { fromBeginning?: boolean }): Promise<void>;
@@ -163,6 +197,15 @@ export interface ConsumerPort {
   onCrash(listener: (error: Error, restart: boolean) => void): () => void;
   /** Called when the group starts rebalancing (before partitions are reassigned). */
   onRebalancing(listener: () => void): () => void;
+  /**
+   * Called with the partitions this member gives up (or lost), before they are assigned elsewhere:
+   * the adapter waits for the returned promise (bounded by the rebalance timeout) before it lets
+   * the rebalance go on, so outcomes of those partitions can be committed first. With `lost: true`
+   * the partitions were already taken (session timeout): commits for them will be fenced, so drop
+   * their uncommitted work instead. kafkajs has no such hook: its adapter calls the listener when
+   * the group starts rebalancing, without waiting, and says so.
+   */
+  onPartitionsRevoked(listener: (revoked: readonly TopicPartitions[], lost: boolean) => Promise<void> | void): () => void;
   /** Partitions currently paused. */
   paused(): TopicPartitions[];
 }

@@ -14,6 +14,10 @@ const bool = z
 
 const positiveMs = z.coerce.number().int('must be a whole number of milliseconds').positive('must be > 0');
 
+/** Client libraries behind the port, by `KAFKA_CLIENT` name. */
+export const KAFKA_CLIENTS = ['kafkajs', 'confluent', 'platformatic'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
 /**
  * Connection settings of every Switchyard process, read from the environment once at start-up.
  * Field names are the environment variables.
@@ -39,6 +43,13 @@ export const KafkaEnvSchema = z
     KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
     /** Verify the broker's certificate (default true). */
     KAFKA_SSL_REJECT_UNAUTHORIZED: bool.default(true),
+    /** Which client library talks to Kafka (see create-kafka-client.ts and bench/README.md). */
+    KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { message: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default('kafkajs'),
+    /**
+     * Consumer group protocol: `classic` (join/sync, client-side assignment) or `consumer`
+     * (KIP-848, broker-side assignment; only with a client that speaks it).
+     */
+    KAFKA_GROUP_PROTOCOL: z.enum(['classic', 'consumer'], { message: 'must be classic or consumer' }).default('classic'),
     KAFKA_CONNECTION_TIMEOUT_MS: positiveMs.default(3_000),
     KAFKA_REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   })
@@ -69,6 +80,10 @@ export interface KafkaConnectionSettings {
   readonly ssl?: { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly rejectUnauthorized: boolean };
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** Client library (default kafkajs). */
+  readonly client?: KafkaClientName;
+  /** Consumer group protocol (default classic). */
+  readonly groupProtocol?: 'classic' | 'consumer';
 }
 
 const HIDDEN = '[Redacted]';
@@ -128,6 +143,8 @@ export function kafkaSettingsFromEnv(env: Record<string, string | undefined> = p
     clientId: e.KAFKA_CLIENT_ID,
     connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
+    client: e.KAFKA_CLIENT,
+    groupProtocol: e.KAFKA_GROUP_PROTOCOL,
     ...(e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
       ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD } }
       : {}),

@@ -80,7 +80,7 @@ describe('kafkajs client adapter on a real broker', () => {
     await aborted.abort();
     const committed = await producer.transaction();
     await committed.send([{ topic, records: [{ key: 'k', value: 'committed' }] }]);
-    await committed.sendOffsets(group, [{ topic, partition: 0, offset: '0' }]);
+    await committed.sendOffsets({ groupId: group, generationId: -1, memberId: '' }, [{ topic, partition: 0, offset: '0' }]);
     await committed.commit();
 
     const received: IncomingRecord[] = [];

@@ -190,10 +190,11 @@ class KafkajsProducer implements ProducerPort {
       });
     return {
       send: (batch) => marking(sendSplit((request) => tx.sendBatch(request), batch, this.#caps)),
-      sendOffsets: (groupId, offsets) =>
+      // Not fenced: kafkajs' TxnOffsetCommit carries the group id only, never generation and member.
+      sendOffsets: (group, offsets) =>
         retryConcurrentTransactions(() =>
           tx.sendOffsets({
-            consumerGroupId: groupId,
+            consumerGroupId: group.groupId,
             topics: groupBy(offsets, (o) => o.topic).map(([topic, list]) => ({
               topic,
               partitions: list.map((o) => ({ partition: o.partition, offset: o.offset })),
@@ -277,11 +278,23 @@ function toKafkajsPartitions(partitions: readonly TopicPartitions[]) {
 }
 
 class KafkajsConsumer implements ConsumerPort {
+  readonly groupId: string;
   readonly #consumer: Consumer;
   readonly #connect: Connector;
-  constructor(consumer: Consumer, connect: Connector) {
+  #memberId = '';
+  #assigned: TopicPartitions[] = [];
+  constructor(groupId: string, consumer: Consumer, connect: Connector) {
+    this.groupId = groupId;
     this.#consumer = consumer;
     this.#connect = connect;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.#memberId = event.payload.memberId;
+      this.#assigned = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions: [...partitions] }));
+    });
+  }
+  /** kafkajs keeps the generation to itself: -1 here (its commits are not fenced anyway). */
+  groupMetadata() {
+    return { groupId: this.groupId, generationId: -1, memberId: this.#memberId };
   }
   connect() {
     return this.#connect(() => this.#consumer.connect());
@@ -340,6 +353,13 @@ class KafkajsConsumer implements ConsumerPort {
   }
   onRebalancing(listener: () => void) {
     return this.#consumer.on(this.#consumer.events.REBALANCING, () => listener());
+  }
+  /** kafkajs has no revoke callback: called when rebalancing starts, with the last assignment, not awaited. */
+  onPartitionsRevoked(listener: (revoked: readonly TopicPartitions[], lost: boolean) => Promise<void> | void) {
+    return this.#consumer.on(this.#consumer.events.REBALANCING, () => {
+      const revoked = this.#assigned;
+      if (revoked.length > 0) void Promise.resolve(listener(revoked, false)).catch(() => undefined);
+    });
   }
   paused() {
     return this.#consumer.paused();
@@ -522,6 +542,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
       ),
     consumer: (options: ConsumerOptions) =>
       new KafkajsConsumer(
+        options.groupId,
         kafka.consumer({
           groupId: options.groupId,
           readUncommitted: !(options.readCommitted ?? true),

@@ -35,12 +35,14 @@ class ThrowawayConsumer implements ConsumerPort {
   readonly #client: KafkaClient;
   readonly #consumer: ConsumerPort;
   readonly #groupId: string;
+  readonly groupId: string;
   readonly #cleanup: ThrowawayConsumerOptions;
 
   constructor(client: KafkaClient, options: ConsumerOptions, cleanup: ThrowawayConsumerOptions) {
     this.#client = client;
     this.#consumer = client.consumer(options);
     this.#groupId = options.groupId;
+    this.groupId = options.groupId;
     this.#cleanup = cleanup;
   }
 
@@ -75,6 +77,8 @@ class ThrowawayConsumer implements ConsumerPort {
   onGroupJoin: ConsumerPort['onGroupJoin'] = (listener) => this.#consumer.onGroupJoin(listener);
   onCrash: ConsumerPort['onCrash'] = (listener) => this.#consumer.onCrash(listener);
   onRebalancing: ConsumerPort['onRebalancing'] = (listener) => this.#consumer.onRebalancing(listener);
+  onPartitionsRevoked: ConsumerPort['onPartitionsRevoked'] = (listener) => this.#consumer.onPartitionsRevoked(listener);
+  groupMetadata: ConsumerPort['groupMetadata'] = () => this.#consumer.groupMetadata();
   paused = () => this.#consumer.paused();
 }
 

@@ -24,7 +24,7 @@ function fakeProducer(options: { failSend?: number } = {}) {
           tx.records.push(...batch.flatMap((b) => b.records));
           return [];
         },
-        sendOffsets: async (_group: string, offsets: readonly TopicPartitionOffset[]) => void tx.offsets.push(...offsets),
+        sendOffsets: async (_group: unknown, offsets: readonly TopicPartitionOffset[]) => void tx.offsets.push(...offsets),
         commit: async () => void (tx.ended = 'committed'),
         abort: async () => void (tx.ended = 'aborted'),
       };

@@ -150,7 +150,9 @@ export class CopyWriter implements ChunkWriter {
     const tx = await producer.transaction();
     try {
       if (records.length > 0) await tx.send([{ topic: toTopic, records }]);
-      await tx.sendOffsets(group, offsets);
+      // Group id only: a replay is fenced by its transactional id (one per replay id and lane), so
+      // a second process of the same replay bumps the epoch and this one's commit is refused.
+      await tx.sendOffsets({ groupId: group, generationId: -1, memberId: '' }, offsets);
       await tx.commit();
     } catch (error) {
       await tx.abort().catch(() => undefined);

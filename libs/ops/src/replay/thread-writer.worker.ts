@@ -6,7 +6,7 @@
  * lanes use two cores.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKafkajsClient, createLogger, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
 import { unpackCopies } from './copy-chunk.codec.js';
 import { CopyWriter } from './copy-writer.js';
 import { toThreadError, type FromWriterThread, type ToWriterThread, type WriterThreadInit } from './thread-writer.messages.js';
@@ -32,7 +32,7 @@ async function stop(producer: ProducerPort, writer: CopyWriter | undefined): Pro
 
 function start(): void {
   // The structured clone of the settings lost their hiding of secrets: hide them again.
-  const client = createKafkajsClient(hideSettingsSecrets(init.settings), threadLogger());
+  const client = createKafkaClient(hideSettingsSecrets(init.settings), threadLogger());
   const producer = client.producer({ transactionalId: init.transactionalId, transactionTimeoutMs: init.transactionTimeoutMs });
   let writer: CopyWriter | undefined;
   const connected = producer.connect().then(

@@ -3,11 +3,11 @@
  * partitions it owns and has synced as `{"ready":[...]}` lines whenever they change. Not part of
  * the library.
  */
-import { createKafkajsClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { Scheduler } from './scheduler.js';
 
 const log = createLogger('scheduler-fixture', { level: process.env.LOG_LEVEL ?? 'warn' });
-const client = createKafkajsClient(kafkaSettingsFromEnv(), log);
+const client = createKafkaClient(kafkaSettingsFromEnv(), log);
 const scheduler = new Scheduler(
   client,
   { name: process.env.SCHEDULER_NAME!, partitions: Number(process.env.SCHEDULER_PARTITIONS), sessionTimeoutMs: 6_000, pollIntervalMs: 20, followQueues: [] },

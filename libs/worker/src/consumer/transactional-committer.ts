@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { recordSizeBytes, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
+import { recordSizeBytes, type ConsumerPort, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
 
 import type { OffsetTrackers } from '../offsets/offset-tracker.js';
 
@@ -22,7 +22,8 @@ interface Pending extends Outcome {
 
 export interface TransactionalCommitterOptions {
   readonly producer: ProducerPort;
-  readonly groupId: string;
+  /** The consumer whose offsets commit: its group metadata fences each transaction (KIP-447). */
+  readonly consumer: Pick<ConsumerPort, 'groupMetadata'>;
   readonly trackers: OffsetTrackers;
   readonly intervalMs: number;
   /**
@@ -132,7 +133,7 @@ export class TransactionalCommitter {
       // Inside the try: a transaction that cannot even begin keeps the batch like one that fails.
       tx = await this.#options.producer.transaction();
       if (records.length > 0) await tx.send(records);
-      if (offsets.length > 0) await tx.sendOffsets(this.#options.groupId, offsets);
+      if (offsets.length > 0) await tx.sendOffsets(this.#options.consumer.groupMetadata(), offsets);
       await tx.commit();
     } catch (error) {
       await tx?.abort().catch(() => undefined);

@@ -1,0 +1,28 @@
+import { SwitchyardError } from '@switchyard/protocol';
+import type { Logger } from 'pino';
+import { createLogger } from '../logging/logger.js';
+import { createKafkajsClient } from './kafkajs.adapter.js';
+import type { KafkaClient } from './kafka-client.port.js';
+import type { KafkaClientName, KafkaConnectionSettings } from './kafka.options.js';
+
+type AdapterFactory = (settings: KafkaConnectionSettings, logger: Logger) => KafkaClient;
+
+/** Every adapter behind the port, by `KAFKA_CLIENT` name. */
+const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
+  kafkajs: createKafkajsClient,
+};
+
+/**
+ * The client every Switchyard process uses: the adapter `settings.client` names (`KAFKA_CLIENT`),
+ * kafkajs when unset. Code against the returned {@link KafkaClient} port only.
+ */
+export function createKafkaClient(settings: KafkaConnectionSettings, logger: Logger = createLogger('kafka')): KafkaClient {
+  const name = settings.client ?? 'kafkajs';
+  const factory = ADAPTERS[name];
+  if (!factory) {
+    throw new SwitchyardError('SY_INVALID_ENV', `KAFKA_CLIENT=${name}: this client has no adapter in this build.`, {
+      hint: `Set KAFKA_CLIENT to one of: ${Object.keys(ADAPTERS).join(', ')}.`,
+    });
+  }
+  return factory(settings, logger);
+}
