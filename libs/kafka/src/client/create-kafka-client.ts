@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../logging/logger.js';
 import { createKafkajsClient } from './kafkajs.adapter.js';
 import type { KafkaClient } from './kafka-client.port.js';
-import type { KafkaClientName, KafkaConnectionSettings } from './kafka.options.js';
+import { KAFKA_CLIENTS, type KafkaClientName, type KafkaConnectionSettings } from './kafka.options.js';
 
 type AdapterFactory = (settings: KafkaConnectionSettings, logger: Logger) => KafkaClient;
 
@@ -11,6 +11,11 @@ type AdapterFactory = (settings: KafkaConnectionSettings, logger: Logger) => Kaf
 const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
   kafkajs: createKafkajsClient,
 };
+
+/** The adapters this build has, in `KAFKA_CLIENTS` order (the port contract tests run on each). */
+export function registeredKafkaClients(): KafkaClientName[] {
+  return KAFKA_CLIENTS.filter((name) => ADAPTERS[name] !== undefined);
+}
 
 /**
  * The client every Switchyard process uses: the adapter `settings.client` names (`KAFKA_CLIENT`),
