@@ -187,6 +187,12 @@ export type {
   TopicConfigInput,
 } from './message-queue.schema.js';
 
+// REST and HTTP servers (the gateway)
+export { apiPathOf, BatchEndpointsConfigSchema, CrudEndpointsConfigSchema, CrudOperation, GeneratedEndpointSchema, HttpMethod, MetadataEndpointsConfigSchema, RestApiConfigSchema, RestApiDocumentationSchema, RestServerConfigSchema, RouteGenerationConfigSchema } from './rest-server.schema.js';
+export type { GeneratedEndpoint, RestApiConfig, RestServerConfig, RestServerConfigInput } from './rest-server.schema.js';
+export { byteSizeOf, ByteSizeSchema, HttpServerConfigSchema, MiddlewareConfigSchema } from './http-server.schema.js';
+export type { HttpServerConfig, HttpServerConfigInput, MiddlewareConfig } from './http-server.schema.js';
+
 // JSON Schema
 export { PROTOCOL_SCHEMAS } from './schema-registry.js';
 export type { ProtocolSchemaName } from './schema-registry.js';
