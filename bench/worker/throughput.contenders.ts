@@ -2,50 +2,10 @@ import { Queue, Worker as BullWorker } from 'bullmq';
 import { createLogger, laneTopic } from '@switchyard/kafka';
 import { createWorker } from '@switchyard/worker';
 import type { BenchKafka } from './bench-kafka.js';
-import { createLimiter, round, waitUntil } from './bench-timing.js';
+import { createLimiter, waitUntil } from './bench-timing.js';
+import { Meter, type ContenderResult, type ContenderRun } from './contender-meter.js';
 
-/** One contender's run over a preloaded backlog of `tasks` no-op tasks. */
-export interface ContenderResult {
-  readonly tasks: number;
-  /** Tasks per second from the first handler call to the last committed task (steady state). */
-  readonly tasksPerSec: number;
-  /** The same, from "start consuming" (includes group join / connection setup). */
-  readonly tasksPerSecWithStartup: number;
-  readonly steadyMs: number;
-  readonly startupMs: number;
-  readonly preloadMs: number;
-}
-
-export interface ContenderRun {
-  readonly tasks: number;
-  readonly concurrency: number;
-  readonly partitions: number;
-  readonly timeoutMs: number;
-  readonly preloadMs: number;
-}
-
-/** Marks the first handler call; `finish` turns the three instants into a result. */
-class Meter {
-  startAt = 0;
-  firstAt = 0;
-  handled = 0;
-
-  hit(): void {
-    if (this.handled++ === 0) this.firstAt = performance.now();
-  }
-
-  result(run: ContenderRun, endAt: number): ContenderResult {
-    const steadyMs = endAt - this.firstAt;
-    return {
-      tasks: run.tasks,
-      tasksPerSec: round((run.tasks / steadyMs) * 1000, 0),
-      tasksPerSecWithStartup: round((run.tasks / (endAt - this.startAt)) * 1000, 0),
-      steadyMs: round(steadyMs, 1),
-      startupMs: round(this.firstAt - this.startAt, 1),
-      preloadMs: round(run.preloadMs, 0),
-    };
-  }
-}
+export type { ContenderResult, ContenderRun } from './contender-meter.js';
 
 /**
  * The Switchyard worker on the queue's lanes: no-op handler, ordered queue (default), default
@@ -156,7 +116,7 @@ export async function runBullmq(url: string, name: string, payload: unknown, run
     meter.startAt = performance.now();
     void worker.run();
     await waitUntil(() => endAt > 0, { what: 'bullmq throughput', timeoutMs: run.timeoutMs, intervalMs: 5, progress: () => `${completed}/${run.tasks} completed` });
-    return { ...meter.result({ ...run, partitions: 0, preloadMs }, endAt), redisVersion };
+    return { ...meter.result({ tasks: run.tasks, preloadMs }, endAt), redisVersion };
   } finally {
     await worker?.close();
     await queue.obliterate({ force: true }).catch((err: unknown) => console.error('bullmq obliterate failed:', err));
