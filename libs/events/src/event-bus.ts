@@ -123,9 +123,9 @@ export class EventBus {
     return opts.name;
   }
 
-  /** Adds a route (started with the bus). */
+  /** Adds a route (started with the bus); on a tenant-scoped bus it routes only that tenant's events. */
   route(definition: RouteDefinition): void {
-    this.#routes.push(new EventRouter(definition, { client: this.#deps.client, publisher: this.#publisher, codec: this.#codec, metrics: this.metrics, log: this.#log, topology: this.topology }));
+    this.#routes.push(new EventRouter(definition, { client: this.#deps.client, publisher: this.#publisher, codec: this.#codec, metrics: this.metrics, log: this.#log, topology: this.topology, ...(this.#deps.tenantId ? { tenantId: this.#deps.tenantId } : {}) }));
   }
 
   /** Defines an event type (also possible through config.eventTypes). */
@@ -171,14 +171,15 @@ export class EventBus {
     return this.#subscriptions.get(name);
   }
 
-  /** Log entries of an event (by id) or of a causal chain (by correlation id). */
+  /** Log entries of an event (by id) or of a causal chain (by correlation id); on a tenant-scoped bus, of its tenant only. */
   findEventLog(query: EventLogQuery): Promise<SubscriptionLogEntry[]> {
-    return findEventLog(this.#deps.client, query);
+    const tenantId = this.#deps.tenantId;
+    return findEventLog(this.#deps.client, tenantId === undefined ? query : { ...query, tenantId });
   }
 
-  /** Dead letters of a subscription (all its domains) as DeadLetterQueueEntry, plus unreadable records. */
+  /** Dead letters of a subscription (all its domains) as DeadLetterQueueEntry, plus unreadable records; on a tenant-scoped bus, of its tenant only. */
   deadLetters(subscription: string): ReturnType<typeof readDeadEvents> {
-    return readDeadEvents(this.#deps.client, this.#codec, subscription);
+    return readDeadEvents(this.#deps.client, this.#codec, subscription, this.#deps.tenantId);
   }
 
   health(): { readonly ok: boolean; readonly reasons: string[] } {

@@ -21,9 +21,10 @@ export interface DeadRecord {
 /**
  * The dead letters of a subscription across its domains, oldest first per partition, as the
  * protocol's DeadLetterQueueEntry (`retries` = attempts after the first). Records that are not
- * readable events come back separately in `unreadable`.
+ * readable events come back separately in `unreadable`. With `tenantId`, only that tenant's: events
+ * whose `metadata.tenantId` is it, and unreadable records keyed by it (the key is the tenant id).
  */
-export async function readDeadEvents(client: KafkaClient, codec: EventCodec, subscription: string): Promise<{ readonly entries: DeadEvent[]; readonly unreadable: DeadRecord[] }> {
+export async function readDeadEvents(client: KafkaClient, codec: EventCodec, subscription: string, tenantId?: string): Promise<{ readonly entries: DeadEvent[]; readonly unreadable: DeadRecord[] }> {
   const admin = client.admin();
   await admin.connect();
   let topics: string[];
@@ -41,9 +42,11 @@ export async function readDeadEvents(client: KafkaClient, codec: EventCodec, sub
     const info = decodeDeadLetter(record);
     const decoded = decodeEventRecord({ ...record, headers: originalHeaders(record) });
     if (!info || !decoded.ok) {
+      if (tenantId !== undefined && record.key?.toString('utf8') !== tenantId) continue;
       unreadable.push({ location, code: info?.code ?? 'SY_UNDECODABLE_MESSAGE', reason: info?.error.message ?? 'not a dead letter' });
       continue;
     }
+    if (tenantId !== undefined && decoded.attributes.tenantId !== tenantId) continue;
     let payload: unknown;
     try {
       payload = await codec.decode(decoded.attributes, decoded.data);

@@ -43,13 +43,15 @@ export interface EventLogQuery {
   readonly eventId?: string;
   readonly correlationId?: string;
   readonly subscription?: string;
+  /** Only entries of events of this tenant (`metadata.tenantId`); a tenant-scoped bus always sets its own. */
+  readonly tenantId?: string;
   /** Give up after this long (ms). Default 30 000. */
   readonly timeoutMs?: number;
 }
 
 /**
  * Finds the log entries of an event (by id) or of a whole causal chain (by correlation id),
- * optionally of one subscription. Scans the log topic from its start to its end as of the call
+ * optionally of one subscription or one tenant. Scans the log topic from its start to its end as of the call
  * (headers only, values of matches are parsed): fine for operator lookups, not a hot path.
  */
 export async function findEventLog(client: KafkaClient, query: EventLogQuery): Promise<SubscriptionLogEntry[]> {
@@ -63,7 +65,7 @@ export async function findEventLog(client: KafkaClient, query: EventLogQuery): P
       if (query.correlationId !== undefined && h(record, EVENT_LOG_HEADERS.correlationId) !== query.correlationId) return;
       if (query.subscription !== undefined && h(record, EVENT_LOG_HEADERS.subscription) !== query.subscription) return;
       const entry = decodeLogEntry(record);
-      if (entry) found.push(entry);
+      if (entry && (query.tenantId === undefined || entry.event.metadata.tenantId === query.tenantId)) found.push(entry);
     },
     { timeoutMs: query.timeoutMs ?? 30_000 },
   );

@@ -38,6 +38,11 @@ export interface EventRouterDeps {
   readonly log: Logger;
   readonly topology: EventTopologyOptions;
   readonly commitIntervalMs?: number;
+  /**
+   * The route of a tenant-scoped bus: only events of this tenant are routed; tenantless events and
+   * other tenants' are skipped (committed, neither routed nor dead-lettered), as a scoped subscription does.
+   */
+  readonly tenantId?: string;
 }
 
 /** Stable id of a routed event: the same source event routed again gets the same id (for dedup downstream). */
@@ -141,7 +146,8 @@ export class EventRouter {
       return [this.#dead(record, topic, new SwitchyardError('SY_UNDECODABLE_MESSAGE', `Not a CloudEvent: ${decoded.reason}.`))];
     }
     const a = decoded.attributes;
-    if (!this.#from.matches(a.name) || a.source === this.#source) {
+    const otherTenant = this.#deps.tenantId !== undefined && a.tenantId !== this.#deps.tenantId;
+    if (!this.#from.matches(a.name) || a.source === this.#source || otherTenant) {
       metrics.routed.inc({ route: this.id, outcome: 'skipped' });
       return [];
     }
