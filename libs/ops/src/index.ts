@@ -35,5 +35,5 @@ export { resetStrategyOf, type ResetFlags, type ResetStrategy } from './offsets/
 
 // Topology report and task status.
 export { buildReport, formatRetention, groupByQueue, type QueueReport, type TopicRow } from './topics/topology-report.js';
-export { requireTaskStatus } from './tasks/task-status.js';
+export { TaskStatusViews, type TaskStatusViewsOptions } from './tasks/task-status.js';
 export { TaskStatusView, type TaskStatusViewOptions } from './tasks/task-status-view.js';

@@ -1,4 +1,5 @@
 import { createKafkaClient, kafkaSettingsFromEnv, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { TaskStatusViews } from '@switchyard/ops';
 import { SwitchyardError } from '@switchyard/protocol';
 import { createCliLogger } from './cli-logger.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -33,10 +34,13 @@ export class CliContext {
   readonly #brokers: string | undefined;
   #client: KafkaClient | undefined;
   #admin: AdminPort | undefined;
+  #statusViews: TaskStatusViews | undefined;
 
-  constructor(options: GlobalOptions) {
+  /** `client`: a ready client instead of one made from KAFKA_* / --brokers (in-process tests). */
+  constructor(options: GlobalOptions, deps: { readonly client?: KafkaClient } = {}) {
     this.json = Boolean(options.json);
     this.#brokers = options.brokers;
+    this.#client = deps.client;
     this.log = createCliLogger();
   }
 
@@ -63,12 +67,20 @@ export class CliContext {
     return this.#admin;
   }
 
+  /** Task-status reads: one view of a queue's status topic per queue read, closed by `close()`. */
+  async statusViews(): Promise<TaskStatusViews> {
+    const admin = await this.admin();
+    this.#statusViews ??= new TaskStatusViews({ client: this.client(), admin });
+    return this.#statusViews;
+  }
+
   /** Prints `data` as JSON with --json, else the human text. */
   print(data: unknown, human: string): void {
     process.stdout.write(this.json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
   }
 
   async close(): Promise<void> {
+    await this.#statusViews?.close().catch((error: unknown) => this.log.warn({ err: error }, 'closing the task status views failed'));
     await this.#admin?.disconnect().catch(() => undefined);
   }
 }

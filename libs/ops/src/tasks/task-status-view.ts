@@ -2,8 +2,9 @@
  * A view of one queue's compacted status topic (`tasks.<queue>.status`): one consumer for the
  * view's lifetime folds every status record into the latest status per task id, so a read is a
  * map lookup after the view caught up with the topic's end at the time of the call (a status
- * written before `get` is seen by it). For long-lived front ends (the gateway), instead of one
- * throwaway consumer group per read (readTaskStatus). The consumer's group is deleted on close.
+ * written before `get` is seen by it). Front ends read through it (or {@link TaskStatusViews}, one
+ * view per queue) instead of one throwaway consumer group per read. The consumer's group is
+ * deleted on close.
  *
  * Limits: the whole compacted topic is held in memory (one record per live task id); a view
  * serves one queue.

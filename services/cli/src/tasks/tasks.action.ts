@@ -1,7 +1,7 @@
 /** `tasks enqueue` and `tasks status`. */
 import type { TaskPriority } from '@switchyard/protocol';
 import { TaskProducer } from '@switchyard/worker';
-import { requireQueue, requireTaskStatus } from '@switchyard/ops';
+import { requireQueue } from '@switchyard/ops';
 import type { CliContext } from '../cli-context.js';
 import { readPayload } from './tasks-flags.js';
 
@@ -46,7 +46,7 @@ export async function enqueueAction(ctx: CliContext, flags: EnqueueFlags): Promi
 }
 
 export async function statusAction(ctx: CliContext, flags: { queue: string; id: string }): Promise<void> {
-  const status = await requireTaskStatus(ctx.client(), await ctx.admin(), flags.queue, flags.id);
+  const status = await (await ctx.statusViews()).require(flags.queue, flags.id);
   const lines: [string, string | undefined][] = [
     ['task', status.taskId],
     ['queue', status.queue],
