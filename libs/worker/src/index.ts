@@ -21,7 +21,7 @@ export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } 
 /** Errors a handler throws: re-exported so services need only this lib. */
 export { UnrecoverableError, SwitchyardError, isSwitchyardError } from '@switchyard/protocol';
 /** Building blocks the event bus reuses (same commit, offset, lane and routing machinery). */
-export { TransactionalCommitter, type Outcome as CommitOutcome, type TransactionalCommitterOptions } from './consumer/transactional-committer.js';
+export { TransactionalCommitter, logUncommitted, type Outcome as CommitOutcome, type TransactionalCommitterOptions } from './consumer/transactional-committer.js';
 export { LaneDispatcher, type LaneDispatcherOptions } from './consumer/lane-dispatcher.js';
 export { errorInfo, type ErrorInfo } from './routing/outcome-records.js';
 export { RoomPauses, TimedPauses } from './consumer/partition-pauses.js';

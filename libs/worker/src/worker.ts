@@ -73,7 +73,7 @@ export class Worker {
   #execution: TaskExecution | undefined;
   #cancellations: CancelWatch | undefined;
   #running = 0;
-  #owned = new Set<string>();
+  #owned: ReadonlySet<string> = new Set<string>();
 
   constructor(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps: WorkerDeps = {}) {
     this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
@@ -131,6 +131,14 @@ export class Worker {
     });
     await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), this.#readPartitionCounts(), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
+    // Partitions about to move: commit their finished outcomes (with their offsets) while still
+    // owned. Lost ones (this member was fenced out of the group): forget them and drop their work.
+    this.#consumer.onPartitionsRevoked((revoked, lost) => {
+      if (!lost) return this.#committer?.flush();
+      const keys = new Set(revoked.flatMap(({ topic, partitions = [] }) => partitions.map((p) => `${topic}\u0000${p}`)));
+      this.#forget(keys, new Set([...this.#owned].filter((key) => !keys.has(key))));
+      return undefined;
+    });
     this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
     const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
     await this.#consumer.subscribe(topics, { fromBeginning: true });
@@ -282,24 +290,33 @@ export class Worker {
   /** After a rebalance: forget revoked partitions (their buffered tasks, offsets), re-share rate limits. */
   #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
+    // Partitions kept across the rebalance keep their trackers: the client refetches them from the
+    // committed offset, and the tracker skips what was already taken (no double execution).
+    this.#forget([...this.#owned].filter((key) => !owned.has(key)), owned);
     for (const q of this.#queues.values()) {
-      q.dispatcher.drop((item: WorkItem) => !owned.has(`${item.record.topic}\u0000${item.record.partition}`));
       q.roomPauses.clear();
       const lane = laneTopics(q.config.name)[2]!;
       q.assignedPartitions = assignment[lane]?.length ?? 0;
       if (q.config.rateLimit && q.bucket) q.bucket.setRate(shareOfLimit(q.config.rateLimit.max, q.assignedPartitions, Math.max(q.totalPartitions, q.assignedPartitions)));
     }
-    // Partitions kept across the rebalance keep their trackers: kafkajs refetches them from the
-    // committed offset, and the tracker skips what was already taken (no double execution).
-    for (const key of this.#owned) {
-      if (owned.has(key)) continue;
+    this.#log.info({ assignment }, 'partitions assigned');
+  }
+
+  /**
+   * Lets go of partitions (`topic\u0000partition` keys) now owned elsewhere: their trackers are
+   * revoked (so outcomes of their records still running or waiting for a transaction are dropped
+   * unwritten), their buffered tasks and key blocks dropped. `owned` is what stays.
+   */
+  #forget(gone: Iterable<string>, owned: ReadonlySet<string>): void {
+    for (const key of gone) {
       const [topic, partition] = key.split('\u0000') as [string, string];
       this.#trackers.revoke(topic, Number(partition));
       const queue = parseTaskTopic(topic)?.queue;
       if (queue && !owned.has(`${laneTopics(queue)[2]}\u0000${partition}`)) this.#queues.get(queue)?.blocks.dropPartition(Number(partition));
     }
+    for (const q of this.#queues.values()) q.dispatcher.drop((item: WorkItem) => item.tracker.revoked);
     this.#owned = owned;
-    this.#log.info({ assignment }, 'partitions assigned');
+    void this.#committer?.prune();
   }
 
   #count(item: WorkItem, outcome: string): void {

@@ -13,7 +13,7 @@ import {
   type ProducerPort,
   type RecordBatch,
 } from '@switchyard/kafka';
-import { OffsetTrackers, TransactionalCommitter, errorInfo } from '@switchyard/worker';
+import { OffsetTrackers, TransactionalCommitter, errorInfo, logUncommitted } from '@switchyard/worker';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
 import type { EventPublisher } from '../publish/event-publisher.js';
@@ -108,6 +108,12 @@ export class EventRouter {
     this.#consumer.onGroupJoin(({ assignment }) => {
       for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) this.#trackers.forPartition(topic, p);
     });
+    // Partitions about to move: commit what was routed while still owned; lost ones: drop it.
+    this.#consumer.onPartitionsRevoked(async (revoked, lost) => {
+      if (!lost) return this.#committer?.flush();
+      for (const { topic, partitions = [] } of revoked) for (const p of partitions) this.#trackers.revoke(topic, p);
+      await this.#committer?.prune();
+    });
     await this.#consumer.subscribe(topics, { fromBeginning: true });
     this.#committer.start();
     this.#running = true;
@@ -132,10 +138,10 @@ export class EventRouter {
       if (!this.#running) break;
       if (!tracker.track(record.offset)) continue;
       const outputs = await this.#route(record, batch.topic);
-      committed.push(this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset) }));
+      committed.push(this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset), source: record, stale: () => tracker.revoked }));
     }
     // One transaction per fetched batch (at most): wait for it before fetching more.
-    await Promise.all(committed).catch((error: unknown) => this.#deps.log.error({ err: error, route: this.id }, 'routed events were not committed; they will be routed again'));
+    await Promise.all(committed).catch((error: unknown) => logUncommitted(this.#deps.log, error, { route: this.id }, 'routed events were not committed; they will be routed again'));
   }
 
   async #route(record: RecordBatch['records'][number], topic: string): Promise<{ topic: string; record: OutgoingRecord }[]> {

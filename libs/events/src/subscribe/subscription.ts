@@ -34,6 +34,7 @@ import {
   TimedPauses,
   OffsetTrackers,
   TransactionalCommitter,
+  logUncommitted,
   chooseTier,
   computeBackoffMs,
   errorInfo,
@@ -117,7 +118,7 @@ export class Subscription {
   #committer: TransactionalCommitter | undefined;
   /** Events handed to the executor and not settled yet (part of the committer's rerun window). */
   #dispatched = 0;
-  #owned = new Set<string>();
+  #owned: ReadonlySet<string> = new Set<string>();
   #topics: string[] = [];
   /** Ordered retries: per (key, handler), the events in the retry path in the order they must run. */
   readonly #blocks = new KeyBlocks();
@@ -176,6 +177,14 @@ export class Subscription {
     this.#committer = new TransactionalCommitter({ producer: this.#producer, consumer: this.#consumer, trackers: this.#trackers, intervalMs: this.options.commitIntervalMs, maxUncommitted: this.options.maxUncommitted, log, onRoom: () => setImmediate(() => this.#pump()) });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
+    // Partitions about to move: commit their finished outcomes (with their offsets) while still owned.
+    // Lost ones (this member was fenced out of the group): forget them and drop their work.
+    this.#consumer.onPartitionsRevoked((revoked, lost) => {
+      if (!lost) return this.#committer?.flush();
+      const keys = new Set(revoked.flatMap(({ topic, partitions = [] }) => partitions.map((p) => `${topic}\u0000${p}`)));
+      this.#forget(keys, new Set([...this.#owned].filter((key) => !keys.has(key))));
+      return undefined;
+    });
     this.#consumer.onCrash((error, restart) => log.error({ err: error, restart, subscription: this.name }, 'subscription consumer crashed'));
     await this.#consumer.subscribe(this.#topics, { fromBeginning: this.options.startFrom === 'earliest' });
     this.#committer.start();
@@ -485,26 +494,35 @@ export class Subscription {
   }
 
   #submit(item: Item, records: { topic: string; record: OutgoingRecord }[]): Promise<void> {
-    const committed = this.#committer!.submit({ records, complete: () => item.tracker.complete(item.record.offset) });
-    committed.catch((error: unknown) => this.#deps.log.error({ err: error, subscription: this.name }, 'outcome was not committed; the event will be redelivered'));
+    const committed = this.#committer!.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
+    committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { subscription: this.name }, 'outcome was not committed; the event will be redelivered'));
     return Promise.resolve();
   }
 
   /** After a rebalance: forget buffered events and offsets of partitions this process lost. */
   #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
-    this.#dispatcher.drop((item) => !owned.has(`${item.record.topic}\u0000${item.record.partition}`));
     this.#roomPauses.clear();
+    this.#forget([...this.#owned].filter((key) => !owned.has(key)), owned);
+    this.#deps.log.info({ subscription: this.name, partitions: owned.size }, 'partitions assigned');
+  }
+
+  /**
+   * Lets go of partitions (`topic\u0000partition` keys) now owned elsewhere: trackers revoked (so
+   * outcomes of their events still running or waiting for a transaction are dropped unwritten),
+   * buffered events and key blocks dropped. `owned` is what stays.
+   */
+  #forget(gone: Iterable<string>, owned: ReadonlySet<string>): void {
     const ownedPartitions = new Set([...owned].map((key) => Number(key.split('\u0000')[1])));
-    for (const key of this.#owned) {
-      if (owned.has(key)) continue;
+    for (const key of gone) {
       const [topic, partition] = key.split('\u0000') as [string, string];
       this.#trackers.revoke(topic, Number(partition));
       // Co-partitioned: partition N of every topic moved together, and its keys' blocks with it.
       if (!ownedPartitions.has(Number(partition))) this.#blocks.dropPartition(Number(partition));
     }
+    this.#dispatcher.drop((item) => item.tracker.revoked);
     this.#owned = owned;
-    this.#deps.log.info({ subscription: this.name, partitions: owned.size }, 'partitions assigned');
+    void this.#committer?.prune();
   }
 }
 

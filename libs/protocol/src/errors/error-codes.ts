@@ -126,6 +126,10 @@ export const ERROR_CODES = {
     retriable: true,
     summary: 'An operator action was interrupted before it finished; running it again resumes where it stopped.',
   },
+  SY_PARTITION_REVOKED: {
+    retriable: true,
+    summary: 'The partition a record came from moved to another member before its outcome was committed; the new owner runs the record again, and this outcome is dropped unwritten.',
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

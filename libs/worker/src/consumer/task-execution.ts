@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
 import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { logUncommitted } from './transactional-committer.js';
 import { computeBackoffMs, shouldRetry } from '../retry/backoff.js';
 import { chooseTier, nextHop } from '../retry/retry-tier.js';
 import { deadLetterRecord, errorInfo, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
@@ -208,9 +209,9 @@ export class TaskExecution {
 
   #submit(item: WorkItem, records: RoutedRecord[], outcome: Outcome): Promise<void> {
     if (outcome !== 'moved') this.#deps.metrics.processed.inc({ queue: item.envelope.queue, lane: item.lane, type: item.envelope.type, outcome });
-    const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset) });
+    const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
     // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.
-    committed.catch((error: unknown) => this.#deps.log.error({ err: error, taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'));
+    committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'));
     this.#deps.onSettled(item, outcome);
     return Promise.resolve();
   }

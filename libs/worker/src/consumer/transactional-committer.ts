@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { SwitchyardError } from '@switchyard/protocol';
 import { recordSizeBytes, type ConsumerPort, type OutgoingRecord, type ProducerPort, type TopicRecords } from '@switchyard/kafka';
 
 import type { OffsetTrackers } from '../offsets/offset-tracker.js';
@@ -12,6 +13,15 @@ export interface Outcome {
   readonly records: readonly { readonly topic: string; readonly record: OutgoingRecord }[];
   /** Marks the source record done in its offset tracker. */
   readonly complete: () => void;
+  /** The partition of the source record (named in the error when the outcome is dropped). */
+  readonly source?: { readonly topic: string; readonly partition: number };
+  /**
+   * True once the source partition was revoked or lost since the record was fetched (e.g. the
+   * record's offset tracker was revoked). A stale outcome is dropped unwritten: the partition's
+   * next owner runs the record again, so writing it here too would double its outputs, and its
+   * offset must not be committed by a member that no longer owns it. Absent: never stale.
+   */
+  readonly stale?: () => boolean;
 }
 
 interface Pending extends Outcome {
@@ -57,9 +67,36 @@ export class TransactionalCommitter {
     this.#options = options;
   }
 
-  /** Queues an outcome; resolves once it is committed. */
+  /**
+   * Queues an outcome; resolves once it is committed, rejects with SY_PARTITION_REVOKED when it is
+   * stale (its source partition moved; nothing of it is written).
+   */
   submit(outcome: Outcome): Promise<void> {
+    if (outcome.stale?.()) return Promise.reject(revokedError(outcome));
     return new Promise((resolve, reject) => this.#pending.push({ ...outcome, resolve, reject, completed: false }));
+  }
+
+  /**
+   * Drops the pending outcomes that became stale (call after revoking partitions), once the
+   * transaction under way has ended: a fenced or failed batch comes back to the queue first.
+   * Resolves how many were dropped. A flush drops stale outcomes too, before each transaction.
+   */
+  async prune(): Promise<number> {
+    while (this.#flushing) await this.#flushing.catch(() => undefined);
+    return this.#dropStale();
+  }
+
+  #dropStale(): number {
+    if (!this.#pending.some((p) => p.stale?.())) return 0;
+    const kept: Pending[] = [];
+    for (const p of this.#pending) {
+      if (p.stale?.()) p.reject(revokedError(p));
+      else kept.push(p);
+    }
+    const dropped = this.#pending.length - kept.length;
+    this.#pending = kept;
+    this.#options.log.info({ dropped }, 'outcomes of revoked partitions dropped unwritten; their next owner runs them again');
+    return dropped;
   }
 
   start(): void {
@@ -119,6 +156,7 @@ export class TransactionalCommitter {
   }
 
   async #flushOnce(): Promise<void> {
+    this.#dropStale();
     // Bounded transactions: a produce request per partition must stay under max.message.bytes.
     const { batch, full } = this.#takeBatch();
     for (const p of batch) {
@@ -164,7 +202,20 @@ export class TransactionalCommitter {
     const full = count >= MAX_OUTCOMES_PER_TRANSACTION || bytes >= MAX_BYTES_PER_TRANSACTION;
     return { batch: this.#pending.splice(0, Math.max(count, 1)), full };
   }
+}
 
+/**
+ * Logs an outcome that was not committed: at debug when its partition moved (expected in a
+ * rebalance: the new owner runs the record), as an error otherwise.
+ */
+export function logUncommitted(log: Logger, error: unknown, fields: Record<string, unknown>, message: string): void {
+  if (error instanceof SwitchyardError && error.code === 'SY_PARTITION_REVOKED') log.debug({ ...fields, err: error }, message);
+  else log.error({ ...fields, err: error }, message);
+}
+
+function revokedError(outcome: Outcome): SwitchyardError {
+  const where = outcome.source ? `${outcome.source.topic}[${outcome.source.partition}]` : 'its partition';
+  return new SwitchyardError('SY_PARTITION_REVOKED', `${where} moved to another member before this outcome was committed; it is dropped and the record runs again there.`);
 }
 
 function groupRecords(batch: readonly Outcome[]): TopicRecords[] {

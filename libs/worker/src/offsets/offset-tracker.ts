@@ -33,6 +33,21 @@ export class PartitionOffsetTracker {
   #doneUncommitted: bigint[] = [];
   #highest: bigint | undefined;
   #committed: bigint | undefined;
+  #revoked = false;
+
+  /**
+   * True once the partition was revoked or lost ({@link OffsetTrackers.revoke}): outcomes of the
+   * records this tracker handed out must not be written any more (the partition's next owner, or
+   * this member's next tracker of it, runs them again).
+   */
+  get revoked(): boolean {
+    return this.#revoked;
+  }
+
+  /** Marks this tracker as belonging to an ownership that ended. */
+  markRevoked(): void {
+    this.#revoked = true;
+  }
 
   /**
    * Records that `offset` was handed out. Offsets must arrive in increasing order; an offset not
@@ -160,11 +175,14 @@ export class OffsetTrackers {
 
   /** Forgets a revoked partition. Returns whether it was tracked. */
   revoke(topic: string, partition: number): boolean {
-    return this.#entries.delete(`${topic}:${partition}`);
+    const key = `${topic}:${partition}`;
+    this.#entries.get(key)?.tracker.markRevoked();
+    return this.#entries.delete(key);
   }
 
   /** Forgets every partition. */
   reset(): void {
+    for (const entry of this.#entries.values()) entry.tracker.markRevoked();
     this.#entries.clear();
   }
 
