@@ -24,7 +24,7 @@ export { resolveDlqSource, type DlqSource, type DlqSourceSpec } from './dlq/dlq-
 export { loadDlq, type LoadedDlq } from './dlq/dlq-loader.js';
 export { findDlqEntries, type DlqEntryTarget } from './dlq/dlq-lookup.js';
 export { DlqWriter, type Progress, type WriteOptions } from './dlq/dlq-writer.js';
-export { purgeDlq, redriveDlq, type ProgressFactory, type RedriveOutcome, type RedriveRequest } from './dlq/dlq-redrive.js';
+export { purgeDlq, redriveDlq, type ProgressFactory, type PurgeOptions, type RedriveOutcome, type RedriveRequest } from './dlq/dlq-redrive.js';
 export { ensureMarkerTopic, markerRecord } from './dlq/redrive-markers.js';
 export { queuesIn, registeredDlqs, requireQueue } from './dlq/queue-lookup.js';
 export { subscriptionDlqRedrivenTopic } from './dlq/subscription-dlq.names.js';

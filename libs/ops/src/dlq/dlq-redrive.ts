@@ -27,6 +27,15 @@ export interface RedriveRequest {
   /** False: only plan (a dry run); nothing is written. */
   readonly execute: boolean;
   readonly progress?: ProgressFactory;
+  /** Stops the write after the chunk in flight (SY_OPERATION_INTERRUPTED); see WriteOptions.signal. */
+  readonly signal?: AbortSignal;
+}
+
+/** How a purge reports progress and is stopped. */
+export interface PurgeOptions {
+  readonly progress?: ProgressFactory;
+  /** Stops the marking after the chunk in flight (SY_OPERATION_INTERRUPTED); nothing is deleted then. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RedriveOutcome {
@@ -74,6 +83,7 @@ export async function redriveDlq(client: KafkaClient, admin: AdminPort, request:
     await source.prepareRedrive(admin);
     const redriven = await writer.write(redrivable, {
       ...(request.rate !== undefined ? { rate: request.rate } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
       progress: request.progress?.(redrivable.length) ?? NO_PROGRESS,
       writesOf: (entry, nowIso) => [...source.redriveWrites(entry, nowIso), { topic: source.markerTopic, records: [markerRecord(entry, source.markerKey, 'redriven', nowIso, source.targetOf(entry))] }],
     });
@@ -88,7 +98,7 @@ export async function redriveDlq(client: KafkaClient, admin: AdminPort, request:
  * when the purge started. Refused (SY_OPERATION_REFUSED) when a shared named DLQ holds other
  * queues' dead letters. Resolves the number of entries purged (0: nothing left).
  */
-export async function purgeDlq(client: KafkaClient, admin: AdminPort, source: DlqSource, progress?: ProgressFactory): Promise<number> {
+export async function purgeDlq(client: KafkaClient, admin: AdminPort, source: DlqSource, { progress, signal }: PurgeOptions = {}): Promise<number> {
   // The end of each DLQ now: everything below it is deleted once it is marked.
   const ends = await Promise.all(source.topics.map(async (topic) => ({ topic, offsets: (await admin.topicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })) })));
   const writer = await openWriter(client, admin, source);
@@ -104,6 +114,7 @@ export async function purgeDlq(client: KafkaClient, admin: AdminPort, source: Dl
     if (pending.length === 0) return 0;
     const purged = await writer.write(pending, {
       progress: progress?.(pending.length) ?? NO_PROGRESS,
+      ...(signal ? { signal } : {}),
       writesOf: (entry, nowIso) => [{ topic: source.markerTopic, records: [markerRecord(entry, source.markerKey, 'purged', nowIso)] }],
     });
     for (const { topic, offsets } of ends) await admin.deleteRecords(topic, offsets);

@@ -30,4 +30,29 @@ describe('DlqWriter on a real broker', () => {
     expect(read.filter((r) => r.topic === target).map((r) => r.headers['sy-task-id']?.toString())).toEqual(['dead-0', 'dead-1', 'dead-2', 'dead-3']);
     expect(read.filter((r) => r.topic === markers)).toHaveLength(4);
   });
+
+  it('stops after the chunk in flight when its signal is aborted, and fails with SY_OPERATION_INTERRUPTED', async () => {
+    const client = testClient();
+    const admin = await testAdmin(client);
+    const target = uniqueName('interrupted-target');
+    admin.deleteAfterTest([target]);
+    await admin.createTopics([{ topic: target, numPartitions: 1, replicationFactor: 1, configs: {} }]);
+    const writer = await DlqWriter.open(client, uniqueName('dlq-writer'));
+    onTestFinished(() => writer.close());
+    const entries = Array.from({ length: 450 }, (_, i) => ({ id: `dead-${i}` }) as unknown as DlqEntry);
+    const writesOf = (entry: DlqEntry) => [{ topic: target, records: [{ key: 'tenant', value: entry.id! }] }];
+
+    // Aborted while the first chunk (200 entries, the largest) commits: that chunk stays, no other starts.
+    const controller = new AbortController();
+    const stopped: number[] = [];
+    const progress = { increment: (by: number) => void (stopped.push(by), controller.abort()), stop: () => void stopped.push(-1) };
+    await expect(writer.write(entries, { progress, writesOf, signal: controller.signal })).rejects.toMatchObject({ code: 'SY_OPERATION_INTERRUPTED', message: expect.stringContaining('after 200 of 450') });
+    expect(stopped).toEqual([200, -1]);
+    // Aborted before it starts: nothing is written.
+    await expect(writer.write(entries, { progress, writesOf, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'SY_OPERATION_INTERRUPTED', message: expect.stringContaining('after 0 of 450') });
+
+    const read: IncomingRecord[] = [];
+    await scanTopics(client, [target], (record) => void read.push(record));
+    expect(read.map((r) => r.value?.toString())).toEqual(entries.slice(0, 200).map((e) => e.id));
+  });
 });

@@ -26,12 +26,15 @@ export interface WriteOptions {
   readonly progress: Progress;
   /** The records one entry produces (including its marker). */
   readonly writesOf: (entry: DlqEntry, nowIso: string) => TopicRecords[];
+  /**
+   * Stops the write after the chunk in flight (the front end aborts it, e.g. on SIGINT): chunks
+   * already committed stay, and the write fails with SY_OPERATION_INTERRUPTED.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export class DlqWriter {
   readonly #producer: ProducerPort;
-  #interrupted = false;
-  readonly #onSignal = () => void (this.#interrupted = true);
 
   private constructor(producer: ProducerPort) {
     this.#producer = producer;
@@ -56,23 +59,21 @@ export class DlqWriter {
   async write(entries: readonly DlqEntry[], options: WriteOptions): Promise<number> {
     const bucket = options.rate === undefined ? undefined : new TokenBucket({ max: options.rate, durationMs: 1_000 });
     const chunkSize = options.rate === undefined ? MAX_CHUNK : Math.min(MAX_CHUNK, Math.max(1, Math.ceil(options.rate)));
-    process.once('SIGINT', this.#onSignal).once('SIGTERM', this.#onSignal);
+    const interrupted = () => options.signal?.aborted === true;
     let written = 0;
     try {
-      for (let start = 0; start < entries.length; start += chunkSize) {
+      for (let start = 0; start < entries.length && !interrupted(); start += chunkSize) {
         const chunk = entries.slice(start, start + chunkSize);
         for (const _ of chunk) await bucket?.take();
-        if (this.#interrupted) break;
+        if (interrupted()) break;
         await this.#commit(chunk, options.writesOf);
         written += chunk.length;
         options.progress.increment(chunk.length);
-        if (this.#interrupted) break;
       }
     } finally {
-      process.off('SIGINT', this.#onSignal).off('SIGTERM', this.#onSignal);
       options.progress.stop();
     }
-    if (this.#interrupted) {
+    if (written < entries.length) {
       throw opsError('SY_OPERATION_INTERRUPTED', `Interrupted after ${written} of ${entries.length} entries (each chunk is all or nothing).`, 'Run the same command again: entries already done are skipped.');
     }
     return written;

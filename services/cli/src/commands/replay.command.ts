@@ -4,6 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import { remainingOffsets, resolveReplayPlan, runReplay, parseReplayOptions, type ReplayFlags, ensureSubscriptionReplayTopic } from '@switchyard/ops';
 import { formatReplaySummary, ReplayProgress, replaySummary } from '../replay/replay-report.js';
 import { withContext } from '../format/with-context.js';
+import { interruptOnSignals } from '../interrupt-signals.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -20,24 +21,6 @@ Examples:
   switchyard replay --topic events.user --from 1d --type 'user.created' --tenant acme --subscription crm --speed 10 --dry-run
 
 Interrupted (exit 130)? Run the same command again: it resumes where the last transaction committed.`;
-
-/** SIGINT/SIGTERM stop the replay after the transaction in flight; a second one exits at once. */
-function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
 
 async function runReplayCommand(ctx: CliContext, flags: ReplayFlags): Promise<void> {
   const options = parseReplayOptions(flags, Date.now());

@@ -5,6 +5,7 @@ import { purgeDlq, redriveDlq, resolveDlqSource, type DlqEntry, type DlqSource }
 import { filterOf, sourceSpecOf, type FilterFlags, type SourceFlags } from './dlq-flags.js';
 import { entriesTable } from './dlq-output.js';
 import { progressBar } from './progress-bar.js';
+import { withInterrupt } from '../interrupt-signals.js';
 
 export interface RedriveFlags extends FilterFlags {
   readonly rate?: number;
@@ -29,14 +30,18 @@ function planText(entries: readonly DlqEntry[], source: DlqSource, targets: Read
 export async function redriveAction(ctx: CliContext, flags: RedriveFlags): Promise<void> {
   const admin = await ctx.admin();
   const source = await resolveDlqSource(admin, ctx.client(), sourceSpecOf(flags));
-  const outcome = await redriveDlq(ctx.client(), admin, {
-    source,
-    filter: filterOf(flags),
-    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
-    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
-    execute: Boolean(flags.yes && !flags.dryRun),
-    progress: (total) => progressBar(total, 'redrive', ctx.json),
-  });
+  // SIGINT/SIGTERM stop the write after the chunk in flight: SY_OPERATION_INTERRUPTED, exit 130.
+  const outcome = await withInterrupt((signal) =>
+    redriveDlq(ctx.client(), admin, {
+      source,
+      filter: filterOf(flags),
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+      execute: Boolean(flags.yes && !flags.dryRun),
+      progress: (total) => progressBar(total, 'redrive', ctx.json),
+      signal,
+    }),
+  );
   const { redrivable, matched, skippedReasons } = outcome;
   const summary = (redriven: number) => ({ ...source.identity, matched, redriven, skipped: matched - redriven, skippedReasons });
   const targets = targetsJson(source, outcome.targets);
@@ -70,7 +75,7 @@ export async function purgeAction(ctx: CliContext, flags: PurgeFlags): Promise<v
   const admin = await ctx.admin();
   const source = await resolveDlqSource(admin, ctx.client(), sourceSpecOf(flags));
   if (!flags.yes) throw new CliError(EXIT.refused, `Refused: purge would delete every entry of ${source.label}.`, 'Add --yes to purge.');
-  const purged = await purgeDlq(ctx.client(), admin, source, (total) => progressBar(total, 'purge', ctx.json));
+  const purged = await withInterrupt((signal) => purgeDlq(ctx.client(), admin, source, { progress: (total) => progressBar(total, 'purge', ctx.json), signal }));
   if (purged === 0) {
     ctx.print({ ...source.identity, purged: 0 }, `Nothing to purge: ${source.label} ${source.topics.length === 1 ? 'has' : 'have'} no entry left.`);
     process.exitCode = EXIT.nothingMatched;

@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { decodeTaskStatus, laneTopic, taskDlqTopic, taskStatusTopic, type KafkaClient } from '@switchyard/kafka';
 import { createWorker, TaskProducer, UnrecoverableError, type TaskHandlers, type Worker } from '@switchyard/worker';
 import { collectTopics } from '@switchyard/testing';
-import { freshQueue, jsonOf, runCli } from '../cli-process.test-support.js';
+import { freshQueue, jsonOf, runCli, startCli } from '../cli-process.test-support.js';
 import type { DlqEntryJson } from '@switchyard/ops';
 
 async function startWorker(client: KafkaClient, queue: string, handlers: TaskHandlers): Promise<Worker> {
@@ -129,5 +129,36 @@ describe('switchyard dlq (subprocess, real broker)', () => {
     const offsets = await q.admin.topicOffsets(taskDlqTopic(q.name));
     expect(offsets.every((o) => o.low === o.high)).toBe(true);
     expect((await runCli(['dlq', 'list', '--queue', q.name, '--all'])).code).toBe(3);
+  });
+
+  it('stops a redrive on SIGINT after the chunk in flight (exit 130), and a rerun redrives the rest exactly once', async () => {
+    const q = await freshQueue();
+    const ids = Array.from({ length: 20 }, (_, i) => `dead-${i}`);
+    const dlq = await collectTopics(q.client, [taskDlqTopic(q.name)]);
+    const worker = await startWorker(q.client, q.name, { bad_job: async () => { throw new UnrecoverableError('bad_job is broken'); } });
+    const producer = new TaskProducer({ client: q.client, queues: [q.name] });
+    onTestFinished(() => producer.disconnect());
+    await producer.enqueueMany(ids.map((id) => ({ task: { id, type: 'bad_job', queue: q.name, payload: {} }, options: { tenant: 'acme' } })));
+    await vi.waitFor(() => expect(dlq.records).toHaveLength(20), { timeout: 30_000, interval: 100 });
+    await worker.close();
+    const lanes = await collectTopics(q.client, [laneTopic(q.name, 'normal')]);
+    const redriven = () => lanes.records.filter((r) => r.headers['sy-origin']?.toString().startsWith(`${taskDlqTopic(q.name)}/`)).map((r) => r.headers['sy-task-id']?.toString());
+
+    // --rate 1: one entry per chunk, a chunk a second, so 20 entries take 19 s at least.
+    const first = startCli(['--json', 'dlq', 'redrive', '--queue', q.name, '--yes', '--rate', '1']);
+    await vi.waitFor(() => expect(redriven().length).toBeGreaterThan(0), { timeout: 30_000, interval: 50 });
+    first.child.kill('SIGINT');
+    const interrupted = await first.done;
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toContain('SY_OPERATION_INTERRUPTED');
+    const done = Number(/Interrupted after (\d+) of 20 entries/.exec(interrupted.stderr)?.[1]);
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(20);
+
+    const rest = await runCli(['--json', 'dlq', 'redrive', '--queue', q.name, '--yes']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(jsonOf(rest)).toMatchObject({ matched: 20, redriven: 20 - done, skippedReasons: { alreadyRedrivenOrPurged: done } });
+    await vi.waitFor(() => expect(redriven()).toHaveLength(20), { timeout: 10_000, interval: 100 });
+    expect(redriven().sort()).toEqual([...ids].sort());
   });
 });
