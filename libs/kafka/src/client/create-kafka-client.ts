@@ -1,6 +1,7 @@
 import { SwitchyardError } from '@switchyard/protocol';
 import type { Logger } from 'pino';
 import { createLogger } from '../logging/logger.js';
+import { createConfluentClient } from './confluent/confluent.adapter.js';
 import { createKafkajsClient } from './kafkajs.adapter.js';
 import type { KafkaClient } from './kafka-client.port.js';
 import { KAFKA_CLIENTS, type KafkaClientName, type KafkaConnectionSettings } from './kafka.options.js';
@@ -10,6 +11,7 @@ type AdapterFactory = (settings: KafkaConnectionSettings, logger: Logger) => Kaf
 /** Every adapter behind the port, by `KAFKA_CLIENT` name. */
 const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
   kafkajs: createKafkajsClient,
+  confluent: createConfluentClient,
 };
 
 /** The adapters this build has, in `KAFKA_CLIENTS` order (the port contract tests run on each). */
