@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { EventCodec, EventMetrics, EventPublisher, EventTopologyOptionsSchema, EventTypeCatalog } from '@switchyard/events';
+import type { AdminPort, KafkaClient, Logger } from '@switchyard/kafka';
+import { parseOrThrow, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
+import { TaskProducer } from '@switchyard/worker';
+import { ApiKeyStore } from './auth/api-key-store.js';
+import { Authenticator } from './auth/authenticator.js';
+import { JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier.js';
+import { buildGatewayApp } from './gateway-app.js';
+import { eventsResource } from './resources/events.resource.js';
+import { TaskStatusViews } from './resources/task-status-views.js';
+import { tasksResource } from './resources/tasks.resource.js';
+import { TypeRegistrySchema, type TypeRegistry } from './resources/type-definitions.js';
+
+export interface GatewayServiceOptions {
+  readonly client: KafkaClient;
+  readonly log: Logger;
+  readonly rest: RestServerConfig;
+  readonly http: HttpServerConfig;
+  readonly types: TypeRegistry;
+  readonly adminKey?: string;
+  readonly apiKeysTopic?: string;
+  readonly jwt?: JwtVerifierOptions;
+}
+
+/**
+ * The gateway: Kafka side (task producer, event publisher, status views, API key store) and the
+ * HTTP app over it. start() listens; url is where.
+ */
+export class GatewayService {
+  readonly #options: GatewayServiceOptions;
+  readonly keys: ApiKeyStore;
+  readonly #producer: TaskProducer;
+  readonly #publisher: EventPublisher;
+  readonly #admin: AdminPort;
+  readonly #statuses: TaskStatusViews;
+  #app: FastifyInstance | undefined;
+  url: string | undefined;
+
+  constructor(options: GatewayServiceOptions) {
+    this.#options = { ...options, types: parseOrThrow(TypeRegistrySchema, options.types, { code: 'SY_INVALID_CONFIG', what: 'gateway types' }) as TypeRegistry };
+    const { client, log } = options;
+    this.keys = new ApiKeyStore({ client, log, ...(options.apiKeysTopic ? { topic: options.apiKeysTopic } : {}), ...(options.adminKey ? { adminKey: options.adminKey } : {}) });
+    // No fixed queue list: a queue is accepted once its lane topics exist (else SY_UNKNOWN_QUEUE, not a hang).
+    this.#producer = new TaskProducer({ client, transactionalIdPrefix: `switchyard.gateway.${client.clientId}` });
+    const catalog = new EventTypeCatalog(log);
+    for (const t of options.types.eventTypes) catalog.define({ name: t.name, ...(t.version ? { version: t.version } : {}), ...(t.description ? { description: t.description } : {}), schema: t.payload });
+    this.#publisher = new EventPublisher({ client, codec: new EventCodec(catalog), topology: EventTopologyOptionsSchema.parse({}), metrics: new EventMetrics() });
+    this.#admin = client.admin();
+    this.#statuses = new TaskStatusViews(client, this.#admin);
+  }
+
+  async start(): Promise<string> {
+    const { log, types, rest, http } = this.#options;
+    await Promise.all([this.keys.start(), this.#producer.connect(), this.#publisher.connect(), this.#admin.connect()]);
+    const resources = [
+      ...(types.taskTypes.length > 0 ? [tasksResource({ producer: this.#producer, statuses: this.#statuses, taskTypes: types.taskTypes })] : []),
+      ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway' })] : []),
+    ];
+    const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
+    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });
+    this.#app = app;
+    this.url = await app.listen({ host: http.host, port: http.port });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await this.#app?.close();
+    await this.#statuses.close();
+    await Promise.all([this.keys.stop(), this.#producer.disconnect(), this.#publisher.disconnect()]);
+    await this.#admin.disconnect();
+  }
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { Credential, Scope } from '../auth/credential.js';
+import type { InvalidCode } from '../errors/error-reply.js';
+
+/** What a resource handler knows about the request besides its input. */
+export interface RequestContext {
+  readonly credential: Credential;
+  /** The Idempotency-Key header, when the request sent one. */
+  readonly idempotencyKey: string | undefined;
+}
+
+export interface CreateOperation<B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  readonly body: B;
+  readonly response: R;
+  readonly summary: string;
+  handle(body: z.output<B>, context: RequestContext): Promise<z.output<R>>;
+}
+
+export interface BatchOperation<I extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  readonly item: I;
+  /** Response of the whole batch: one entry per item, in order. */
+  readonly response: R;
+  readonly summary: string;
+  /** Writes every item in one Kafka transaction: all or none. */
+  handle(items: readonly z.output<I>[], context: RequestContext): Promise<z.output<R>>;
+}
+
+export interface ReadOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  readonly query: Q;
+  readonly response: R;
+  readonly summary: string;
+  /** The record, or undefined when there is none the credential may see (a 404 either way: no leak). */
+  handle(id: string, query: z.output<Q>, context: RequestContext): Promise<z.output<R> | undefined>;
+}
+
+/**
+ * One resource of the REST API (STYLE: one file per definition): its zod schemas, the
+ * operations it supports and the scope each needs. The route generator turns the registry of
+ * these into routes under `${apiPath}${dataPrefix}/<name>`.
+ */
+export interface ResourceDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** Code of a request body that fails its schema. */
+  readonly invalidCode: InvalidCode;
+  readonly scopes: { readonly write: Scope; readonly read: Scope };
+  readonly create?: CreateOperation;
+  readonly batch?: BatchOperation;
+  readonly read?: ReadOperation;
+}
