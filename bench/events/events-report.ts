@@ -2,6 +2,7 @@
  * What one `npm run bench:events` writes to bench/results/events-<date>.json, and the same
  * results as a markdown table (printed, and pasted into bench/README.md).
  */
+import { clientLibrary } from '../clients/bench-clients.js';
 import type { BenchEnv } from '../worker/bench-env.js';
 import type { ProcessLoad } from './bench-events.js';
 import type { LatencyResult, LatencyScenario } from './latency.bench.js';
@@ -30,36 +31,36 @@ const num = (n: number) => n.toLocaleString('en-US');
 const cpu = (l: ProcessLoad) => `CPU ${l.cpuMsPerEvent} ms/event, event loop ${Math.round(l.eventLoopUtilization * 100)}% busy`;
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
-function throughputRows(a: ThroughputResult): string[][] {
+function throughputRows(a: ThroughputResult, client: string): string[][] {
   const p = a.params;
   const { publish, consume, ratios } = a;
   const what = `${num(p.events)} events, ~1 KB, ${p.tenants} tenants, ${p.partitions} partitions`;
   return [
-    ['(a) publish', `bare kafkajs \`sendBatch\` (${what}, chunks of ${num(p.chunkSize)})`, `${num(publish.bareKafkajs.eventsPerSec)} events/s`, `${ms(publish.bareKafkajs.ms)}; ${cpu(publish.bareKafkajs.load)}`],
+    ['(a) publish', `bare ${publish.bare.api} (${what}, chunks of ${num(p.chunkSize)})`, `${num(publish.bare.eventsPerSec)} events/s`, `${ms(publish.bare.ms)}; ${cpu(publish.bare.load)}`],
     ['', `\`bus.publishMany\` (same events, chunks of ${num(p.chunkSize)})`, `${num(publish.switchyard.eventsPerSec)} events/s`, `**${ratios.publishOursOverBare}x** bare; ${ms(publish.switchyard.ms)}; ${cpu(publish.switchyard.load)}`],
-    ['(a) consume', `bare kafkajs \`eachBatch\`, no-op under a limit of ${p.concurrency}, commit per batch`, `${num(consume.bareKafkajs.eventsPerSec)} events/s`, `${ms(consume.bareKafkajs.steadyMs)}; start-up ${ms(consume.bareKafkajs.startupMs)}; ${cpu(consume.bareKafkajs.load)}`],
+    ['(a) consume', `bare ${consume.bare.api}, no-op under a limit of ${p.concurrency}, commit per batch`, `${num(consume.bare.eventsPerSec)} events/s`, `${ms(consume.bare.steadyMs)}; start-up ${ms(consume.bare.startupMs)}; ${consume.bare.cpuUsPerRecord} µs CPU/event steady; ${cpu(consume.bare.load)}`],
     [
       '',
-      `Switchyard subscription, \`eventLog: false\`, concurrency ${p.concurrency}`,
+      `Switchyard subscription (${client}), \`eventLog: false\`, concurrency ${p.concurrency}`,
       `${num(consume.switchyardNoLog.eventsPerSec)} events/s`,
       `**${ratios.noLogOverBare}x** bare; ${ms(consume.switchyardNoLog.steadyMs)}; handled ${num(consume.switchyardNoLog.eventsPerSecHandled)}/s; start-up ${ms(consume.switchyardNoLog.startupMs)}; ${cpu(consume.switchyardNoLog.load)}`,
     ],
     [
       '',
-      'Switchyard subscription, `eventLog: true` (default)',
+      `Switchyard subscription (${client}), \`eventLog: true\` (default)`,
       `${num(consume.switchyardEventLog.eventsPerSec)} events/s`,
       `**${ratios.eventLogOverBare}x** bare (${ratios.eventLogOverNoLog}x of eventLog false); ${ms(consume.switchyardEventLog.steadyMs)}; handled ${num(consume.switchyardEventLog.eventsPerSecHandled)}/s; start-up ${ms(consume.switchyardEventLog.startupMs)}; ${cpu(consume.switchyardEventLog.load)}`,
     ],
   ];
 }
 
-function latencyRows(b: LatencyResult): string[][] {
+function latencyRows(b: LatencyResult, client: string): string[][] {
   const p = b.params;
   const l = (s: LatencyScenario) => `p50 ${s.latencyMs.p50} / p95 ${s.latencyMs.p95} / p99 ${s.latencyMs.p99} / max ${s.latencyMs.max} ms`;
   const detail = (s: LatencyScenario) => `${num(s.published)} events at ${s.achievedRate}/s; publish ack p50 ${s.publishAckMs.p50} / p99 ${s.publishAckMs.p99} ms; ${cpu(s.load)}`;
   return [
-    ['(b) latency', `bare kafkajs \`producer.send\` per event + \`eachMessage\` (${p.rate}/s for ${p.seconds} s)`, l(b.bareKafkajs), detail(b.bareKafkajs)],
-    ['', `Switchyard \`bus.publish\` per event + subscription (eventLog ${p.eventLog}, concurrency ${p.concurrency})`, l(b.switchyard), detail(b.switchyard)],
+    ['(b) latency', `bare kafkajs (for every \`--client\`) \`producer.send\` per event + \`eachMessage\` (${p.rate}/s for ${p.seconds} s)`, l(b.bareKafkajs), detail(b.bareKafkajs)],
+    ['', `Switchyard (${client}) \`bus.publish\` per event + subscription (eventLog ${p.eventLog}, concurrency ${p.concurrency})`, l(b.switchyard), detail(b.switchyard)],
     ['', 'ours / bare', `p50 **${b.ratios.p50}x**, p99 **${b.ratios.p99}x**`, `p95 ${b.ratios.p95}x, max ${b.ratios.max}x`],
   ];
 }
@@ -67,7 +68,7 @@ function latencyRows(b: LatencyResult): string[][] {
 /** The results as a markdown table. */
 export function markdownTable(report: EventsBenchReport): string {
   const { throughput: a, latency: b } = report.results;
-  const rows = [...(a ? throughputRows(a) : []), ...(b ? latencyRows(b) : [])];
+  const rows = [...(a ? throughputRows(a, report.env.client) : []), ...(b ? latencyRows(b, report.env.client) : [])];
   for (const [name, message] of Object.entries(report.errors)) rows.push([name, 'did not finish', message.replace(/\|/g, '/').replace(/\n/g, ' '), 'error']);
   const head = ['benchmark', 'contender / measure', 'result', 'detail'];
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -78,5 +79,5 @@ export function envLine(report: EventsBenchReport): string {
   const { env, tools } = report;
   const m = env.machine;
   const v = env.versions;
-  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}, load ${m.loadAvgAtStart.join('/')}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source} ${env.broker.bootstrap}), kafkajs ${v.kafkajs}, @switchyard/events ${tools.switchyardEvents}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
+  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}, load ${m.loadAvgAtStart.join('/')}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source} ${env.broker.bootstrap}); client ${clientLibrary(env.client, v.clients)}; @switchyard/events ${tools.switchyardEvents}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
 }

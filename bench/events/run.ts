@@ -1,7 +1,7 @@
 /**
  * Event bus benchmarks, side by side with bare kafkajs on one broker (STYLE.md #12, DESIGN.md
  * "How we measure"):
- *   npm run bench:events [-- --only a|b] [--events N] [--rate R] [--seconds S] [--quick]
+ *   npm run bench:events [-- --only a|b] [--events N] [--rate R] [--seconds S] [--quick] [--client kafkajs|confluent|platformatic]
  * (a) publish-to-handler throughput of N preloaded events, (b) publish -> handler latency at a
  * fixed rate. Writes bench/results/events-<date>.json and prints a markdown table. Not part of
  * npm test.
@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@switchyard/kafka';
+import { CLIENT_FLAG_HELP, clientLibrary, parseClientFlag } from '../clients/bench-clients.js';
 import { collectEnv, REPO_ROOT, resolveBroker } from '../worker/bench-env.js';
 import { openBenchKafka } from '../worker/bench-kafka.js';
 import { RunResources } from './bench-events.js';
@@ -17,7 +18,7 @@ import { envLine, markdownTable, writeReport, type EventsBenchReport } from './e
 import { runLatency } from './latency.bench.js';
 import { runThroughput } from './throughput.bench.js';
 
-const USAGE = 'usage: npm run bench:events -- [--only a|b] [--events N (default 50,000)] [--rate R events/s (default 500)] [--seconds S (default 20)] [--quick (5,000 events, 5 s)]';
+const USAGE = `usage: npm run bench:events -- [--only a|b] [--events N (default 50,000)] [--rate R events/s (default 500)] [--seconds S (default 20)] [--quick (5,000 events, 5 s)] [${CLIENT_FLAG_HELP}]`;
 
 function whole(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -33,6 +34,7 @@ function options() {
       events: { type: 'string' },
       rate: { type: 'string' },
       seconds: { type: 'string' },
+      client: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -47,6 +49,7 @@ function options() {
   return {
     only,
     quick,
+    client: parseClientFlag(values.client, USAGE),
     events: whole('events', values.events, 1_000) ?? (quick ? 5_000 : 50_000),
     rate: whole('rate', values.rate, 1) ?? 500,
     seconds: whole('seconds', values.seconds, 1) ?? (quick ? 5 : 20),
@@ -65,9 +68,9 @@ async function main(): Promise<void> {
   const opts = options();
   const say = (line: string) => console.log(line);
   const broker = await resolveBroker();
-  const report: EventsBenchReport = { benchmark: 'events', mode: opts.quick ? 'quick' : 'full', env: collectEnv(broker), tools: { switchyardEvents: eventsVersion() }, durationS: 0, results: {}, errors: {} };
-  say(`event bus benchmarks (${report.mode}) on ${broker.bootstrap}\n${envLine(report)}`);
-  const k = await openBenchKafka(broker.bootstrap);
+  const report: EventsBenchReport = { benchmark: 'events', mode: opts.quick ? 'quick' : 'full', env: collectEnv(broker, opts.client), tools: { switchyardEvents: eventsVersion() }, durationS: 0, results: {}, errors: {} };
+  say(`event bus benchmarks (${report.mode}) on ${broker.bootstrap}, client ${clientLibrary(opts.client)}\n${envLine(report)}`);
+  const k = await openBenchKafka(broker.bootstrap, opts.client);
   const log = createLogger('bench.events', { level: 'warn' });
   const res = new RunResources();
   const started = performance.now();

@@ -1,15 +1,16 @@
 /**
- * (a) Publish-to-handler throughput: N preloaded events through a bare kafkajs consumer group
- * and through Switchyard subscriptions (event log off, then on), plus the publish rate of each
- * producer side.
+ * (a) Publish-to-handler throughput: N preloaded events through the client library's bare
+ * consumer (`--client`) and through Switchyard subscriptions on that library's adapter (event log
+ * off, then on), plus the publish rate of each producer side.
  */
 import { createEventBus } from '@switchyard/events';
 import type { Logger } from '@switchyard/kafka';
 import { PAYLOAD_1KB, type BenchKafka } from '../worker/bench-kafka.js';
 import { round } from '../worker/bench-timing.js';
-import { runBareKafkajs, type ContenderResult } from '../worker/throughput.contenders.js';
+import { runBareConsumer, type BareConsumeResult } from '../clients/bare-consumers.js';
+import { publishBareWith, type BarePublishResult } from '../clients/bare-producers.js';
 import { bareQueue, createBareTopic, createDomainTopics, eventName, freshDomain, processLoad, type ProcessLoad, type RunResources } from './bench-events.js';
-import { publishBare, publishWithBus, runSubscription, type ConsumeResult, type PublishResult, type SubscriptionConsumeResult } from './throughput.contenders.js';
+import { publishWithBus, runSubscription, type ConsumeResult, type PublishResult, type SubscriptionConsumeResult } from './throughput.contenders.js';
 
 export interface ThroughputParams {
   readonly events: number;
@@ -25,8 +26,8 @@ export interface ThroughputResult {
   readonly params: ThroughputParams;
   readonly domain: string;
   readonly eventName: string;
-  readonly publish: { readonly bareKafkajs: Loaded<PublishResult>; readonly switchyard: Loaded<PublishResult> };
-  readonly consume: { readonly bareKafkajs: Loaded<ConsumeResult>; readonly switchyardNoLog: Loaded<SubscriptionConsumeResult>; readonly switchyardEventLog: Loaded<SubscriptionConsumeResult> };
+  readonly publish: { readonly bare: Loaded<BarePublishResult>; readonly switchyard: Loaded<PublishResult> };
+  readonly consume: { readonly bare: Loaded<BareConsumeEvents>; readonly switchyardNoLog: Loaded<SubscriptionConsumeResult>; readonly switchyardEventLog: Loaded<SubscriptionConsumeResult> };
   readonly ratios: {
     readonly publishOursOverBare: number;
     readonly noLogOverBare: number;
@@ -44,7 +45,13 @@ async function loaded<T>(events: number, run: () => Promise<T>): Promise<Loaded<
   return { ...result, load: load(events) };
 }
 
-const fromWorkerBench = (r: ContenderResult): ConsumeResult => ({
+/** The bare consumer's result in events (and its library, API and CPU per record). */
+export type BareConsumeEvents = ConsumeResult & Pick<BareConsumeResult, 'client' | 'api' | 'cpuUsPerRecord'>;
+
+const fromWorkerBench = (r: BareConsumeResult): BareConsumeEvents => ({
+  client: r.client,
+  api: r.api,
+  cpuUsPerRecord: r.cpuUsPerRecord,
   events: r.tasks,
   eventsPerSec: r.tasksPerSec,
   eventsPerSecWithStartup: r.tasksPerSecWithStartup,
@@ -63,12 +70,12 @@ export async function runThroughput(k: BenchKafka, res: RunResources, params: Th
   res.bareTopics.add(bare.topic);
   res.bareGroups.add(bareGroup);
   await createBareTopic(k, bare.topic, params.partitions);
-  const barePublish = await loaded(params.events, () => publishBare(k, bare.topic, plan));
-  say(`  bare kafkajs sendBatch: ${params.events} events in ${barePublish.ms} ms = ${barePublish.eventsPerSec} events/s; consuming...`);
+  const barePublish = await loaded(params.events, () => publishBareWith(k.clientName, k, bare.topic, params.partitions, plan));
+  say(`  bare ${barePublish.api}: ${params.events} events in ${barePublish.ms} ms = ${barePublish.eventsPerSec} events/s; consuming...`);
   const bareConsume = await loaded(params.events, async () =>
-    fromWorkerBench(await runBareKafkajs(k, bare.queue, bareGroup, { tasks: params.events, concurrency: params.concurrency, partitions: params.partitions, timeoutMs, preloadMs: barePublish.ms })),
+    fromWorkerBench(await runBareConsumer(k.clientName, k, bare.queue, bareGroup, { tasks: params.events, concurrency: params.concurrency, partitions: params.partitions, timeoutMs, preloadMs: barePublish.ms })),
   );
-  say(`  bare kafkajs eachBatch: ${bareConsume.eventsPerSec} events/s`);
+  say(`  bare ${bareConsume.api}: ${bareConsume.eventsPerSec} events/s, ${bareConsume.cpuUsPerRecord} µs CPU/event`);
 
   await createDomainTopics(k, domain, params.partitions);
   const publisher = createEventBus({}, { client: k.client, topology: { partitions: params.partitions }, log });
@@ -95,8 +102,8 @@ export async function runThroughput(k: BenchKafka, res: RunResources, params: Th
     params,
     domain,
     eventName: eventName(domain),
-    publish: { bareKafkajs: barePublish, switchyard: busPublish },
-    consume: { bareKafkajs: bareConsume, switchyardNoLog, switchyardEventLog },
+    publish: { bare: barePublish, switchyard: busPublish },
+    consume: { bare: bareConsume, switchyardNoLog, switchyardEventLog },
     ratios: {
       publishOursOverBare: round(busPublish.eventsPerSec / barePublish.eventsPerSec, 3),
       noLogOverBare: round(switchyardNoLog.eventsPerSec / bareConsume.eventsPerSec, 3),

@@ -37,7 +37,7 @@ function chunks(events: number, size: number): [number, number][] {
   return out;
 }
 
-async function timedChunks(plan: PublishPlan, send: (from: number, to: number) => Promise<unknown>): Promise<PublishResult> {
+export async function timedChunks(plan: PublishPlan, send: (from: number, to: number) => Promise<unknown>): Promise<PublishResult> {
   let slowest = 0;
   const started = performance.now();
   for (const [from, to] of chunks(plan.events, plan.chunkSize)) {

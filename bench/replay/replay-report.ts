@@ -2,6 +2,7 @@
  * What one `npm run bench:replay` writes to bench/results/replay-<date>.json, and the same
  * results as a markdown table (printed, and pasted into bench/README.md).
  */
+import { clientLibrary } from '../clients/bench-clients.js';
 import type { BenchEnv } from '../worker/bench-env.js';
 import type { KcatRun, SwitchyardRun } from './replay.contenders.js';
 import type { CopyCount } from './replay-topics.js';
@@ -21,6 +22,8 @@ interface Measured {
   readonly count: CopyCount;
   /** records / wall seconds (spawn -> exit). */
   readonly recordsPerSec: number;
+  /** CPU time of the contender's processes (all threads, start-up included) per record, µs; null where not measurable. */
+  readonly cpuUsPerRecord: number | null;
 }
 
 export type SwitchyardResult = SwitchyardRun &
@@ -47,7 +50,10 @@ export interface ReplayBenchReport {
     kcat?: KcatResult;
     /** switchyard records/s over kcat records/s (wall times). */
     ratio?: number;
+    /** switchyard CPU per record over kcat's (issue 10's target: within 3x). */
+    cpuRatio?: number | null;
     readonly target: number;
+    readonly cpuTarget: number;
     pass?: boolean;
     cliStartupMs?: number;
     transactionCeiling?: TransactionCeiling;
@@ -80,7 +86,11 @@ export function markdownTable(report: ReplayBenchReport): string {
   const { switchyard: s, kcat: k, ratio, target, pass, cliStartupMs, transactionCeiling: c } = report.results;
   if (s) rows.push(...switchyardRows(s, report.params));
   if (k) rows.push(['kcat -C \\| kcat -P (keys + values, no headers)', `${num(k.recordsPerSec)} records/s`, `${secs(k.wallMs)} wall; ${exactness(k.count)}; first copy after ${secs(k.progress.firstEntryMs)}${cpuOf(k.cpuMs, k.wallMs)}`]);
-  if (ratio !== undefined) rows.push(['**switchyard / kcat**', `**${ratio}x**`, `target >= ${target}x: ${pass ? 'pass' : '**miss**'}`]);
+  if (ratio !== undefined) rows.push([`**switchyard (${report.env.client}) / kcat**`, `**${ratio}x**`, `target >= ${target}x: ${pass ? 'pass' : '**miss**'}`]);
+  if (s && k) {
+    const within = report.results.cpuRatio != null && report.results.cpuRatio <= report.results.cpuTarget;
+    rows.push(['CPU per record, switchyard / kcat', `${s.cpuUsPerRecord ?? 'n/a'} / ${k.cpuUsPerRecord ?? 'n/a'} µs = ${report.results.cpuRatio ?? 'n/a'}x`, `target <= ${report.results.cpuTarget}x: ${within ? 'pass' : '**miss**'}`]);
+  }
   if (cliStartupMs !== undefined) rows.push(['CLI start-up alone (`switchyard --help`)', secs(cliStartupMs), '']);
   if (c) {
     const t = c.transactional;
@@ -98,5 +108,5 @@ export function envLine(report: ReplayBenchReport): string {
   const { env, tools } = report;
   const m = env.machine;
   const v = env.versions;
-  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}, load ${m.loadAvgAtStart.join('/')}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source} ${env.broker.bootstrap}), kafkajs ${v.kafkajs}, switchyard CLI ${tools.switchyardCli}, kcat ${tools.kcat}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
+  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}, load ${m.loadAvgAtStart.join('/')}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source} ${env.broker.bootstrap}); client ${clientLibrary(env.client, v.clients)}; switchyard CLI ${tools.switchyardCli}, kcat ${tools.kcat}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
 }

@@ -94,7 +94,7 @@ export interface SwitchyardRun extends ContenderRun {
   readonly summary: { written?: number; read?: number; seconds?: number; complete?: boolean; id?: string } | null;
 }
 
-/** `switchyard replay` of every partition's whole range [0, high - 1] to `target`, with its own replay id. */
+/** `switchyard replay` of every partition's whole range [0, high - 1] to `target`, with its own replay id, on the bench's client (`KAFKA_CLIENT`). */
 export async function runSwitchyardReplay(
   k: BenchKafka,
   spec: { source: string; target: string; ends: readonly { partition: number; high: number }[]; replayId: string; timeoutMs: number },
@@ -106,7 +106,7 @@ export async function runSwitchyardReplay(
       name: 'switchyard',
       command: process.execPath,
       args: cliArgs(k.bootstrap, args),
-      options: { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
+      options: { cwd: REPO_ROOT, env: { ...process.env, KAFKA_CLIENT: k.clientName, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
       captureStdout: true,
     }),
   ]);

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { KafkaClientName } from '@switchyard/kafka';
 import { ensureLocalKafka } from '@switchyard/kafka-local';
 
 /** The repository root (bench/worker/ is two levels below it). */
@@ -26,11 +28,15 @@ export interface BenchEnv {
     readonly loadAvgAtStart: readonly number[];
   };
   readonly node: string;
+  /** The client library the run used (`--client`): the Switchyard contender's adapter and the bare loops' library. */
+  readonly client: KafkaClientName;
   readonly versions: {
     /** Kafka of deploy/kafka-local (its pom.xml); with KAFKA_BROKERS it is whatever that broker runs. */
     readonly kafka: string;
     readonly kafkaSource: string;
     readonly kafkajs: string;
+    /** The three client libraries (whichever the run used). */
+    readonly clients: ClientVersions;
     readonly bullmq: string;
     readonly ioredis: string;
     /** Filled in by the BullMQ contender (Redis INFO). */
@@ -42,6 +48,33 @@ export interface BenchEnv {
   };
   readonly broker: BrokerInfo;
   readonly redisUrl: string;
+}
+
+/** Versions of the client libraries behind `--client`. */
+export interface ClientVersions {
+  readonly kafkajs: string;
+  readonly confluentKafkaJavascript: string;
+  /** librdkafka linked into the Confluent binding; 'not built' when its native module does not load. */
+  readonly librdkafka: string;
+  readonly platformaticKafka: string;
+}
+
+function librdkafkaVersion(): string {
+  try {
+    const require = createRequire(path.join(REPO_ROOT, 'package.json'));
+    return (require('@confluentinc/kafka-javascript') as { librdkafkaVersion: string }).librdkafkaVersion;
+  } catch {
+    return 'not built';
+  }
+}
+
+export function clientVersions(): ClientVersions {
+  return {
+    kafkajs: packageVersion('node_modules/kafkajs'),
+    confluentKafkaJavascript: packageVersion('node_modules/@confluentinc/kafka-javascript'),
+    librdkafka: librdkafkaVersion(),
+    platformaticKafka: packageVersion('node_modules/@platformatic/kafka'),
+  };
 }
 
 /** KAFKA_BROKERS when set, else the local broker (started if needed; idempotent). */
@@ -81,7 +114,7 @@ function git(args: string[]): string {
   }
 }
 
-export function collectEnv(broker: BrokerInfo): BenchEnv {
+export function collectEnv(broker: BrokerInfo, client: KafkaClientName = 'kafkajs'): BenchEnv {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
@@ -94,10 +127,12 @@ export function collectEnv(broker: BrokerInfo): BenchEnv {
       loadAvgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
     node: process.version,
+    client,
     versions: {
       kafka: kafkaVersionFromPom(),
       kafkaSource: broker.source === 'kafka-local' ? 'deploy/kafka-local/pom.xml' : 'deploy/kafka-local/pom.xml (KAFKA_BROKERS was set: the external broker may differ)',
       kafkajs: packageVersion('node_modules/kafkajs'),
+      clients: clientVersions(),
       bullmq: packageVersion('node_modules/bullmq'),
       ioredis: packageVersion('node_modules/ioredis'),
       switchyardWorker: packageVersion('libs/worker'),

@@ -12,6 +12,7 @@ import {
   planQueueTopology,
   type AdminPort,
   type KafkaClient,
+  type KafkaClientName,
   type Logger,
   type TaskEnvelope,
 } from '@switchyard/kafka';
@@ -24,10 +25,12 @@ export const PAYLOAD_1KB: { readonly data: string } = { data: 'x'.repeat(1024 - 
 
 /**
  * Everything the Kafka benchmarks share: the Switchyard client (worker, topology), a raw kafkajs
- * client (bare contender, preloading, group cleanup) and their admins.
+ * client (the kafkajs bare contender, preloading, group cleanup) and their admins.
  */
 export interface BenchKafka {
   readonly bootstrap: string;
+  /** The library behind `client` (`--client`); the bare contenders use the same one. */
+  readonly clientName: KafkaClientName;
   readonly client: KafkaClient;
   readonly admin: AdminPort;
   readonly raw: Kafka;
@@ -36,15 +39,17 @@ export interface BenchKafka {
   close(): Promise<void>;
 }
 
-export async function openBenchKafka(bootstrap: string): Promise<BenchKafka> {
+/** Opens the bench's clients; the Switchyard one runs on `clientName`'s adapter (`KAFKA_CLIENT`). */
+export async function openBenchKafka(bootstrap: string, clientName: KafkaClientName = 'kafkajs'): Promise<BenchKafka> {
   const log = createLogger('bench', { level: 'warn' });
-  const client = createKafkaClient(kafkaSettingsFromEnv({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'switchyard-bench' }), log);
+  const client = createKafkaClient(kafkaSettingsFromEnv({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'switchyard-bench', KAFKA_CLIENT: clientName }), log);
   const raw = new KafkaCtor({ clientId: 'switchyard-bench-raw', brokers: bootstrap.split(','), logLevel: logLevel.ERROR });
   const admin = client.admin();
   const rawAdmin = raw.admin();
   await Promise.all([admin.connect(), rawAdmin.connect()]);
   return {
     bootstrap,
+    clientName,
     client,
     admin,
     raw,

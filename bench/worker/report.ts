@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { clientLibrary } from '../clients/bench-clients.js';
 import { REPO_ROOT, type BenchEnv } from './bench-env.js';
 import type { CriticalLatencyResult } from './critical-latency.bench.js';
 import type { KeyParallelResult } from './key-parallel.bench.js';
@@ -37,13 +38,14 @@ export function markdownTable(report: WorkerBenchReport): string {
   const rows: string[][] = [];
   const { throughput: a, criticalLatency: b, keyParallel: c } = report.results;
   if (a) {
-    const { bareKafkajs, switchyard, bullmq } = a.contenders;
+    const { bare, switchyard, bullmq } = a.contenders;
     const p = a.params;
     const what = `${num(p.tasks)} no-op tasks, 1 KB, concurrency ${p.concurrency}, ${p.partitions} partitions`;
-    rows.push(['(a) throughput', `bare kafkajs eachBatch (${what})`, `${num(bareKafkajs.tasksPerSec)} tasks/s`, '', '']);
-    rows.push(['', 'Switchyard worker', `${num(switchyard.tasksPerSec)} tasks/s`, '', '']);
-    rows.push(['', 'BullMQ (Redis)', `${num(bullmq.tasksPerSec)} tasks/s`, '', '']);
-    rows.push(['', 'ours / bare kafkajs', `${a.ratios.oursOverBare}x`, `>= ${a.targets.oursOverBare}x`, verdict(a.pass.oursOverBare)]);
+    const rate = (r: { tasksPerSec: number; cpuUsPerRecord: number }) => `${num(r.tasksPerSec)} tasks/s; ${r.cpuUsPerRecord} µs CPU/task`;
+    rows.push(['(a) throughput', `bare ${bare.api} (${what})`, rate(bare), '', '']);
+    rows.push(['', `Switchyard worker (${report.env.client})`, rate(switchyard), '', '']);
+    rows.push(['', 'BullMQ (Redis)', rate(bullmq), '', '']);
+    rows.push(['', `ours / bare ${report.env.client}`, `${a.ratios.oursOverBare}x`, `>= ${a.targets.oursOverBare}x`, verdict(a.pass.oursOverBare)]);
     rows.push(['', 'ours / BullMQ', `${a.ratios.oursOverBullmq}x`, `>= ${a.targets.oursOverBullmq}x`, verdict(a.pass.oursOverBullmq)]);
   }
   if (b) {
@@ -71,5 +73,5 @@ export function markdownTable(report: WorkerBenchReport): string {
 export function envLine(env: BenchEnv): string {
   const m = env.machine;
   const v = env.versions;
-  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source}), kafkajs ${v.kafkajs}, BullMQ ${v.bullmq}, Redis ${v.redis ?? 'n/a'}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
+  return `${env.date}: ${m.cpus} x ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}; Node ${env.node}; Kafka ${v.kafka} (${env.broker.source}); client ${clientLibrary(env.client, v.clients)}; BullMQ ${v.bullmq}, Redis ${v.redis ?? 'n/a'}; commit ${v.gitCommit.slice(0, 10)}${v.gitDirty ? ' (dirty)' : ''}`;
 }

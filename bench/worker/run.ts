@@ -1,9 +1,10 @@
 /**
  * Worker benchmarks, side by side on one broker (STYLE.md #12, DESIGN.md "How we measure"):
- *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--quick]
+ *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--quick] [--client kafkajs|confluent|platformatic]
  * Writes bench/results/worker-<date>.json and prints a markdown table. Not part of npm test.
  */
 import { parseArgs } from 'node:util';
+import { CLIENT_FLAG_HELP, clientLibrary, parseClientFlag } from '../clients/bench-clients.js';
 import { openBenchKafka } from './bench-kafka.js';
 import { collectEnv, redisUrl, resolveBroker } from './bench-env.js';
 import { runCriticalLatency } from './critical-latency.bench.js';
@@ -11,10 +12,10 @@ import { runKeyParallel } from './key-parallel.bench.js';
 import { envLine, markdownTable, writeReport, type WorkerBenchReport } from './report.js';
 import { runThroughput } from './throughput.bench.js';
 
-const USAGE = 'usage: npm run bench:worker -- [--only a|b|c[,a|b|c...]] [--tasks N] [--quick]';
+const USAGE = `usage: npm run bench:worker -- [--only a|b|c[,a|b|c...]] [--tasks N] [--quick] [${CLIENT_FLAG_HELP}]`;
 
 function options() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, tasks: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, tasks: { type: 'string' }, client: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -23,16 +24,16 @@ function options() {
   if ([...only].some((s) => !['a', 'b', 'c'].includes(s))) throw new Error(`--only takes a, b or c (comma-separated). ${USAGE}`);
   const tasks = values.tasks === undefined ? undefined : Number(values.tasks);
   if (tasks !== undefined && (!Number.isInteger(tasks) || tasks < 100)) throw new Error(`--tasks must be a whole number >= 100. ${USAGE}`);
-  return { only, quick: values.quick, tasks };
+  return { only, quick: values.quick, tasks, client: parseClientFlag(values.client, USAGE) };
 }
 
 async function main(): Promise<void> {
-  const { only, quick, tasks } = options();
+  const { only, quick, tasks, client } = options();
   const say = (line: string) => console.log(line);
   const broker = await resolveBroker();
-  const env = collectEnv(broker);
-  say(`worker benchmarks (${quick ? 'quick' : 'full'}) on ${broker.bootstrap}\n${envLine(env)}`);
-  const k = await openBenchKafka(broker.bootstrap);
+  const env = collectEnv(broker, client);
+  say(`worker benchmarks (${quick ? 'quick' : 'full'}) on ${broker.bootstrap}, client ${clientLibrary(client)}\n${envLine(env)}`);
+  const k = await openBenchKafka(broker.bootstrap, client);
   const started = performance.now();
   const report: WorkerBenchReport = { benchmark: 'worker', mode: quick ? 'quick' : 'full', env, durationS: 0, results: {}, errors: {} };
   const step = async (name: string, run: () => Promise<void>) => {

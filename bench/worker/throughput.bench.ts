@@ -1,9 +1,10 @@
 import { workerGroup } from '@switchyard/kafka';
 import { BenchResources, createBenchQueue, PAYLOAD_1KB, preloadTasks, uniqueQueue, type BenchKafka } from './bench-kafka.js';
 import { round } from './bench-timing.js';
-import { runBareKafkajs, runBullmq, runSwitchyard, type ContenderResult } from './throughput.contenders.js';
+import { runBareConsumer, type BareConsumeResult } from '../clients/bare-consumers.js';
+import { runBullmq, runSwitchyard, type ContenderResult } from './throughput.contenders.js';
 
-/** (a) No-op handler throughput: Switchyard worker vs a bare kafkajs loop vs BullMQ. */
+/** (a) No-op handler throughput: Switchyard worker vs the client library's bare loop (`--client`) vs BullMQ. */
 export interface ThroughputParams {
   readonly tasks: number;
   readonly concurrency: number;
@@ -15,7 +16,7 @@ export interface ThroughputParams {
 
 export interface ThroughputResult {
   readonly params: ThroughputParams;
-  readonly contenders: { readonly bareKafkajs: ContenderResult; readonly switchyard: ContenderResult; readonly bullmq: ContenderResult };
+  readonly contenders: { readonly bare: BareConsumeResult; readonly switchyard: ContenderResult; readonly bullmq: ContenderResult };
   readonly ratios: { readonly oursOverBare: number; readonly oursOverBullmq: number };
   readonly targets: { readonly oursOverBare: number; readonly oursOverBullmq: number };
   readonly pass: { readonly oursOverBare: boolean; readonly oursOverBullmq: boolean };
@@ -36,26 +37,26 @@ export async function runThroughput(k: BenchKafka, redisUrl: string, params: Thr
   const res = new BenchResources();
   try {
     const bareSetup = await preloadedQueue(k, res, 'tp_bare', params, (q) => [`${q}-bare`]);
-    say(`  bare kafkajs: preloaded ${params.tasks} in ${Math.round(bareSetup.preloadMs)} ms, consuming...`);
-    const bareKafkajs = await runBareKafkajs(k, bareSetup.queue, `${bareSetup.queue}-bare`, { ...params, timeoutMs, preloadMs: bareSetup.preloadMs });
-    say(`  bare kafkajs: ${bareKafkajs.tasksPerSec} tasks/s`);
+    say(`  bare ${k.clientName}: preloaded ${params.tasks} in ${Math.round(bareSetup.preloadMs)} ms, consuming...`);
+    const bare = await runBareConsumer(k.clientName, k, bareSetup.queue, `${bareSetup.queue}-bare`, { ...params, timeoutMs, preloadMs: bareSetup.preloadMs });
+    say(`  bare ${bare.api}: ${bare.tasksPerSec} tasks/s, ${bare.cpuUsPerRecord} µs CPU/record`);
 
     const oursSetup = await preloadedQueue(k, res, 'tp_sy', params, (q) => [workerGroup(`${q}-worker`)]);
     say(`  switchyard: preloaded ${params.tasks} in ${Math.round(oursSetup.preloadMs)} ms, consuming...`);
     const switchyard = await runSwitchyard(k, oursSetup.queue, { ...params, timeoutMs, preloadMs: oursSetup.preloadMs });
-    say(`  switchyard: ${switchyard.tasksPerSec} tasks/s`);
+    say(`  switchyard (${k.clientName}): ${switchyard.tasksPerSec} tasks/s, ${switchyard.cpuUsPerRecord} µs CPU/record`);
 
     say(`  bullmq: preloading ${params.tasks} with addBulk, consuming...`);
     const { redisVersion, ...bullmq } = await runBullmq(redisUrl, uniqueQueue('tp_bullmq'), PAYLOAD_1KB, { tasks: params.tasks, concurrency: params.concurrency, timeoutMs });
     say(`  bullmq: ${bullmq.tasksPerSec} tasks/s`);
 
     const ratios = {
-      oursOverBare: round(switchyard.tasksPerSec / bareKafkajs.tasksPerSec, 3),
+      oursOverBare: round(switchyard.tasksPerSec / bare.tasksPerSec, 3),
       oursOverBullmq: round(switchyard.tasksPerSec / bullmq.tasksPerSec, 3),
     };
     return {
       params,
-      contenders: { bareKafkajs, switchyard, bullmq },
+      contenders: { bare, switchyard, bullmq },
       ratios,
       targets: THROUGHPUT_TARGETS,
       pass: { oursOverBare: ratios.oursOverBare >= THROUGHPUT_TARGETS.oursOverBare, oursOverBullmq: ratios.oursOverBullmq >= THROUGHPUT_TARGETS.oursOverBullmq },
