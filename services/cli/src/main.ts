@@ -4,6 +4,7 @@ import { isSwitchyardError } from '@switchyard/protocol';
 import { CliError } from './cli-context.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { buildProgram } from './program.js';
+import { withFlagNames } from './format/option-flags.js';
 
 function fail(error: unknown): number {
   if (error instanceof CliError) {
@@ -11,7 +12,8 @@ function fail(error: unknown): number {
     return error.exitCode;
   }
   if (isSwitchyardError(error)) {
-    process.stderr.write(`error: ${error.code}: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}\n`);
+    // The engine names its options (`fromOffset`); the user typed flags (--from-offset).
+    process.stderr.write(`error: ${error.code}: ${withFlagNames(error.message)}${error.hint ? `\nhint: ${withFlagNames(error.hint)}` : ''}\n`);
     return exitCodeOf(error.code);
   }
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -15,7 +15,7 @@ export function findDlqEntries(all: readonly DlqEntry[], target: DlqEntryTarget)
   const found = all.filter((e) => e.record.partition === target.partition && e.record.offset === target.offset);
   const topics = [...new Set(found.map((e) => e.record.topic))];
   if (topics.length > 1) {
-    throw opsError('SY_INVALID_ARGUMENT', `Partition ${target.partition} offset ${target.offset} is an entry of ${topics.length} DLQs: ${topics.join(', ')}.`, 'Add --domain <domain> (the DOMAIN column of `switchyard dlq list`).');
+    throw opsError('SY_INVALID_ARGUMENT', `Partition ${target.partition} offset ${target.offset} is an entry of ${topics.length} DLQs: ${topics.join(', ')}.`, 'Give `domain` too (the domain of the DLQ topic, events.<domain>.dlq.<subscription>).');
   }
   return found;
 }

@@ -1,6 +1,6 @@
 /**
- * Where the `dlq` commands read and write: a task queue (`--queue`) or an event-bus subscription
- * (`--subscription`, optionally `--domain`). Everything that differs between the two lives here,
+ * Where DLQ browse, redrive and purge read and write: a task queue (`queue`) or an event-bus
+ * subscription (`subscription`, optionally `domain`). Everything that differs between the two lives here,
  * so list, show, redrive and purge run one code path for both:
  *
  * |                | queue                          | subscription                                        |
@@ -100,13 +100,13 @@ export async function subscriptionSource(admin: AdminPort, subscription: string,
 function unknownSubscription(topics: readonly string[], subscription: string, domain: string | undefined): SwitchyardError {
   const elsewhere = domain === undefined ? [] : subscriptionDlqTopicsIn(topics, subscription);
   if (elsewhere.length > 0) {
-    return opsError('SY_INVALID_ARGUMENT', `--domain: subscription "${subscription}" has no DLQ in domain "${domain}".`, `Its DLQs: ${elsewhere.join(', ')}.`);
+    return opsError('SY_INVALID_ARGUMENT', `\`domain\`: subscription "${subscription}" has no DLQ in domain "${domain}".`, `Its DLQs: ${elsewhere.join(', ')}.`);
   }
   const known = subscriptionsIn(topics);
   return opsError(
     'SY_INVALID_ARGUMENT',
-    `--subscription: no DLQ topic of subscription "${subscription}" (events.<domain>.dlq.${subscription}) exists.`,
-    known.length > 0 ? `Subscriptions with a DLQ: ${known.join(', ')}.` : 'No subscription has a DLQ on this cluster yet: start the subscription (it creates its topics) or check --brokers.',
+    `\`subscription\`: no DLQ topic of subscription "${subscription}" (events.<domain>.dlq.${subscription}) exists.`,
+    known.length > 0 ? `Subscriptions with a DLQ: ${known.join(', ')}.` : 'No subscription has a DLQ on this cluster yet: start the subscription (it creates its topics) or check the cluster address.',
   );
 }
 

@@ -19,8 +19,8 @@ export async function requireQueue(admin: AdminPort, queue: string): Promise<str
   const known = queuesIn(topics.filter((t) => parseTaskTopic(t)?.kind === 'status' || parseTaskTopic(t)?.kind === 'dlq'));
   throw opsError(
     'SY_INVALID_ARGUMENT',
-    `--queue: unknown queue "${queue}" (topic ${taskStatusTopic(queue)} does not exist).`,
-    known.length > 0 ? `Known queues: ${known.join(', ')}.` : 'No queue exists on this cluster yet: start a worker for it (it creates the topics) or check --brokers.',
+    `\`queue\`: unknown queue "${queue}" (topic ${taskStatusTopic(queue)} does not exist).`,
+    known.length > 0 ? `Known queues: ${known.join(', ')}.` : 'No queue exists on this cluster yet: start a worker for it (it creates the topics) or check the cluster address.',
   );
 }
 
@@ -45,7 +45,7 @@ export async function queueDlqTopicOn(client: KafkaClient, topics: readonly stri
   if (topics.includes(dlq)) return dlq;
   throw opsError(
     'SY_INVALID_ARGUMENT',
-    `--queue: queue "${queue}" has no DLQ topic: ${dlq} does not exist.`,
-    `Create the queue's topics with ensureTopology (it creates ${dlq}), or check --brokers.`,
+    `\`queue\`: queue "${queue}" has no DLQ topic: ${dlq} does not exist.`,
+    `Create the queue's topics with ensureTopology (it creates ${dlq}), or check the cluster address.`,
   );
 }

@@ -13,7 +13,7 @@ export async function readTopicSnapshot(client: KafkaClient, topic: string, { ti
   try {
     await scanTopics(client, [topic], (record) => void records.push(record), { timeoutMs });
   } catch (error) {
-    if (isSwitchyardError(error) && error.code === 'SY_KAFKA_UNAVAILABLE') throw opsError('SY_KAFKA_UNAVAILABLE', error.message, error.hint ?? 'Check that the cluster is reachable (KAFKA_BROKERS / --brokers) and try again.');
+    if (isSwitchyardError(error) && error.code === 'SY_KAFKA_UNAVAILABLE') throw opsError('SY_KAFKA_UNAVAILABLE', error.message, error.hint ?? 'Check that the cluster is reachable (its address, KAFKA_BROKERS) and try again.');
     throw error;
   }
   return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));

@@ -1,11 +1,11 @@
 /**
- * The pure part of `offsets --reset`: which strategy the flags ask for, and the new offset of each
+ * The pure part of an offsets reset: which strategy the options ask for, and the new offset of each
  * partition, clamped to what the log still holds ([low, high]) like kafka-consumer-groups.
  */
 import { opsError } from '../ops-error.js';
 import { parseDurationFlag, parseInstant } from '../time/time-spec.js';
 
-/** How to move the offsets; `timestamp` covers --to-datetime and --by-duration. */
+/** How to move the offsets; `timestamp` covers `toDatetime` and `byDuration`. */
 export type ResetStrategy =
   | { readonly kind: 'earliest' }
   | { readonly kind: 'latest' }
@@ -40,8 +40,8 @@ export interface PlannedReset {
   readonly next: bigint;
 }
 
-function integerFlag(text: string, flag: string): bigint {
-  if (!/^[+-]?\d+$/.test(text.trim())) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not an integer`);
+function integerFlag(text: string, option: string): bigint {
+  if (!/^[+-]?\d+$/.test(text.trim())) throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: '${text}' is not an integer`);
   return BigInt(text.trim());
 }
 
@@ -50,15 +50,15 @@ export function resetStrategyOf(flags: ResetFlags, nowMs: number): ResetStrategy
   const given: ResetStrategy[] = [];
   if (flags.toEarliest) given.push({ kind: 'earliest' });
   if (flags.toLatest) given.push({ kind: 'latest' });
-  if (flags.toDatetime !== undefined) given.push({ kind: 'timestamp', timestampMs: parseInstant(flags.toDatetime, '--to-datetime', nowMs) });
-  if (flags.byDuration !== undefined) given.push({ kind: 'timestamp', timestampMs: nowMs - parseDurationFlag(flags.byDuration, '--by-duration') });
-  if (flags.shiftBy !== undefined) given.push({ kind: 'shift', by: integerFlag(flags.shiftBy, '--shift-by') });
-  if (flags.toOffset !== undefined) given.push({ kind: 'offset', offset: integerFlag(flags.toOffset, '--to-offset') });
+  if (flags.toDatetime !== undefined) given.push({ kind: 'timestamp', timestampMs: parseInstant(flags.toDatetime, 'toDatetime', nowMs) });
+  if (flags.byDuration !== undefined) given.push({ kind: 'timestamp', timestampMs: nowMs - parseDurationFlag(flags.byDuration, 'byDuration') });
+  if (flags.shiftBy !== undefined) given.push({ kind: 'shift', by: integerFlag(flags.shiftBy, 'shiftBy') });
+  if (flags.toOffset !== undefined) given.push({ kind: 'offset', offset: integerFlag(flags.toOffset, 'toOffset') });
   if (given.length !== 1) {
     throw opsError(
       'SY_INVALID_ARGUMENT',
-      `--reset needs exactly one target, got ${given.length}`,
-      'Pass one of --to-earliest, --to-latest, --to-datetime <ISO>, --by-duration <2h|PT2H>, --shift-by <n>, --to-offset <n>.',
+      `a reset needs exactly one target, got ${given.length}`,
+      'Give one of `toEarliest`, `toLatest`, `toDatetime` (ISO), `byDuration` (2h, PT2H), `shiftBy` (n), `toOffset` (n).',
     );
   }
   return given[0]!;

@@ -61,6 +61,6 @@ describe('buildRecordFilter', () => {
 });
 
 describe('splitAssignment', () => {
-  it('splits at the first =', () => expect(splitAssignment('a=b=c', '--header')).toEqual({ name: 'a', value: 'b=c' }));
-  it('names the flag when there is no name=value', () => expect(() => splitAssignment('=x', '--where')).toThrow(/--where/));
+  it('splits at the first =', () => expect(splitAssignment('a=b=c', 'header')).toEqual({ name: 'a', value: 'b=c' }));
+  it('names the option when there is no name=value', () => expect(() => splitAssignment('=x', 'where')).toThrow(/^`where`: '=x' is not name=value/));
 });

@@ -23,10 +23,10 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** Splits `name=value` at the first `=`; bad-input error naming `flag` when there is none. */
-export function splitAssignment(text: string, flag: string): { name: string; value: string } {
+/** Splits `name=value` at the first `=`; bad-input error naming `option` (an engine option name) when there is none. */
+export function splitAssignment(text: string, option: string): { name: string; value: string } {
   const at = text.indexOf('=');
-  if (at <= 0) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not name=value`, `Use e.g. ${flag} ${flag === '--where' ? 'order.status=paid' : 'sy-queue=billing'}.`);
+  if (at <= 0) throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: '${text}' is not name=value`, `Use e.g. ${option === 'where' ? 'order.status=paid' : 'sy-queue=billing'}.`);
   return { name: text.slice(0, at), value: text.slice(at + 1) };
 }
 

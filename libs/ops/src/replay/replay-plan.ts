@@ -36,7 +36,7 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b);
 export function spansFromOffsets(ranges: readonly OffsetRange[], log: readonly PartitionOffsets[]): Span[] {
   return ranges.map((range) => {
     const offsets = log.find((p) => p.partition === range.partition);
-    if (!offsets) throw opsError('SY_INVALID_ARGUMENT', `--partition ${range.partition}: the topic has partitions 0..${log.length - 1}`);
+    if (!offsets) throw opsError('SY_INVALID_ARGUMENT', `\`partition\` ${range.partition}: the topic has partitions 0..${log.length - 1}`);
     const low = BigInt(offsets.low);
     const high = BigInt(offsets.high);
     const end = min(range.last === undefined ? high : range.last + 1n, high);
@@ -80,9 +80,9 @@ async function spansOf(admin: AdminPort, options: ReplayOptions, log: readonly P
  */
 export async function resolveReplayPlan(admin: AdminPort, options: ReplayOptions): Promise<ReplayPlan> {
   const topics = new Set(await admin.listTopics());
-  const mustExist: [string, string][] = options.subscription ? [['--topic', options.topic]] : [['--topic', options.topic], ['--to-topic', options.toTopic]];
-  for (const [flag, name] of mustExist) {
-    if (!topics.has(name)) throw opsError('SY_INVALID_ARGUMENT', `${flag}: unknown topic ${name}`, 'List topics with `switchyard topics`.');
+  const mustExist: [string, string][] = options.subscription ? [['topic', options.topic]] : [['topic', options.topic], ['toTopic', options.toTopic]];
+  for (const [option, name] of mustExist) {
+    if (!topics.has(name)) throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: unknown topic ${name}`, 'Check the name against the topics of the cluster.');
   }
   if (options.subscription) await requireKnownSubscription(admin, options.subscription.name);
   const log = await admin.topicOffsets(options.topic);

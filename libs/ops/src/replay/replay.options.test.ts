@@ -17,20 +17,20 @@ describe('parseReplayOptions', () => {
   });
 
   it.each([
-    [{}, /needs --from/],
+    [{}, /needs `from`/],
     [{ from: '2h', partition: ['0'], fromOffset: ['1'] }, /cannot be combined/],
     [{ partition: ['0'] }, /together/],
-    [{ partition: ['0'], fromOffset: ['9'], toOffset: ['3'] }, /before --from-offset/],
-    [{ from: '1h', to: '2h' }, /--to .* is not after --from/],
-    [{ from: 'later' }, /--from/],
-    [{ from: '1h', rate: '0' }, /--rate/],
-    [{ from: '1h', speed: 'fast' }, /--speed/],
-    [{ from: '1h', where: ['nope'] }, /--where/],
-    [{ from: '1h', id: 'a b' }, /--id/],
-    [{ from: '1h', handlers: 'h1' }, /--handlers only applies with --subscription/],
-    [{ from: '1h', subscription: 'mailer', toTopic: 'other' }, /--to-topic cannot be combined with --subscription/],
-    [{ from: '1h', subscription: 'mailer', handlers: 'a,,b' }, /--handlers/],
-    [{ from: '1h', subscription: 'Mailer.x' }, /--subscription/],
+    [{ partition: ['0'], fromOffset: ['9'], toOffset: ['3'] }, /`toOffset` 3 is before `fromOffset` 9/],
+    [{ from: '1h', to: '2h' }, /`to` .* is not after `from`/],
+    [{ from: 'later' }, /^`from`: 'later'/],
+    [{ from: '1h', rate: '0' }, /^`rate`: '0'/],
+    [{ from: '1h', speed: 'fast' }, /^`speed`: 'fast'/],
+    [{ from: '1h', where: ['nope'] }, /^`where`: 'nope'/],
+    [{ from: '1h', id: 'a b' }, /^`id`: 'a b'/],
+    [{ from: '1h', handlers: 'h1' }, /`handlers` only applies with `subscription`/],
+    [{ from: '1h', subscription: 'mailer', toTopic: 'other' }, /`toTopic` cannot be combined with `subscription`/],
+    [{ from: '1h', subscription: 'mailer', handlers: 'a,,b' }, /^`handlers`: 'a,,b'/],
+    [{ from: '1h', subscription: 'Mailer.x' }, /^`subscription` expects/],
   ] as [Partial<ReplayFlags>, RegExp][])('rejects %j (exit 2)', (extra, message) => {
     expect(() => parseReplayOptions(flags(extra), NOW)).toThrow(expect.objectContaining({ code: 'SY_INVALID_ARGUMENT', message: expect.stringMatching(message) }));
   });

@@ -1,6 +1,7 @@
 /**
- * `switchyard replay` flags, validated once at the edge (STYLE.md #5) into frozen ReplayOptions.
- * A bad flag is a bad-input error (exit 2) that names it.
+ * Replay options as a front end hands them over (the CLI's `replay` flags), validated once at the
+ * edge (STYLE.md #5) into frozen ReplayOptions. A bad option is a bad-input error that names it by
+ * its engine name in backticks (`fromOffset`); the front end shows its own name for it.
  */
 import { createHash } from 'node:crypto';
 import { subscriptionReplayTopic } from '@switchyard/kafka';
@@ -25,7 +26,7 @@ export interface ReplayFlags {
   readonly toTopic?: string;
   /** Replay into this subscription's handlers only (its replay topic) instead of a topic. */
   readonly subscription?: string;
-  /** With --subscription: comma-separated handler ids (sy-event-target-handlers). */
+  /** With `subscription`: comma-separated handler ids (sy-event-target-handlers). */
   readonly handlers?: string;
   readonly rate?: string;
   readonly speed?: string;
@@ -66,59 +67,59 @@ export interface ReplayOptions {
   readonly id: string;
 }
 
-function nonNegativeInteger(text: string, flag: string): bigint {
-  if (!/^\d+$/.test(text.trim())) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not a non-negative integer`);
+function nonNegativeInteger(text: string, option: string): bigint {
+  if (!/^\d+$/.test(text.trim())) throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: '${text}' is not a non-negative integer`);
   return BigInt(text.trim());
 }
 
-function positiveNumber(text: string | undefined, flag: string): number | undefined {
+function positiveNumber(text: string | undefined, option: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not a positive number`);
+  if (!Number.isFinite(value) || value <= 0) throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: '${text}' is not a positive number`);
   return value;
 }
 
 function offsetRanges(flags: ReplayFlags): OffsetRange[] {
   const { partition, fromOffset, toOffset } = flags;
   if (fromOffset.length !== partition.length || (toOffset.length > 0 && toOffset.length !== partition.length)) {
-    throw opsError('SY_INVALID_ARGUMENT', '--partition, --from-offset and --to-offset must be given together', 'Repeat the triple per partition: --partition 0 --from-offset 100 --to-offset 199.');
+    throw opsError('SY_INVALID_ARGUMENT', '`partition`, `fromOffset` and `toOffset` must be given together', 'Give the three once per partition, e.g. partition 0 from offset 100 to offset 199.');
   }
   return partition.map((p, i) => {
-    const first = nonNegativeInteger(fromOffset[i]!, '--from-offset');
-    const last = toOffset[i] === undefined ? undefined : nonNegativeInteger(toOffset[i]!, '--to-offset');
-    if (last !== undefined && last < first) throw opsError('SY_INVALID_ARGUMENT', `--to-offset ${last} is before --from-offset ${first}`);
-    return { partition: Number(nonNegativeInteger(p, '--partition')), first, ...(last !== undefined ? { last } : {}) };
+    const first = nonNegativeInteger(fromOffset[i]!, 'fromOffset');
+    const last = toOffset[i] === undefined ? undefined : nonNegativeInteger(toOffset[i]!, 'toOffset');
+    if (last !== undefined && last < first) throw opsError('SY_INVALID_ARGUMENT', `\`toOffset\` ${last} is before \`fromOffset\` ${first}`);
+    return { partition: Number(nonNegativeInteger(p, 'partition')), first, ...(last !== undefined ? { last } : {}) };
   });
 }
 
 function selectionOf(flags: ReplayFlags, nowMs: number): ReplaySelection {
   const byOffset = flags.partition.length + flags.fromOffset.length + flags.toOffset.length > 0;
   if (byOffset === (flags.from !== undefined)) {
-    throw opsError('SY_INVALID_ARGUMENT', byOffset ? '--from cannot be combined with offset ranges' : 'replay needs --from <ISO|2h> or --partition/--from-offset ranges');
+    throw opsError('SY_INVALID_ARGUMENT', byOffset ? '`from` cannot be combined with offset ranges' : 'replay needs `from` (an ISO datetime or a duration such as 2h) or `partition`/`fromOffset` ranges');
   }
   if (byOffset) {
-    if (flags.to !== undefined) throw opsError('SY_INVALID_ARGUMENT', '--to only applies with --from');
+    if (flags.to !== undefined) throw opsError('SY_INVALID_ARGUMENT', '`to` only applies with `from`');
     return { kind: 'offsets', ranges: offsetRanges(flags) };
   }
-  const fromMs = parseInstant(flags.from!, '--from', nowMs);
+  const fromMs = parseInstant(flags.from!, 'from', nowMs);
   if (flags.to === undefined) return { kind: 'time', fromMs };
-  const toMs = parseInstant(flags.to, '--to', nowMs);
-  if (toMs <= fromMs) throw opsError('SY_INVALID_ARGUMENT', `--to (${new Date(toMs).toISOString()}) is not after --from (${new Date(fromMs).toISOString()})`);
+  const toMs = parseInstant(flags.to, 'to', nowMs);
+  if (toMs <= fromMs) throw opsError('SY_INVALID_ARGUMENT', `\`to\` (${new Date(toMs).toISOString()}) is not after \`from\` (${new Date(fromMs).toISOString()})`);
   return { kind: 'time', fromMs, toMs };
 }
 
-/** `--subscription`/`--handlers`: the subscription target, undefined for a topic target. */
+/** `subscription`/`handlers`: the subscription target, undefined for a topic target. */
 function subscriptionOf(flags: ReplayFlags): ReplayOptions['subscription'] {
   if (flags.subscription === undefined) {
-    if (flags.handlers !== undefined) throw opsError('SY_INVALID_ARGUMENT', '--handlers only applies with --subscription', 'Replay into a subscription: --subscription <name> --handlers a,b.');
+    if (flags.handlers !== undefined) throw opsError('SY_INVALID_ARGUMENT', '`handlers` only applies with `subscription`', 'Name the subscription whose handlers the replay is for.');
     return undefined;
   }
-  if (!isSubscriptionName(flags.subscription)) throw opsError('SY_INVALID_ARGUMENT', `--subscription expects ${SUBSCRIPTION_FORM}, got "${flags.subscription}"`);
+  if (!isSubscriptionName(flags.subscription)) throw opsError('SY_INVALID_ARGUMENT', `\`subscription\` expects ${SUBSCRIPTION_FORM}, got "${flags.subscription}"`);
   if (flags.toTopic !== undefined) {
-    throw opsError('SY_INVALID_ARGUMENT', '--to-topic cannot be combined with --subscription', `--subscription writes to ${subscriptionReplayTopic(flags.subscription)}, which only that subscription reads.`);
+    throw opsError('SY_INVALID_ARGUMENT', '`toTopic` cannot be combined with `subscription`', `A replay into a subscription writes to ${subscriptionReplayTopic(flags.subscription)}, which only that subscription reads.`);
   }
   const targetHandlers = flags.handlers === undefined ? [] : parseHandlerList(flags.handlers);
-  if (targetHandlers === undefined) throw opsError('SY_INVALID_ARGUMENT', `--handlers: '${flags.handlers}' is not a comma-separated list of handler ids`, 'Use e.g. --handlers send_welcome,audit.');
+  if (targetHandlers === undefined) throw opsError('SY_INVALID_ARGUMENT', `\`handlers\`: '${flags.handlers}' is not a comma-separated list of handler ids`, 'Use e.g. send_welcome,audit.');
   return { name: flags.subscription, targetHandlers };
 }
 
@@ -126,9 +127,9 @@ function filterOf(flags: ReplayFlags): RecordFilterSpec {
   return {
     types: flags.type,
     tenants: flags.tenant,
-    headers: flags.header.map((h) => splitAssignment(h, '--header')),
+    headers: flags.header.map((h) => splitAssignment(h, 'header')),
     where: flags.where.map((w) => {
-      const { name, value } = splitAssignment(w, '--where');
+      const { name, value } = splitAssignment(w, 'where');
       return { path: name.split('.'), value };
     }),
   };
@@ -148,9 +149,9 @@ export function replayIdOf(flags: ReplayFlags): string {
 
 /** Validated, frozen options of one replay run. */
 export function parseReplayOptions(flags: ReplayFlags, nowMs: number): ReplayOptions {
-  if (flags.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.id)) throw opsError('SY_INVALID_ARGUMENT', `--id: '${flags.id}' may only hold letters, digits, '.', '_' and '-'`);
-  const rate = positiveNumber(flags.rate, '--rate');
-  const speed = positiveNumber(flags.speed, '--speed');
+  if (flags.id !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.id)) throw opsError('SY_INVALID_ARGUMENT', `\`id\`: '${flags.id}' may only hold letters, digits, '.', '_' and '-'`);
+  const rate = positiveNumber(flags.rate, 'rate');
+  const speed = positiveNumber(flags.speed, 'speed');
   const subscription = subscriptionOf(flags);
   return Object.freeze({
     topic: flags.topic,

@@ -58,7 +58,7 @@ export function startedSubscriptionsIn(topics: readonly string[]): string[] {
  * topic (the runtime creates it at start) nor a consumer group. A DLQ alone is not enough: a
  * subscription that was removed, or a route's DLQ (`events.<domain>.dlq.route-<id>`), has one.
  */
-export async function requireKnownSubscription(admin: AdminPort, subscription: string, flag = '--subscription'): Promise<void> {
+export async function requireKnownSubscription(admin: AdminPort, subscription: string, option = 'subscription'): Promise<void> {
   const topics = await admin.listTopics();
   if (topics.includes(subscriptionReplayTopic(subscription))) return;
   const group = await admin.describeGroup(subscriptionGroup(subscription));
@@ -66,8 +66,8 @@ export async function requireKnownSubscription(admin: AdminPort, subscription: s
   const started = startedSubscriptionsIn(topics);
   throw opsError(
     'SY_INVALID_ARGUMENT',
-    `${flag}: nothing would read what is written for "${subscription}": there is no topic ${subscriptionReplayTopic(subscription)} and no consumer group ${subscriptionGroup(subscription)}.`,
-    `${started.length > 0 ? `Started subscriptions: ${started.join(', ')}. ` : ''}Start the subscription once (it creates its replay topic), or check the name and --brokers.`,
+    `\`${option}\`: nothing would read what is written for "${subscription}": there is no topic ${subscriptionReplayTopic(subscription)} and no consumer group ${subscriptionGroup(subscription)}.`,
+    `${started.length > 0 ? `Started subscriptions: ${started.join(', ')}. ` : ''}Start the subscription once (it creates its replay topic), or check the name and the cluster address.`,
   );
 }
 

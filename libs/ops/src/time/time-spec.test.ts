@@ -31,20 +31,20 @@ describe('parseDateTimeMs', () => {
 describe('parseInstant', () => {
   const now = Date.UTC(2024, 4, 1, 12);
 
-  it('takes a duration as that long before now', () => expect(parseInstant('2h', '--from', now)).toBe(Date.UTC(2024, 4, 1, 10)));
+  it('takes a duration as that long before now', () => expect(parseInstant('2h', 'from', now)).toBe(Date.UTC(2024, 4, 1, 10)));
 
-  it('takes an ISO datetime as is', () => expect(parseInstant('2024-05-01T00:00:00Z', '--from', now)).toBe(Date.UTC(2024, 4, 1)));
+  it('takes an ISO datetime as is', () => expect(parseInstant('2024-05-01T00:00:00Z', 'from', now)).toBe(Date.UTC(2024, 4, 1)));
 
   it('names the flag of a bad value (exit 2)', () => {
     const error = (() => {
       try {
-        parseInstant('soon', '--to', now);
+        parseInstant('soon', 'to', now);
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(SwitchyardError);
-    expect(error).toMatchObject({ code: 'SY_INVALID_ARGUMENT', message: expect.stringContaining('--to') });
-    expect(() => parseDurationFlag('2024-05-01', '--by-duration')).toThrow(/--by-duration/);
+    expect(error).toMatchObject({ code: 'SY_INVALID_ARGUMENT', message: expect.stringMatching(/^`to`: 'soon'/) });
+    expect(() => parseDurationFlag('2024-05-01', 'byDuration')).toThrow(/^`byDuration`: '2024-05-01' is not a duration/);
   });
 });

@@ -36,19 +36,19 @@ export function parseDateTimeMs(text: string): number | undefined {
 
 /**
  * An instant given as an ISO datetime or as a duration before `nowMs`. A bad value is a bad-input
- * error naming `flag`.
+ * error naming `option` (an engine option name, written as `` `option` ``: a front end shows its own name for it).
  */
-export function parseInstant(text: string, flag: string, nowMs: number): number {
+export function parseInstant(text: string, option: string, nowMs: number): number {
   const duration = parseDurationMs(text);
   if (duration !== undefined) return nowMs - duration;
   const at = parseDateTimeMs(text);
   if (at !== undefined) return at;
-  throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is neither an ISO datetime nor a duration`, `Use e.g. ${flag} 2024-05-01T10:00:00Z, ${flag} 2h or ${flag} P1DT6H.`);
+  throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: '${text}' is neither an ISO datetime nor a duration`, 'Use an ISO datetime such as 2024-05-01T10:00:00Z, or a duration before now such as 2h or P1DT6H.');
 }
 
-/** A duration flag value in milliseconds; a bad value is a bad-input error naming `flag`. */
-export function parseDurationFlag(text: string, flag: string): number {
+/** A duration option's value in milliseconds; a bad value is a bad-input error naming `option`. */
+export function parseDurationFlag(text: string, option: string): number {
   const duration = parseDurationMs(text);
-  if (duration === undefined) throw opsError('SY_INVALID_ARGUMENT', `${flag}: '${text}' is not a duration`, `Use e.g. ${flag} 2h, ${flag} 30m or ${flag} P1DT6H.`);
+  if (duration === undefined) throw opsError('SY_INVALID_ARGUMENT', `\`${option}\`: '${text}' is not a duration`, 'Use a duration such as 2h, 30m or P1DT6H.');
   return duration;
 }
