@@ -31,6 +31,7 @@ describe('gateway: tasks', () => {
     const created = await gw.call('POST', '/data/tasks', { key: acme, body: { type: 'send_email', payload: { to: 'ada@example.com', subject: 'hi' }, priority: 'high' } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ success: true, data: { type: 'send_email', queue: gw.queue, status: 'queued', topic: `tasks.${gw.queue}.high` }, meta: { apiVersion: 'v1' } });
+    expect(created.headers.get('x-ratelimit-limit')).toBe('100000');
     const id = created.body.data.id as string;
     const read = await gw.call('GET', `/data/tasks/${id}`, { key: acme });
     expect(read.status).toBe(200);
