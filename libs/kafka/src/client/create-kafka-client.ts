@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../logging/logger.js';
 import { createConfluentClient } from './confluent/confluent.adapter.js';
 import { createKafkajsClient } from './kafkajs.adapter.js';
+import { createPlatformaticClient } from './platformatic/platformatic.adapter.js';
 import type { KafkaClient } from './kafka-client.port.js';
 import { KAFKA_CLIENTS, type KafkaClientName, type KafkaConnectionSettings } from './kafka.options.js';
 
@@ -12,6 +13,7 @@ type AdapterFactory = (settings: KafkaConnectionSettings, logger: Logger) => Kaf
 const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
   kafkajs: createKafkajsClient,
   confluent: createConfluentClient,
+  platformatic: createPlatformaticClient,
 };
 
 /** The adapters this build has, in `KAFKA_CLIENTS` order (the port contract tests run on each). */

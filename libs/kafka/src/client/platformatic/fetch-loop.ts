@@ -1,0 +1,301 @@
+import type { Consumer, fetchV17 } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
+import { toRecordBatch } from './fetched-batch.js';
+import { protocolErrorId } from './platformatic.errors.js';
+
+export interface Assigned {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface FetchLoopOptions {
+  readonly run: ConsumerRunOptions;
+  readonly readCommitted: boolean;
+  readonly fromBeginning: boolean;
+  readonly maxBytesPerPartition: number;
+  readonly log: Logger;
+  readonly onCrash: (error: Error, restart: boolean) => void;
+}
+
+const EARLIEST = -2n;
+const LATEST = -1n;
+/** Pause after a failed fetch or eachBatch before the partition is fetched again. */
+const RETRY_BACKOFF_MS = 500;
+
+const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The fetch loop of one consumer: positions per assigned partition, one Fetch per partition
+ * leader per round, batches handed to eachBatch (up to `partitionsConsumedConcurrently` at once)
+ * only while the partition is assigned and not paused. A position moves when eachBatch returns:
+ * to `lastOffset + 1` with autoResolve, else past the last resolved offset; a seek or a new
+ * assignment during the batch wins over it.
+ */
+export class FetchLoop {
+  readonly #consumer: Consumer;
+  readonly #options: FetchLoopOptions;
+  #positions = new Map<string, bigint>();
+  #assigned = new Map<string, Assigned>();
+  /** Bumped on every seek of a partition and every assignment: a batch of an older epoch is stale. */
+  #epochs = new Map<string, number>();
+  #assignment = 0;
+  readonly #pausedTopics = new Set<string>();
+  readonly #pausedPartitions = new Map<string, Assigned>();
+  #running = false;
+  #suspended = true;
+  #done: Promise<void> = Promise.resolve();
+  #inFlight = new Set<Promise<void>>();
+  #wake: (() => void) | undefined;
+  assignmentKey = '';
+
+  constructor(consumer: Consumer, options: FetchLoopOptions) {
+    this.#consumer = consumer;
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#done = this.#loop().catch((error: unknown) => {
+      this.#options.log.error({ err: error }, 'fetch loop failed');
+      this.#options.onCrash(error as Error, false);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#done;
+    await Promise.all(this.#inFlight);
+  }
+
+  /** No new batch is handed out until `resumeFetching`; resolves when those in flight are done (or after `timeoutMs`). */
+  async suspend(timeoutMs: number): Promise<void> {
+    this.#suspended = true;
+    this.#assignment++;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.#inFlight), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]).finally(() => clearTimeout(timer));
+  }
+
+  resumeFetching(): void {
+    this.#suspended = false;
+    this.#wake?.();
+  }
+
+  /** Takes a new assignment: positions from the group's committed offsets, else earliest/latest. */
+  async assign(partitions: readonly Assigned[], key: string): Promise<void> {
+    this.#suspended = true;
+    this.#assignment++;
+    this.assignmentKey = key;
+    this.#assigned = new Map(partitions.map((p) => [tp(p.topic, p.partition), p]));
+    this.#positions = new Map();
+    if (partitions.length === 0) return;
+    const topics = groupByTopic(partitions);
+    const committed = await this.#consumer.listCommittedOffsets({ topics: topics.map(([topic, list]) => ({ topic, partitions: list })) });
+    const missing: Assigned[] = [];
+    for (const p of partitions) {
+      const offset = committed.get(p.topic)?.[p.partition] ?? -1n;
+      if (offset >= 0n) this.#positions.set(tp(p.topic, p.partition), offset);
+      else missing.push(p);
+    }
+    await this.#reset(missing);
+  }
+
+  /** Positions of `partitions` from the subscription's reset policy (earliest with fromBeginning, else latest). */
+  async #reset(partitions: readonly Assigned[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const topics = groupByTopic(partitions);
+    const listed = await this.#consumer.listOffsets({
+      topics: topics.map(([topic]) => topic),
+      partitions: Object.fromEntries(topics),
+      timestamp: this.#options.fromBeginning ? EARLIEST : LATEST,
+    });
+    for (const p of partitions) {
+      const offset = listed.get(p.topic)?.[p.partition];
+      if (offset !== undefined) this.#positions.set(tp(p.topic, p.partition), offset);
+    }
+  }
+
+  seek(topic: string, partition: number, offset: bigint): void {
+    const key = tp(topic, partition);
+    this.#positions.set(key, offset);
+    this.#epochs.set(key, (this.#epochs.get(key) ?? 0) + 1);
+    this.#wake?.();
+  }
+
+  pause(partitions: readonly TopicPartitions[]): void {
+    for (const { topic, partitions: list } of partitions) {
+      if (!list) this.#pausedTopics.add(topic);
+      else for (const partition of list) this.#pausedPartitions.set(tp(topic, partition), { topic, partition });
+    }
+  }
+
+  resume(partitions: readonly TopicPartitions[]): void {
+    for (const { topic, partitions: list } of partitions) {
+      if (!list) {
+        this.#pausedTopics.delete(topic);
+        for (const [key, p] of this.#pausedPartitions) if (p.topic === topic) this.#pausedPartitions.delete(key);
+      } else for (const partition of list) this.#pausedPartitions.delete(tp(topic, partition));
+    }
+    this.#wake?.();
+  }
+
+  paused(): TopicPartitions[] {
+    const out = new Map<string, number[]>();
+    for (const topic of this.#pausedTopics) out.set(topic, []);
+    for (const p of this.#pausedPartitions.values()) if (!this.#pausedTopics.has(p.topic)) out.set(p.topic, [...(out.get(p.topic) ?? []), p.partition]);
+    return [...out].map(([topic, list]) => (this.#pausedTopics.has(topic) ? { topic } : { topic, partitions: list.sort((a, b) => a - b) }));
+  }
+
+  #isPaused(topic: string, partition: number): boolean {
+    return this.#pausedTopics.has(topic) || this.#pausedPartitions.has(tp(topic, partition));
+  }
+
+  /** Assigned, unpaused partitions with a position. */
+  #fetchable(): Assigned[] {
+    if (this.#suspended) return [];
+    return [...this.#assigned.values()].filter((p) => !this.#isPaused(p.topic, p.partition) && this.#positions.has(tp(p.topic, p.partition)));
+  }
+
+  async #idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
+  }
+
+  async #loop(): Promise<void> {
+    while (this.#running) {
+      const targets = this.#fetchable();
+      if (targets.length === 0) {
+        await this.#idle(100);
+        continue;
+      }
+      try {
+        await this.#round(targets);
+      } catch (error) {
+        if (!this.#running) return;
+        await this.#onFetchError(error, targets);
+      }
+    }
+  }
+
+  async #onFetchError(error: unknown, targets: readonly Assigned[]): Promise<void> {
+    const id = protocolErrorId(error);
+    if (id === 'OFFSET_OUT_OF_RANGE') {
+      this.#options.log.warn({ err: error }, 'fetch position out of range: reset by the subscription policy');
+      await this.#reset(targets).catch(() => undefined);
+      return;
+    }
+    this.#consumer.clearMetadata();
+    this.#options.log.warn({ err: error, error: id }, 'fetch failed; retrying');
+    await delay(RETRY_BACKOFF_MS);
+  }
+
+  /** One Fetch per leader (in parallel), then the batches of every answer. */
+  async #round(targets: readonly Assigned[]): Promise<void> {
+    const topics = [...new Set(targets.map((t) => t.topic))];
+    const metadata = await this.#consumer.metadata({ topics });
+    const byLeader = new Map<number, Assigned[]>();
+    for (const t of targets) {
+      const leader = metadata.topics.get(t.topic)?.partitions[t.partition]?.leader ?? -1;
+      if (leader < 0) continue;
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), t]);
+    }
+    if (byLeader.size === 0) {
+      this.#consumer.clearMetadata();
+      await delay(RETRY_BACKOFF_MS);
+      return;
+    }
+    const assignment = this.#assignment;
+    await Promise.all(
+      [...byLeader].map(async ([node, partitions]) => {
+        const requested = new Map(partitions.map((p) => [tp(p.topic, p.partition), this.#positions.get(tp(p.topic, p.partition))!]));
+        const request: fetchV17.FetchRequestTopic[] = groupByTopic(partitions).map(([topic, list]) => ({
+          topicId: metadata.topics.get(topic)!.id,
+          partitions: list.map((partition) => ({
+            partition,
+            fetchOffset: requested.get(tp(topic, partition))!,
+            partitionMaxBytes: this.#options.maxBytesPerPartition,
+            currentLeaderEpoch: -1,
+            lastFetchedEpoch: -1,
+          })),
+        }));
+        const response = await this.#consumer.fetch({ node, topics: request, isolationLevel: this.#options.readCommitted ? 1 : 0 });
+        const names = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
+        await this.#handOver(response, names, requested, assignment);
+      }),
+    );
+  }
+
+  async #handOver(response: fetchV17.FetchResponse, names: Map<string, string>, requested: Map<string, bigint>, assignment: number): Promise<void> {
+    const work: (() => Promise<void>)[] = [];
+    for (const topicResponse of response.responses) {
+      const topic = names.get(topicResponse.topicId);
+      if (topic === undefined) continue;
+      for (const partition of topicResponse.partitions) {
+        const key = tp(topic, partition.partitionIndex);
+        const fetchOffset = requested.get(key);
+        if (fetchOffset === undefined) continue;
+        const fetched = toRecordBatch(topic, partition, fetchOffset, this.#options.readCommitted);
+        if (!fetched) continue;
+        const epoch = this.#epochs.get(key) ?? 0;
+        if (!fetched.batch) {
+          // Markers or aborted records only: move past them without a batch.
+          if (this.#current(key, epoch, assignment)) this.#positions.set(key, fetched.nextOffset);
+          continue;
+        }
+        const batch = fetched.batch;
+        work.push(() => this.#deliver(key, batch, epoch, assignment));
+      }
+    }
+    const limit = Math.max(1, this.#options.run.partitionsConsumedConcurrently ?? 1);
+    for (let i = 0; i < work.length; i += limit) await Promise.all(work.slice(i, i + limit).map((deliver) => deliver()));
+  }
+
+  /** True while the partition's fetch position is still the one this batch was fetched from. */
+  #current(key: string, epoch: number, assignment: number): boolean {
+    return this.#running && assignment === this.#assignment && (this.#epochs.get(key) ?? 0) === epoch && this.#assigned.has(key);
+  }
+
+  async #deliver(key: string, batch: RecordBatch, epoch: number, assignment: number): Promise<void> {
+    if (!this.#current(key, epoch, assignment) || this.#suspended || this.#isPaused(batch.topic, batch.partition)) return;
+    let resolved: bigint | undefined;
+    const control: BatchControl = {
+      resolveOffset: (offset) => void (resolved = BigInt(offset)),
+      heartbeat: async () => undefined,
+      isRunning: () => this.#current(key, epoch, assignment),
+      isStale: () => !this.#current(key, epoch, assignment),
+    };
+    const running = this.#options.run.eachBatch(batch, control).then(
+      () => {
+        if (!this.#current(key, epoch, assignment)) return;
+        const autoResolve = this.#options.run.autoResolve ?? true;
+        if (autoResolve) this.#positions.set(key, BigInt(batch.lastOffset) + 1n);
+        else if (resolved !== undefined) this.#positions.set(key, resolved + 1n);
+      },
+      async (error: unknown) => {
+        this.#options.log.error({ err: error, topic: batch.topic, partition: batch.partition }, 'eachBatch failed; the batch is fetched again');
+        this.#options.onCrash(error as Error, true);
+        await delay(RETRY_BACKOFF_MS);
+      },
+    );
+    this.#inFlight.add(running);
+    try {
+      await running;
+    } finally {
+      this.#inFlight.delete(running);
+    }
+  }
+}
+
+function groupByTopic(partitions: readonly Assigned[]): [string, number[]][] {
+  const map = new Map<string, number[]>();
+  for (const p of partitions) map.set(p.topic, [...(map.get(p.topic) ?? []), p.partition]);
+  return [...map];
+}

@@ -1,0 +1,96 @@
+import type { fetchV17, RecordsBatch } from '@platformatic/kafka';
+import type { IncomingRecord, RecordBatch } from '../kafka-client.port.js';
+
+type FetchResponsePartition = fetchV17.FetchResponsePartition;
+
+/** Record-batch attribute bits (Kafka's v2 record batch). */
+const TIMESTAMP_LOG_APPEND = 0x08;
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+
+function headersOf(headers: readonly (readonly [Buffer | null, Buffer | null])[]): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [name, value] of headers) {
+    if (!name) continue;
+    const key = name.toString('utf8');
+    // Repeated header names: the first one wins (as in the other adapters).
+    if (!(key in out)) out[key] = value ?? Buffer.alloc(0);
+  }
+  return out;
+}
+
+/**
+ * The record batches of a read_committed fetch without aborted transactions, the way the Java
+ * consumer filters them: per producer, a transactional data batch from the first offset of one of
+ * its aborted transactions (the broker lists them in the answer) up to that producer's ABORT marker
+ * is dropped. (@platformatic/kafka 1.35 filters only the last aborted transaction of each
+ * producer, and none whose marker is not in the same answer.)
+ */
+function withoutAborted(partition: FetchResponsePartition): RecordsBatch[] {
+  const batches = partition.records ?? [];
+  if (partition.abortedTransactions.length === 0) return batches;
+  const pending = new Map<bigint, bigint[]>();
+  for (const aborted of [...partition.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1))) {
+    pending.set(aborted.producerId, [...(pending.get(aborted.producerId) ?? []), aborted.firstOffset]);
+  }
+  const aborting = new Set<bigint>();
+  const kept: RecordsBatch[] = [];
+  for (const batch of batches) {
+    const transactional = (batch.attributes & TRANSACTIONAL) !== 0;
+    // Aborted transactions that started at or before this batch's end (the library may already
+    // have dropped their first batches, so the marker can be the first batch seen of one).
+    const starts = pending.get(batch.producerId);
+    while (starts && starts.length > 0 && starts[0]! <= batch.firstOffset + BigInt(batch.lastOffsetDelta)) {
+      starts.shift();
+      aborting.add(batch.producerId);
+    }
+    if ((batch.attributes & CONTROL) !== 0) {
+      // Control record key: version (int16), type (int16): 0 = ABORT, 1 = COMMIT.
+      if (batch.records[0]?.key?.readInt16BE(2) === 0) aborting.delete(batch.producerId);
+      kept.push(batch);
+      continue;
+    }
+    if (!(transactional && aborting.has(batch.producerId))) kept.push(batch);
+  }
+  return kept;
+}
+
+/**
+ * One partition of a fetch answer as the port's RecordBatch, or only the next fetch offset when it
+ * holds no record to hand over (markers or aborted records only). Records before `fetchOffset`
+ * (a compressed batch is returned whole) are left out; `lastOffset` counts markers.
+ */
+export function toRecordBatch(
+  topic: string,
+  partition: FetchResponsePartition,
+  fetchOffset: bigint,
+  readCommitted: boolean,
+): { batch?: RecordBatch; nextOffset: bigint } | undefined {
+  const all = partition.records ?? [];
+  if (all.length === 0) return undefined;
+  const last = all[all.length - 1]!;
+  const lastOffset = last.firstOffset + BigInt(last.lastOffsetDelta);
+  if (lastOffset < fetchOffset) return undefined;
+  const records: IncomingRecord[] = [];
+  for (const batch of readCommitted ? withoutAborted(partition) : all) {
+    if ((batch.attributes & CONTROL) !== 0) continue;
+    const logAppend = (batch.attributes & TIMESTAMP_LOG_APPEND) !== 0;
+    for (const record of batch.records) {
+      const offset = batch.firstOffset + BigInt(record.offsetDelta);
+      if (offset < fetchOffset) continue;
+      records.push({
+        topic,
+        partition: partition.partitionIndex,
+        offset: offset.toString(),
+        key: record.key ?? null,
+        value: record.value ?? null,
+        headers: headersOf(record.headers),
+        timestamp: (logAppend ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta).toString(),
+      });
+    }
+  }
+  const nextOffset = lastOffset + 1n;
+  if (records.length === 0) return { nextOffset };
+  const highWatermark = (readCommitted ? partition.lastStableOffset : partition.highWatermark).toString();
+  return { batch: { topic, partition: partition.partitionIndex, highWatermark, lastOffset: lastOffset.toString(), records }, nextOffset };
+}

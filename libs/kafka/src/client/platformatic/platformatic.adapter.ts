@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import { createLogger } from '../../logging/logger.js';
+import { connectionSecurityWarnings } from '../connection-security.js';
+import type { KafkaConnectionSettings } from '../kafka.options.js';
+import type { ConsumerOptions, KafkaClient, ProducerOptions } from '../kafka-client.port.js';
+import { PlatformaticAdmin } from './platformatic.admin.js';
+import { PlatformaticConsumer } from './platformatic.consumer.js';
+import { platformaticConnector } from './platformatic.errors.js';
+import { PlatformaticProducer } from './platformatic.producer.js';
+
+/**
+ * A {@link KafkaClient} on @platformatic/kafka (pure TypeScript). Producers are idempotent with
+ * acks=all and place keys as the Java client does; consumers read committed by default, assign by
+ * range when `coPartitioned`, await the revoke listeners before rejoining and fence their commits
+ * and transactions by generation and member id (KIP-447). Logs the connection-security warnings;
+ * `connect()` fails at once with SY_KAFKA_AUTH_FAILED or SY_KAFKA_TLS_UNTRUSTED.
+ */
+export function createPlatformaticClient(settings: KafkaConnectionSettings, logger: Logger = createLogger('kafka')): KafkaClient {
+  for (const warning of connectionSecurityWarnings(settings)) logger.warn({ clientId: settings.clientId, brokers: settings.brokers }, warning);
+  const connect = platformaticConnector(settings);
+  const log = logger.child({ client: 'platformatic' });
+  /** One admin per client for lookups (group coordinators, topic lists), opened on first use. */
+  let lookups: PlatformaticAdmin | undefined;
+  const lookup = () => (lookups ??= new PlatformaticAdmin(settings, connect));
+  const coordinators = new Map<string, Promise<number>>();
+  const coordinatorOf = (groupId: string) => {
+    let found = coordinators.get(groupId);
+    if (!found) {
+      found = lookup().coordinatorOf(groupId);
+      found.catch(() => coordinators.delete(groupId));
+      coordinators.set(groupId, found);
+    }
+    return found;
+  };
+  return {
+    clientId: settings.clientId,
+    settings,
+    producer: (options: ProducerOptions = {}) => new PlatformaticProducer(settings, options, connect, coordinatorOf, log),
+    consumer: (options: ConsumerOptions) => new PlatformaticConsumer(settings, options, connect, () => lookup().listTopics(), log),
+    admin: () => new PlatformaticAdmin(settings, connect),
+  };
+}

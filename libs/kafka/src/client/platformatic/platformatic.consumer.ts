@@ -1,0 +1,292 @@
+import { Consumer, kGetApi, kGetConnection, type Connection } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { KafkaConnectionSettings } from '../kafka.options.js';
+import type {
+  BatchControl,
+  ConsumerGroupMetadata,
+  ConsumerOptions,
+  ConsumerPort,
+  ConsumerRunOptions,
+  GroupAssignment,
+  TopicPartitionOffset,
+  TopicPartitions,
+} from '../kafka-client.port.js';
+import { platformaticBaseOptions } from './platformatic.config.js';
+import { withErrorType, type Connector } from './platformatic.errors.js';
+import { FetchLoop, type Assigned } from './fetch-loop.js';
+import { rangeAssigner } from './range.assigner.js';
+
+type RevokeListener = (revoked: readonly TopicPartitions[], lost: boolean) => Promise<void> | void;
+type ApiGetter = (name: string, callback: (error: Error | null, api?: unknown) => void) => void;
+
+const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+function byTopic(partitions: Iterable<Assigned>): TopicPartitions[] {
+  const map = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) map.set(topic, [...(map.get(topic) ?? []), partition]);
+  return [...map].map(([topic, list]) => ({ topic, partitions: list.sort((a, b) => a - b) }));
+}
+
+/**
+ * A consumer on @platformatic/kafka's group membership (JoinGroup/SyncGroup/Heartbeat, the
+ * library's) with our own fetch loop (fetch-loop.ts), so the port's per-partition pause, seek and
+ * batch semantics hold. Two things the library lacks are built here:
+ * - range assignment (`coPartitioned`), see range.assigner.ts;
+ * - an awaited revoke: the library rejoins on its own when a heartbeat meets a rebalance. Its
+ *   JoinGroup request is held back (by wrapping the consumer's `kGetApi`, the base client's
+ *   exported API lookup) until the batches in flight are done and the revoke listeners resolved,
+ *   bounded by the rebalance timeout. The library's eager protocol revokes the whole assignment.
+ */
+export class PlatformaticConsumer implements ConsumerPort {
+  readonly groupId: string;
+  readonly #consumer: Consumer;
+  readonly #options: ConsumerOptions;
+  readonly #connect: Connector;
+  readonly #listTopics: () => Promise<string[]>;
+  readonly #log: Logger;
+  readonly #joinListeners = new Set<(assignment: GroupAssignment) => void>();
+  readonly #crashListeners = new Set<(error: Error, restart: boolean) => void>();
+  readonly #rebalanceListeners = new Set<() => void>();
+  readonly #revokeListeners = new Set<RevokeListener>();
+  #subscription: { topics: readonly string[] | RegExp; fromBeginning: boolean } = { topics: [], fromBeginning: false };
+  #loop: FetchLoop | undefined;
+  #assigned = new Map<string, Assigned>();
+  #rebalanceTimeoutMs: number;
+  #joining = false;
+  #getApi!: ApiGetter;
+
+  constructor(settings: KafkaConnectionSettings, options: ConsumerOptions, connect: Connector, listTopics: () => Promise<string[]>, log: Logger) {
+    this.groupId = options.groupId;
+    this.#options = options;
+    this.#connect = connect;
+    this.#listTopics = listTopics;
+    this.#log = log;
+    this.#rebalanceTimeoutMs = options.rebalanceTimeoutMs ?? 60_000;
+    this.#consumer = new Consumer({
+      ...platformaticBaseOptions(settings),
+      groupId: options.groupId,
+      autocommit: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.#rebalanceTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      isolationLevel: (options.readCommitted ?? true) ? 1 : 0,
+      maxWaitTime: options.maxWaitTimeMs ?? 5_000,
+      minBytes: options.minBytes ?? 1,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      ...(options.coPartitioned ? { protocols: [{ name: 'range', version: 0 }], partitionAssigner: rangeAssigner } : {}),
+    });
+    this.#refuseRejoinOnCommit();
+    this.#consumer.on('consumer:group:join', () => void this.#onJoined());
+    // The library reports a failed rejoin as an 'error' event (an EventEmitter throws without a listener).
+    this.#consumer.on('error', (error: Error) => {
+      this.#log.error({ err: error, groupId: this.groupId }, 'consumer group error');
+      for (const listener of this.#crashListeners) listener(error, true);
+    });
+    const getApi = (this.#consumer[kGetApi] as ApiGetter).bind(this.#consumer);
+    this.#getApi = getApi;
+    (this.#consumer as unknown as Record<symbol, ApiGetter>)[kGetApi] = (name, callback) => {
+      if (name !== 'JoinGroup') return getApi(name, callback);
+      void this.#beforeJoin().finally(() => getApi(name, callback));
+    };
+  }
+
+  /**
+   * The library's commit answers a generation error by rejoining and committing again with the new
+   * generation, which would let a member commit for partitions it lost. Its public joinGroup is
+   * only ours to call (rejoins after a heartbeat use the library's private path), so a call from
+   * anywhere else (the commit) fails the commit instead.
+   */
+  #refuseRejoinOnCommit(): void {
+    const joinGroup = this.#consumer.joinGroup.bind(this.#consumer) as (options: object, callback?: (error?: Error | null) => void) => unknown;
+    (this.#consumer as unknown as { joinGroup: typeof joinGroup }).joinGroup = (options, callback) => {
+      if (this.#joining) return joinGroup(options, callback);
+      const refused = Object.assign(new Error(`Consumer group ${this.groupId} rebalanced since this member joined: its offset commit is refused (the partitions' new owner commits).`), {
+        type: 'REBALANCE_IN_PROGRESS',
+      });
+      if (callback) return void callback(refused);
+      return Promise.reject(refused);
+    };
+  }
+
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: this.groupId, generationId: this.#consumer.memberId ? this.#consumer.generationId : -1, memberId: this.#consumer.memberId ?? '' };
+  }
+
+  async connect(): Promise<void> {
+    await this.#connect(() => this.#consumer.metadata({ topics: [] }));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.stop();
+    await (this.#consumer.close(true) as unknown as Promise<void>);
+  }
+
+  async subscribe(topics: readonly string[] | RegExp, options: { fromBeginning?: boolean } = {}): Promise<void> {
+    this.#subscription = { topics, fromBeginning: options.fromBeginning ?? false };
+  }
+
+  async run(options: ConsumerRunOptions): Promise<void> {
+    if (this.#loop) throw new Error(`consumer of group ${this.groupId} is already running`);
+    const { topics } = this.#subscription;
+    const names = topics instanceof RegExp ? (await this.#listTopics()).filter((t) => topics.test(t)) : [...topics];
+    this.#consumer.topics.trackAll(...names);
+    this.#loop = new FetchLoop(this.#consumer, {
+      run: options,
+      readCommitted: this.#options.readCommitted ?? true,
+      fromBeginning: this.#subscription.fromBeginning,
+      maxBytesPerPartition: this.#options.maxBytesPerPartition ?? 1_048_576,
+      log: this.#log,
+      onCrash: (error, restart) => {
+        for (const listener of this.#crashListeners) listener(error, restart);
+      },
+    });
+    this.#loop.start();
+    void this.#join(this.#loop);
+  }
+
+  /**
+   * Joins in the background, as librdkafka does (run() resolves at once): a join can wait for a
+   * whole rebalance, which other members' revoke listeners may hold up to the rebalance timeout.
+   * A failed join is reported as a crash and tried again while the consumer runs.
+   */
+  async #join(loop: FetchLoop): Promise<void> {
+    while (this.#loop === loop) {
+      this.#joining = true;
+      try {
+        await this.#consumer.joinGroup({});
+        await this.#onJoined();
+        return;
+      } catch (error) {
+        if (this.#loop !== loop) return;
+        this.#log.error({ err: error, groupId: this.groupId }, 'joining the consumer group failed; trying again');
+        for (const listener of this.#crashListeners) listener(error as Error, true);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      } finally {
+        this.#joining = false;
+      }
+    }
+  }
+
+  /** Stops fetching, gives up the partitions (revoke listeners awaited) and leaves the group. */
+  async stop(): Promise<void> {
+    const loop = this.#loop;
+    if (!loop) return;
+    this.#loop = undefined;
+    await loop.stop();
+    await this.#revoke(false);
+    await (this.#consumer.leaveGroup(true) as unknown as Promise<void>).catch((error: unknown) => this.#log.warn({ err: error, groupId: this.groupId }, 'leaving the group failed'));
+    this.#consumer.topics.clear();
+  }
+
+  /** After every (re)join: the new assignment's positions, then the join listeners (their seeks win). */
+  async #onJoined(): Promise<void> {
+    const loop = this.#loop;
+    if (!loop) return;
+    const assigned = (this.#consumer.assignments ?? []).flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+    const key = assigned.map((a) => tp(a.topic, a.partition)).join(',');
+    if (loop.assignmentKey === `${this.#consumer.generationId}:${key}`) return;
+    this.#assigned = new Map(assigned.map((a) => [tp(a.topic, a.partition), a]));
+    await loop.assign(assigned, `${this.#consumer.generationId}:${key}`);
+    const assignment = Object.fromEntries(byTopic(assigned).map((t) => [t.topic, t.partitions ?? []]));
+    for (const listener of this.#joinListeners) listener({ memberId: this.#consumer.memberId ?? '', assignment });
+    loop.resumeFetching();
+  }
+
+  /** Before a JoinGroup goes out: stop handing out batches, wait for those in flight, await the revoke listeners. */
+  async #beforeJoin(): Promise<void> {
+    if (this.#assigned.size === 0) return;
+    for (const listener of this.#rebalanceListeners) listener();
+    const lost = !this.#consumer.memberId;
+    const stopBeating = lost ? () => undefined : this.#keepAlive();
+    try {
+      await this.#loop?.suspend(this.#rebalanceTimeoutMs);
+      await this.#revoke(lost);
+    } finally {
+      stopBeating();
+    }
+  }
+
+  /**
+   * Heartbeats while the JoinGroup is held: the library stops its own when it starts rejoining,
+   * and a member that neither heartbeats nor rejoins is dropped after the session timeout. The
+   * broker answers REBALANCE_IN_PROGRESS, which keeps the session alive.
+   */
+  #keepAlive(): () => void {
+    const c = this.#consumer;
+    const beat = () => {
+      const coordinator = c.coordinatorId;
+      if (coordinator === null || !c.memberId) return;
+      void c.metadata({ topics: [] }).then((metadata) => {
+        const broker = metadata.brokers.get(coordinator);
+        if (!broker) return;
+        (c[kGetConnection] as (broker: object, callback: (error: Error | null, connection?: Connection) => void) => void).call(c, broker, (error, connection) => {
+          if (error || !connection) return;
+          this.#getApi('Heartbeat', (apiError, api) => {
+            if (apiError || !api) return;
+            (api as (...args: unknown[]) => void)(connection, c.groupId, c.generationId, c.memberId, c.groupInstanceId, () => undefined);
+          });
+        });
+      }, () => undefined);
+    };
+    beat();
+    const timer = setInterval(beat, this.#options.heartbeatIntervalMs ?? 3_000);
+    return () => clearInterval(timer);
+  }
+
+  async #revoke(lost: boolean): Promise<void> {
+    if (this.#assigned.size === 0) return;
+    const revoked = byTopic(this.#assigned.values());
+    this.#assigned = new Map();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#rebalanceTimeoutMs)));
+    const listeners = Promise.all(
+      [...this.#revokeListeners].map((listener) =>
+        Promise.resolve()
+          .then(() => listener(revoked, lost))
+          .catch((error: unknown) => this.#log.warn({ err: error, groupId: this.groupId }, 'a partitions-revoked listener failed')),
+      ),
+    );
+    await Promise.race([listeners, bound]).finally(() => clearTimeout(timer));
+  }
+
+  pause(partitions: readonly TopicPartitions[]): void {
+    this.#loop?.pause(partitions);
+  }
+  resume(partitions: readonly TopicPartitions[]): void {
+    this.#loop?.resume(partitions);
+  }
+  paused(): TopicPartitions[] {
+    return this.#loop?.paused() ?? [];
+  }
+  seek(target: TopicPartitionOffset): void {
+    if (!this.#loop) throw new Error(`consumer of group ${this.groupId} is not running: seek after run()`);
+    this.#loop.seek(target.topic, target.partition, BigInt(target.offset));
+  }
+
+  /** Commits with the member's generation (the library's OffsetCommit): a fenced member's commit is refused. */
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.#consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) }).catch((error: unknown) => {
+      throw withErrorType(error);
+    });
+  }
+
+  onGroupJoin(listener: (assignment: GroupAssignment) => void) {
+    this.#joinListeners.add(listener);
+    return () => void this.#joinListeners.delete(listener);
+  }
+  onCrash(listener: (error: Error, restart: boolean) => void) {
+    this.#crashListeners.add(listener);
+    return () => void this.#crashListeners.delete(listener);
+  }
+  onRebalancing(listener: () => void) {
+    this.#rebalanceListeners.add(listener);
+    return () => void this.#rebalanceListeners.delete(listener);
+  }
+  onPartitionsRevoked(listener: RevokeListener) {
+    this.#revokeListeners.add(listener);
+    return () => void this.#revokeListeners.delete(listener);
+  }
+}
+
+export type { BatchControl };

@@ -1,0 +1,93 @@
+import type { KafkaConnectionSettings } from '../kafka.options.js';
+import {
+  authenticationFailedError,
+  checkBrokerCertificate,
+  isRefusedClientCertificateCode,
+  isUntrustedCertificateCode,
+  refusedClientCertificateError,
+  tlsAlertReason,
+  untrustedCertificateError,
+} from '../connection-security.js';
+
+interface LibraryError {
+  name?: string;
+  code?: unknown;
+  message?: string;
+  apiId?: string;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+/** Every error in a library error's tree (its causes and, for MultipleErrors, its members). */
+function* errorTree(error: unknown, depth = 0): Generator<LibraryError> {
+  if (!error || typeof error !== 'object' || depth > 8) return;
+  const e = error as LibraryError;
+  yield e;
+  if (Array.isArray(e.errors)) for (const member of e.errors) yield* errorTree(member, depth + 1);
+  yield* errorTree(e.cause, depth + 1);
+}
+
+/**
+ * The catalog error for a refused connection: a SASL refusal (AuthenticationError, or the broker's
+ * SASL_AUTHENTICATION_FAILED) is SY_KAFKA_AUTH_FAILED, Node's TLS verification codes down the
+ * cause chain are SY_KAFKA_TLS_UNTRUSTED (broker certificate) or SY_KAFKA_AUTH_FAILED (client
+ * certificate). Anything else is returned as it is.
+ */
+export function platformaticConnectError(error: unknown, settings: KafkaConnectionSettings): unknown {
+  const broker = settings.brokers.join(',');
+  for (const e of errorTree(error)) {
+    if (e.name === 'SwitchyardError') return e;
+    if (e.code === 'PLT_KFK_AUTHENTICATION' || e.apiId === 'SASL_AUTHENTICATION_FAILED') {
+      const reason = [...errorTree(e)].map((x) => x.message).find((m) => m && !/^SASL authentication failed\.?$/.test(m)) ?? e.message ?? 'authentication failed';
+      return authenticationFailedError(settings, reason, error);
+    }
+    if (isUntrustedCertificateCode(e.code)) return untrustedCertificateError(broker, `${e.message ?? ''} (${String(e.code)})`, settings, error);
+    if (isRefusedClientCertificateCode(e.code)) return refusedClientCertificateError(broker, tlsAlertReason(e.code as string), settings, error);
+  }
+  return error;
+}
+
+/** Opens a connection (producer, consumer or admin) with the catalog's connection errors. */
+export type Connector = (open: () => Promise<unknown>) => Promise<void>;
+
+/**
+ * Checks the broker's certificate once per client (one handshake of our own: the library retries
+ * connection errors, a refused certificate included), then opens, mapping refusals to the catalog.
+ */
+export function platformaticConnector(settings: KafkaConnectionSettings): Connector {
+  let trusted: Promise<void> | undefined;
+  return async (open) => {
+    trusted ??= checkBrokerCertificate(settings).catch((error: unknown) => {
+      trusted = undefined;
+      throw error;
+    });
+    await trusted;
+    try {
+      await open();
+    } catch (error) {
+      throw platformaticConnectError(error, settings);
+    }
+  };
+}
+
+/** The broker's error name (e.g. `CONCURRENT_TRANSACTIONS`) anywhere in a library error, if any. */
+export function protocolErrorId(error: unknown): string | undefined {
+  for (const e of errorTree(error)) if (typeof e.apiId === 'string') return e.apiId;
+  return undefined;
+}
+
+/**
+ * The library's error with the broker's error name added, as the other adapters report it: `type`
+ * (e.g. `ILLEGAL_GENERATION`, `INVALID_PRODUCER_EPOCH`, what callers route on) and at the end of
+ * the message (the library's own says only which API failed).
+ */
+export function withErrorType(error: unknown): unknown {
+  const id = protocolErrorId(error);
+  if (!id || !(error instanceof Error)) return error;
+  const e = error as Error & { type?: string };
+  if (e.type === undefined) {
+    e.type = id;
+    if (!e.message.includes(id)) e.message = `${e.message}: ${id}`;
+  }
+  return e;
+}
