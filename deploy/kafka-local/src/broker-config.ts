@@ -65,6 +65,11 @@ export function renderServerProperties(node: BrokerNode, nodes: readonly BrokerN
     'transaction.state.log.replication.factor': rf,
     'transaction.state.log.min.isr': minIsr,
     'transaction.state.log.num.partitions': 10,
+    // Group protocols clients may use: classic, the KIP-848 consumer protocol (`group.protocol=consumer`)
+    // and Kafka Streams'. This is Kafka 4.4's default, written out so it is visible here. Share groups
+    // (KIP-932) need no entry: the `share.version` feature, finalized when storage is formatted (4.4
+    // formats at share.version 2), turns them on.
+    'group.coordinator.rebalance.protocols': 'classic,consumer,streams',
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': minIsr,
     // Tests and local runs form groups all the time; nobody wants to wait 3 s for each one.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import kafkajs from 'kafkajs';
-import { ensureLocalKafka, localKafkaStatus, stopLocalKafka } from './local-kafka.js';
+import { ensureLocalKafka, localKafkaStatus, runKafkaTool, stopLocalKafka } from './local-kafka.js';
 import { REPO_ROOT } from './kafka-local.options.js';
 
 const run = promisify(execFile);
@@ -94,6 +94,45 @@ describe('deploy/kafka-local', () => {
     expect(status.up).toBe(false);
     expect(status.nodes.every((n) => n.pid === undefined)).toBe(true);
   });
+
+  it("offers the KIP-848 consumer protocol and share groups (KIP-932) to clients, checked with Kafka's own tools", async () => {
+    const port = await freePortPair();
+    const dataDir = tempDir();
+    const options = { port, dataDir, heap: '384m' } as const;
+    onTestFinished(async () => void (await stopLocalKafka(options, { wipe: true })));
+    const { bootstrap } = await ensureLocalKafka(options);
+    const tool = async (mainClass: string, args: readonly string[], input?: string) => {
+      const result = await runKafkaTool(mainClass, ['--bootstrap-server', bootstrap, ...args], { dataDir, ...(input ? { input } : {}) });
+      expect(result.code, `${mainClass} ${args.join(' ')}\n${result.stderr}`).toBe(0);
+      return result.stdout;
+    };
+
+    const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'protocols', numPartitions: 1 }] });
+      await producer.send({ topic: 'protocols', messages: ['a', 'b', 'c'].map((value) => ({ value })) });
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+    }
+    // Each tool fails (exit code not 0) when the broker does not speak the group protocol it asks for.
+    const consumed = await tool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--topic', 'protocols', '--group', 'kip-848', '--command-property', 'group.protocol=consumer', '--from-beginning', '--max-messages', '3', '--timeout-ms', '60000',
+    ]);
+    expect(consumed.trim().split('\n')).toEqual(['a', 'b', 'c']);
+    // A share group starts at the log end unless told otherwise.
+    await tool('org.apache.kafka.tools.ConfigCommand', ['--alter', '--entity-type', 'groups', '--entity-name', 'kip-932', '--add-config', 'share.auto.offset.reset=earliest']);
+    const shared = await tool('org.apache.kafka.tools.consumer.ConsoleShareConsumer', ['--topic', 'protocols', '--group', 'kip-932', '--max-messages', '3', '--timeout-ms', '60000']);
+    expect(shared.trim().split('\n').sort()).toEqual(['a', 'b', 'c']);
+
+    const groups = (await tool('org.apache.kafka.tools.GroupsCommand', ['--list'])).split('\n').map((line) => line.trim().split(/\s+/));
+    expect(groups).toContainEqual(['kip-848', 'Consumer', 'consumer']);
+    expect(groups).toContainEqual(['kip-932', 'Share', 'share']);
+    // A broker start and four JVM tools: about a minute on an idle 2-core machine, over 4 minutes
+    // when it is loaded (load average 30+). A deadline, not a measure.
+  }, 600_000);
 
   it('CLI: status exits 3 and says how to start when nothing runs', async () => {
     const port = await freePortPair();
