@@ -12,7 +12,8 @@ import { consumptionContract } from './port-contract/consumption.contract.test-s
 import { groupContract } from './port-contract/group.contract.test-support.js';
 import { recordsContract } from './port-contract/records.contract.test-support.js';
 
-describe.each(clientsUnderTest())('KafkaClient port contract on %s', (name) => {
+// A test waits at most WAIT.timeout (20 s) per condition; a hung adapter fails in 45 s, not 120.
+describe.each(clientsUnderTest())('KafkaClient port contract on %s', { timeout: 45_000 }, (name) => {
   describe('records and batches', () => recordsContract(name));
   describe('resolving, seeking and pausing', () => consumptionContract(name));
   describe('consumer groups', () => groupContract(name));

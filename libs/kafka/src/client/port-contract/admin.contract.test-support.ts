@@ -84,7 +84,7 @@ export function adminContract(name: KafkaClientName): void {
     await expect(r.admin.setGroupOffsets(groupId, topic, [{ partition: 0, offset: '0' }])).rejects.toThrow();
     expect(await r.admin.deleteGroups([groupId])).toEqual([{ groupId, error: 'NON_EMPTY_GROUP' }]);
 
-    await c.port.disconnect();
+    await c.disconnect();
     await waitFor(async () => expect(await r.admin.describeGroup(groupId)).toEqual({ groupId, state: 'Empty', members: [] }));
     await r.admin.setGroupOffsets(groupId, topic, [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }]);
     expect(await r.admin.groupOffsets(groupId, [topic])).toEqual([0, 1].map((partition) => ({ topic, partition, offset: '0' })));

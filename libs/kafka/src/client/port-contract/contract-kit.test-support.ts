@@ -65,6 +65,17 @@ export function waitFor<T>(check: () => T | Promise<T>): Promise<T> {
   return vi.waitFor(check, WAIT);
 }
 
+/** How long a cleanup may take: an adapter that hangs on close fails its test, not the run's hook timeout. */
+const CLEANUP_TIMEOUT_MS = 10_000;
+
+function bounded(operation: Promise<void>, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${CLEANUP_TIMEOUT_MS} ms`)), CLEANUP_TIMEOUT_MS);
+  });
+  return Promise.race([operation, limit]).finally(() => clearTimeout(timer));
+}
+
 /** One adapter under test: its client, an admin that cleans up, and factories of parts. */
 export interface Rig {
   readonly name: KafkaClientName;
@@ -87,6 +98,8 @@ export interface RecordingConsumer {
   readonly port: ConsumerPort;
   readonly batches: RecordBatch[];
   readonly joins: GroupAssignment[];
+  /** Disconnects once (the cleanup after the test does not disconnect again). */
+  disconnect(): Promise<void>;
   /** Offsets (as numbers) of every record handed over for `partition`, in order of delivery. */
   offsets(partition: number): number[];
 }
@@ -117,7 +130,7 @@ export async function rig(name: KafkaClientName): Promise<Rig> {
     async producer(options) {
       const producer = client.producer(options);
       await producer.connect();
-      onTestFinished(() => producer.disconnect());
+      onTestFinished(() => bounded(producer.disconnect(), 'producer.disconnect()'));
       return producer;
     },
     async consumer({ topics, ...options }, run = {}) {
@@ -126,7 +139,9 @@ export async function rig(name: KafkaClientName): Promise<Rig> {
       const joins: GroupAssignment[] = [];
       port.onGroupJoin((assignment) => joins.push(assignment));
       await port.connect();
-      onTestFinished(() => port.disconnect());
+      let closed: Promise<void> | undefined;
+      const disconnect = () => (closed ??= port.disconnect());
+      onTestFinished(() => bounded(disconnect(), 'consumer.disconnect()'));
       await port.subscribe(topics, { fromBeginning: true });
       const handler = run.eachBatch;
       await port.run({
@@ -140,6 +155,7 @@ export async function rig(name: KafkaClientName): Promise<Rig> {
         port,
         batches,
         joins,
+        disconnect,
         offsets: (partition) => batches.filter((b) => b.partition === partition).flatMap((b) => b.records.map((r) => Number(r.offset))),
       };
     },
