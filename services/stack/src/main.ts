@@ -4,9 +4,11 @@
  * queue's topics, publishes a few `example.greeted` events, and runs the worker service in the
  * foreground (Ctrl+C stops it): the example task handlers plus the `example-audit` event
  * subscription, which logs those events. Beside it runs the scheduler service with the example
- * job (`example-heartbeat`: a send_email task every 15 s), stopped with the worker.
+ * job (`example-heartbeat`: a send_email task every 15 s), and the HTTP gateway (GATEWAY_PORT,
+ * default 8080) with a bootstrap admin key it prints with curl lines; both stop with the worker.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ensureLocalKafka } from '@switchyard/kafka-local';
 import { createKafkaClient, createLogger, ensureTopology, kafkaSettingsFromEnv } from '@switchyard/kafka';
@@ -28,6 +30,10 @@ const SCHEDULER_HTTP = { host: process.env.SCHEDULER_HTTP_HOST ?? '127.0.0.1', p
 /** A second identical signal sooner than this is a relay echo (see runExampleWorker), not a second Ctrl+C. */
 const DUPLICATE_SIGNAL_MS = 300;
 const WORKER_HTTP = { host: process.env.WORKER_HTTP_HOST ?? '127.0.0.1', port: process.env.WORKER_HTTP_PORT ?? '9464' };
+const GATEWAY_MAIN = 'services/gateway/src/main.ts';
+const GATEWAY_URL = `http://${process.env.GATEWAY_HOST ?? '127.0.0.1'}:${process.env.GATEWAY_PORT ?? '8080'}`;
+/** The gateway's bootstrap admin key: GATEWAY_ADMIN_KEY, or a fresh one for this run (printed below). */
+const GATEWAY_ADMIN_KEY = process.env.GATEWAY_ADMIN_KEY ?? `dev-${randomBytes(24).toString('base64url')}`;
 
 async function main(): Promise<number> {
   let kafkaNote = `Kafka: ${process.env.KAFKA_BROKERS} (from KAFKA_BROKERS; not managed here)`;
@@ -58,6 +64,17 @@ async function main(): Promise<number> {
         'Enqueue example tasks, or publish example events, from another terminal:',
         `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx ${EXAMPLE_PRODUCER} 100`,
         `  KAFKA_BROKERS=${process.env.KAFKA_BROKERS} npx tsx ${EXAMPLE_PRODUCER} --events 5`,
+        `  Gateway (REST API, example task and event types): ${GATEWAY_URL}/api/v1   docs: ${GATEWAY_URL}/api/v1/docs`,
+        `    bootstrap admin key: ${GATEWAY_ADMIN_KEY}${process.env.GATEWAY_ADMIN_KEY ? ' (from GATEWAY_ADMIN_KEY)' : ' (new each start; set GATEWAY_ADMIN_KEY to keep one)'}`,
+        '',
+        'Enqueue a task, publish an event and read the task\'s status over HTTP:',
+        `  KEY=${GATEWAY_ADMIN_KEY}`,
+        `  ID=$(curl -s -X POST ${GATEWAY_URL}/api/v1/data/tasks -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\`,
+        `    -d '{"type":"send_email","payload":{"to":"ada@example.com","subject":"hello"},"tenant":"acme"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).data.id')`,
+        `  curl -s -X POST ${GATEWAY_URL}/api/v1/data/events -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\`,
+        `    -d '{"name":"example.greeted","payload":{"greeting":"hello","to":"ada"},"metadata":{"tenantId":"acme"}}'`,
+        `  curl -s ${GATEWAY_URL}/api/v1/data/tasks/$ID -H "Authorization: Bearer $KEY"`,
+        '',
         'Stop: Ctrl+C stops the worker (again to force); `npm run kafka:down` stops Kafka.',
         'Run the tests with `npm test`.',
         '',
@@ -68,11 +85,20 @@ async function main(): Promise<number> {
   }
   await publishExampleEvents();
   const scheduler = startExampleScheduler();
+  const gateway = startGateway();
   try {
     return await runExampleWorker();
   } finally {
-    if (scheduler.exitCode === null && scheduler.signalCode === null) scheduler.kill('SIGTERM');
+    for (const child of [scheduler, gateway]) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   }
+}
+
+/** The gateway with the example task and event types, in the background; stopped when the worker stops. */
+function startGateway() {
+  const child = spawn(process.execPath, ['--import', 'tsx', GATEWAY_MAIN], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true, env: { ...process.env, GATEWAY_ADMIN_KEY } });
+  child.once('error', (error) => log.warn({ err: error }, 'could not start the gateway'));
+  child.once('exit', (code, signal) => signal === null && code !== 0 && log.warn({ exitCode: code }, 'the gateway stopped (see above); the worker keeps running'));
+  return child;
 }
 
 /** The scheduler service with the example job, in the background; stopped when the worker stops. */
