@@ -4,3 +4,4 @@ export { collectTopics, type TopicCollector } from './topic-collector.js';
 export { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, type PromtoolVerdict } from './promtool.js';
 export { recordGroups, groupsLeft, type GroupRecordingClient } from './group-litter.js';
 export { testSecuredKafka, externalSecuredKafkaGiven, foreignCa } from './secured-kafka.js';
+export { asIncoming, deadEventRecord, type DeadEventSpec } from './dead-event-records.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeDeadLetter, type IncomingRecord } from '@switchyard/kafka';
-import { asIncoming, deadEventRecord } from './dead-event.test-support.js';
+import { asIncoming, deadEventRecord } from '@switchyard/testing';
 import { byDeathTime, entryJson, matchesFilter, toDlqEntry } from './dlq-entry.js';
 import { redriveLane, redriveRecord } from './redrive-plan.js';
 

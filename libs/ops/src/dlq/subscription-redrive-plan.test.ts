@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asIncoming, deadEventRecord } from './dead-event.test-support.js';
+import { asIncoming, deadEventRecord } from '@switchyard/testing';
 import { toDlqEntry } from './dlq-entry.js';
 import { subscriptionRedriveRecord, subscriptionRedriveWrites } from './subscription-redrive-plan.js';
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { eventDlqTopic, subscriptionGroup, subscriptionReplayTopic, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
-import { collectTopics, testAdmin, testClient, uniqueName } from '@switchyard/testing';
+import { collectTopics, deadEventRecord, testAdmin, testClient, uniqueName, type DeadEventSpec } from '@switchyard/testing';
 import { jsonOf, runCli } from '../cli-process.test-support.js';
-import { deadEventRecord, type DeadEvent } from '../../../../libs/ops/src/dlq/dead-event.test-support.js';
 import { type DlqEntryJson, subscriptionDlqRedrivenTopic } from '@switchyard/ops';
 
 async function produce(client: KafkaClient, topic: string, records: readonly OutgoingRecord[]): Promise<void> {
@@ -40,7 +39,7 @@ async function subscriptionWithDeadEvents() {
     e2: { id: id(), name: `${domainA}.deleted`, tenant: 'acme', handler: 'h_audit', code: 'SY_EVENT_HANDLER_TIMEOUT' },
     e3: { id: id(), name: `${domainA}.created`, tenant: 'globex', handler: 'h_mail', code: 'SY_EVENT_HANDLER_FAILED' },
     e4: { id: id(), name: `${domainB}.paid`, tenant: 'acme', handler: 'h_mail', code: 'SY_EVENT_HANDLER_FAILED' },
-  } satisfies Record<string, DeadEvent>;
+  } satisfies Record<string, DeadEventSpec>;
   await produce(client, dlqA, [deadEventRecord(e.e1, 10), deadEventRecord(e.e2, 11), deadEventRecord(e.e3, 12), { key: 'acme', value: 'not a dead letter' }]);
   await produce(client, dlqB, [deadEventRecord(e.e4, 3)]);
   await produce(client, dlqOther, [deadEventRecord({ id: id(), name: `${domainA}.created`, tenant: 'acme', handler: 'h_mail', code: 'SY_EVENT_HANDLER_FAILED' }, 10)]);

@@ -1,7 +1,7 @@
-/** Dead events as the subscription runtime writes them, for the unit and int tests of `dlq --subscription`. */
+/** Dead events as the subscription runtime writes them, for tests of subscription DLQs (libs/ops, `switchyard dlq --subscription`). */
 import { encodeDeadLetter, encodeEventRecord, eventTopic, type IncomingRecord, type OutgoingRecord } from '@switchyard/kafka';
 
-export interface DeadEvent {
+export interface DeadEventSpec {
   readonly id: string;
   readonly name: string;
   readonly tenant: string;
@@ -21,7 +21,7 @@ const toBuffers = (headers: Readonly<Record<string, string | Buffer>>) =>
  * The DLQ record of `event`: the CloudEvents record as consumed from `events.<domain>` at
  * `originOffset`, byte for byte, plus the `sy-dlq-*` headers (dead-letter.v1).
  */
-export function deadEventRecord(event: DeadEvent, originOffset = 0): OutgoingRecord {
+export function deadEventRecord(event: DeadEventSpec, originOffset = 0): OutgoingRecord {
   const at = event.deadAt ?? new Date().toISOString();
   const encoded = encodeEventRecord(
     { id: event.id, name: event.name, source: 'cli-test', timestamp: at, priority: 'normal', tenantId: event.tenant, contentType: 'application/json' },
