@@ -101,9 +101,16 @@ async function formatIfNeeded(node: BrokerNode, clusterId: string, classpath: st
   }
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid`
+ * prints). Like Kafka's Uuid.randomUuid, never one starting with '-': the storage tool would read
+ * `-t -abc...` as an option and fail the format (1 start in 64).
+ */
 function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 async function clusterIdFor(nodes: readonly BrokerNode[]): Promise<string> {
