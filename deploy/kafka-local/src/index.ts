@@ -1,6 +1,7 @@
 export {
   ensureLocalKafka,
   stopLocalKafka,
+  signalLocalKafkaNode,
   localKafkaStatus,
   localKafkaLogFiles,
   runKafkaTool,

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SwitchyardError } from '@switchyard/protocol';
 import { startNodes, stopNode, livePid, nodeFiles } from './broker-process.js';
 import { brokersAnswering, waitUntilReady, type ProbeTls } from './broker-readiness.js';
 import { javaBinary, requireJava, resolveClasspath } from './java-toolchain.js';
@@ -76,6 +78,24 @@ export async function stopLocalKafka(input?: KafkaLocalOptionsInput, { wipe = fa
   const stopped = await Promise.all([...nodes].reverse().map((node) => stopNode(node)));
   if (wipe) await rm(path.dirname(nodes[0]!.dir), { recursive: true, force: true });
   return stopped.filter(Boolean).length;
+}
+
+/**
+ * Signals one node of the cluster, for fault tests: SIGKILL (the default) is a crash without
+ * controlled shutdown, and resolves once the process is gone. `ensureLocalKafka` with the same
+ * options starts the node again. Resolves the pid signalled, undefined when the node was not running.
+ */
+export async function signalLocalKafkaNode(input: KafkaLocalOptionsInput, nodeId: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | undefined> {
+  const nodes = clusterNodes(optionsOf(input));
+  const node = nodes.find((n) => n.nodeId === nodeId);
+  if (!node) {
+    throw new SwitchyardError('SY_INVALID_ARGUMENT', `Node ${nodeId} is not part of this cluster.`, { hint: `Pick a node id from ${nodes.map((n) => n.nodeId).join(', ')}.` });
+  }
+  const pid = await livePid(node);
+  if (!pid) return undefined;
+  process.kill(pid, signal);
+  if (signal === 'SIGKILL') while (await livePid(node)) await sleep(50);
+  return pid;
 }
 
 /** Per-node process state and whether the cluster answers. */
