@@ -28,6 +28,7 @@ function routes(): { name: string; method: string; path: string; body?: unknown;
     { name: 'read task', method: 'GET', path: `/data/tasks/${acmeTask}`, scope: 'tasks:read' },
     { name: 'publish event', method: 'POST', path: '/data/events', body: { name: gw.eventName, payload: { greeting: 'hi' } }, scope: 'events:write' },
     { name: 'batch events', method: 'POST', path: '/data/events/batch', body: { items: [{ name: gw.eventName, payload: { greeting: 'hi' } }] }, scope: 'events:write' },
+    { name: 'list dead letters', method: 'GET', path: '/data/dead-letters', scope: 'tasks:read' },
     { name: 'meta', method: 'GET', path: '/meta', scope: 'any' },
     { name: 'meta schema', method: 'GET', path: '/meta/task-types/send_email/schema', scope: 'any' },
     { name: 'list keys', method: 'GET', path: '/admin/api-keys', scope: 'admin' },

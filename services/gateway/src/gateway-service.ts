@@ -7,6 +7,7 @@ import { ApiKeyStore } from './auth/api-key-store.js';
 import { Authenticator } from './auth/authenticator.js';
 import { JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier.js';
 import { buildGatewayApp } from './gateway-app.js';
+import { deadLettersResource } from './resources/dead-letters.resource.js';
 import { eventsResource } from './resources/events.resource.js';
 import { TaskStatusViews } from './resources/task-status-views.js';
 import { tasksResource } from './resources/tasks.resource.js';
@@ -56,6 +57,7 @@ export class GatewayService {
     const resources = [
       ...(types.taskTypes.length > 0 ? [tasksResource({ producer: this.#producer, statuses: this.#statuses, taskTypes: types.taskTypes })] : []),
       ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway' })] : []),
+      ...(types.taskTypes.length > 0 ? [deadLettersResource({ client: this.#options.client, admin: this.#admin, queues: [...new Set(types.taskTypes.map((t) => t.queue))] })] : []),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
     const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });

@@ -143,8 +143,8 @@ describe('gateway: metadata, discovery, OpenAPI', () => {
   it('discovery lists the generated endpoints; unknown routes are 404 SY_ROUTE_NOT_FOUND', async () => {
     const discovery = await gw.call('GET', '');
     expect(discovery.status).toBe(200);
-    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 4, events: 3 });
-    expect(discovery.body.data.registry.endpoints.map((e: { id: string }) => e.id)).toEqual(['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.read', 'events.create', 'events.batch', 'events.createMany']);
+    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 4, events: 3, 'dead-letters': 1 });
+    expect(discovery.body.data.registry.endpoints.map((e: { id: string }) => e.id)).toEqual(['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.read', 'events.create', 'events.batch', 'events.createMany', 'dead-letters.list']);
     expect((await gw.call('GET', '/nothing-here')).body).toMatchObject({ code: 'SY_ROUTE_NOT_FOUND' });
   });
 

@@ -25,3 +25,11 @@ export function envelope(api: RestApiConfig, request: FastifyRequest, data: unkn
   if (!api.responseFormat.envelope) return data;
   return { success: true, data, ...(api.responseFormat.includeMetadata ? { meta: { requestId: request.id, timestamp: new Date().toISOString(), apiVersion: api.version } } : {}) };
 }
+
+const PaginationSchema = z.object({ limit: z.number().int(), cursor: z.string().nullable(), nextCursor: z.string().nullable().describe('Cursor of the next page; null at the end'), total: z.number().int().optional() });
+
+/** The response schema of a list: the items enveloped, with `pagination` beside `data`. */
+export function listed(api: RestApiConfig, item: z.ZodType): z.ZodType {
+  if (!api.responseFormat.envelope) return z.array(item);
+  return z.object({ success: z.literal(true), data: z.array(item), ...(api.responseFormat.includeMetadata ? { meta: Meta } : {}), ...(api.responseFormat.includePagination ? { pagination: PaginationSchema } : {}) });
+}

@@ -5,7 +5,7 @@ import type { GeneratedEndpoint, RestServerConfig } from '@switchyard/protocol';
 import { apiPathOf, SwitchyardError } from '@switchyard/protocol';
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 import { credentialOf } from './access.js';
-import { envelope, enveloped, ErrorBodySchema } from './envelope.js';
+import { envelope, enveloped, ErrorBodySchema, listed } from './envelope.js';
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyCache } from './idempotency.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(256) });
@@ -37,11 +37,11 @@ export function registerResourceRoutes(app: FastifyInstance, config: RestServerC
   const endpoints: GeneratedEndpoint[] = [];
   for (const resource of selectResources(resources, config.routes)) {
     const override = config.routes.overrides[resource.name];
-    const allowed = (op: 'create' | 'read') => api.enableCrud && config.crud.operations[op] && override?.operations?.[op] !== false;
+    const allowed = (op: 'create' | 'read' | 'list') => api.enableCrud && config.crud.operations[op] && override?.operations?.[op] !== false;
     const base = `${apiPathOf(api)}${override?.basePath ?? config.crud.dataPrefix}/${segmentOf(resource.name, config.routes.nameTransform)}`;
     const tags = [resource.name];
     const add = (method: 'GET' | 'POST', path: string, operation: string, summary: string) => endpoints.push({ id: `${resource.name}.${operation}`, method, path, object: resource.name, operation, metadata: { summary, tags, deprecated: false } });
-    const { create, read, batch } = resource;
+    const { create, read, batch, list } = resource;
     if (create && allowed('create')) {
       zapp.post(base, {
         config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
@@ -63,6 +63,17 @@ export function registerResourceRoutes(app: FastifyInstance, config: RestServerC
         });
         add('POST', `${base}/${operation}`, operation, batch.summary);
       }
+    }
+    if (list && allowed('list')) {
+      zapp.get(base, {
+        config: { access: resource.scopes.read },
+        schema: { summary: list.summary, tags, querystring: list.query, response: { 200: listed(api, list.item), ...ERRORS } },
+        handler: async (request) => {
+          const { items, pagination } = await list.handle(request.query, context(request));
+          return api.responseFormat.envelope ? { ...(envelope(api, request, items) as object), ...(api.responseFormat.includePagination ? { pagination } : {}) } : items;
+        },
+      });
+      add('GET', base, 'list', list.summary);
     }
     if (read && allowed('read')) {
       zapp.get(`${base}/:id`, {

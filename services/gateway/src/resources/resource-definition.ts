@@ -33,6 +33,22 @@ export interface ReadOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodT
   handle(id: string, query: z.output<Q>, context: RequestContext): Promise<z.output<R> | undefined>;
 }
 
+export interface ListOperation<Q extends z.ZodType = z.ZodType, I extends z.ZodType = z.ZodType> {
+  readonly query: Q;
+  readonly item: I;
+  readonly summary: string;
+  /** One page: its items and the cursor of the next page (null at the end). */
+  handle(query: z.output<Q>, context: RequestContext): Promise<{ items: z.output<I>[]; pagination: Pagination }>;
+}
+
+/** Cursor pagination of a list response (in `meta.pagination` of the envelope). */
+export interface Pagination {
+  readonly limit: number;
+  readonly cursor: string | null;
+  readonly nextCursor: string | null;
+  readonly total?: number;
+}
+
 /**
  * One resource of the REST API (STYLE: one file per definition): its zod schemas, the
  * operations it supports and the scope each needs. The route generator turns the registry of
@@ -47,4 +63,5 @@ export interface ResourceDefinition {
   readonly create?: CreateOperation;
   readonly batch?: BatchOperation;
   readonly read?: ReadOperation;
+  readonly list?: ListOperation;
 }

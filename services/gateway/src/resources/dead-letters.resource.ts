@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { AdminPort, KafkaClient } from '@switchyard/kafka';
+import { entryJson, loadDlq, resolveDlqSource } from '@switchyard/ops';
+import { SwitchyardError } from '@switchyard/protocol';
+import { TenantSchema } from '../auth/credential.js';
+import type { ResourceDefinition } from './resource-definition.js';
+
+export interface DeadLettersResourceDeps {
+  readonly client: KafkaClient;
+  readonly admin: AdminPort;
+  readonly queues: readonly string[];
+}
+
+const CURSOR = /^[0-9]{1,9}$/;
+
+/**
+ * `dead-letters`: the pending (not yet redriven or purged) dead letters of a queue, oldest death
+ * first, through the operator engine (libs/ops loadDlq). A tenant credential sees only its
+ * tenant's entries (the engine's tenant filter); an admin may filter by any tenant. Each read
+ * scans the DLQ topic (operator use, not a hot path); the cursor is the position in that
+ * death-time order, stable while entries are only added.
+ */
+export function deadLettersResource(deps: DeadLettersResourceDeps): ResourceDefinition {
+  return {
+    name: 'dead-letters',
+    description: 'Dead-lettered tasks of a queue (read-only; redrive and purge stay in the CLI for now).',
+    invalidCode: 'SY_INVALID_ARGUMENT',
+    scopes: { write: 'admin', read: 'tasks:read' },
+    list: {
+      query: z.strictObject({
+        queue: z.enum(deps.queues as [string, ...string[]]).optional().describe(`Queue (default ${deps.queues[0]})`),
+        code: z.string().min(1).max(100).optional().describe('Error code, e.g. SY_TASK_FAILED'),
+        type: z.string().min(1).max(200).optional().describe('Task type; * matches any run of characters'),
+        tenant: TenantSchema.optional().describe("Tenant (a tenant credential sees only its own)"),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().regex(CURSOR, 'expected the nextCursor of a previous page').optional(),
+      }),
+      item: z.looseObject({ tenant: z.string().nullable(), state: z.string() }),
+      summary: 'Pending dead letters of a queue, oldest first',
+      async handle(query, { credential }) {
+        const q = query as { queue?: string; code?: string; type?: string; tenant?: string; limit: number; cursor?: string };
+        if (credential.tenant !== undefined && q.tenant !== undefined && q.tenant !== credential.tenant) {
+          throw new SwitchyardError('SY_INVALID_ARGUMENT', `query.tenant is "${q.tenant}", but this credential reads only tenant "${credential.tenant}".`, { hint: 'Leave tenant out.', details: { field: 'query.tenant' } });
+        }
+        const tenant = credential.tenant ?? q.tenant;
+        const source = await resolveDlqSource(deps.admin, deps.client, { kind: 'queue', queue: q.queue ?? deps.queues[0]! });
+        const loaded = await loadDlq(deps.client, deps.admin, source, { ...(tenant ? { tenant } : {}), ...(q.code ? { code: q.code } : {}), ...(q.type ? { type: q.type } : {}) });
+        const start = q.cursor ? Number(q.cursor) : 0;
+        const page = loaded.pending.slice(start, start + q.limit);
+        const next = start + page.length < loaded.pending.length ? String(start + page.length) : null;
+        return { items: page.map((e) => entryJson(e)), pagination: { limit: q.limit, cursor: q.cursor ?? null, nextCursor: next, total: loaded.pending.length } };
+      },
+    },
+  };
+}
