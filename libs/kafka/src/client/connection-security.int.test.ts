@@ -4,8 +4,8 @@ import { foreignCa, testSecuredKafka, uniqueName } from '@switchyard/testing';
 import type { SecuredConnections } from '@switchyard/kafka-local';
 import { createLogger } from '../logging/logger.js';
 import type { IncomingRecord, KafkaClient } from './kafka-client.port.js';
-import { kafkaSettingsFromEnv } from './kafka.options.js';
-import { createKafkajsClient } from './kafkajs.adapter.js';
+import { createKafkaClient, registeredKafkaClients } from './create-kafka-client.js';
+import { kafkaSettingsFromEnv, type KafkaClientName } from './kafka.options.js';
 import { throwawayConsumer } from './throwaway-consumer.js';
 
 /** Far longer than any test here: an error that comes is the refusal itself, not a timeout. */
@@ -25,8 +25,8 @@ function capturedLogger(name: string) {
   return { logger: createLogger(name, { level: 'warn' }, stream), lines };
 }
 
-function securedClient(env: Record<string, string>, clientId = uniqueName('secured')): KafkaClient {
-  return createKafkajsClient(kafkaSettingsFromEnv({ ...env, KAFKA_CLIENT_ID: clientId }), createLogger(clientId, { level: process.env.LOG_LEVEL ?? 'silent' }));
+function securedClient(adapter: KafkaClientName, env: Record<string, string>, clientId = uniqueName('secured')): KafkaClient {
+  return createKafkaClient(kafkaSettingsFromEnv({ ...env, KAFKA_CLIENT_ID: clientId, KAFKA_CLIENT: adapter }), createLogger(clientId, { level: process.env.LOG_LEVEL ?? 'silent' }));
 }
 
 /** Creates a topic over `client`, sends three keyed records and reads them back over a consumer of the same client. */
@@ -53,21 +53,22 @@ async function roundTrip(client: KafkaClient): Promise<string[]> {
   return seen.map((r) => r.value!.toString());
 }
 
-describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual TLS)', () => {
+/** Every adapter of this build meets the same secured broker and fails the same way. */
+describe.each(registeredKafkaClients())('%s client on the secured broker (SCRAM-SHA-512 over TLS, mutual TLS)', (adapter: KafkaClientName) => {
   beforeAll(async () => {
     broker = await testSecuredKafka();
   });
 
   it('produces and consumes over SCRAM-SHA-512 on TLS', async () => {
-    expect(await roundTrip(securedClient(broker.scramTls))).toEqual(['a', 'b', 'c']);
+    expect(await roundTrip(securedClient(adapter, broker.scramTls))).toEqual(['a', 'b', 'c']);
   });
 
   it('produces and consumes over mutual TLS (client certificate, no SASL)', async () => {
-    expect(await roundTrip(securedClient(broker.mutualTls))).toEqual(['a', 'b', 'c']);
+    expect(await roundTrip(securedClient(adapter, broker.mutualTls))).toEqual(['a', 'b', 'c']);
   });
 
   it('a wrong SCRAM password fails connect() at once with SY_KAFKA_AUTH_FAILED naming the user and the settings to fix', async () => {
-    const admin = securedClient({ ...broker.scramTls, ...PATIENT, KAFKA_SASL_PASSWORD: 'not-the-password' }).admin();
+    const admin = securedClient(adapter, { ...broker.scramTls, ...PATIENT, KAFKA_SASL_PASSWORD: 'not-the-password' }).admin();
     onTestFinished(() => admin.disconnect());
     const error = await admin.connect().then(() => undefined, (e: unknown) => e);
     expect(error).toMatchObject({
@@ -81,7 +82,7 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
   });
 
   it('an unknown SCRAM user fails the same way', async () => {
-    const producer = securedClient({ ...broker.scramTls, ...PATIENT, KAFKA_SASL_USERNAME: 'nobody' }).producer();
+    const producer = securedClient(adapter, { ...broker.scramTls, ...PATIENT, KAFKA_SASL_USERNAME: 'nobody' }).producer();
     onTestFinished(() => producer.disconnect());
     await expect(producer.connect()).rejects.toMatchObject({ code: 'SY_KAFKA_AUTH_FAILED', message: expect.stringContaining("user 'nobody'") });
   });
@@ -90,7 +91,7 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
     ['SCRAM over TLS', () => broker.scramTls],
     ['mutual TLS', () => broker.mutualTls],
   ])('a CA that did not sign the broker certificate fails connect() at once with SY_KAFKA_TLS_UNTRUSTED (%s)', async (_name, env) => {
-    const consumer = securedClient({ ...env(), ...PATIENT, KAFKA_SSL_CA_FILE: (await foreignCa()).cert }).consumer({ groupId: uniqueName('untrusted') });
+    const consumer = securedClient(adapter, { ...env(), ...PATIENT, KAFKA_SSL_CA_FILE: (await foreignCa()).cert }).consumer({ groupId: uniqueName('untrusted') });
     onTestFinished(() => consumer.disconnect());
     await expect(consumer.connect()).rejects.toMatchObject({
       code: 'SY_KAFKA_TLS_UNTRUSTED',
@@ -103,7 +104,7 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
 
   it('on the mutual-TLS listener, a missing client certificate fails connect() at once with SY_KAFKA_AUTH_FAILED naming KAFKA_SSL_CERT_FILE', async () => {
     const { KAFKA_SSL_CERT_FILE: _cert, KAFKA_SSL_KEY_FILE: _key, ...withoutCert } = broker.mutualTls;
-    const admin = securedClient({ ...withoutCert, ...PATIENT }).admin();
+    const admin = securedClient(adapter, { ...withoutCert, ...PATIENT }).admin();
     onTestFinished(() => admin.disconnect());
     await expect(admin.connect()).rejects.toMatchObject({
       code: 'SY_KAFKA_AUTH_FAILED',
@@ -114,7 +115,7 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
 
   it('on the mutual-TLS listener, a client certificate from a CA the broker does not trust fails the same way', async () => {
     const rogue = await foreignCa();
-    const admin = securedClient({ ...broker.mutualTls, ...PATIENT, KAFKA_SSL_CERT_FILE: rogue.cert, KAFKA_SSL_KEY_FILE: rogue.key }).admin();
+    const admin = securedClient(adapter, { ...broker.mutualTls, ...PATIENT, KAFKA_SSL_CERT_FILE: rogue.cert, KAFKA_SSL_KEY_FILE: rogue.key }).admin();
     onTestFinished(() => admin.disconnect());
     await expect(admin.connect()).rejects.toMatchObject({
       code: 'SY_KAFKA_AUTH_FAILED',
@@ -125,7 +126,7 @@ describe('kafkajs client on the secured broker (SCRAM-SHA-512 over TLS, mutual T
   it('KAFKA_SSL_REJECT_UNAUTHORIZED=false connects without the CA and logs a warning naming the setting', async () => {
     const { KAFKA_SSL_CA_FILE: _ca, ...withoutCa } = broker.scramTls;
     const { logger, lines } = capturedLogger('unchecked');
-    const client = createKafkajsClient(kafkaSettingsFromEnv({ ...withoutCa, KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }), logger);
+    const client = createKafkaClient(kafkaSettingsFromEnv({ ...withoutCa, KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false', KAFKA_CLIENT: adapter }), logger);
     const admin = client.admin();
     await admin.connect();
     onTestFinished(() => admin.disconnect());

@@ -14,6 +14,7 @@ import type { KafkaConnectionSettings } from '../kafka.options.js';
 import { ConfluentAdmin } from './confluent.admin.js';
 import { commonConfig, consumerConfig, producerConfig } from './confluent.config.js';
 import { ConfluentConsumer } from './confluent.consumer.js';
+import type { Assignment } from './confluent.rebalance.js';
 import { confluentConnector } from './confluent.errors.js';
 import { confluentModule } from './confluent.module.js';
 import { ConfluentProducer } from './confluent.producer.js';
@@ -21,19 +22,21 @@ import { ConfluentProducer } from './confluent.producer.js';
 /** Default bound of a revoke listener (the port's rebalance timeout, as kafkajs' default). */
 const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
 
-let consumerCount = 0;
-
 /**
- * Finds this consumer's member id: each consumer has its own client.id (`<clientId>-c<n>`), and
- * the group's description names the member of that client id. The binding does not expose
- * librdkafka's memberid().
+ * Finds this consumer's member id: the one member of the group whose assignment is exactly
+ * `assignment` (the binding does not expose librdkafka's memberid(); members share the client id).
+ * Undefined when no single member matches (e.g. several without partitions).
  */
-async function memberIdOf(kafka: KafkaJS.Kafka, groupId: string, clientId: string): Promise<string> {
-  const admin = kafka.admin();
+async function memberIdOf(consumer: KafkaJS.Consumer, groupId: string, assignment: Assignment): Promise<string | undefined> {
+  const mine = assignment.map((p) => `${p.topic}\u0000${p.partition}`).sort().join(',');
+  // An admin over the consumer's own librdkafka handle: no connection of its own to open.
+  const admin = consumer.dependentAdmin();
   await admin.connect();
   try {
     const { groups } = await admin.describeGroups([groupId]);
-    return groups[0]?.members.find((m) => m.clientId === clientId)?.memberId ?? '';
+    const members = (groups[0]?.members ?? []) as unknown as { memberId: string; assignment?: { topicPartitions?: Assignment } }[];
+    const matching = members.filter((m) => (m.assignment?.topicPartitions ?? []).map((p) => `${p.topic}\u0000${p.partition}`).sort().join(',') === mine);
+    return matching.length === 1 ? matching[0]!.memberId : members.length === 1 ? members[0]!.memberId : undefined;
   } finally {
     await admin.disconnect();
   }
@@ -60,20 +63,14 @@ export function createConfluentClient(settings: KafkaConnectionSettings, logger:
       const caps = options.maxBatchBytes ? { ...DEFAULT_PRODUCE_CAPS, maxTopicBytes: options.maxBatchBytes } : DEFAULT_PRODUCE_CAPS;
       return new ConfluentProducer({ producer: () => library().producer(producerConfig(options, settings.requestTimeoutMs, caps)), groupHandle }, caps, connect);
     },
-    consumer: (options: ConsumerOptions) => {
-      const clientId = `${settings.clientId}-c${++consumerCount}`;
-      return new ConfluentConsumer(
+    consumer: (options: ConsumerOptions) =>
+      new ConfluentConsumer(
         options.groupId,
-        (fromBeginning, rebalance) =>
-          library().consumer({
-            ...consumerConfig(options, groupProtocol, fromBeginning, rebalance as never),
-            kafkaJS: { clientId },
-          } as unknown as KafkaJS.ConsumerConstructorConfig),
+        (fromBeginning, rebalance) => library().consumer(consumerConfig(options, groupProtocol, fromBeginning, rebalance as never)),
         connect,
         options.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
-        () => memberIdOf(library(), options.groupId, clientId),
-      );
-    },
+        (consumer, assignment) => memberIdOf(consumer, options.groupId, assignment),
+      ),
     admin: () =>
       new ConfluentAdmin(
         {

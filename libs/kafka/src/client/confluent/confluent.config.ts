@@ -125,8 +125,12 @@ export function consumerConfig(
     'isolation.level': (options.readCommitted ?? true) ? 'read_committed' : 'read_uncommitted',
     'fetch.wait.max.ms': options.maxWaitTimeMs ?? 5_000,
     'fetch.min.bytes': options.minBytes ?? 1,
-    // Batches of up to 1,000 records per partition (the binding's default is 32).
-    'js.consumer.max.batch.size': 1_000,
+    // A batch is everything librdkafka has fetched for the partition (the binding's default is 32
+    // records, and its cache would start at one record): like a kafkajs batch, and the cheapest.
+    'js.consumer.max.batch.size': -1,
+    // End-of-partition events tell the adapter where a partition's log ends past transaction
+    // markers (RecordBatch.lastOffset counts them).
+    'enable.partition.eof': true,
     rebalance_cb: rebalance,
   };
   if (options.maxBytesPerPartition) config['max.partition.fetch.bytes'] = options.maxBytesPerPartition;

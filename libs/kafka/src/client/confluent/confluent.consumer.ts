@@ -27,9 +27,23 @@ export type ConsumerFactory = (fromBeginning: boolean, rebalance: RebalanceCallb
 
 /** What the binding's consumer has beyond its KafkaJS-compatible typings. */
 interface BindingConsumer {
-  _getInternalClient(): { on(event: 'event.error', listener: (error: Error & { isFatal?: boolean; fatal?: boolean }) => void): void };
+  _getInternalClient(): InternalClient;
   rebalanceProtocol(): 'NONE' | 'EAGER' | 'COOPERATIVE';
 }
+
+interface InternalClient {
+  on(event: 'event.error', listener: (error: Error & { isFatal?: boolean; fatal?: boolean }) => void): void;
+  on(event: 'data', listener: (message: { topic: string; partition: number; offset: number }) => void): void;
+  on(event: 'partition.eof', listener: (eof: { topic: string; partition: number; offset: number }) => void): void;
+}
+
+/** Where a partition's log ended (past markers) when librdkafka last reached it, and the last record it had delivered then. */
+interface PartitionEnd {
+  readonly end: number;
+  readonly last: number | undefined;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 const binding = (consumer: KafkaJS.Consumer) => consumer as unknown as BindingConsumer;
 
@@ -62,16 +76,21 @@ export class ConfluentConsumer implements ConsumerPort {
   readonly #make: ConsumerFactory;
   readonly #connect: Connector;
   readonly #revokeTimeoutMs: number;
-  /** Finds this member's id in the group (the binding does not expose librdkafka's memberid()). */
-  readonly #findMemberId: (consumer: KafkaJS.Consumer) => Promise<string>;
+  /** Finds this member's id in the group by its assignment (the binding does not expose librdkafka's memberid()). */
+  readonly #findMemberId: (consumer: KafkaJS.Consumer, assignment: Assignment) => Promise<string | undefined>;
   #consumer: KafkaJS.Consumer | undefined;
   #fromBeginning = false;
   #subscribed = false;
   #memberId = '';
   #assigned: Assignment = [];
+  /** Rebalances seen (revoke or assign): a group metadata snapshot of an earlier one is refused. */
+  #rebalances = 0;
+  /** Per partition: the offset of the last record librdkafka handed to the binding. */
+  readonly #fetched = new Map<string, number>();
+  readonly #ends = new Map<string, PartitionEnd>();
   readonly #listeners = new Listeners();
 
-  constructor(groupId: string, make: ConsumerFactory, connect: Connector, revokeTimeoutMs: number, findMemberId: (consumer: KafkaJS.Consumer) => Promise<string>) {
+  constructor(groupId: string, make: ConsumerFactory, connect: Connector, revokeTimeoutMs: number, findMemberId: (consumer: KafkaJS.Consumer, assignment: Assignment) => Promise<string | undefined>) {
     this.groupId = groupId;
     this.#make = make;
     this.#connect = connect;
@@ -84,7 +103,9 @@ export class ConfluentConsumer implements ConsumerPort {
    * (non-enumerable) and fences `sendOffsets` with the live generation and member id.
    */
   groupMetadata(): ConsumerGroupMetadata {
-    return withLibraryConsumer({ groupId: this.groupId, generationId: -1, memberId: this.#memberId }, this.#consumer);
+    const consumer = this.#consumer;
+    const fence = consumer && { consumer, rebalance: this.#rebalances, current: () => this.#rebalances };
+    return withLibraryConsumer({ groupId: this.groupId, generationId: -1, memberId: this.#memberId }, fence);
   }
 
   async connect(): Promise<void> {
@@ -126,7 +147,7 @@ export class ConfluentConsumer implements ConsumerPort {
             headers: toHeaders(m.headers),
             timestamp: m.timestamp,
           }));
-          const lastOffset = batch.lastOffset();
+          const lastOffset = this.#lastOffset(batch.topic, batch.partition, Number(batch.lastOffset()));
           // The binding reports -1001 when librdkafka has no watermark yet: at least past the batch.
           const highWatermark = Number(batch.highWatermark) >= 0 ? batch.highWatermark : String(BigInt(lastOffset) + 1n);
           const control: BatchControl = {
@@ -136,7 +157,13 @@ export class ConfluentConsumer implements ConsumerPort {
             isRunning: () => payload.isRunning(),
             isStale: () => payload.isStale(),
           };
-          await options.eachBatch({ topic: batch.topic, partition: batch.partition, highWatermark, lastOffset, records }, control);
+          try {
+            await options.eachBatch({ topic: batch.topic, partition: batch.partition, highWatermark, lastOffset, records }, control);
+          } catch (error) {
+            // The binding seeks back to the first unresolved record: forget where the log ended.
+            this.#ends.delete(key(batch.topic, batch.partition));
+            throw error;
+          }
         },
       }),
     );
@@ -160,6 +187,7 @@ export class ConfluentConsumer implements ConsumerPort {
   }
 
   seek(target: TopicPartitionOffset): void {
+    this.#ends.delete(key(target.topic, target.partition));
     this.#library().seek({ topic: target.topic, partition: target.partition, offset: target.offset });
   }
 
@@ -193,10 +221,24 @@ export class ConfluentConsumer implements ConsumerPort {
     await this.#connect(() => consumer.connect());
     this.#consumer = consumer;
     this.#fromBeginning = fromBeginning;
+    const internal = binding(consumer)._getInternalClient();
     // A fatal error (librdkafka gives up on the consumer) is the port's crash, without restart.
-    binding(consumer)._getInternalClient().on('event.error', (error) => {
+    internal.on('event.error', (error) => {
       if (error.isFatal === true || error.fatal === true) this.#listeners.crash.emit(error, false);
     });
+    // Emitted in order with the records of each consume call, before the binding caches them.
+    internal.on('data', (m) => this.#fetched.set(key(m.topic, m.partition), m.offset));
+    internal.on('partition.eof', (e) => this.#ends.set(key(e.topic, e.partition), { end: e.offset, last: this.#fetched.get(key(e.topic, e.partition)) }));
+  }
+
+  /**
+   * The batch's last offset, counting the transaction markers (and, read_committed, aborted
+   * records) librdkafka skipped after its last record: when librdkafka reached the partition's
+   * end right after delivering exactly this record, everything up to that end is markers.
+   */
+  #lastOffset(topic: string, partition: number, lastRecord: number): string {
+    const end = this.#ends.get(key(topic, partition));
+    return end && end.last === lastRecord && end.end > lastRecord + 1 ? String(end.end - 1) : String(lastRecord);
   }
 
   /** Revoke: listeners first, awaited; assign: applied first, then the join is announced. */
@@ -206,13 +248,17 @@ export class ConfluentConsumer implements ConsumerPort {
       this.#listeners.rebalancing.emit();
       const revoked = assignmentOf(assignment);
       if (revoked.length > 0) await this.#listeners.revokedSettled(revoked, lost, this.#revokeTimeoutMs);
-      const gone = new Set(assignment.map((p) => `${p.topic}\u0000${p.partition}`));
-      this.#assigned = this.#assigned.filter((p) => !gone.has(`${p.topic}\u0000${p.partition}`));
+      this.#rebalances++;
+      const gone = new Set(assignment.map((p) => key(p.topic, p.partition)));
+      this.#assigned = this.#assigned.filter((p) => !gone.has(key(p.topic, p.partition)));
+      for (const k of gone) this.#ends.delete(k);
     } else if (error.code === ASSIGN) {
+      this.#rebalances++;
       fns.assign(assignment);
       const cooperative = binding(consumer).rebalanceProtocol() === 'COOPERATIVE';
       this.#assigned = cooperative ? [...this.#assigned, ...assignment] : [...assignment];
-      this.#memberId = await this.#findMemberId(consumer).catch(() => this.#memberId);
+      for (const p of assignment) this.#ends.delete(key(p.topic, p.partition));
+      this.#memberId = (await this.#findMemberId(consumer, this.#assigned).catch(() => undefined)) ?? this.#memberId;
       const byTopic = Object.fromEntries(assignmentOf(this.#assigned).map((t) => [t.topic, t.partitions ?? []]));
       this.#listeners.join.emit({ memberId: this.#memberId, assignment: byTopic });
     } else if (error.code !== RD_KAFKA.STATE) {

@@ -10,13 +10,25 @@ import type { ConsumerGroupMetadata } from '../kafka-client.port.js';
 
 const LIBRARY_CONSUMER = Symbol('switchyard.confluent.consumer');
 
-/** `metadata` carrying `consumer` for fencing. */
-export function withLibraryConsumer(metadata: ConsumerGroupMetadata, consumer: KafkaJS.Consumer | undefined): ConsumerGroupMetadata {
-  if (consumer) Object.defineProperty(metadata, LIBRARY_CONSUMER, { value: consumer, enumerable: false });
+/**
+ * The consumer behind a metadata snapshot and the rebalance it was taken in. librdkafka fences
+ * with the consumer's generation at send time, so a snapshot from before a rebalance of a member
+ * that is still in the group would pass; the adapter refuses it itself (ILLEGAL_GENERATION, what
+ * the broker answers the Java client for a stale generation).
+ */
+export interface GroupFence {
+  readonly consumer: KafkaJS.Consumer;
+  readonly rebalance: number;
+  current(): number;
+}
+
+/** `metadata` carrying `fence` for sendOffsets. */
+export function withLibraryConsumer(metadata: ConsumerGroupMetadata, fence: GroupFence | undefined): ConsumerGroupMetadata {
+  if (fence) Object.defineProperty(metadata, LIBRARY_CONSUMER, { value: fence, enumerable: false });
   return Object.freeze(metadata);
 }
 
-/** The binding's consumer behind `metadata`, when it came from this adapter's `groupMetadata()` in this thread. */
-export function libraryConsumerOf(metadata: ConsumerGroupMetadata): KafkaJS.Consumer | undefined {
-  return (metadata as { [LIBRARY_CONSUMER]?: KafkaJS.Consumer })[LIBRARY_CONSUMER];
+/** The fence behind `metadata`, when it came from this adapter's `groupMetadata()` in this thread. */
+export function libraryConsumerOf(metadata: ConsumerGroupMetadata): GroupFence | undefined {
+  return (metadata as { [LIBRARY_CONSUMER]?: GroupFence })[LIBRARY_CONSUMER];
 }

@@ -35,6 +35,16 @@ async function sendSplit(producer: KafkaJS.Producer, batch: readonly TopicRecord
   return acks;
 }
 
+/** What Kafka answers a TxnOffsetCommit of a generation that is over (abortable). */
+function staleGenerationError(groupId: string): Error {
+  return Object.assign(new Error(`The consumer of group ${groupId} rebalanced after this group metadata was taken: its offsets are refused (fenced, KIP-447).`), {
+    name: 'KafkaJSError',
+    type: 'ILLEGAL_GENERATION',
+    retriable: false,
+    abortable: true,
+  });
+}
+
 function byTopic(offsets: readonly TopicPartitionOffset[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
   const topics = new Map<string, { partition: number; offset: string }[]>();
   for (const o of offsets) {
@@ -101,7 +111,9 @@ export class ConfluentProducer implements ProducerPort {
     // Fenced: librdkafka reads generation and member id from the live consumer at this moment.
     // Metadata without one (posted from a worker thread, or made up for a group no consumer runs)
     // goes through an unsubscribed consumer of the group: generation -1, not fenced (as kafkajs).
-    const consumer = libraryConsumerOf(group) ?? (await this.#groupHandle(group.groupId));
+    const fence = libraryConsumerOf(group);
+    if (fence && fence.rebalance !== fence.current()) throw staleGenerationError(group.groupId);
+    const consumer = fence?.consumer ?? (await this.#groupHandle(group.groupId));
     await kafkaCall(() => tx.sendOffsets({ consumer, topics: byTopic(offsets) }));
   }
 
