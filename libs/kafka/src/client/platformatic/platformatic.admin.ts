@@ -3,7 +3,7 @@ import { SwitchyardError } from '@switchyard/protocol';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type { AdminPort, GroupDeletionRefusal, PartitionOffset, PartitionOffsets, TopicPartitionOffset, TopicSpec } from '../kafka-client.port.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
-import { protocolErrorId, type Connector } from './platformatic.errors.js';
+import { brokerReason, protocolErrorId, type Connector } from './platformatic.errors.js';
 
 const EARLIEST = -2n;
 const LATEST = -1n;
@@ -68,14 +68,16 @@ export class PlatformaticAdmin implements AdminPort {
             configs: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
           })
           .then(
-            () => ({ topic: s.topic, error: undefined as string | undefined, cause: undefined as unknown }),
-            (cause: unknown) => ({ topic: s.topic, error: protocolErrorId(cause) ?? (cause as Error).message, cause }),
+            () => ({ topic: s.topic, error: undefined as string | undefined, reason: '', cause: undefined as unknown }),
+            (cause: unknown) => ({ topic: s.topic, error: protocolErrorId(cause) ?? (cause as Error).message, reason: brokerReason(cause), cause }),
           ),
       ),
     );
     const failed = outcomes.filter((o) => o.error !== undefined && o.error !== 'TOPIC_ALREADY_EXISTS');
     if (failed.length > 0) {
-      const reasons = failed.map((f) => `${f.error} (${f.topic})`);
+      const byReason = new Map<string, string[]>();
+      for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.topic]);
+      const reasons = [...byReason].map(([reason, topics]) => `${reason} (${topics.join(', ')})`);
       throw new SwitchyardError('SY_INVALID_CONFIG', `Kafka refused to create topics: ${reasons.join('; ')}.`, {
         hint: 'Check the topic settings against the cluster: replicationFactor <= brokers available, partitions and configs (e.g. retention.ms, max.message.bytes) within the broker limits.',
         cause: failed[0]!.cause,

@@ -91,3 +91,12 @@ export function withErrorType(error: unknown): unknown {
   }
   return e;
 }
+
+/** The broker's own words for a protocol error (its error message, else the library's text of the code). */
+export function brokerReason(error: unknown): string {
+  for (const e of errorTree(error)) {
+    const detail = e as LibraryError & { serverErrorMessage?: string | null };
+    if (typeof detail.apiId === 'string') return `${detail.serverErrorMessage || detail.message || detail.apiId} [${detail.apiId}]`;
+  }
+  return (error as Error)?.message ?? String(error);
+}
