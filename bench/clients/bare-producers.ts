@@ -58,7 +58,7 @@ async function publishPlatformatic(k: BenchKafka, topic: string, partitions: num
         key: r.key == null ? undefined : asBuffer(r.key),
         value: r.value == null ? undefined : asBuffer(r.value),
         partition: partitionForKey(r.key ?? '', partitions),
-        headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([name, v]) => [name, asBuffer(v)])),
+        headers: new Map(Object.entries(r.headers ?? {}).map(([name, v]) => [Buffer.from(name, 'utf8'), asBuffer(v)])),
       }));
       return producer.send({ messages });
     });

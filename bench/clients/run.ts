@@ -23,6 +23,8 @@ const USAGE = `usage: npm run bench:clients -- [--clients all|${BENCH_CLIENTS.jo
 const BENCH_ARGS: Record<Bench, readonly string[]> = { worker: ['--only', 'a'], events: ['--only', 'a'], replay: [] };
 /** A child that runs longer than this is killed (full sizes take minutes; this only catches a stuck run). */
 const CHILD_DEADLINE_MS = 30 * 60_000;
+/** A child still alive this long after it wrote its result file is stopped (a leaked client handle). */
+const AFTER_REPORT_GRACE_MS = 60_000;
 
 function options() {
   const { values } = parseArgs({ options: { clients: { type: 'string' }, benches: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
@@ -48,7 +50,9 @@ function runChild(bench: Bench, client: BenchClient, quick: boolean): Promise<{ 
       tail = (tail + text).slice(-2000);
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
-        file = /^wrote (\S+\.json)$/.exec(line.trim())?.[1] ?? file;
+        const wrote = /^wrote (\S+\.json)$/.exec(line.trim())?.[1];
+        if (wrote && !file) setTimeout(() => child.kill('SIGTERM'), AFTER_REPORT_GRACE_MS).unref();
+        file = wrote ?? file;
         console.log(prefix + line);
       }
     };

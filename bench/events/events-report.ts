@@ -59,7 +59,7 @@ function latencyRows(b: LatencyResult, client: string): string[][] {
   const l = (s: LatencyScenario) => `p50 ${s.latencyMs.p50} / p95 ${s.latencyMs.p95} / p99 ${s.latencyMs.p99} / max ${s.latencyMs.max} ms`;
   const detail = (s: LatencyScenario) => `${num(s.published)} events at ${s.achievedRate}/s; publish ack p50 ${s.publishAckMs.p50} / p99 ${s.publishAckMs.p99} ms; ${cpu(s.load)}`;
   return [
-    ['(b) latency', `bare kafkajs (for every \`--client\`) \`producer.send\` per event + \`eachMessage\` (${p.rate}/s for ${p.seconds} s)`, l(b.bareKafkajs), detail(b.bareKafkajs)],
+    ['(b) latency', `bare ${b.bare.client}: one \`send\` per event + a consumer group (${p.rate}/s for ${p.seconds} s)`, l(b.bare), detail(b.bare)],
     ['', `Switchyard (${client}) \`bus.publish\` per event + subscription (eventLog ${p.eventLog}, concurrency ${p.concurrency})`, l(b.switchyard), detail(b.switchyard)],
     ['', 'ours / bare', `p50 **${b.ratios.p50}x**, p99 **${b.ratios.p99}x**`, `p95 ${b.ratios.p95}x, max ${b.ratios.max}x`],
   ];

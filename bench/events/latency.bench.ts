@@ -1,12 +1,14 @@
 /**
- * (b) End-to-end latency at a fixed publish rate: publish call -> handler start, for a bare
- * kafkajs producer + eachMessage consumer and for one Switchyard bus, one after the other.
+ * (b) End-to-end latency at a fixed publish rate: publish call -> handler start, for the
+ * `--client` library's bare producer + consumer pair and for one Switchyard bus on that library's
+ * adapter, one after the other.
  */
-import type { Logger } from '@switchyard/kafka';
+import type { KafkaClientName, Logger } from '@switchyard/kafka';
+import { startBareLatencyWith } from '../clients/bare-latency.js';
 import type { BenchKafka } from '../worker/bench-kafka.js';
 import { distribution, round, sleep, waitUntil, type Distribution } from '../worker/bench-timing.js';
 import { bareQueue, createBareTopic, freshDomain, processLoad, type ProcessLoad, type RunResources } from './bench-events.js';
-import { startBareLatency, startSwitchyardLatency, type LatencyContender } from './latency.contenders.js';
+import { startSwitchyardLatency, type LatencyContender } from './latency.contenders.js';
 
 export interface LatencyParams {
   /** Events per second, each its own publish call. */
@@ -45,7 +47,8 @@ export interface LatencyScenario {
 export interface LatencyResult {
   readonly params: LatencyParams;
   readonly domain: string;
-  readonly bareKafkajs: LatencyScenario;
+  /** The `--client` library's bare producer + consumer pair (bench/clients/bare-latency.ts). */
+  readonly bare: LatencyScenario & { readonly client: KafkaClientName };
   readonly switchyard: LatencyScenario;
   readonly ratios: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
 }
@@ -132,15 +135,16 @@ export async function runLatency(k: BenchKafka, res: RunResources, params: Laten
   res.bareTopics.add(bare.topic);
   res.bareGroups.add(groupId);
   await createBareTopic(k, bare.topic, params.partitions);
-  say(`  bare kafkajs: ${params.rate}/s for ${params.seconds} s...`);
-  const bareContender = await startBareLatency(k, { ...setup, topic: bare.topic, groupId });
-  let bareKafkajs: LatencyScenario;
+  say(`  bare ${k.clientName}: ${params.rate}/s for ${params.seconds} s...`);
+  const bareContender = await startBareLatencyWith(k.clientName, k, { ...setup, topic: bare.topic, groupId });
+  let bareScenario: LatencyScenario;
   try {
-    bareKafkajs = await measure('bare kafkajs latency', bareContender, params);
+    bareScenario = await measure(`bare ${k.clientName} latency`, bareContender, params);
   } finally {
     await bareContender.close();
   }
-  say(`  bare kafkajs: ${line(bareKafkajs)}`);
+  const bareClient = { ...bareScenario, client: k.clientName };
+  say(`  bare ${k.clientName}: ${line(bareClient)}`);
 
   const subscription = `bench-${domain}-lat`;
   res.subscriptions.add(subscription);
@@ -154,6 +158,6 @@ export async function runLatency(k: BenchKafka, res: RunResources, params: Laten
   }
   say(`  switchyard: ${line(switchyard)}`);
 
-  const ratio = (key: 'p50' | 'p95' | 'p99' | 'max') => round(switchyard.latencyMs[key] / bareKafkajs.latencyMs[key], 3);
-  return { params, domain, bareKafkajs, switchyard, ratios: { p50: ratio('p50'), p95: ratio('p95'), p99: ratio('p99'), max: ratio('max') } };
+  const ratio = (key: 'p50' | 'p95' | 'p99' | 'max') => round(switchyard.latencyMs[key] / bareClient.latencyMs[key], 3);
+  return { params, domain, bare: bareClient, switchyard, ratios: { p50: ratio('p50'), p95: ratio('p95'), p99: ratio('p99'), max: ratio('max') } };
 }

@@ -102,7 +102,9 @@ async function main(): Promise<void> {
   const done: EventsBenchReport = { ...report, durationS: Math.round((performance.now() - started) / 1000) };
   const file = writeReport(done);
   say(`\n${envLine(done)}\n\n${markdownTable(done)}\n\nwrote ${file}`);
-  process.exitCode = Object.keys(done.errors).length > 0 ? 1 : 0;
+  // Exit now: a contender that failed (e.g. an adapter that threw mid-close) can leave client
+  // handles open that would keep the process, and bench:clients waiting on it, alive.
+  process.exit(Object.keys(done.errors).length > 0 ? 1 : 0);
 }
 
 main().catch((err: unknown) => {
