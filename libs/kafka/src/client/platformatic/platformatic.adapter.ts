@@ -19,14 +19,23 @@ export function createPlatformaticClient(settings: KafkaConnectionSettings, logg
   for (const warning of connectionSecurityWarnings(settings)) logger.warn({ clientId: settings.clientId, brokers: settings.brokers }, warning);
   const connect = platformaticConnector(settings);
   const log = logger.child({ client: 'platformatic' });
-  /** One admin per client for lookups (group coordinators, topic lists), opened on first use. */
-  let lookups: PlatformaticAdmin | undefined;
-  const lookup = () => (lookups ??= new PlatformaticAdmin(settings, connect));
+  /**
+   * Lookups (group coordinators, topic lists) on an admin of their own, closed right after: the
+   * port has no client close, and an open connection would keep the process alive.
+   */
+  const lookup = async <T>(ask: (admin: PlatformaticAdmin) => Promise<T>): Promise<T> => {
+    const admin = new PlatformaticAdmin(settings, connect);
+    try {
+      return await ask(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
   const coordinators = new Map<string, Promise<number>>();
   const coordinatorOf = (groupId: string) => {
     let found = coordinators.get(groupId);
     if (!found) {
-      found = lookup().coordinatorOf(groupId);
+      found = lookup((admin) => admin.coordinatorOf(groupId));
       found.catch(() => coordinators.delete(groupId));
       coordinators.set(groupId, found);
     }
@@ -36,7 +45,7 @@ export function createPlatformaticClient(settings: KafkaConnectionSettings, logg
     clientId: settings.clientId,
     settings,
     producer: (options: ProducerOptions = {}) => new PlatformaticProducer(settings, options, connect, coordinatorOf, log),
-    consumer: (options: ConsumerOptions) => new PlatformaticConsumer(settings, options, connect, () => lookup().listTopics(), log),
+    consumer: (options: ConsumerOptions) => new PlatformaticConsumer(settings, options, connect, () => lookup((admin) => admin.listTopics()), log),
     admin: () => new PlatformaticAdmin(settings, connect),
   };
 }
