@@ -46,13 +46,24 @@ async function withMetadataRetry<T>(operation: () => Promise<T>, attempts = 10, 
   }
 }
 
+/** Kafka's own descriptions (Errors.java, as kafkajs words them) of CreateTopics refusals; librdkafka words them its way. */
+const KAFKA_DESCRIPTIONS: Record<string, string> = {
+  INVALID_REPLICATION_FACTOR: 'Replication-factor is invalid',
+  INVALID_PARTITIONS: 'Number of partitions is invalid',
+  INVALID_CONFIG: 'Configuration is invalid',
+  INVALID_TOPIC_EXCEPTION: 'The request attempted to perform an operation on an invalid topic',
+  POLICY_VIOLATION: 'Request parameters do not satisfy the configured policy',
+};
+
+const asKafkaErrorType = (error: unknown) => (asKafkaError(error) as { type?: string }).type;
+
 /** One error naming each topic Kafka refused to create and why (topics created meanwhile are fine). */
 function topicsCreatedMeanwhile(error: unknown): Set<string> {
   const errors = (error as { errors?: { type?: string; message?: string; topic?: string }[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) throw asKafkaError(error);
   const failed = errors.filter((e) => !/TOPIC_ALREADY_EXISTS/.test(e.type ?? ''));
   if (failed.length > 0) {
-    const reasons = failed.map((e) => `${e.message ?? e.type ?? 'error'} (${e.topic ?? '?'})`);
+    const reasons = failed.map((e) => `${KAFKA_DESCRIPTIONS[String(asKafkaErrorType(e))] ?? e.message ?? e.type ?? 'error'} (${e.topic ?? '?'})`);
     throw new SwitchyardError('SY_INVALID_CONFIG', `Kafka refused to create topics: ${reasons.join('; ')}.`, {
       hint: 'Check the topic settings against the cluster: replicationFactor <= brokers available, partitions and configs (e.g. retention.ms, max.message.bytes) within the broker limits.',
       cause: error,

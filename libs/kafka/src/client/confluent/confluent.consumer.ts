@@ -83,6 +83,9 @@ export class ConfluentConsumer implements ConsumerPort {
   #subscribed = false;
   #memberId = '';
   #assigned: Assignment = [];
+  #stopped = false;
+  /** eachBatch calls under way (stop() waits for them). */
+  readonly #running = new Set<Promise<void>>();
   /** Rebalances seen (revoke or assign): a group metadata snapshot of an earlier one is refused. */
   #rebalances = 0;
   /** Per partition: the offset of the last record librdkafka handed to the binding. */
@@ -132,11 +135,14 @@ export class ConfluentConsumer implements ConsumerPort {
   }
 
   async run(options: ConsumerRunOptions): Promise<void> {
+    this.#stopped = false;
     await kafkaCall(() =>
       this.#library().run({
         eachBatchAutoResolve: options.autoResolve ?? true,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         eachBatch: async (payload) => {
+          // Stopped: hand over nothing more (the partitions are paused, so nothing is resolved).
+          if (this.#stopped) return;
           const { batch } = payload;
           const records: IncomingRecord[] = batch.messages.map((m) => ({
             topic: batch.topic,
@@ -157,20 +163,33 @@ export class ConfluentConsumer implements ConsumerPort {
             isRunning: () => payload.isRunning(),
             isStale: () => payload.isStale(),
           };
+          const handling = options.eachBatch({ topic: batch.topic, partition: batch.partition, highWatermark, lastOffset, records }, control);
+          const tracked = handling.then(() => undefined, () => undefined);
+          this.#running.add(tracked);
           try {
-            await options.eachBatch({ topic: batch.topic, partition: batch.partition, highWatermark, lastOffset, records }, control);
+            await handling;
           } catch (error) {
             // The binding seeks back to the first unresolved record: forget where the log ended.
             this.#ends.delete(key(batch.topic, batch.partition));
             throw error;
+          } finally {
+            this.#running.delete(tracked);
           }
         },
       }),
     );
   }
 
+  /**
+   * The binding has no stop(): every assigned partition is paused (no further batch, nothing
+   * more resolved) and the batches under way are awaited. The consumer stays in the group until
+   * disconnect().
+   */
   async stop(): Promise<void> {
-    if (this.#consumer) await kafkaCall(() => this.#consumer!.stop());
+    this.#stopped = true;
+    const consumer = this.#consumer;
+    if (consumer && this.#assigned.length > 0) consumer.pause(toLibraryPartitions(assignmentOf(this.#assigned)));
+    await Promise.all([...this.#running]);
   }
 
   pause(partitions: readonly TopicPartitions[]): void {
