@@ -22,7 +22,7 @@ describe('toJsonSchemas', () => {
       .filter(([, value]) => value instanceof z.ZodType && !registered.has(value))
       .map(([name]) => name);
     expect(missing).toEqual([]);
-    expect(Object.keys(PROTOCOL_SCHEMAS)).toHaveLength(41);
+    expect(Object.keys(PROTOCOL_SCHEMAS)).toHaveLength(54);
   });
 
   it('lists the five task priorities as an enum on TaskSchema', () => {

@@ -8,6 +8,19 @@ import {
   EventTypeDefinitionSchema,
 } from './events/event.schema.js';
 import { EventBusConfigSchema } from './events/event-bus.schema.js';
+import {
+  BatchEndpointsConfigSchema,
+  CrudEndpointsConfigSchema,
+  CrudOperation,
+  GeneratedEndpointSchema,
+  HttpMethod,
+  MetadataEndpointsConfigSchema,
+  RestApiConfigSchema,
+  RestApiDocumentationSchema,
+  RestServerConfigSchema,
+  RouteGenerationConfigSchema,
+} from './rest-server.schema.js';
+import { ByteSizeSchema, HttpServerConfigSchema, MiddlewareConfigSchema } from './http-server.schema.js';
 import { EventHandlerSchema, EventRouteSchema } from './events/event-handler.schema.js';
 import {
   EventMessageQueueConfigSchema,
@@ -100,6 +113,20 @@ export const PROTOCOL_SCHEMAS = {
   ConsumerConfigSchema,
   MessageQueueDeadLetterQueueSchema,
   MessageQueueConfigSchema,
+  // REST and HTTP server
+  HttpMethod,
+  CrudOperation,
+  RestApiDocumentationSchema,
+  RestApiConfigSchema,
+  CrudEndpointsConfigSchema,
+  MetadataEndpointsConfigSchema,
+  BatchEndpointsConfigSchema,
+  RouteGenerationConfigSchema,
+  RestServerConfigSchema,
+  GeneratedEndpointSchema,
+  ByteSizeSchema,
+  HttpServerConfigSchema,
+  MiddlewareConfigSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of an exported protocol schema, e.g. `'TaskSchema'`. */

@@ -126,6 +126,30 @@ export const ERROR_CODES = {
     retriable: true,
     summary: 'An operator action was interrupted before it finished; running it again resumes where it stopped.',
   },
+  SY_UNAUTHENTICATED: {
+    retriable: false,
+    summary: 'An HTTP request carried no credential, or an unknown, revoked or invalid API key or JWT.',
+  },
+  SY_FORBIDDEN: {
+    retriable: false,
+    summary: 'The credential lacks the scope the route needs, or names another tenant.',
+  },
+  SY_RATE_LIMITED: {
+    retriable: true,
+    summary: "The credential's request budget for the current window is spent; retry after the window (Retry-After).",
+  },
+  SY_ROUTE_NOT_FOUND: {
+    retriable: false,
+    summary: 'No HTTP route has this method and path.',
+  },
+  SY_IDEMPOTENCY_MISMATCH: {
+    retriable: false,
+    summary: 'An Idempotency-Key was reused with a different request body.',
+  },
+  SY_INTERNAL: {
+    retriable: false,
+    summary: 'An unexpected failure; the service log has it under the request id.',
+  },
   SY_PARTITION_REVOKED: {
     retriable: true,
     summary: 'The partition a record came from moved to another member before its outcome was committed; the new owner runs the record again, and this outcome is dropped unwritten.',

@@ -36,6 +36,13 @@ describe('ERROR_CODES', () => {
         'SY_NOTHING_MATCHED',
         'SY_OPERATION_REFUSED',
         'SY_OPERATION_INTERRUPTED',
+        'SY_UNAUTHENTICATED',
+        'SY_FORBIDDEN',
+        'SY_RATE_LIMITED',
+        'SY_ROUTE_NOT_FOUND',
+        'SY_IDEMPOTENCY_MISMATCH',
+        'SY_INTERNAL',
+        'SY_PARTITION_REVOKED',
       ].sort(),
     );
     for (const entry of Object.values(ERROR_CODES)) {
@@ -49,7 +56,7 @@ describe('ERROR_CODES', () => {
       .filter(([, v]) => v.retriable)
       .map(([k]) => k)
       .sort();
-    expect(retriable).toEqual(['SY_EVENT_HANDLER_FAILED', 'SY_EVENT_HANDLER_TIMEOUT', 'SY_KAFKA_UNAVAILABLE', 'SY_OPERATION_INTERRUPTED', 'SY_SCHEMA_REGISTRY_UNAVAILABLE', 'SY_TASK_FAILED', 'SY_TASK_TIMEOUT']);
+    expect(retriable).toEqual(['SY_EVENT_HANDLER_FAILED', 'SY_EVENT_HANDLER_TIMEOUT', 'SY_KAFKA_UNAVAILABLE', 'SY_OPERATION_INTERRUPTED', 'SY_PARTITION_REVOKED', 'SY_RATE_LIMITED', 'SY_SCHEMA_REGISTRY_UNAVAILABLE', 'SY_TASK_FAILED', 'SY_TASK_TIMEOUT']);
   });
 
   it('isErrorCode recognises catalog codes only', () => {

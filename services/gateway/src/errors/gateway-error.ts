@@ -1,17 +1,19 @@
+import type { ErrorCode } from '@switchyard/protocol';
+
 /**
- * Errors only an HTTP front end has: no credential, a credential without the scope, too many
- * requests, no such route. The protocol's catalog (libs/protocol error-codes.ts) has no codes for
- * them yet; these are stable and documented in docs/gateway.md, and belong in the catalog once it
- * is free to edit (they are kept apart so a SwitchyardError never carries a code outside it).
+ * Errors only an HTTP front end has (no credential, a credential without the scope, too many
+ * requests, no such route, a reused Idempotency-Key, an unexpected failure) and their HTTP status.
+ * The codes are the protocol catalog's (libs/protocol error-codes.ts: summary, retriable); this
+ * table only adds the status.
  */
 export const GATEWAY_ERROR_CODES = {
-  SY_UNAUTHENTICATED: { status: 401, summary: 'No credential, or an unknown, revoked or invalid API key or JWT.' },
-  SY_FORBIDDEN: { status: 403, summary: 'The credential lacks the scope the route needs, or names another tenant.' },
-  SY_RATE_LIMITED: { status: 429, summary: "The credential's request budget for the current window is spent." },
-  SY_ROUTE_NOT_FOUND: { status: 404, summary: 'No route has this method and path.' },
-  SY_IDEMPOTENCY_MISMATCH: { status: 422, summary: 'An Idempotency-Key was reused with a different request body.' },
-  SY_INTERNAL: { status: 500, summary: 'An unexpected failure; the gateway log has it under the request id.' },
-} as const;
+  SY_UNAUTHENTICATED: { status: 401 },
+  SY_FORBIDDEN: { status: 403 },
+  SY_RATE_LIMITED: { status: 429 },
+  SY_ROUTE_NOT_FOUND: { status: 404 },
+  SY_IDEMPOTENCY_MISMATCH: { status: 422 },
+  SY_INTERNAL: { status: 500 },
+} as const satisfies Partial<Record<ErrorCode, { readonly status: number }>>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_CODES;
 
