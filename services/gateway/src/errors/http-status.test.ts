@@ -6,10 +6,8 @@ import { HTTP_STATUS_OF_CODE, httpStatusOf } from './http-status.js';
 
 describe('HTTP status per error code', () => {
   it('maps each SwitchyardError code of the catalog to exactly one status', () => {
-    const missing = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => HTTP_STATUS_OF_CODE[code] === undefined);
-    // A code added to the catalog after this table answers 500 until it is listed here.
-    for (const code of missing) expect(httpStatusOf(code)).toBe(500);
-    expect(Object.keys(HTTP_STATUS_OF_CODE).every((code) => code in ERROR_CODES)).toBe(true);
+    expect(Object.keys(HTTP_STATUS_OF_CODE).sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) expect(httpStatusOf(code)).toBeGreaterThanOrEqual(400);
   });
 
   it('answers the client-error codes with their 4xx and the transient ones with 503', () => {
@@ -31,7 +29,8 @@ describe('HTTP status per error code', () => {
       SY_IDEMPOTENCY_MISMATCH: 422,
       SY_INTERNAL: 500,
     });
-    expect(Object.keys(GATEWAY_ERROR_CODES).filter((code) => code in ERROR_CODES)).toEqual([]);
+    // Catalog codes (summary, retriable) whose status this table gives.
+    for (const [code, { status }] of Object.entries(GATEWAY_ERROR_CODES)) expect(httpStatusOf(code as ErrorCode)).toBe(status);
   });
 });
 

@@ -1,12 +1,14 @@
 import type { ErrorCode } from '@switchyard/protocol';
+import { GATEWAY_ERROR_CODES } from './gateway-error.js';
 
 /**
  * One HTTP status per SwitchyardError code. Bad input is 400, an unknown thing 404, a refusal 409,
  * a too-large record 413, an interrupted action or an unreachable dependency 503; codes that only
  * a worker or a local tool raises (handler failures, broker start) are 500 if they ever reach
- * here. A code missing from the table (added to the catalog later) is 500 until it is listed.
+ * here. The table is complete (typed over every catalog code): a code added to the catalog does
+ * not compile until it gets its status here.
  */
-export const HTTP_STATUS_OF_CODE: Readonly<Partial<Record<ErrorCode, number>>> = Object.freeze({
+export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze({
   SY_INVALID_CONFIG: 400,
   SY_INVALID_TASK: 400,
   SY_INVALID_EVENT: 400,
@@ -37,8 +39,16 @@ export const HTTP_STATUS_OF_CODE: Readonly<Partial<Record<ErrorCode, number>>> =
   SY_EVENT_HANDLER_TIMEOUT: 500,
   SY_KAFKA_AUTH_FAILED: 500,
   SY_KAFKA_TLS_UNTRUSTED: 500,
+  // A worker-side outcome; never an HTTP answer unless it leaks.
+  SY_PARTITION_REVOKED: 500,
+  SY_UNAUTHENTICATED: GATEWAY_ERROR_CODES.SY_UNAUTHENTICATED.status,
+  SY_FORBIDDEN: GATEWAY_ERROR_CODES.SY_FORBIDDEN.status,
+  SY_RATE_LIMITED: GATEWAY_ERROR_CODES.SY_RATE_LIMITED.status,
+  SY_ROUTE_NOT_FOUND: GATEWAY_ERROR_CODES.SY_ROUTE_NOT_FOUND.status,
+  SY_IDEMPOTENCY_MISMATCH: GATEWAY_ERROR_CODES.SY_IDEMPOTENCY_MISMATCH.status,
+  SY_INTERNAL: GATEWAY_ERROR_CODES.SY_INTERNAL.status,
 });
 
 export function httpStatusOf(code: ErrorCode): number {
-  return HTTP_STATUS_OF_CODE[code] ?? 500;
+  return HTTP_STATUS_OF_CODE[code];
 }
