@@ -57,9 +57,12 @@ const WEDGES = new Set(['kafkajs', 'confluent', 'platformatic']);
  * rd_kafka_enq_once_del_source_return: Assertion 'eonce->refcnt > 0' failed`.
  *
  * platformatic (@platformatic/kafka 1.35.0) does not pass either. Measured 2026-12-06 (one run):
- * after the first kill no offset was committed past the kill for the 75 s watched, while /healthz
- * stayed 200 (no transaction failed: it hung) and the worker logged only one "fetch failed;
- * retrying" (PLT_KFK_NETWORK, ECONNREFUSED to the killed broker). Every acknowledged task had run.
+ * after the first kill the test's TaskProducer (same adapter) acknowledged nothing more for the
+ * 75 s watched: its enqueueMany call neither resolved nor rejected, so no record was written past
+ * the kill and the worker's recovery could not be shown; the worker logged only one "fetch failed;
+ * retrying" (PLT_KFK_NETWORK, ECONNREFUSED to the killed broker), /healthz stayed 200, and the
+ * cleanup (producer disconnect) then hung past vitest's 180 s hook timeout. The 296 tasks
+ * acknowledged before the kill had all run.
  *
  * Remove a client from WEDGES once this test passes on it.
  */
