@@ -16,9 +16,21 @@ const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
   platformatic: createPlatformaticClient,
 };
 
-/** The adapters this build has, in `KAFKA_CLIENTS` order (the port contract tests run on each). */
-export function registeredKafkaClients(): KafkaClientName[] {
-  return KAFKA_CLIENTS.filter((name) => ADAPTERS[name] !== undefined);
+/**
+ * Adapters that are built and selectable but do not pass the port contract yet (issue 10 lists
+ * what fails): they stay out of the default test matrix and log a warning when chosen.
+ * confluent: transaction markers are not counted in `lastOffset`, the generation is private to
+ * the binding, setGroupOffsets is not refused while members run, and the worker dies on a
+ * coordinator kill (librdkafka assertion).
+ */
+export const INCOMPLETE_KAFKA_CLIENTS: readonly KafkaClientName[] = ['confluent'];
+
+/**
+ * The adapters this build has, in `KAFKA_CLIENTS` order; without `includeIncomplete`, only those
+ * that pass the port contract (the default matrix of the port and connection tests).
+ */
+export function registeredKafkaClients({ includeIncomplete = false } = {}): KafkaClientName[] {
+  return KAFKA_CLIENTS.filter((name) => ADAPTERS[name] !== undefined && (includeIncomplete || !INCOMPLETE_KAFKA_CLIENTS.includes(name)));
 }
 
 /**
@@ -32,6 +44,9 @@ export function createKafkaClient(settings: KafkaConnectionSettings, logger: Log
     throw new SwitchyardError('SY_INVALID_ENV', `KAFKA_CLIENT=${name}: this client has no adapter in this build.`, {
       hint: `Set KAFKA_CLIENT to one of: ${Object.keys(ADAPTERS).join(', ')}.`,
     });
+  }
+  if (INCOMPLETE_KAFKA_CLIENTS.includes(name)) {
+    logger.warn({ client: name }, `KAFKA_CLIENT=${name}: this adapter does not pass the port contract yet; see issue 10 and bench/README.md before using it`);
   }
   return factory(settings, logger);
 }
