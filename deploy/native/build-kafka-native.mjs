@@ -84,8 +84,8 @@ function main() {
     env: {
       ...process.env,
       npm_config_build_from_source: 'true',
-      // node-gyp compiles the binding with one job by default: use every core.
-      JOBS: process.env.JOBS ?? 'max',
+      // One make job (node-gyp's default): with JOBS=max the binding's objects race librdkafka's
+      // configure step ("No rule to make target '../deps/librdkafka/config.h'"), seen on a clean clone.
       CKJS_LINKING: 'dynamic',
       ...(existsSync(path.join(nodedir, 'include/node')) ? { npm_config_nodedir: nodedir } : {}),
       ...(gyp ? { npm_config_node_gyp: gyp } : {}),

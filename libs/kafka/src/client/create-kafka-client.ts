@@ -25,6 +25,9 @@ const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
  */
 export const INCOMPLETE_KAFKA_CLIENTS: readonly KafkaClientName[] = ['confluent'];
 
+/** Adapters that speak the KIP-848 consumer group protocol (`KAFKA_GROUP_PROTOCOL=consumer`). */
+const KIP848_CLIENTS: readonly KafkaClientName[] = ['confluent'];
+
 /**
  * The adapters this build has, in `KAFKA_CLIENTS` order; without `includeIncomplete`, only those
  * that pass the port contract (the default matrix of the port and connection tests).
@@ -43,6 +46,11 @@ export function createKafkaClient(settings: KafkaConnectionSettings, logger: Log
   if (!factory) {
     throw new SwitchyardError('SY_INVALID_ENV', `KAFKA_CLIENT=${name}: this client has no adapter in this build.`, {
       hint: `Set KAFKA_CLIENT to one of: ${Object.keys(ADAPTERS).join(', ')}.`,
+    });
+  }
+  if (settings.groupProtocol === 'consumer' && !KIP848_CLIENTS.includes(name)) {
+    throw new SwitchyardError('SY_INVALID_ENV', `KAFKA_GROUP_PROTOCOL=consumer: the ${name} client speaks only the classic group protocol.`, {
+      hint: `Unset KAFKA_GROUP_PROTOCOL (classic), or choose a client that speaks KIP-848: ${KIP848_CLIENTS.join(', ')}.`,
     });
   }
   if (INCOMPLETE_KAFKA_CLIENTS.includes(name)) {
