@@ -162,3 +162,32 @@ export function checkBrokerCertificate(settings: KafkaConnectionSettings): Promi
     });
   });
 }
+
+/** Opens a connection of a client (connect of a producer, consumer or admin) with the catalog's errors. */
+export type Connector = (open: () => Promise<unknown>) => Promise<void>;
+
+/**
+ * The connector every adapter uses: before the first connection of a client, `accept` runs once
+ * (by default the broker-certificate handshake of {@link checkBrokerCertificate}; a failure is
+ * not remembered, the next connect tries again), then `open` runs and what it rejects with goes
+ * through `mapError` (the adapter's mapping of its library's refusals to the catalog's codes).
+ */
+export function checkedConnector(
+  settings: KafkaConnectionSettings,
+  mapError: (error: unknown) => unknown,
+  accept: () => Promise<void> = () => checkBrokerCertificate(settings),
+): Connector {
+  let accepted: Promise<void> | undefined;
+  return async (open) => {
+    accepted ??= accept().catch((error: unknown) => {
+      accepted = undefined;
+      throw error;
+    });
+    await accepted;
+    try {
+      await open();
+    } catch (error) {
+      throw mapError(error);
+    }
+  };
+}

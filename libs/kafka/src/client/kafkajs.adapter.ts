@@ -19,8 +19,9 @@ import { CoPartitionedAssigner } from './co-partitioned.assigner.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from './produce-splitter.js';
 import type { KafkaConnectionSettings } from './kafka.options.js';
 import {
+  checkedConnector,
+  type Connector,
   authenticationFailedError,
-  checkBrokerCertificate,
   connectionSecurityWarnings,
   isRefusedClientCertificateCode,
   isUntrustedCertificateCode,
@@ -57,8 +58,6 @@ function toKafkajsConfig(settings: KafkaConnectionSettings, logger: Logger): Kaf
   };
 }
 
-/** Opens a kafkajs connection (connect of a producer, consumer or admin) with the catalog's errors. */
-type Connector = (open: () => Promise<void>) => Promise<void>;
 
 /**
  * kafkajs wraps what failed (KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded); the
@@ -85,19 +84,7 @@ function kafkajsConnectError(error: unknown, settings: KafkaConnectionSettings):
  * certificate to SY_KAFKA_AUTH_FAILED.
  */
 function kafkajsConnector(settings: KafkaConnectionSettings): Connector {
-  let trusted: Promise<void> | undefined;
-  return async (open) => {
-    trusted ??= checkBrokerCertificate(settings).catch((error: unknown) => {
-      trusted = undefined;
-      throw error;
-    });
-    await trusted;
-    try {
-      await open();
-    } catch (error) {
-      throw kafkajsConnectError(error, settings);
-    }
-  };
+  return checkedConnector(settings, (error) => kafkajsConnectError(error, settings));
 }
 
 function toMessages(records: TopicRecords['records']): Message[] {

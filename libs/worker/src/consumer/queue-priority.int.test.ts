@@ -6,8 +6,10 @@ const N = 30;
 
 describe('QueueConfig.priority across the queues of one worker, on a real broker', () => {
   it('gives the priority-0 queue two of every three starts and the priority-1 queue the third while both have work', async () => {
-    const hi = await setupQueue({ priority: 0 }, 1);
+    // lo first: cleanups run last-in first-out, so the worker (started by hi, reading both queues)
+    // closes before lo's topics are deleted under it.
     const lo = await setupQueue({ priority: 1 }, 1);
+    const hi = await setupQueue({ priority: 0 }, 1);
     await Promise.all([
       hi.producer.enqueueMany(Array.from({ length: N }, (_, i) => ({ id: `hi-${i}`, type: 'job', queue: hi.name, payload: {} }))),
       lo.producer.enqueueMany(Array.from({ length: N }, (_, i) => ({ id: `lo-${i}`, type: 'job', queue: lo.name, payload: {} }))),
@@ -34,6 +36,7 @@ describe('QueueConfig.priority across the queues of one worker, on a real broker
     await vi.waitFor(() => expect([order.length, pending()]).toEqual([1, 2 * N - 1]), { timeout: 30_000, interval: 50 });
     release();
     await vi.waitFor(() => expect(order).toHaveLength(2 * N), { timeout: 60_000, interval: 100 });
+    await worker.close();
 
     const queueOf = (id: string) => id.split('-')[0]!;
     const lastHi = order.findLastIndex((id) => queueOf(id) === 'hi');

@@ -5,7 +5,7 @@
  * SY_KAFKA_TLS_UNTRUSTED instead of librdkafka's endless reconnects.
  */
 import type { KafkaConnectionSettings } from '../kafka.options.js';
-import { authenticationFailedError, checkBrokerCertificate, refusedClientCertificateError, untrustedCertificateError } from '../connection-security.js';
+import { authenticationFailedError, checkBrokerCertificate, checkedConnector, refusedClientCertificateError, untrustedCertificateError, type Connector } from '../connection-security.js';
 import { connectionConfig } from './confluent.config.js';
 import { confluentModule } from './confluent.module.js';
 
@@ -87,8 +87,7 @@ function probeCredentials(settings: KafkaConnectionSettings): Promise<void> {
   });
 }
 
-/** Opens a connection of the binding (connect of a producer, consumer or admin) with the catalog's errors. */
-export type Connector = (open: () => Promise<void>) => Promise<void>;
+export type { Connector } from '../connection-security.js';
 
 /**
  * Connects after the cluster accepted the client once (per client, by the broker-certificate
@@ -96,22 +95,16 @@ export type Connector = (open: () => Promise<void>) => Promise<void>;
  * connect rejects with likewise.
  */
 export function confluentConnector(settings: KafkaConnectionSettings): Connector {
-  let accepted: Promise<void> | undefined;
-  return async (open) => {
-    accepted ??= (async () => {
+  return checkedConnector(
+    settings,
+    (error) => {
+      const e = error as { code?: number; message?: string };
+      if (e.code === RD_KAFKA.AUTHENTICATION) return authenticationFailedError(settings, e.message ?? 'authentication failed', error);
+      return (e.message && sslError(e.message, settings, error)) || asKafkaError(error);
+    },
+    async () => {
       await checkBrokerCertificate(settings);
       if (settings.sasl || settings.ssl) await probeCredentials(settings);
-    })().catch((error: unknown) => {
-      accepted = undefined;
-      throw error;
-    });
-    await accepted;
-    try {
-      await open();
-    } catch (error) {
-      const e = error as { code?: number; message?: string };
-      if (e.code === RD_KAFKA.AUTHENTICATION) throw authenticationFailedError(settings, e.message ?? 'authentication failed', error);
-      throw (e.message && sslError(e.message, settings, error)) || asKafkaError(error);
-    }
-  };
+    },
+  );
 }

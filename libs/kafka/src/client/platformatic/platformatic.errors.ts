@@ -1,7 +1,8 @@
 import type { KafkaConnectionSettings } from '../kafka.options.js';
 import {
+  checkedConnector,
+  type Connector,
   authenticationFailedError,
-  checkBrokerCertificate,
   isRefusedClientCertificateCode,
   isUntrustedCertificateCode,
   refusedClientCertificateError,
@@ -47,27 +48,14 @@ export function platformaticConnectError(error: unknown, settings: KafkaConnecti
   return error;
 }
 
-/** Opens a connection (producer, consumer or admin) with the catalog's connection errors. */
-export type Connector = (open: () => Promise<unknown>) => Promise<void>;
+export type { Connector } from '../connection-security.js';
 
 /**
  * Checks the broker's certificate once per client (one handshake of our own: the library retries
  * connection errors, a refused certificate included), then opens, mapping refusals to the catalog.
  */
 export function platformaticConnector(settings: KafkaConnectionSettings): Connector {
-  let trusted: Promise<void> | undefined;
-  return async (open) => {
-    trusted ??= checkBrokerCertificate(settings).catch((error: unknown) => {
-      trusted = undefined;
-      throw error;
-    });
-    await trusted;
-    try {
-      await open();
-    } catch (error) {
-      throw platformaticConnectError(error, settings);
-    }
-  };
+  return checkedConnector(settings, (error) => platformaticConnectError(error, settings));
 }
 
 /** The broker's error name (e.g. `CONCURRENT_TRANSACTIONS`) anywhere in a library error, if any. */
