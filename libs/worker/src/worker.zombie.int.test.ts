@@ -10,8 +10,13 @@ import { setupQueue } from './worker.test-support.js';
 
 const FIXTURE = fileURLToPath(new URL('./worker.zombie-fixture.ts', import.meta.url));
 const TASKS = 400;
-/** kafkajs sends TxnOffsetCommit without generation and member id (no KIP-447): it cannot fence a zombie. */
-const CLIENT = process.env.KAFKA_CLIENT ?? 'kafkajs';
+/**
+ * The workers' client: the environment's, when it fences; otherwise platformatic. kafkajs (the
+ * default) sends TxnOffsetCommit without generation and member id (no KIP-447) and cannot fence a
+ * zombie; the port contract asserts that defect. confluent does not pass the port contract yet.
+ */
+const FENCING_CLIENTS = new Set(['platformatic']);
+const CLIENT = FENCING_CLIENTS.has(process.env.KAFKA_CLIENT ?? '') ? process.env.KAFKA_CLIENT! : 'platformatic';
 
 function ran(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
@@ -19,7 +24,7 @@ function ran(file: string): string[] {
 
 /** A worker process whose pino lines (stdout) are kept, so the test can wait for what it logged. */
 function startWorker(env: Record<string, string>, children: ChildProcess[]): { child: ChildProcess; logs: string[] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env, KAFKA_CLIENT: CLIENT }, stdio: ['ignore', 'pipe', 'inherit'] });
   const logs: string[] = [];
   let rest = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -31,7 +36,7 @@ function startWorker(env: Record<string, string>, children: ChildProcess[]): { c
   return { child, logs };
 }
 
-describe.skipIf(CLIENT === 'kafkajs')(`a zombie worker (${CLIENT} client)`, () => {
+describe(`a zombie worker (${CLIENT} client)`, () => {
   it('is fenced: a worker stopped past its session timeout while holding uncommitted outcomes writes none of them after it wakes, and committed offsets never go backwards', async () => {
     const q = await setupQueue({ concurrency: 5 }, 6);
     const group = workerGroup(`zombie-${q.name}`);
