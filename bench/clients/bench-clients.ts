@@ -3,13 +3,13 @@
  * contender through `createKafkaClient({ client })`, each bare contender on that library's own
  * bare loop (bare-consumers.ts, bare-producers.ts).
  */
-import { KAFKA_CLIENTS, type KafkaClientName } from '@switchyard/kafka';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, type KafkaClientName } from '@switchyard/kafka';
 import { clientVersions, type ClientVersions } from '../worker/bench-env.js';
 
 export type BenchClient = KafkaClientName;
 export const BENCH_CLIENTS: readonly BenchClient[] = KAFKA_CLIENTS;
-/** The client a bench runs on without `--client`. */
-export const DEFAULT_BENCH_CLIENT: BenchClient = 'kafkajs';
+/** The client a bench runs on without `--client`: the project's default. */
+export const DEFAULT_BENCH_CLIENT: BenchClient = DEFAULT_KAFKA_CLIENT;
 
 export const CLIENT_FLAG_HELP = `--client ${BENCH_CLIENTS.join('|')} (default ${DEFAULT_BENCH_CLIENT})`;
 

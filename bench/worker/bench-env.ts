@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { KafkaClientName } from '@switchyard/kafka';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClientName } from '@switchyard/kafka';
 import { ensureLocalKafka } from '@switchyard/kafka-local';
 
 /** The repository root (bench/worker/ is two levels below it). */
@@ -114,7 +114,7 @@ function git(args: string[]): string {
   }
 }
 
-export function collectEnv(broker: BrokerInfo, client: KafkaClientName = 'kafkajs'): BenchEnv {
+export function collectEnv(broker: BrokerInfo, client: KafkaClientName = DEFAULT_KAFKA_CLIENT): BenchEnv {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),

@@ -4,6 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { TaskPriority } from '@switchyard/protocol';
 import {
   createKafkaClient,
+  DEFAULT_KAFKA_CLIENT,
   createLogger,
   encodeTaskEnvelope,
   ensureTopology,
@@ -40,7 +41,7 @@ export interface BenchKafka {
 }
 
 /** Opens the bench's clients; the Switchyard one runs on `clientName`'s adapter (`KAFKA_CLIENT`). */
-export async function openBenchKafka(bootstrap: string, clientName: KafkaClientName = 'kafkajs'): Promise<BenchKafka> {
+export async function openBenchKafka(bootstrap: string, clientName: KafkaClientName = DEFAULT_KAFKA_CLIENT): Promise<BenchKafka> {
   const log = createLogger('bench', { level: 'warn' });
   const client = createKafkaClient(kafkaSettingsFromEnv({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'switchyard-bench', KAFKA_CLIENT: clientName }), log);
   const raw = new KafkaCtor({ clientId: 'switchyard-bench-raw', brokers: bootstrap.split(','), logLevel: logLevel.ERROR });

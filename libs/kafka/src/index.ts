@@ -6,7 +6,7 @@
 export { hideSettingsSecrets, kafkaSettingsFromEnv, KafkaEnvSchema, type KafkaConnectionSettings } from './client/kafka.options.js';
 export { createKafkajsClient } from './client/kafkajs.adapter.js';
 export { createKafkaClient } from './client/create-kafka-client.js';
-export { KAFKA_CLIENTS, type KafkaClientName } from './client/kafka.options.js';
+export { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, type KafkaClientName } from './client/kafka.options.js';
 export { connectionSecurityWarnings } from './client/connection-security.js';
 export { scanTopics } from './client/topic-scan.js';
 export { TransactionalSender, type TransactionalSenderOptions, type RecordLabeller } from './client/transactional-sender.js';

@@ -5,7 +5,7 @@ import { createConfluentClient } from './confluent/confluent.adapter.js';
 import { createKafkajsClient } from './kafkajs.adapter.js';
 import { createPlatformaticClient } from './platformatic/platformatic.adapter.js';
 import type { KafkaClient } from './kafka-client.port.js';
-import { KAFKA_CLIENTS, type KafkaClientName, type KafkaConnectionSettings } from './kafka.options.js';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, type KafkaClientName, type KafkaConnectionSettings } from './kafka.options.js';
 
 type AdapterFactory = (settings: KafkaConnectionSettings, logger: Logger) => KafkaClient;
 
@@ -38,10 +38,10 @@ export function registeredKafkaClients({ includeIncomplete = false } = {}): Kafk
 
 /**
  * The client every Switchyard process uses: the adapter `settings.client` names (`KAFKA_CLIENT`),
- * kafkajs when unset. Code against the returned {@link KafkaClient} port only.
+ * {@link DEFAULT_KAFKA_CLIENT} when unset. Code against the returned {@link KafkaClient} port only.
  */
 export function createKafkaClient(settings: KafkaConnectionSettings, logger: Logger = createLogger('kafka')): KafkaClient {
-  const name = settings.client ?? 'kafkajs';
+  const name = settings.client ?? DEFAULT_KAFKA_CLIENT;
   const factory = ADAPTERS[name];
   if (!factory) {
     throw new SwitchyardError('SY_INVALID_ENV', `KAFKA_CLIENT=${name}: this client has no adapter in this build.`, {

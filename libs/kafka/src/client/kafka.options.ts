@@ -17,6 +17,12 @@ const positiveMs = z.coerce.number().int('must be a whole number of milliseconds
 /** Client libraries behind the port, by `KAFKA_CLIENT` name. */
 export const KAFKA_CLIENTS = ['kafkajs', 'confluent', 'platformatic'] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+/**
+ * The client every process uses unless `KAFKA_CLIENT` names another: @platformatic/kafka, the only
+ * adapter that passes the whole port contract with fencing (KIP-447) and awaited revocation; the
+ * measurements and the reasoning are in bench/README.md ("Choosing the client").
+ */
+export const DEFAULT_KAFKA_CLIENT: KafkaClientName = 'platformatic';
 
 /**
  * Connection settings of every Switchyard process, read from the environment once at start-up.
@@ -44,7 +50,7 @@ export const KafkaEnvSchema = z
     /** Verify the broker's certificate (default true). */
     KAFKA_SSL_REJECT_UNAUTHORIZED: bool.default(true),
     /** Which client library talks to Kafka (see create-kafka-client.ts and bench/README.md). */
-    KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { message: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default('kafkajs'),
+    KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { message: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default(DEFAULT_KAFKA_CLIENT),
     /**
      * Consumer group protocol: `classic` (join/sync, client-side assignment) or `consumer`
      * (KIP-848, broker-side assignment; only with a client that speaks it).
