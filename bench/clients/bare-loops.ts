@@ -2,8 +2,8 @@
  * Every bare consume loop, one after the other on the same broker, each over its own freshly
  * preloaded queue (same layout, records, concurrency and commit cadence as bench:worker (a)):
  *   npx tsx bench/clients/bare-loops.ts [--tasks N (default 50,000)] [--quick (5,000)] [--api a,b]
- * Used to pick the Confluent client's faster API (native consume(n) vs KafkaJS eachBatch) and to
- * smoke a bare loop without a Switchyard adapter. Prints one line per loop; writes no file.
+ * Used to smoke a bare loop without a Switchyard adapter (it once picked the removed Confluent
+ * client's faster API). Prints one line per loop; writes no file.
  */
 import { parseArgs } from 'node:util';
 import { resolveBroker } from '../worker/bench-env.js';
@@ -13,8 +13,6 @@ import type { BenchClient } from './bench-clients.js';
 
 const LOOPS: Record<string, { client: BenchClient; api: BareConsumerApi }> = {
   kafkajs: { client: 'kafkajs', api: 'kafkajs eachBatch' },
-  'confluent-kafkajs': { client: 'confluent', api: 'confluent KafkaJS eachBatch' },
-  'confluent-native': { client: 'confluent', api: 'confluent native consume(n)' },
   platformatic: { client: 'platformatic', api: 'platformatic consume stream' },
 };
 const USAGE = `usage: npx tsx bench/clients/bare-loops.ts [--tasks N] [--quick] [--api ${Object.keys(LOOPS).join(',')}]`;

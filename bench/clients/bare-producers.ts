@@ -2,10 +2,9 @@
  * The bare producer of a client library (`--client`) for bench:events (a): configured as the
  * bus configures its own (idempotent, one request in flight, acks=all, no compression), each chunk
  * built with the bus's record encoder (same keys, headers and value bytes) and sent with one call,
- * one call in flight. kafkajs keeps the tenant partitioner; the other two get each record's
+ * one call in flight. kafkajs keeps the tenant partitioner; platformatic gets each record's
  * partition from the same function (`partitionForKey`), so every library writes the same layout.
  */
-import confluent from '@confluentinc/kafka-javascript';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { partitionForKey, type OutgoingRecord } from '@switchyard/kafka';
 import { bareRecord } from '../events/bench-events.js';
@@ -13,9 +12,7 @@ import { publishBare, timedChunks, type PublishPlan, type PublishResult } from '
 import type { BenchKafka } from '../worker/bench-kafka.js';
 import type { BenchClient } from './bench-clients.js';
 
-const { KafkaJS } = confluent;
-
-export type BareProducerApi = 'kafkajs sendBatch' | 'confluent KafkaJS send' | 'platformatic send';
+export type BareProducerApi = 'kafkajs sendBatch' | 'platformatic send';
 export type BarePublishResult = PublishResult & { readonly client: BenchClient; readonly api: BareProducerApi };
 
 const asBuffer = (v: string | Buffer) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
@@ -26,26 +23,6 @@ function chunkRecords(plan: PublishPlan, from: number, to: number): OutgoingReco
   const records = [];
   for (let i = from; i < to; i++) records.push(bareRecord(plan.domain, i, plan.tenants, plan.payload, timestamp));
   return records;
-}
-
-/** @confluentinc/kafka-javascript's KafkaJS-compatible producer: `send` of a chunk resolves when all its records are acknowledged. */
-async function publishConfluent(k: BenchKafka, topic: string, partitions: number, plan: PublishPlan): Promise<PublishResult> {
-  const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: k.bootstrap.split(','), clientId: 'switchyard-bench-bare', logLevel: KafkaJS.logLevel.ERROR } });
-  const producer = kafka.producer({ kafkaJS: { idempotent: true, maxInFlightRequests: 1, acks: -1, compression: KafkaJS.CompressionTypes.None } });
-  await producer.connect();
-  try {
-    return await timedChunks(plan, (from, to) => {
-      const messages = chunkRecords(plan, from, to).map((r) => ({
-        key: r.key ?? null,
-        value: r.value,
-        partition: partitionForKey(r.key ?? '', partitions),
-        headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([name, v]) => [name, asBuffer(v)])),
-      }));
-      return producer.send({ topic, messages });
-    });
-  } finally {
-    await producer.disconnect();
-  }
 }
 
 /** @platformatic/kafka's Producer: `send` of a chunk (idempotent, acks=all). */
@@ -70,6 +47,5 @@ async function publishPlatformatic(k: BenchKafka, topic: string, partitions: num
 /** Publishes the plan's events to `topic` (`partitions` partitions) with `client`'s bare producer. */
 export async function publishBareWith(client: BenchClient, k: BenchKafka, topic: string, partitions: number, plan: PublishPlan): Promise<BarePublishResult> {
   if (client === 'kafkajs') return { ...(await publishBare(k, topic, plan)), client, api: 'kafkajs sendBatch' };
-  if (client === 'confluent') return { ...(await publishConfluent(k, topic, partitions, plan)), client, api: 'confluent KafkaJS send' };
   return { ...(await publishPlatformatic(k, topic, partitions, plan)), client, api: 'platformatic send' };
 }

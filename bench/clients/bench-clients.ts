@@ -26,9 +26,8 @@ export function parseClientsFlag(value: string | undefined, usage: string): Benc
   return [...new Set(value.split(',').map((s) => parseClientFlag(s, usage)))];
 }
 
-/** The library (and version) a client name stands for, e.g. `@confluentinc/kafka-javascript 1.10.1 (librdkafka 2.12.0)`. */
+/** The library (and version) a client name stands for, e.g. `@platformatic/kafka 2.12.1`. */
 export function clientLibrary(client: BenchClient, v: ClientVersions = clientVersions()): string {
   if (client === 'kafkajs') return `kafkajs ${v.kafkajs}`;
-  if (client === 'confluent') return `@confluentinc/kafka-javascript ${v.confluentKafkaJavascript} (librdkafka ${v.librdkafka})`;
   return `@platformatic/kafka ${v.platformaticKafka}`;
 }

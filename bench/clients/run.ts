@@ -1,9 +1,9 @@
 /**
  * Every bench once per client library, one after the other, in one run (issue 10 item 3):
- *   npm run bench:clients [-- --clients all|kafkajs,confluent,...] [--benches worker,events,replay] [--quick]
+ *   npm run bench:clients [-- --clients all|kafkajs,platformatic] [--benches worker,events,replay] [--quick]
  * Each bench runs as its own child process (`bench/<bench>/run.ts --client <c>`; its CPU figures
- * are that process's alone, librdkafka's threads included) and writes its usual result file; bench:worker
- * runs (a) only and bench:events (a) only (the table's numbers). Then one comparison table
+ * are that process's alone) and writes its usual result file; bench:worker runs (a) only and
+ * bench:events (a) only (the table's numbers). Then one comparison table
  * (clients-table.ts) is printed and written with the file names to bench/results/clients-<date>.json.
  */
 import { spawn } from 'node:child_process';

@@ -1,7 +1,7 @@
 /**
  * Event bus benchmarks, side by side with bare kafkajs on one broker (STYLE.md #12, DESIGN.md
  * "How we measure"):
- *   npm run bench:events [-- --only a|b] [--events N] [--rate R] [--seconds S] [--quick] [--client kafkajs|confluent|platformatic]
+ *   npm run bench:events [-- --only a|b] [--events N] [--rate R] [--seconds S] [--quick] [--client kafkajs|platformatic]
  * (a) publish-to-handler throughput of N preloaded events, (b) publish -> handler latency at a
  * fixed rate. Writes bench/results/events-<date>.json and prints a markdown table. Not part of
  * npm test.

@@ -1,6 +1,6 @@
 /**
  * Replay benchmark, side by side on one broker and the same range (STYLE.md #12):
- *   npm run bench:replay [-- --records N] [--quick] [--client kafkajs|confluent|platformatic]
+ *   npm run bench:replay [-- --records N] [--quick] [--client kafkajs|platformatic]
  * Preloads N records (~200 bytes) into a fresh 6-partition topic, copies them once with
  * `switchyard replay` and once with a kcat pipe, checks each copy holds exactly N records, and
  * writes bench/results/replay-<date>.json plus a markdown table. Not part of npm test.

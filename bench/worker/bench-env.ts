@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_KAFKA_CLIENT, type KafkaClientName } from '@switchyard/kafka';
 import { ensureLocalKafka } from '@switchyard/kafka-local';
@@ -35,7 +34,7 @@ export interface BenchEnv {
     readonly kafka: string;
     readonly kafkaSource: string;
     readonly kafkajs: string;
-    /** The three client libraries (whichever the run used). */
+    /** The client libraries behind `--client` (whichever the run used). */
     readonly clients: ClientVersions;
     readonly bullmq: string;
     readonly ioredis: string;
@@ -53,26 +52,12 @@ export interface BenchEnv {
 /** Versions of the client libraries behind `--client`. */
 export interface ClientVersions {
   readonly kafkajs: string;
-  readonly confluentKafkaJavascript: string;
-  /** librdkafka linked into the Confluent binding; 'not built' when its native module does not load. */
-  readonly librdkafka: string;
   readonly platformaticKafka: string;
-}
-
-function librdkafkaVersion(): string {
-  try {
-    const require = createRequire(path.join(REPO_ROOT, 'package.json'));
-    return (require('@confluentinc/kafka-javascript') as { librdkafkaVersion: string }).librdkafkaVersion;
-  } catch {
-    return 'not built';
-  }
 }
 
 export function clientVersions(): ClientVersions {
   return {
     kafkajs: packageVersion('node_modules/kafkajs'),
-    confluentKafkaJavascript: packageVersion('node_modules/@confluentinc/kafka-javascript'),
-    librdkafka: librdkafkaVersion(),
     platformaticKafka: packageVersion('node_modules/@platformatic/kafka'),
   };
 }

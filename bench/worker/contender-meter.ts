@@ -12,8 +12,8 @@ export interface ContenderResult {
   readonly startupMs: number;
   readonly preloadMs: number;
   /**
-   * CPU time of this whole process (user + system, all threads: librdkafka's too) from the first
-   * handler call to the end, per task, in µs (`process.cpuUsage`).
+   * CPU time of this whole process (user + system, all threads) from the first handler call to
+   * the end, per task, in µs (`process.cpuUsage`).
    */
   readonly cpuUsPerRecord: number;
 }

@@ -1,6 +1,6 @@
 /**
  * Worker benchmarks, side by side on one broker (STYLE.md #12, DESIGN.md "How we measure"):
- *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--quick] [--client kafkajs|confluent|platformatic]
+ *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--quick] [--client kafkajs|platformatic]
  * Writes bench/results/worker-<date>.json and prints a markdown table. Not part of npm test.
  */
 import { parseArgs } from 'node:util';

@@ -11,9 +11,9 @@ import { setupQueue } from './worker.test-support.js';
 const FIXTURE = fileURLToPath(new URL('./worker.zombie-fixture.ts', import.meta.url));
 const TASKS = 400;
 /**
- * The workers' client: the environment's, when it fences; otherwise platformatic. kafkajs (the
- * default) sends TxnOffsetCommit without generation and member id (no KIP-447) and cannot fence a
- * zombie; the port contract asserts that defect. confluent does not pass the port contract yet.
+ * The workers' client: the environment's, when it fences; otherwise platformatic. kafkajs sends
+ * TxnOffsetCommit without generation and member id (no KIP-447) and cannot fence a zombie; the port
+ * contract asserts that defect.
  */
 const FENCING_CLIENTS = new Set(['platformatic']);
 const CLIENT = FENCING_CLIENTS.has(process.env.KAFKA_CLIENT ?? '') ? process.env.KAFKA_CLIENT! : 'platformatic';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaSettingsFromEnv } from './kafka.options.js';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, kafkaSettingsFromEnv } from './kafka.options.js';
 
 describe('kafkaSettingsFromEnv', () => {
   it('reads brokers and applies defaults', () => {
@@ -19,6 +19,12 @@ describe('kafkaSettingsFromEnv', () => {
     expect(() => kafkaSettingsFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })).toThrow(/KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set/);
     expect(() => kafkaSettingsFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_SSL: 'maybe' })).toThrow(/KAFKA_SSL: must be true or false/);
     expect(() => kafkaSettingsFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_REQUEST_TIMEOUT_MS: '-5' })).toThrow(/KAFKA_REQUEST_TIMEOUT_MS: must be > 0/);
+  });
+
+  it('refuses a KAFKA_CLIENT that has no adapter (confluent was removed) and lists the valid names', () => {
+    expect(() => kafkaSettingsFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_CLIENT: 'confluent' })).toThrow(`KAFKA_CLIENT: must be one of ${KAFKA_CLIENTS.join(', ')}`);
+    expect(KAFKA_CLIENTS).toEqual(['kafkajs', 'platformatic']);
+    expect(kafkaSettingsFromEnv({ KAFKA_BROKERS: 'a:1' }).client).toBe(DEFAULT_KAFKA_CLIENT);
   });
 
   it('builds SASL and TLS settings', () => {

@@ -15,7 +15,7 @@ const bool = z
 const positiveMs = z.coerce.number().int('must be a whole number of milliseconds').positive('must be > 0');
 
 /** Client libraries behind the port, by `KAFKA_CLIENT` name. */
-export const KAFKA_CLIENTS = ['kafkajs', 'confluent', 'platformatic'] as const;
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
 /**
  * The client every process uses unless `KAFKA_CLIENT` names another: @platformatic/kafka, the only
@@ -53,7 +53,7 @@ export const KafkaEnvSchema = z
     KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { message: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default(DEFAULT_KAFKA_CLIENT),
     /**
      * Consumer group protocol: `classic` (join/sync, client-side assignment) or `consumer`
-     * (KIP-848, broker-side assignment; only with a client that speaks it).
+     * (KIP-848, broker-side assignment; only with a client that speaks it: none in this build yet).
      */
     KAFKA_GROUP_PROTOCOL: z.enum(['classic', 'consumer'], { message: 'must be classic or consumer' }).default('classic'),
     KAFKA_CONNECTION_TIMEOUT_MS: positiveMs.default(3_000),
@@ -86,7 +86,7 @@ export interface KafkaConnectionSettings {
   readonly ssl?: { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly rejectUnauthorized: boolean };
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
-  /** Client library (default kafkajs). */
+  /** Client library (default {@link DEFAULT_KAFKA_CLIENT}). */
   readonly client?: KafkaClientName;
   /** Consumer group protocol (default classic). */
   readonly groupProtocol?: 'classic' | 'consumer';

@@ -37,8 +37,6 @@ export interface AdapterCapabilities {
 export const CAPABILITIES: Readonly<Record<KafkaClientName, AdapterCapabilities>> = {
   // kafkajs 2.2.4: TxnOffsetCommit without generation/member, no revoke hook, generation kept private.
   kafkajs: { fences: false, awaitsRevoke: false, exposesGeneration: false },
-  // The binding keeps librdkafka's generation private: -1 (it still fences with the live consumer).
-  confluent: { fences: true, awaitsRevoke: true, exposesGeneration: false },
   platformatic: { fences: true, awaitsRevoke: true, exposesGeneration: true },
 };
 
