@@ -30,7 +30,7 @@ export { queuesIn, registeredDlqs, requireQueue } from './dlq/queue-lookup.js';
 export { subscriptionDlqRedrivenTopic } from './dlq/subscription-dlq.names.js';
 
 // Offsets of consumer groups: read, plan a reset, apply it (refused while the group has members).
-export { applyGroupReset, planGroupReset, readGroupOffsets, requireInactiveGroup, type GroupPartitionOffsets, type TopicResetPlan } from './offsets/group-offsets.js';
+export { applyGroupReset, planGroupReset, readGroupOffsets, requireInactiveGroup, resetGroupOffsets, type GroupPartitionOffsets, type GroupResetRequest, type TopicResetPlan } from './offsets/group-offsets.js';
 export { resetStrategyOf, type ResetFlags, type ResetStrategy } from './offsets/reset-plan.js';
 
 // Topology report and task status.

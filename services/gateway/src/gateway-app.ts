@@ -16,6 +16,7 @@ import { RateLimiter } from './http/rate-limiter.js';
 import { registerResourceRoutes } from './http/resource-routes.js';
 import { buildMetaCatalog } from './meta/meta-catalog.js';
 import { registerMetaRoutes } from './meta/meta-routes.js';
+import { registerOperatorRoutes, type OperatorDeps } from './operator/operator-routes.js';
 import type { ResourceDefinition } from './resources/resource-definition.js';
 import type { TypeRegistry } from './resources/type-definitions.js';
 
@@ -27,12 +28,14 @@ export interface GatewayAppDeps {
   readonly keys: ApiKeyStore;
   readonly authenticator: Authenticator;
   readonly log: Logger;
+  /** The operator routes (DLQ redrive/purge, offsets, replay jobs); none without. */
+  readonly operator?: OperatorDeps;
   readonly extraRoutes?: (app: FastifyInstance) => void;
 }
 
 /**
  * The gateway's fastify app (not listening yet): zod type provider, OpenAPI 3.1 from the route
- * schemas, access hook (auth, rate limit, scope), generated resource routes, /meta, discovery,
+ * schemas, access hook (auth, rate limit, scope), generated resource routes, operator routes, /meta, discovery,
  * admin key routes, and one error handler that answers `{code, message, field}`.
  */
 export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInstance> {
@@ -67,7 +70,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     transformObject: jsonSchemaTransformObject,
   });
   if (docs.enabled) await app.register(fastifySwaggerUi, { routePrefix: `${apiPath}/docs`, uiConfig: { url: `${apiPath}/openapi.json` } as never, uiHooks: {}, transformSpecificationClone: true });
-  const endpoints = registerResourceRoutes(app, rest, deps.resources, new IdempotencyCache());
+  const endpoints = [...registerResourceRoutes(app, rest, deps.resources, new IdempotencyCache()), ...(deps.operator ? registerOperatorRoutes(app, rest, deps.operator) : [])];
   registerMetaRoutes(app, rest, buildMetaCatalog(deps.types.taskTypes, deps.types.eventTypes, deps.resources), new Date());
   registerApiKeyRoutes(app, rest, deps.keys);
   registerDiscoveryRoute(app, rest, endpoints);

@@ -34,6 +34,14 @@ function routes(): { name: string; method: string; path: string; body?: unknown;
     { name: 'list keys', method: 'GET', path: '/admin/api-keys', scope: 'admin' },
     { name: 'create key', method: 'POST', path: '/admin/api-keys', body: { tenant: 'acme', scopes: ['admin'] }, scope: 'admin' },
     { name: 'revoke key', method: 'DELETE', path: '/admin/api-keys/0123456789abcdef', scope: 'admin' },
+    { name: 'redrive dead letters', method: 'POST', path: '/data/dead-letters/redrive', body: { queue: gw.queue, dryRun: true }, scope: 'admin' },
+    { name: 'purge dead letters', method: 'POST', path: '/data/dead-letters/purge', body: { queue: gw.queue }, scope: 'admin' },
+    { name: 'read offsets', method: 'GET', path: '/offsets/some-group', scope: 'admin' },
+    { name: 'reset offsets', method: 'POST', path: '/offsets/some-group/reset', body: { topics: ['some-topic'], toEarliest: true, dryRun: true }, scope: 'admin' },
+    { name: 'start replay', method: 'POST', path: '/replays', body: { topic: 'some-topic', from: '1h', dryRun: true }, scope: 'admin' },
+    { name: 'list replays', method: 'GET', path: '/replays', scope: 'admin' },
+    { name: 'read replay', method: 'GET', path: '/replays/some-job', scope: 'admin' },
+    { name: 'cancel replay', method: 'DELETE', path: '/replays/some-job', scope: 'admin' },
   ];
 }
 

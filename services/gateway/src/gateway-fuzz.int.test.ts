@@ -78,6 +78,40 @@ describe('gateway: fuzzed requests get 400 naming the field, never 500', () => {
     );
   });
 
+  it('operator bodies (admin): DLQ redrive, offsets reset, replays', async () => {
+    const anyOf = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.anything());
+    const redriveLike = fc.record(
+      { queue: anyOf(fc.oneof(fc.constant(gw.queue), fc.string())), subscription: anyOf(fc.string()), code: fc.anything(), type: anyOf(fc.string()), since: anyOf(fc.constantFrom('2h', '2024-05-01T10:00:00Z', 'soon')), ids: fc.anything(), limit: fc.anything(), dryRun: fc.constant(true) },
+      { requiredKeys: ['dryRun'] },
+    );
+    const resetLike = fc.record(
+      { topics: anyOf(fc.array(fc.string(), { maxLength: 3 })), toEarliest: fc.anything(), toDatetime: anyOf(fc.string()), shiftBy: anyOf(fc.string()), toOffset: fc.anything(), dryRun: fc.constant(true) },
+      { requiredKeys: ['dryRun'] },
+    );
+    const replayLike = fc.record(
+      {
+        topic: anyOf(fc.string()),
+        from: anyOf(fc.constantFrom('2h', 'PT1H', 'later')),
+        to: fc.anything(),
+        partitions: anyOf(fc.array(fc.record({ partition: fc.anything(), fromOffset: anyOf(fc.nat().map(String)), toOffset: fc.anything() }), { maxLength: 3 })),
+        where: fc.anything(),
+        handlers: fc.anything(),
+        rate: fc.anything(),
+        dryRun: fc.constant(true),
+      },
+      { requiredKeys: ['dryRun'] },
+    );
+    for (const [path, arb] of [['/data/dead-letters/redrive', redriveLike], ['/offsets/fuzz-group/reset', resetLike], ['/replays', replayLike]] as const) {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(arb as fc.Arbitrary<unknown>, fc.anything()), async (body) => {
+          // A generated valid dry run is answered (200, 202) or finds nothing (404).
+          expectNamedRefusal(await gw.call('POST', path, { key: gw.adminKey, raw: JSON.stringify(body) ?? 'null' }), [200, 202, 404]);
+        }),
+        { numRuns: RUNS },
+      );
+    }
+  });
+
   it('Idempotency-Key headers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary-ascii', maxLength: 250 }), async (key) => {

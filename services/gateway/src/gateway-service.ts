@@ -7,6 +7,7 @@ import { ApiKeyStore } from './auth/api-key-store.js';
 import { Authenticator } from './auth/authenticator.js';
 import { JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier.js';
 import { buildGatewayApp } from './gateway-app.js';
+import { ReplayJobs } from './replays/replay-jobs.js';
 import { deadLettersResource } from './resources/dead-letters.resource.js';
 import { eventsResource } from './resources/events.resource.js';
 import { TaskStatusViews } from './resources/task-status-views.js';
@@ -35,6 +36,7 @@ export class GatewayService {
   readonly #publisher: EventPublisher;
   readonly #admin: AdminPort;
   readonly #statuses: TaskStatusViews;
+  readonly #replays: ReplayJobs;
   #app: FastifyInstance | undefined;
   url: string | undefined;
 
@@ -49,6 +51,7 @@ export class GatewayService {
     this.#publisher = new EventPublisher({ client, codec: new EventCodec(catalog), topology: EventTopologyOptionsSchema.parse({}), metrics: new EventMetrics() });
     this.#admin = client.admin();
     this.#statuses = new TaskStatusViews(client, this.#admin);
+    this.#replays = new ReplayJobs({ client, admin: this.#admin, log });
   }
 
   async start(): Promise<string> {
@@ -60,7 +63,7 @@ export class GatewayService {
       ...(types.taskTypes.length > 0 ? [deadLettersResource({ client: this.#options.client, admin: this.#admin, queues: [...new Set(types.taskTypes.map((t) => t.queue))] })] : []),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
-    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });
+    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });
     this.#app = app;
     this.url = await app.listen({ host: http.host, port: http.port });
     return this.url;
@@ -68,6 +71,7 @@ export class GatewayService {
 
   async stop(): Promise<void> {
     await this.#app?.close();
+    await this.#replays.close();
     await this.#statuses.close();
     await Promise.all([this.keys.stop(), this.#producer.disconnect(), this.#publisher.disconnect()]);
     await this.#admin.disconnect();

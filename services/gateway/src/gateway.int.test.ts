@@ -140,11 +140,15 @@ describe('gateway: metadata, discovery, OpenAPI', () => {
     expect((await gw.call('GET', '/meta/task-types/nope', { key: acme })).body).toMatchObject({ code: 'SY_NOTHING_MATCHED', field: 'params.name' });
   });
 
-  it('discovery lists the generated endpoints; unknown routes are 404 SY_ROUTE_NOT_FOUND', async () => {
+  it('discovery lists the generated endpoints and the operator routes; unknown routes are 404 SY_ROUTE_NOT_FOUND', async () => {
     const discovery = await gw.call('GET', '');
     expect(discovery.status).toBe(200);
-    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 4, events: 3, 'dead-letters': 1 });
-    expect(discovery.body.data.registry.endpoints.map((e: { id: string }) => e.id)).toEqual(['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.read', 'events.create', 'events.batch', 'events.createMany', 'dead-letters.list']);
+    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 4, events: 3, 'dead-letters': 3, offsets: 2, replays: 4 });
+    expect(discovery.body.data.registry.endpoints.map((e: { id: string }) => e.id)).toEqual([
+      ...['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.read', 'events.create', 'events.batch', 'events.createMany', 'dead-letters.list'],
+      ...['dead-letters.redrive', 'dead-letters.purge', 'offsets.read', 'offsets.reset', 'replays.create', 'replays.list', 'replays.read', 'replays.cancel'],
+    ]);
+    expect(discovery.body.data.registry.endpoints.find((e: { id: string }) => e.id === 'replays.cancel')).toMatchObject({ method: 'DELETE', path: '/api/v1/replays/:id', object: 'replays', operation: 'cancel' });
     expect((await gw.call('GET', '/nothing-here')).body).toMatchObject({ code: 'SY_ROUTE_NOT_FOUND' });
   });
 
@@ -162,6 +166,12 @@ describe('gateway: metadata, discovery, OpenAPI', () => {
     expect(text).toContain(`"enum":["${gw.eventName}"]`);
     expect(text).toContain(`"greeting":{"type":"string","minLength":1,"maxLength":100}`);
     expect(body.paths['/api/v1/data/tasks/{id}'].get).toBeDefined();
+    // The operator routes, with their body schemas.
+    expect(Object.keys(body.paths['/api/v1/replays/{id}']).sort()).toEqual(['delete', 'get']);
+    expect(body.paths['/api/v1/replays'].post.requestBody.content['application/json'].schema.properties.topic).toMatchObject({ type: 'string' });
+    expect(body.paths['/api/v1/data/dead-letters/redrive'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('dryRun');
+    expect(body.paths['/api/v1/offsets/{group}/reset'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('toDatetime');
+    expect(body.paths['/api/v1/offsets/{group}'].get).toBeDefined();
     const docs = await fetch(`${gw.api}/docs`, { redirect: 'follow' });
     expect(docs.status).toBe(200);
   });

@@ -47,6 +47,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter(entry, filter)).toBe(false);
   });
 
+  it('keeps only the listed ids', () => {
+    expect(matchesFilter(entry, { ids: ['t0', 't1'] })).toBe(true);
+    expect(matchesFilter(entry, { ids: ['t2'] })).toBe(false);
+    expect(matchesFilter(entry, { ids: [] })).toBe(false);
+  });
+
   it('takes since as inclusive and until as exclusive, on the death time', () => {
     const at = Date.parse('2024-05-01T10:00:00Z');
     expect(matchesFilter(entry, { since: at, until: at + 1 })).toBe(true);

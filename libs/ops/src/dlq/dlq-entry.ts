@@ -41,6 +41,8 @@ export interface DlqFilter {
   readonly since?: number;
   /** Dead before (ms since epoch). */
   readonly until?: number;
+  /** Only these task ids (`sy-task-id`) or event ids (`ce_id`); each death of one is an entry. */
+  readonly ids?: readonly string[];
 }
 
 /** Headers holding the id, type and tenant, per kind. */
@@ -76,7 +78,9 @@ export function toDlqEntry(record: IncomingRecord, state: DlqEntryState = 'dead'
 /** The predicate of a filter (the type pattern compiled once). */
 export function entryFilter(filter: DlqFilter): (entry: DlqEntry) => boolean {
   const type = filter.type === undefined ? undefined : globToRegExp(filter.type);
+  const ids = filter.ids === undefined ? undefined : new Set(filter.ids);
   return (entry) => {
+    if (ids !== undefined && (entry.id === undefined || !ids.has(entry.id))) return false;
     if (filter.code !== undefined && entry.info?.code !== filter.code) return false;
     if (type !== undefined && (entry.type === undefined || !type.test(entry.type))) return false;
     if (filter.tenant !== undefined && entry.tenant !== filter.tenant) return false;

@@ -31,7 +31,7 @@ const committedOf = (offset: string | undefined): bigint | undefined => (offset 
 async function requireTopics(admin: AdminPort, topics: readonly string[]): Promise<void> {
   const known = new Set(await admin.listTopics());
   const unknown = topics.filter((t) => !known.has(t));
-  if (unknown.length > 0) throw opsError('SY_INVALID_ARGUMENT', `unknown topic: ${unknown.join(', ')}`, 'List topics with `switchyard topics`.');
+  if (unknown.length > 0) throw opsError('SY_INVALID_ARGUMENT', `\`topic\`: unknown topic ${unknown.join(', ')}`, 'Check the name against the topics of the cluster.');
 }
 
 /** Topics the group has committed offsets on (when the user named none). */
@@ -117,4 +117,29 @@ export async function applyGroupReset(admin: AdminPort, groupId: string, plans: 
       plan.partitions.map((p) => ({ partition: p.partition, offset: p.next.toString() })),
     );
   }
+}
+
+/** A reset as a front end asks for it: the group, its topics, the strategy, and whether to apply it. */
+export interface GroupResetRequest {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly strategy: ResetStrategy;
+  /** False: only plan (a dry run). */
+  readonly execute: boolean;
+}
+
+/**
+ * Plans a reset and, with `execute`, applies it. Refused (SY_OPERATION_REFUSED) while the group has
+ * live members, for the dry run too (a plan made while consumers move the offsets is stale at once),
+ * and checked again right before the commit.
+ */
+export async function resetGroupOffsets(admin: AdminPort, request: GroupResetRequest): Promise<TopicResetPlan[]> {
+  const { groupId, topics, strategy } = request;
+  await requireInactiveGroup(admin, groupId);
+  const plans = await planGroupReset(admin, groupId, topics, strategy);
+  if (request.execute) {
+    await requireInactiveGroup(admin, groupId);
+    await applyGroupReset(admin, groupId, plans);
+  }
+  return plans;
 }

@@ -23,7 +23,7 @@ const CURSOR = /^[0-9]{1,9}$/;
 export function deadLettersResource(deps: DeadLettersResourceDeps): ResourceDefinition {
   return {
     name: 'dead-letters',
-    description: 'Dead-lettered tasks of a queue (read-only; redrive and purge stay in the CLI for now).',
+    description: 'Dead-lettered tasks of a queue (redrive and purge: POST /data/dead-letters/redrive and /purge, admin).',
     invalidCode: 'SY_INVALID_ARGUMENT',
     scopes: { write: 'admin', read: 'tasks:read' },
     list: {

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { AdminPort, KafkaClient } from '@switchyard/kafka';
+import type { GeneratedEndpoint, RestServerConfig } from '@switchyard/protocol';
+import type { ReplayJobs } from '../replays/replay-jobs.js';
+import { registerReplayRoutes } from '../replays/replays.routes.js';
+import { registerDeadLetterActions } from './dead-letter-actions.routes.js';
+import { registerOffsetsRoutes } from './offsets.routes.js';
+
+/** What the operator routes run on: the libs/ops engine over the gateway's client and admin. */
+export interface OperatorDeps {
+  readonly client: KafkaClient;
+  readonly admin: AdminPort;
+  readonly replays: ReplayJobs;
+}
+
+/**
+ * The operator routes (admin scope; the registry's create/read/list kinds do not fit actions such
+ * as redrive, reset or cancel, so they are explicit routes with the same access config): DLQ
+ * redrive and purge, consumer-group offsets, replay jobs. Returns their endpoint registry entries.
+ */
+export function registerOperatorRoutes(app: FastifyInstance, config: RestServerConfig, deps: OperatorDeps): GeneratedEndpoint[] {
+  return [...registerDeadLetterActions(app, config, deps), ...registerOffsetsRoutes(app, config, deps.admin), ...registerReplayRoutes(app, config, deps.replays)];
+}
