@@ -30,6 +30,7 @@ describe('gateway: dead-letter redrive and purge (admin, through the ops engine)
       [{ queue: gw.queue, limit: 0 }, 'limit'],
       [{ queue: gw.queue, since: 'yesterday' }, 'since'],
       [{ queue: gw.queue, ids: [] }, 'ids'],
+      [{ queue: gw.queue, coordinates: [{ partition: 0, offset: 3 }] }, 'coordinates[0].offset'],
       [{ queue: gw.queue, dryRun: 'yes' }, 'dryRun'],
       [{ queue: gw.queue, type: 'user.created' }, 'type'],
       [{ queue: gw.queue, colour: 'red' }, 'body'],
@@ -82,6 +83,10 @@ describe('gateway: dead-letter redrive and purge (admin, through the ops engine)
     expect(Object.values(done.body.data.targets)).toEqual([1]);
     await vi.waitFor(() => expect(ran).toEqual([ids[0]]), { timeout: 30_000, interval: 200 });
     expect(await total()).toBe(3);
+    // By coordinates (as GET /data/dead-letters shows them): a dry run picks exactly that entry.
+    const listed = (await gw.call('GET', '/data/dead-letters?type=resize_image', { key: gw.adminKey })).body.data[0];
+    const at = await redrive({ queue: gw.queue, coordinates: [{ topic: listed.topic, partition: listed.partition, offset: listed.offset }], dryRun: true });
+    expect(at.body.data).toMatchObject({ matched: 1, wouldRedrive: 1, ids: [ids[3]] });
     // Redriven entries are skipped by a second redrive.
     expect((await redrive({ queue: gw.queue, ids: [ids[0]] })).body.data).toMatchObject({ matched: 1, redriven: 0, skippedReasons: { alreadyRedrivenOrPurged: 1 } });
 

@@ -53,6 +53,14 @@ describe('matchesFilter', () => {
     expect(matchesFilter(entry, { ids: [] })).toBe(false);
   });
 
+  it('keeps only the listed coordinates (topic optional)', () => {
+    const { topic, partition, offset } = entry.record;
+    expect(matchesFilter(entry, { coordinates: [{ partition, offset }] })).toBe(true);
+    expect(matchesFilter(entry, { coordinates: [{ partition: partition + 1, offset }, { topic, partition, offset }] })).toBe(true);
+    expect(matchesFilter(entry, { coordinates: [{ topic: `${topic}.other`, partition, offset }] })).toBe(false);
+    expect(matchesFilter(entry, { coordinates: [{ partition, offset: `${offset}1` }] })).toBe(false);
+  });
+
   it('takes since as inclusive and until as exclusive, on the death time', () => {
     const at = Date.parse('2024-05-01T10:00:00Z');
     expect(matchesFilter(entry, { since: at, until: at + 1 })).toBe(true);

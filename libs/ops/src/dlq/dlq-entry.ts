@@ -43,6 +43,8 @@ export interface DlqFilter {
   readonly until?: number;
   /** Only these task ids (`sy-task-id`) or event ids (`ce_id`); each death of one is an entry. */
   readonly ids?: readonly string[];
+  /** Only the entries at these coordinates of the DLQ topic(s); `topic` tells a subscription's domains apart. */
+  readonly coordinates?: readonly { readonly partition: number; readonly offset: string; readonly topic?: string }[];
 }
 
 /** Headers holding the id, type and tenant, per kind. */
@@ -81,6 +83,7 @@ export function entryFilter(filter: DlqFilter): (entry: DlqEntry) => boolean {
   const ids = filter.ids === undefined ? undefined : new Set(filter.ids);
   return (entry) => {
     if (ids !== undefined && (entry.id === undefined || !ids.has(entry.id))) return false;
+    if (filter.coordinates !== undefined && !filter.coordinates.some((c) => c.partition === entry.record.partition && c.offset === entry.record.offset && (c.topic === undefined || c.topic === entry.record.topic))) return false;
     if (filter.code !== undefined && entry.info?.code !== filter.code) return false;
     if (type !== undefined && (entry.type === undefined || !type.test(entry.type))) return false;
     if (filter.tenant !== undefined && entry.tenant !== filter.tenant) return false;

@@ -57,6 +57,12 @@ const RedriveBody = z
     since: z.string().max(64).refine(isTimePoint, `expected ${TIME_FORM}`).optional().describe('Only entries dead at or after'),
     until: z.string().max(64).refine(isTimePoint, `expected ${TIME_FORM}`).optional().describe('Only entries dead before'),
     ids: z.array(z.string().min(1).max(256)).min(1).max(1_000).optional().describe('Only these task ids (queue) or event ids (subscription)'),
+    coordinates: z
+      .array(z.strictObject({ partition: z.number().int().min(0).max(100_000), offset: z.string().regex(/^\d{1,19}$/, 'expected an offset (a whole number, as a string)'), topic: z.string().min(1).max(249).optional().describe('The DLQ topic (tells the domains of a subscription apart)') }))
+      .min(1)
+      .max(1_000)
+      .optional()
+      .describe('Only the entries at these coordinates of the DLQ (topic, partition and offset of GET /data/dead-letters)'),
     limit: z.number().int().min(1).max(1_000_000).optional().describe('At most this many pending entries, oldest death first'),
     rate: z.number().positive().max(100_000).optional().describe('At most this many records per second'),
     dryRun: z.boolean().default(false).describe('Only plan: count what would be redriven, write nothing'),
@@ -107,6 +113,7 @@ export function registerDeadLetterActions(app: FastifyInstance, config: RestServ
       ...(body.since !== undefined ? { since: timePoint(body.since, nowMs) } : {}),
       ...(body.until !== undefined ? { until: timePoint(body.until, nowMs) } : {}),
       ...(body.ids !== undefined ? { ids: body.ids } : {}),
+      ...(body.coordinates !== undefined ? { coordinates: body.coordinates } : {}),
     };
     const signal = abortedOnDisconnect(reply);
     const { source, outcome } = await withEngineFields(FIELDS, async () => {
