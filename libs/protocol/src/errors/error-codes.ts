@@ -100,7 +100,7 @@ export const ERROR_CODES = {
   },
   SY_UNKNOWN_JOB: {
     retriable: false,
-    summary: 'No scheduled job has the given id.',
+    summary: 'No job (scheduled job or replay job) has the given id.',
   },
   SY_KAFKA_AUTH_FAILED: {
     retriable: false,
