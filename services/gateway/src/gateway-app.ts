@@ -13,7 +13,7 @@ import { installAccessHook } from './http/access.js';
 import { registerDiscoveryRoute } from './http/discovery-route.js';
 import { IdempotencyCache } from './http/idempotency.js';
 import { RateLimiter } from './http/rate-limiter.js';
-import { registerResourceRoutes } from './http/resource-routes.js';
+import { registerResourceRoutes, selectResources } from './http/resource-routes.js';
 import { buildMetaCatalog } from './meta/meta-catalog.js';
 import { registerMetaRoutes } from './meta/meta-routes.js';
 import { registerOperatorRoutes, type OperatorDeps } from './operator/operator-routes.js';
@@ -71,7 +71,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   });
   if (docs.enabled) await app.register(fastifySwaggerUi, { routePrefix: `${apiPath}/docs`, uiConfig: { url: `${apiPath}/openapi.json` } as never, uiHooks: {}, transformSpecificationClone: true });
   const endpoints = [...registerResourceRoutes(app, rest, deps.resources, new IdempotencyCache()), ...(deps.operator ? registerOperatorRoutes(app, rest, deps.operator) : [])];
-  registerMetaRoutes(app, rest, buildMetaCatalog(deps.types.taskTypes, deps.types.eventTypes, deps.resources), new Date());
+  registerMetaRoutes(app, rest, buildMetaCatalog(deps.types.taskTypes, deps.types.eventTypes, selectResources(deps.resources, rest.routes)), new Date());
   registerApiKeyRoutes(app, rest, deps.keys);
   registerDiscoveryRoute(app, rest, endpoints);
   if (docs.enabled) app.get(`${apiPath}/openapi.json`, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { z } from 'zod';
 import { createLogger, ensureTopology, eventTopics, planQueueTopology } from '@switchyard/kafka';
-import { HttpServerConfigSchema, RestServerConfigSchema } from '@switchyard/protocol';
+import { HttpServerConfigSchema, RestServerConfigSchema, type RestServerConfigInput } from '@switchyard/protocol';
 import { testClient, uniqueName } from '@switchyard/testing';
 import type { Scope } from './auth/credential.js';
 import { GatewayService } from './gateway-service.js';
@@ -59,7 +59,7 @@ export interface TestGateway {
 
 const ISSUER = 'https://issuer.test';
 
-export async function startTestGateway(options: { bodyLimit?: string; rateLimitMax?: number } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { bodyLimit?: string; rateLimitMax?: number; rest?: RestServerConfigInput } = {}): Promise<TestGateway> {
   const client = testClient('gateway-test');
   const log = createLogger('gateway-test', { level: process.env.LOG_LEVEL ?? 'warn' });
   const queue = uniqueName('gw').replace(/[^a-z0-9_-]/g, '');
@@ -81,7 +81,7 @@ export async function startTestGateway(options: { bodyLimit?: string; rateLimitM
   const service = new GatewayService({
     client,
     log,
-    rest: RestServerConfigSchema.parse({}),
+    rest: RestServerConfigSchema.parse(options.rest ?? {}),
     http: HttpServerConfigSchema.parse({ host: '127.0.0.1', port: 0, bodyLimit: options.bodyLimit ?? '64kb', security: { rateLimit: { max: options.rateLimitMax ?? 100_000 } } }),
     types,
     adminKey,

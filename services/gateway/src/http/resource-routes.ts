@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { GeneratedEndpoint, RestServerConfig } from '@switchyard/protocol';
+import type { CrudOperation, GeneratedEndpoint, RestServerConfig } from '@switchyard/protocol';
 import { apiPathOf, SwitchyardError } from '@switchyard/protocol';
 import type { ResourceDefinition } from '../resources/resource-definition.js';
 import { credentialOf } from './access.js';
 import { envelope, enveloped, ErrorBodySchema, listed } from './envelope.js';
+import { checkRouteConfig, objectSelected, operationAllowed } from './route-config.js';
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyCache } from './idempotency.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(256) });
@@ -22,40 +23,56 @@ export function segmentOf(name: string, transform: RestServerConfig['routes']['n
 
 /** Resources that get routes: in includeObjects (empty = all), not excluded, not disabled by an override. */
 export function selectResources(resources: readonly ResourceDefinition[], routes: RestServerConfig['routes']): ResourceDefinition[] {
-  return resources.filter((r) => (routes.includeObjects.length === 0 || routes.includeObjects.includes(r.name)) && !routes.excludeObjects.includes(r.name) && routes.overrides[r.name]?.enabled !== false);
+  return resources.filter((r) => objectSelected(r.name, routes));
 }
 
 /**
  * Generates the routes of every selected resource from its definition: create (POST
- * `/data/<name>`), read (GET `/data/<name>/:id`), batch and createMany (POST
- * `/data/<name>/batch|createMany`, at most `batch.maxBatchSize` items, one transaction).
- * Returns the endpoint registry.
+ * `/data/<name>`), list (GET `/data/<name>`), read (GET `/data/<name>/:id`), delete (DELETE
+ * `/data/<name>/:id`), each where the resource has it and the config allows it (`crud.operations`,
+ * the object's `routes.overrides`, `crud.patterns` for another method or path); batch and
+ * createMany (POST `/data/<name>/batch|createMany`, toggled by `batch.enableBatchEndpoint` and
+ * `batch.operations.createMany`, at most `batch.maxBatchSize` items, one transaction).
+ * Returns the endpoint registry. @throws SwitchyardError SY_INVALID_CONFIG (see checkRouteConfig).
  */
 export function registerResourceRoutes(app: FastifyInstance, config: RestServerConfig, resources: readonly ResourceDefinition[], idempotency: IdempotencyCache): GeneratedEndpoint[] {
+  checkRouteConfig(config);
   const api = config.api;
   const zapp = app.withTypeProvider<ZodTypeProvider>();
   const endpoints: GeneratedEndpoint[] = [];
   for (const resource of selectResources(resources, config.routes)) {
-    const override = config.routes.overrides[resource.name];
-    const allowed = (op: 'create' | 'read' | 'list') => api.enableCrud && config.crud.operations[op] && override?.operations?.[op] !== false;
-    const base = `${apiPathOf(api)}${override?.basePath ?? config.crud.dataPrefix}/${segmentOf(resource.name, config.routes.nameTransform)}`;
+    const segment = segmentOf(resource.name, config.routes.nameTransform);
+    const base = `${apiPathOf(api)}${config.routes.overrides[resource.name]?.basePath ?? config.crud.dataPrefix}/${segment}`;
     const tags = [resource.name];
-    const add = (method: 'GET' | 'POST', path: string, operation: string, summary: string) => endpoints.push({ id: `${resource.name}.${operation}`, method, path, object: resource.name, operation, metadata: { summary, tags, deprecated: false } });
+    const add = (method: GeneratedEndpoint['method'], path: string, operation: string, summary: string, description?: string) =>
+      endpoints.push({ id: `${resource.name}.${operation}`, method, path, object: resource.name, operation, metadata: { summary, ...(description ? { description } : {}), tags, deprecated: false } });
+    /** Method, path and summary of a CRUD operation: its `crud.patterns` entry, else the default. */
+    const routeOf = (op: CrudOperation, method: GeneratedEndpoint['method'], path: string, summary: string) => {
+      const pattern = config.crud.patterns?.[op];
+      return pattern
+        ? { method: pattern.method, url: `${apiPathOf(api)}${pattern.path.replaceAll('{object}', segment)}`, summary: pattern.summary ?? summary, description: pattern.description }
+        : { method, url: path, summary, description: undefined };
+    };
     const { create, read, batch, list } = resource;
-    if (create && allowed('create')) {
-      zapp.post(base, {
+    const remove = resource.delete;
+    if (create && operationAllowed(config, resource.name, 'create')) {
+      const r = routeOf('create', 'POST', base, create.summary);
+      zapp.route({
+        method: r.method,
+        url: r.url,
         config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
-        schema: { summary: create.summary, tags, headers: WriteHeaders, body: create.body, response: { 201: enveloped(api, create.response), ...ERRORS } },
+        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, headers: WriteHeaders, body: create.body, response: { 201: enveloped(api, create.response), ...ERRORS } },
         handler: async (request, reply) => idempotent(idempotency, `${resource.name}.create`, request, reply, async () => envelope(api, request, await create.handle(request.body, context(request)))),
       });
-      add('POST', base, 'create', create.summary);
+      add(r.method, r.url, 'create', r.summary, r.description);
     }
-    if (batch && api.enableBatch && config.batch.enableBatchEndpoint) {
+    const batchOperations = [...(config.batch.enableBatchEndpoint ? ['batch'] : []), ...(config.batch.operations.createMany ? ['createMany'] : [])];
+    if (batch && api.enableBatch) {
       const body = z.strictObject({
         items: z.array(batch.item).min(1).max(config.batch.maxBatchSize).describe(`1 to ${config.batch.maxBatchSize} items`),
         atomic: z.literal(true).optional().describe('Batches are atomic (one Kafka transaction); false is not supported'),
       });
-      for (const operation of config.batch.operations.createMany ? ['batch', 'createMany'] : ['batch']) {
+      for (const operation of batchOperations) {
         zapp.post(`${base}/${operation}`, {
           config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
           schema: { summary: batch.summary, tags, headers: WriteHeaders, body, response: { 201: enveloped(api, batch.response), ...ERRORS } },
@@ -64,31 +81,50 @@ export function registerResourceRoutes(app: FastifyInstance, config: RestServerC
         add('POST', `${base}/${operation}`, operation, batch.summary);
       }
     }
-    if (list && allowed('list')) {
-      zapp.get(base, {
+    if (list && operationAllowed(config, resource.name, 'list')) {
+      const r = routeOf('list', 'GET', base, list.summary);
+      zapp.route({
+        method: r.method,
+        url: r.url,
         config: { access: resource.scopes.read },
-        schema: { summary: list.summary, tags, querystring: list.query, response: { 200: listed(api, list.item), ...ERRORS } },
+        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, querystring: list.query, response: { 200: listed(api, list.item), ...ERRORS } },
         handler: async (request) => {
           const { items, pagination } = await list.handle(request.query, context(request));
           return api.responseFormat.envelope ? { ...(envelope(api, request, items) as object), ...(api.responseFormat.includePagination ? { pagination } : {}) } : items;
         },
       });
-      add('GET', base, 'list', list.summary);
+      add(r.method, r.url, 'list', r.summary, r.description);
     }
-    if (read && allowed('read')) {
-      zapp.get(`${base}/:id`, {
+    if (read && operationAllowed(config, resource.name, 'read')) {
+      const r = routeOf('read', 'GET', `${base}/:id`, read.summary);
+      zapp.route({
+        method: r.method,
+        url: r.url,
         config: { access: resource.scopes.read },
-        schema: { summary: read.summary, tags, params: IdParams, querystring: read.query, response: { 200: enveloped(api, read.response), ...ERRORS } },
-        handler: async (request) => {
-          const found = await read.handle(request.params.id, request.query, context(request));
-          if (found === undefined) throw new SwitchyardError('SY_NOTHING_MATCHED', `No ${resource.name} record with id "${request.params.id}" is visible to this credential.`, { hint: 'Check the id (and the queue), and that the credential belongs to the tenant that wrote it.', details: { field: 'params.id' } });
-          return envelope(api, request, found);
-        },
+        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: read.query, response: { 200: enveloped(api, read.response), ...ERRORS } },
+        handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await read.handle(request.params.id, request.query, context(request)))),
       });
-      add('GET', `${base}/:id`, 'read', read.summary);
+      add(r.method, r.url, 'read', r.summary, r.description);
+    }
+    if (remove && operationAllowed(config, resource.name, 'delete')) {
+      const r = routeOf('delete', 'DELETE', `${base}/:id`, remove.summary);
+      zapp.route({
+        method: r.method,
+        url: r.url,
+        config: { access: resource.scopes.write },
+        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: remove.query, response: { 200: enveloped(api, remove.response), ...ERRORS } },
+        handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await remove.handle(request.params.id, request.query, context(request)))),
+      });
+      add(r.method, r.url, 'delete', r.summary, r.description);
     }
   }
   return endpoints;
+}
+
+/** The record, or SY_NOTHING_MATCHED (404) naming `params.id`: unknown and not visible answer alike. */
+function found<T>(object: string, id: string, record: T | undefined): T {
+  if (record === undefined) throw new SwitchyardError('SY_NOTHING_MATCHED', `No ${object} record with id "${id}" is visible to this credential.`, { hint: 'Check the id (and the queue), and that the credential belongs to the tenant that wrote it.', details: { field: 'params.id' } });
+  return record;
 }
 
 function context(request: FastifyRequest) {

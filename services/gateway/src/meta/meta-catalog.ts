@@ -23,7 +23,7 @@ export function buildMetaCatalog(taskTypes: readonly GatewayTaskType[], eventTyp
   const objects = new Map(
     resources.map((r) => [
       r.name,
-      { name: r.name, definition: { name: r.name, description: r.description, scopes: r.scopes, operations: (['create', 'read', 'list', 'batch'] as const).filter((op) => r[op] !== undefined) }, schema: r.create ? jsonSchema(r.create.body) : {} },
+      { name: r.name, definition: { name: r.name, description: r.description, scopes: r.scopes, operations: (['create', 'read', 'list', 'delete', 'batch'] as const).filter((op) => r[op] !== undefined) }, schema: r.create ? jsonSchema(r.create.body) : {} },
     ]),
   );
   return new Map<string, Map<string, MetaItem>>([

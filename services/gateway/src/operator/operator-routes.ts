@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminPort, KafkaClient } from '@switchyard/kafka';
 import type { GeneratedEndpoint, RestServerConfig } from '@switchyard/protocol';
+import { objectSelected } from '../http/route-config.js';
 import type { ReplayJobs } from '../replays/replay-jobs.js';
 import { registerReplayRoutes } from '../replays/replays.routes.js';
 import { registerDeadLetterActions } from './dead-letter-actions.routes.js';
@@ -16,8 +17,15 @@ export interface OperatorDeps {
 /**
  * The operator routes (admin scope; the registry's create/read/list kinds do not fit actions such
  * as redrive, reset or cancel, so they are explicit routes with the same access config): DLQ
- * redrive and purge, consumer-group offsets, replay jobs. Returns their endpoint registry entries.
+ * redrive and purge, consumer-group offsets, replay jobs. An object left out by `routes`
+ * (includeObjects, excludeObjects, an override with `enabled: false`) gets none of its routes.
+ * Returns their endpoint registry entries.
  */
 export function registerOperatorRoutes(app: FastifyInstance, config: RestServerConfig, deps: OperatorDeps): GeneratedEndpoint[] {
-  return [...registerDeadLetterActions(app, config, deps), ...registerOffsetsRoutes(app, config, deps.admin), ...registerReplayRoutes(app, config, deps.replays)];
+  const on = (object: string) => objectSelected(object, config.routes);
+  return [
+    ...(on('dead-letters') ? registerDeadLetterActions(app, config, deps) : []),
+    ...(on('offsets') ? registerOffsetsRoutes(app, config, deps.admin) : []),
+    ...(on('replays') ? registerReplayRoutes(app, config, deps.replays) : []),
+  ];
 }

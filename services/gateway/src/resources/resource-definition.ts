@@ -41,6 +41,14 @@ export interface ListOperation<Q extends z.ZodType = z.ZodType, I extends z.ZodT
   handle(query: z.output<Q>, context: RequestContext): Promise<{ items: z.output<I>[]; pagination: Pagination }>;
 }
 
+export interface DeleteOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  readonly query: Q;
+  readonly response: R;
+  readonly summary: string;
+  /** Deletes (or cancels) the record; undefined when there is none the credential may see (a 404, as for read). */
+  handle(id: string, query: z.output<Q>, context: RequestContext): Promise<z.output<R> | undefined>;
+}
+
 /** Cursor pagination of a list response (in `meta.pagination` of the envelope). */
 export interface Pagination {
   readonly limit: number;
@@ -52,7 +60,8 @@ export interface Pagination {
 /**
  * One resource of the REST API (STYLE: one file per definition): its zod schemas, the
  * operations it supports and the scope each needs. The route generator turns the registry of
- * these into routes under `${apiPath}${dataPrefix}/<name>`.
+ * these into routes under `${apiPath}${dataPrefix}/<name>`. A resource without `create` and `batch`
+ * is read-only (its `write` scope is then unused).
  */
 export interface ResourceDefinition {
   readonly name: string;
@@ -64,4 +73,5 @@ export interface ResourceDefinition {
   readonly batch?: BatchOperation;
   readonly read?: ReadOperation;
   readonly list?: ListOperation;
+  readonly delete?: DeleteOperation;
 }
