@@ -3,7 +3,8 @@
  * that coordinates the worker's transactions, twice (the second time the coordinator it moved
  * to). The worker process rides it out: it never dies and is never restarted, every acknowledged
  * task runs, and its health (the fixture's /healthz, read from `worker.health()` exactly as
- * services/worker serves it) is ok again within the recovery deadline derived below.
+ * services/worker serves it) says 503 while finished work cannot commit and is ok again within
+ * the recovery deadline derived below.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -35,6 +36,12 @@ const COMMIT_INTERVAL_MS = 100;
  */
 const RECOVERY_DEADLINE_MS = BROKER_SESSION_TIMEOUT_MS + WORKER_SESSION_TIMEOUT_MS + TRANSACTION_TIMEOUT_MS;
 const ROUNDS = 2;
+/**
+ * Tasks started just before each kill run this long, so the worker holds finished work while the
+ * coordinator is gone: shorter than the broker session timeout's lower end (the controller fences
+ * a broker 7-9 s after its last heartbeat, sent every 2 s), before which no coordinator takes over.
+ */
+const SLOW_TASK_MS = 2_000;
 /** How long a round watches for recovery, so a slow one is measured before the deadline is asserted. */
 const OBSERVE_MS = 3 * RECOVERY_DEADLINE_MS;
 
@@ -46,7 +53,7 @@ const OBSERVE_MS = 3 * RECOVERY_DEADLINE_MS;
  * from KafkajsProducer.transaction, libs/kafka/src/client/kafkajs.adapter.ts:185) and /healthz
  * stayed 503 until the test gave up. Only a new producer (a worker restart) would recover.
  */
-const WEDGES = new Set(['kafkajs', 'confluent', 'platformatic']);
+const WEDGES = new Set(['kafkajs', 'confluent']);
 /*
  * confluent (@confluentinc/kafka-javascript 1.10.1, librdkafka) does not pass either. Measured
  * 2026-12-06 (two runs): after the first kill the open transaction failed at +15.1 s ("Local:
@@ -56,13 +63,20 @@ const WEDGES = new Set(['kafkajs', 'confluent', 'platformatic']);
  * the worker process down (SIGABRT): `node: rdkafka_queue.h:1086:
  * rd_kafka_enq_once_del_source_return: Assertion 'eonce->refcnt > 0' failed`.
  *
- * platformatic (@platformatic/kafka 1.35.0) does not pass either. Measured 2026-12-06 (one run):
- * after the first kill the test's TaskProducer (same adapter) acknowledged nothing more for the
- * 75 s watched: its enqueueMany call neither resolved nor rejected, so no record was written past
- * the kill and the worker's recovery could not be shown; the worker logged only one "fetch failed;
- * retrying" (PLT_KFK_NETWORK, ECONNREFUSED to the killed broker), /healthz stayed 200, and the
- * cleanup (producer disconnect) then hung past vitest's 180 s hook timeout. The 296 tasks
- * acknowledged before the kill had all run.
+ * platformatic (@platformatic/kafka 1.35.0) passes. Before the adapter fixes of 2026-12-06 the
+ * test's TaskProducer hung after the first kill (enqueueMany neither resolved nor rejected for the
+ * 75 s watched, the cleanup's disconnect hung, /healthz stayed 200): the library retries a call
+ * against the transaction coordinator and partition leaders it cached before the first attempt,
+ * in nested retry loops (about 40 x 40 x 250 ms), and a replacement producer was refused with
+ * PRODUCER_FENCED (its InitProducerId sent producer id 0, epoch 0); the group client also stops
+ * heartbeating for good after one failed heartbeat. See platformatic.producer.ts and
+ * platformatic.consumer.ts. Measured 2026-12-06 after them, three runs green in a row, first
+ * commit past the kill (= health 200 again, within 15 ms) per round: 16.4 s, 18.9 s; 15.0 s,
+ * 12.7 s; 16.4 s, 17.8 s. /healthz said 503 from 0.2-0.4 s after each kill until that commit. The
+ * time goes to the controller fencing the dead broker (clients meet it until 9-12.7 s after the
+ * kill) and the new coordinator answering NOT_COORDINATOR until it has loaded (3.5-6 s more).
+ * The killed node also held a group coordinator of the worker in 5 of the 6 rounds (heartbeats
+ * failed; the member rejoined on a new group client). No duplicate executions in any run.
  *
  * Remove a client from WEDGES once this test passes on it.
  */
@@ -124,6 +138,7 @@ describe.skipIf(WEDGES.has(CLIENT))(`coordinator restart (${CLIENT} client)`, ()
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'sy-coordinator-restart-ran-'));
     cleanups.push(() => rm(outDir, { recursive: true, force: true }));
     const out = path.join(outDir, 'ran.txt');
+    const startedFile = path.join(outDir, 'started.txt');
     const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
       env: {
         ...process.env,
@@ -131,6 +146,7 @@ describe.skipIf(WEDGES.has(CLIENT))(`coordinator restart (${CLIENT} client)`, ()
         KAFKA_CLIENT: CLIENT,
         CR_QUEUE: queue,
         CR_OUT_FILE: out,
+        CR_STARTED_FILE: startedFile,
         CR_INSTANCE: INSTANCE,
         CR_HEALTH_PORT: String(healthPort),
         CR_SESSION_TIMEOUT_MS: String(WORKER_SESSION_TIMEOUT_MS),
@@ -208,6 +224,11 @@ describe.skipIf(WEDGES.has(CLIENT))(`coordinator restart (${CLIENT} client)`, ()
       expect(described.code, described.stderr).toBe(0);
       expect(Number(described.stdout.trim().split('\n')[1]!.trim().split(/\s+/)[0])).toBe(coordinator.leader);
       const ranBefore = lines(out).length;
+      // Work the worker holds across the kill: started before it, finished after it.
+      const slow = Array.from({ length: 3 }, (_, i) => `slow-${round}-${i}`);
+      await producer.enqueueMany(slow.map((id) => ({ task: { id, type: 'cr_slow', queue, payload: { ms: SLOW_TASK_MS } } })));
+      acked.push(...slow.map((id) => ({ id, at: at() })));
+      await vi.waitFor(() => expect(lines(startedFile)).toEqual(expect.arrayContaining(slow)), { timeout: 30_000, interval: 20 });
 
       const killedAt = at();
       const killedEpoch = Date.now();
@@ -229,6 +250,7 @@ describe.skipIf(WEDGES.has(CLIENT))(`coordinator restart (${CLIENT} client)`, ()
       await vi.waitFor(async () => expect(await health()).toBe(200), { timeout: OBSERVE_MS, interval: 100 });
       const healthyAt = at();
       const unhealthy = samples.filter((s) => s.at >= killedAt && s.status !== 200);
+      const saidUnhealthy = unhealthy.some((s) => s.status === 503 && s.at <= committedAt);
       rounds.push(
         `round ${round}: killed node ${coordinator.leader} (leader of ${TRANSACTION_STATE}[${coordinator.partition}]) at ${killedAt} ms; ` +
           `first commit past the kill after ${committedAt - killedAt} ms; health 200 after ${healthyAt - killedAt} ms; ` +
@@ -237,6 +259,8 @@ describe.skipIf(WEDGES.has(CLIENT))(`coordinator restart (${CLIENT} client)`, ()
       console.log(`[${at()} ms] ${rounds.at(-1)}`);
       recoveries.push(Math.max(committedAt, healthyAt) - killedAt);
       expect(exit, 'the worker process exited').toBeUndefined();
+      // The slow tasks finished while no coordinator could take their transaction.
+      expect(saidUnhealthy, '/healthz said 503 between the kill and the first commit past it').toBe(true);
 
       const restartAt = at();
       await ensureLocalKafka(options);

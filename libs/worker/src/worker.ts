@@ -21,7 +21,7 @@ import { CancelWatch } from './consumer/cancel-watch.js';
 import { QueueOrder } from './consumer/queue-order.js';
 import { QueueRuntime } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
-import { TransactionalCommitter } from './consumer/transactional-committer.js';
+import { commitHealth, commitStallThresholdMs, TransactionalCommitter } from './consumer/transactional-committer.js';
 import { TimedPauses } from './consumer/partition-pauses.js';
 import type { WorkItem } from './consumer/work-item.js';
 import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
@@ -181,15 +181,17 @@ export class Worker {
   }
 
   /**
-   * Whether the worker does its job: running, and its transactions land (several failing in a
-   * row mean outcomes and offsets are stuck). For /healthz.
+   * Whether the worker does its job: running, and its transactions land: not ok while the last
+   * transaction failed, or while finished work has waited longer than the commit interval plus the
+   * transaction timeout with no commit landing (a hung transaction); ok again once one commits.
+   * For /healthz.
    */
   health(): { readonly ok: boolean; readonly state: string; readonly reason?: string } {
     const state = this.#lifecycle.state;
     if (state !== 'running') return { ok: false, state, reason: `worker is ${state}` };
-    const failures = this.#committer?.consecutiveFailures ?? 0;
-    if (failures >= 5) return { ok: false, state, reason: `${failures} transactions failed in a row; see the worker log` };
-    return { ok: true, state };
+    if (!this.#committer) return { ok: true, state };
+    const commits = commitHealth(this.#committer.commitState(), commitStallThresholdMs(this.options.commitIntervalMs, this.options.transactionTimeoutMs));
+    return commits.ok ? { ok: true, state } : { ok: false, state, reason: commits.reason };
   }
 
   /** The protocol's WorkerStats. */

@@ -48,6 +48,39 @@ export interface TransactionalCommitterOptions {
   readonly onRoom?: () => void;
   /** Called when a transaction fails; the outcomes stay pending and go into the next one. */
   readonly onError?: (error: unknown) => void;
+  /** The clock (ms) of {@link TransactionalCommitter.commitState}; default Date.now. */
+  readonly now?: () => number;
+}
+
+/** How the committer's transactions go, for a health check (see {@link commitHealth}). */
+export interface CommitState {
+  /** The last transaction failed (until one commits). */
+  readonly lastFailed: boolean;
+  /** How long committable work has waited with no commit landing (0 when nothing waits). */
+  readonly stalledMs: number;
+  /** Transactions that failed in a row. */
+  readonly consecutiveFailures: number;
+}
+
+/**
+ * The longest a healthy committer leaves committable work waiting: one commit interval until its
+ * transaction starts, plus the transaction timeout (a transaction still open after that is
+ * aborted by the broker, and the adapters give up on a call by then). Waiting longer means the
+ * transactions hang or cannot reach their coordinator.
+ */
+export function commitStallThresholdMs(commitIntervalMs: number, transactionTimeoutMs: number): number {
+  return commitIntervalMs + transactionTimeoutMs;
+}
+
+/**
+ * Whether the committer commits: not while its last transaction failed, nor while committable work
+ * has waited longer than `thresholdMs` (see {@link commitStallThresholdMs}); ok again once a
+ * commit lands.
+ */
+export function commitHealth(state: CommitState, thresholdMs: number): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+  if (state.lastFailed) return { ok: false, reason: `the last transaction failed (${state.consecutiveFailures} in a row); outcomes and offsets wait for the next one; see the worker log` };
+  if (state.stalledMs > thresholdMs) return { ok: false, reason: `finished work has waited ${state.stalledMs} ms with no transaction committing (limit ${thresholdMs} ms: commit interval + transaction timeout)` };
+  return { ok: true };
 }
 
 /**
@@ -62,9 +95,14 @@ export class TransactionalCommitter {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #consecutiveFailures = 0;
+  #lastFailed = false;
+  /** Since when committable work has waited with no commit landing; undefined while nothing waits. */
+  #waitingSince: number | undefined;
+  readonly #now: () => number;
 
   constructor(options: TransactionalCommitterOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
   }
 
   /**
@@ -73,6 +111,7 @@ export class TransactionalCommitter {
    */
   submit(outcome: Outcome): Promise<void> {
     if (outcome.stale?.()) return Promise.reject(revokedError(outcome));
+    this.#waitingSince ??= this.#now();
     return new Promise((resolve, reject) => this.#pending.push({ ...outcome, resolve, reject, completed: false }));
   }
 
@@ -107,7 +146,11 @@ export class TransactionalCommitter {
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
     const hasOffsets = this.#options.trackers.committableOffsets().length > 0;
-    if (this.#pending.length === 0 && !hasOffsets) return;
+    if (this.#pending.length === 0 && !hasOffsets) {
+      this.#waitingSince = undefined;
+      return;
+    }
+    this.#waitingSince ??= this.#now();
     this.#flushing = this.#flushOnce().finally(() => (this.#flushing = undefined));
     await this.#flushing;
   }
@@ -127,6 +170,15 @@ export class TransactionalCommitter {
   /** Transactions that failed in a row (0 after a commit lands). */
   get consecutiveFailures(): number {
     return this.#consecutiveFailures;
+  }
+
+  /** Whether the last transaction failed and how long committable work has waited for a commit; see {@link commitHealth}. */
+  commitState(): CommitState {
+    return {
+      lastFailed: this.#lastFailed,
+      stalledMs: this.#waitingSince === undefined ? 0 : Math.max(0, this.#now() - this.#waitingSince),
+      consecutiveFailures: this.#consecutiveFailures,
+    };
   }
 
   get pending(): number {
@@ -180,9 +232,13 @@ export class TransactionalCommitter {
       this.#options.log.error({ err: error, outcomes: batch.length }, 'transaction failed; retrying with the next flush');
       this.#options.onError?.(error);
       this.#consecutiveFailures++;
+      this.#lastFailed = true;
       return;
     }
     this.#consecutiveFailures = 0;
+    this.#lastFailed = false;
+    // What is still pending waits from this commit on.
+    this.#waitingSince = this.#pending.length > 0 ? this.#now() : undefined;
     this.#options.trackers.markCommitted(offsets);
     for (const p of batch) p.resolve();
     this.#options.onRoom?.();

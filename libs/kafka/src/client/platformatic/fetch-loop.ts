@@ -34,7 +34,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * assignment during the batch wins over it.
  */
 export class FetchLoop {
-  readonly #consumer: Consumer;
+  /** The library consumer of the moment (the group client may be replaced, see PlatformaticConsumer). */
+  readonly #consumer: () => Consumer;
   readonly #options: FetchLoopOptions;
   #positions = new Map<string, bigint>();
   #assigned = new Map<string, Assigned>();
@@ -50,7 +51,7 @@ export class FetchLoop {
   #wake: (() => void) | undefined;
   assignmentKey = '';
 
-  constructor(consumer: Consumer, options: FetchLoopOptions) {
+  constructor(consumer: () => Consumer, options: FetchLoopOptions) {
     this.#consumer = consumer;
     this.#options = options;
   }
@@ -92,7 +93,7 @@ export class FetchLoop {
     this.#positions = new Map();
     if (partitions.length === 0) return;
     const topics = groupByTopic(partitions);
-    const committed = await this.#consumer.listCommittedOffsets({ topics: topics.map(([topic, list]) => ({ topic, partitions: list })) });
+    const committed = await this.#consumer().listCommittedOffsets({ topics: topics.map(([topic, list]) => ({ topic, partitions: list })) });
     const missing: Assigned[] = [];
     for (const p of partitions) {
       const offset = committed.get(p.topic)?.[p.partition] ?? -1n;
@@ -106,7 +107,7 @@ export class FetchLoop {
   async #reset(partitions: readonly Assigned[]): Promise<void> {
     if (partitions.length === 0) return;
     const topics = groupByTopic(partitions);
-    const listed = await this.#consumer.listOffsets({
+    const listed = await this.#consumer().listOffsets({
       topics: topics.map(([topic]) => topic),
       partitions: Object.fromEntries(topics),
       timestamp: this.#options.fromBeginning ? EARLIEST : LATEST,
@@ -192,7 +193,7 @@ export class FetchLoop {
       await this.#reset(targets).catch(() => undefined);
       return;
     }
-    this.#consumer.clearMetadata();
+    this.#consumer().clearMetadata();
     this.#options.log.warn({ err: error, error: id }, 'fetch failed; retrying');
     await delay(RETRY_BACKOFF_MS);
   }
@@ -200,7 +201,7 @@ export class FetchLoop {
   /** One Fetch per leader (in parallel), then the batches of every answer. */
   async #round(targets: readonly Assigned[]): Promise<void> {
     const topics = [...new Set(targets.map((t) => t.topic))];
-    const metadata = await this.#consumer.metadata({ topics });
+    const metadata = await this.#consumer().metadata({ topics });
     const byLeader = new Map<number, Assigned[]>();
     for (const t of targets) {
       const leader = metadata.topics.get(t.topic)?.partitions[t.partition]?.leader ?? -1;
@@ -208,7 +209,7 @@ export class FetchLoop {
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), t]);
     }
     if (byLeader.size === 0) {
-      this.#consumer.clearMetadata();
+      this.#consumer().clearMetadata();
       await delay(RETRY_BACKOFF_MS);
       return;
     }
@@ -226,7 +227,7 @@ export class FetchLoop {
             lastFetchedEpoch: -1,
           })),
         }));
-        const response = await this.#consumer.fetch({ node, topics: request, isolationLevel: this.#options.readCommitted ? 1 : 0 });
+        const response = await this.#consumer().fetch({ node, topics: request, isolationLevel: this.#options.readCommitted ? 1 : 0 });
         const names = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
         await this.#handOver(response, names, requested, assignment);
       }),

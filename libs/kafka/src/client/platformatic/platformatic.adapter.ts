@@ -32,8 +32,9 @@ export function createPlatformaticClient(settings: KafkaConnectionSettings, logg
     }
   };
   const coordinators = new Map<string, Promise<number>>();
-  const coordinatorOf = (groupId: string) => {
-    let found = coordinators.get(groupId);
+  const coordinatorOf = (groupId: string, { fresh = false } = {}) => {
+    // Fresh after a failed TxnOffsetCommit: the coordinator may have moved with a lost broker.
+    let found = fresh ? undefined : coordinators.get(groupId);
     if (!found) {
       found = lookup((admin) => admin.coordinatorOf(groupId));
       found.catch(() => coordinators.delete(groupId));

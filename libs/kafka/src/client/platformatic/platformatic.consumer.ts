@@ -1,4 +1,4 @@
-import { Consumer, kGetApi, kGetConnection, type Connection } from '@platformatic/kafka';
+import { Base, Consumer, kGetApi, kGetConnection, type Connection } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type {
@@ -12,7 +12,7 @@ import type {
   TopicPartitions,
 } from '../kafka-client.port.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
-import { withErrorType, type Connector } from './platformatic.errors.js';
+import { guardConnections, withErrorType, type Connector } from './platformatic.errors.js';
 import { FetchLoop, type Assigned } from './fetch-loop.js';
 import { rangeAssigner } from './range.assigner.js';
 
@@ -20,6 +20,8 @@ type RevokeListener = (revoked: readonly TopicPartitions[], lost: boolean) => Pr
 type ApiGetter = (name: string, callback: (error: Error | null, api?: unknown) => void) => void;
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** Pause between failed joins. */
+const JOIN_RETRY_MS = 1_000;
 
 function byTopic(partitions: Iterable<Assigned>): TopicPartitions[] {
   const map = new Map<string, number[]>();
@@ -30,16 +32,23 @@ function byTopic(partitions: Iterable<Assigned>): TopicPartitions[] {
 /**
  * A consumer on @platformatic/kafka's group membership (JoinGroup/SyncGroup/Heartbeat, the
  * library's) with our own fetch loop (fetch-loop.ts), so the port's per-partition pause, seek and
- * batch semantics hold. Two things the library lacks are built here:
+ * batch semantics hold. Three things the library lacks are built here:
  * - range assignment (`coPartitioned`), see range.assigner.ts;
  * - an awaited revoke: the library rejoins on its own when a heartbeat meets a rebalance. Its
  *   JoinGroup request is held back (by wrapping the consumer's `kGetApi`, the base client's
  *   exported API lookup) until the batches in flight are done and the revoke listeners resolved,
  *   bounded by the rebalance timeout. The library's eager protocol revokes the whole assignment.
+ * - a group client that outlives its coordinator: the library looks the group coordinator up once
+ *   per client, and after a heartbeat that fails for another reason than a rebalance (the
+ *   coordinator's broker died) it stops heartbeating for good, as it does after a failed rejoin.
+ *   Then, and after any failed join, a new library consumer takes over as the same member (member
+ *   id and generation carried over, so the group keeps it while its session lasts) and rejoins;
+ *   the old one is closed without leaving the group.
  */
 export class PlatformaticConsumer implements ConsumerPort {
   readonly groupId: string;
-  readonly #consumer: Consumer;
+  readonly #settings: KafkaConnectionSettings;
+  #consumer: Consumer;
   readonly #options: ConsumerOptions;
   readonly #connect: Connector;
   readonly #listTopics: () => Promise<string[]>;
@@ -53,7 +62,8 @@ export class PlatformaticConsumer implements ConsumerPort {
   #assigned = new Map<string, Assigned>();
   #rebalanceTimeoutMs: number;
   #joining = false;
-  #getApi!: ApiGetter;
+  /** The join loop under way (the first join, or a rejoin on a new library consumer). */
+  #rejoining: Promise<void> | undefined;
 
   constructor(settings: KafkaConnectionSettings, options: ConsumerOptions, connect: Connector, listTopics: () => Promise<string[]>, log: Logger) {
     this.groupId = options.groupId;
@@ -62,32 +72,72 @@ export class PlatformaticConsumer implements ConsumerPort {
     this.#listTopics = listTopics;
     this.#log = log;
     this.#rebalanceTimeoutMs = options.rebalanceTimeoutMs ?? 60_000;
-    this.#consumer = new Consumer({
-      ...platformaticBaseOptions(settings),
-      groupId: options.groupId,
-      autocommit: false,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      rebalanceTimeout: this.#rebalanceTimeoutMs,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-      isolationLevel: (options.readCommitted ?? true) ? 1 : 0,
-      maxWaitTime: options.maxWaitTimeMs ?? 5_000,
-      minBytes: options.minBytes ?? 1,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-      ...(options.coPartitioned ? { protocols: [{ name: 'range', version: 0 }], partitionAssigner: rangeAssigner } : {}),
+    this.#settings = settings;
+    this.#consumer = this.#create();
+  }
+
+  /** A library consumer of the group, wired to this one; `previous` hands over its membership and topics. */
+  #create(previous?: Consumer): Consumer {
+    const options = this.#options;
+    const consumer = guardConnections(
+      new Consumer({
+        ...platformaticBaseOptions(this.#settings),
+        groupId: options.groupId,
+        autocommit: false,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        rebalanceTimeout: this.#rebalanceTimeoutMs,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+        isolationLevel: (options.readCommitted ?? true) ? 1 : 0,
+        maxWaitTime: options.maxWaitTimeMs ?? 5_000,
+        minBytes: options.minBytes ?? 1,
+        maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+        ...(options.coPartitioned ? { protocols: [{ name: 'range', version: 0 }], partitionAssigner: rangeAssigner } : {}),
+      }),
+    );
+    if (previous) {
+      consumer.memberId = previous.memberId;
+      consumer.generationId = previous.generationId;
+      consumer.topics.trackAll(...previous.topics.current);
+    }
+    const current = () => consumer === this.#consumer;
+    this.#refuseRejoinOnCommit(consumer);
+    consumer.on('consumer:group:join', () => {
+      if (current()) this.#afterLibraryJoin();
     });
-    this.#refuseRejoinOnCommit();
-    this.#consumer.on('consumer:group:join', () => void this.#onJoined());
-    // The library reports a failed rejoin as an 'error' event (an EventEmitter throws without a listener).
-    this.#consumer.on('error', (error: Error) => {
+    // The library reports a failed rejoin as an 'error' event (an EventEmitter throws without a
+    // listener, so a replaced consumer keeps this one). It then neither heartbeats nor rejoins.
+    consumer.on('error', (error: Error) => {
+      if (!current()) return;
       this.#log.error({ err: error, groupId: this.groupId }, 'consumer group error');
       for (const listener of this.#crashListeners) listener(error, true);
+      this.#recover(error, 'rejoining the group failed');
     });
-    const getApi = (this.#consumer[kGetApi] as ApiGetter).bind(this.#consumer);
-    this.#getApi = getApi;
-    (this.#consumer as unknown as Record<symbol, ApiGetter>)[kGetApi] = (name, callback) => {
-      if (name !== 'JoinGroup') return getApi(name, callback);
+    consumer.on('consumer:heartbeat:error', (event: { error?: Error }) => {
+      if (current()) this.#recover(event.error, 'a heartbeat failed (the group coordinator may be lost); the library stopped heartbeating');
+    });
+    const getApi = (consumer[kGetApi] as ApiGetter).bind(consumer);
+    (consumer as unknown as Record<symbol, ApiGetter>)[kGetApi] = (name, callback) => {
+      if (name !== 'JoinGroup' || !current()) return getApi(name, callback);
       void this.#beforeJoin().finally(() => getApi(name, callback));
     };
+    return consumer;
+  }
+
+  /** The current library consumer is replaced by a new one of the same member; the old one is closed without leaving. */
+  #renew(): void {
+    const old = this.#consumer;
+    this.#consumer = this.#create(old);
+    // Base#close: the connections only. Consumer#close would leave the group as the member the new consumer carries on.
+    void (Base.prototype.close.call(old) as unknown as Promise<void>).catch((error: unknown) => this.#log.debug({ err: error }, 'closing a replaced group client failed'));
+  }
+
+  /** After the library gave up on the group: a new library consumer rejoins as the same member. */
+  #recover(error: unknown, reason: string): void {
+    const loop = this.#loop;
+    if (!loop || this.#rejoining) return;
+    this.#log.warn({ err: error, groupId: this.groupId }, `${reason}: a new group client rejoins as the same member`);
+    this.#renew();
+    this.#startJoin(loop);
   }
 
   /**
@@ -96,9 +146,9 @@ export class PlatformaticConsumer implements ConsumerPort {
    * only ours to call (rejoins after a heartbeat use the library's private path), so a call from
    * anywhere else (the commit) fails the commit instead.
    */
-  #refuseRejoinOnCommit(): void {
-    const joinGroup = this.#consumer.joinGroup.bind(this.#consumer) as (options: object, callback?: (error?: Error | null) => void) => unknown;
-    (this.#consumer as unknown as { joinGroup: typeof joinGroup }).joinGroup = (options, callback) => {
+  #refuseRejoinOnCommit(consumer: Consumer): void {
+    const joinGroup = consumer.joinGroup.bind(consumer) as (options: object, callback?: (error?: Error | null) => void) => unknown;
+    (consumer as unknown as { joinGroup: typeof joinGroup }).joinGroup = (options, callback) => {
       if (this.#joining) return joinGroup(options, callback);
       const refused = Object.assign(new Error(`Consumer group ${this.groupId} rebalanced since this member joined: its offset commit is refused (the partitions' new owner commits).`), {
         type: 'REBALANCE_IN_PROGRESS',
@@ -118,7 +168,11 @@ export class PlatformaticConsumer implements ConsumerPort {
 
   async disconnect(): Promise<void> {
     await this.stop();
-    await (this.#consumer.close(true) as unknown as Promise<void>);
+    await (this.#consumer.close(true) as unknown as Promise<void>).catch((error: unknown) => {
+      // The group could not be left (its coordinator is gone): the member expires after its session timeout.
+      this.#log.warn({ err: error, groupId: this.groupId }, 'closing the consumer failed; its connections are closed without leaving the group');
+      return Base.prototype.close.call(this.#consumer) as unknown as Promise<void>;
+    });
   }
 
   async subscribe(topics: readonly string[] | RegExp, options: { fromBeginning?: boolean } = {}): Promise<void> {
@@ -130,7 +184,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     const { topics } = this.#subscription;
     const names = topics instanceof RegExp ? (await this.#listTopics()).filter((t) => topics.test(t)) : [...topics];
     this.#consumer.topics.trackAll(...names);
-    this.#loop = new FetchLoop(this.#consumer, {
+    this.#loop = new FetchLoop(() => this.#consumer, {
       run: options,
       readCommitted: this.#options.readCommitted ?? true,
       fromBeginning: this.#subscription.fromBeginning,
@@ -141,13 +195,18 @@ export class PlatformaticConsumer implements ConsumerPort {
       },
     });
     this.#loop.start();
-    void this.#join(this.#loop);
+    this.#startJoin(this.#loop);
+  }
+
+  #startJoin(loop: FetchLoop): void {
+    this.#rejoining ??= this.#join(loop).finally(() => (this.#rejoining = undefined));
   }
 
   /**
    * Joins in the background, as librdkafka does (run() resolves at once): a join can wait for a
    * whole rebalance, which other members' revoke listeners may hold up to the rebalance timeout.
-   * A failed join is reported as a crash and tried again while the consumer runs.
+   * A failed join is reported as a crash and tried again, on a new library consumer (the failed
+   * one may hold a coordinator that is gone), while the consumer runs.
    */
   async #join(loop: FetchLoop): Promise<void> {
     while (this.#loop === loop) {
@@ -158,13 +217,33 @@ export class PlatformaticConsumer implements ConsumerPort {
         return;
       } catch (error) {
         if (this.#loop !== loop) return;
+        loop.assignmentKey = '';
         this.#log.error({ err: error, groupId: this.groupId }, 'joining the consumer group failed; trying again');
         for (const listener of this.#crashListeners) listener(error as Error, true);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        this.#renew();
+        await new Promise((resolve) => setTimeout(resolve, JOIN_RETRY_MS));
       } finally {
         this.#joining = false;
       }
     }
+  }
+
+  /**
+   * A rejoin the library made on its own (after a heartbeat met a rebalance): the new assignment's
+   * positions. If they cannot be read (the group coordinator answers OffsetFetch), the member
+   * rejoins, which reads them again.
+   */
+  #afterLibraryJoin(): void {
+    const loop = this.#loop;
+    if (!loop || this.#rejoining) return;
+    this.#onJoined().catch((error: unknown) => {
+      loop.assignmentKey = '';
+      this.#log.error({ err: error, groupId: this.groupId }, 'reading the positions of a new assignment failed; rejoining');
+      for (const listener of this.#crashListeners) listener(error as Error, true);
+      if (this.#loop !== loop || this.#rejoining) return;
+      this.#renew();
+      this.#startJoin(loop);
+    });
   }
 
   /** Stops fetching, gives up the partitions (revoke listeners awaited) and leaves the group. */
@@ -221,7 +300,7 @@ export class PlatformaticConsumer implements ConsumerPort {
         if (!broker) return;
         (c[kGetConnection] as (broker: object, callback: (error: Error | null, connection?: Connection) => void) => void).call(c, broker, (error, connection) => {
           if (error || !connection) return;
-          this.#getApi('Heartbeat', (apiError, api) => {
+          (c[kGetApi] as ApiGetter).call(c, 'Heartbeat', (apiError, api) => {
             if (apiError || !api) return;
             (api as (...args: unknown[]) => void)(connection, c.groupId, c.generationId, c.memberId, c.groupInstanceId, () => undefined);
           });

@@ -1,3 +1,5 @@
+import { kGetConnection, NetworkError } from '@platformatic/kafka';
+import { SwitchyardError } from '@switchyard/protocol';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
 import {
   checkedConnector,
@@ -87,4 +89,47 @@ export function brokerReason(error: unknown): string {
     if (typeof detail.apiId === 'string') return `${detail.serverErrorMessage || detail.message || detail.apiId} [${detail.apiId}]`;
   }
   return (error as Error)?.message ?? String(error);
+}
+
+/**
+ * True when the library's retry of a call cannot get past `error`: a broker that did not answer
+ * (connection refused, closed or failed) or a coordinator that moved. The library retries
+ * against what it looked up before the first attempt: a send's partition leaders, the producer's
+ * transaction coordinator and the consumer's group coordinator are cached per client and never
+ * looked up again, so only a new client gets past a dead broker.
+ */
+export function isDeadEnd(error: unknown): boolean {
+  for (const e of errorTree(error)) {
+    if (e.code === 'PLT_KFK_NETWORK' && (e as { canRetry?: boolean }).canRetry !== false) return true;
+    if (e.apiId === 'NOT_COORDINATOR' || e.apiId === 'COORDINATOR_NOT_AVAILABLE') return true;
+  }
+  return false;
+}
+
+/** A library call that gave up (a dead end, or its deadline): SY_KAFKA_UNAVAILABLE, retriable, the library's error as cause. */
+export function unavailableError(what: string, reason: string, cause?: unknown): SwitchyardError {
+  const type = cause === undefined ? undefined : protocolErrorId(cause);
+  return new SwitchyardError('SY_KAFKA_UNAVAILABLE', `${what}: ${reason}`, {
+    hint: 'A broker was lost or a coordinator moved; the call can be made again (the client reconnects to the brokers that lead now).',
+    details: { kafkaError: type ?? null },
+    ...(cause === undefined ? {} : { cause: withErrorType(cause) }),
+  });
+}
+
+type GetConnection = (broker: object | undefined, callback: (error: Error | null, connection?: unknown) => void) => void;
+
+/**
+ * A library client whose connection lookup answers a broker missing from its metadata (a node the
+ * controller fenced, a partition without a leader yet: the library passes `undefined`) with a
+ * retriable NetworkError. Unguarded, the library reads `undefined.host` and throws, and when that
+ * runs in a socket callback it is an uncaught exception.
+ */
+export function guardConnections<T extends object>(client: T): T {
+  const target = client as unknown as Record<symbol, GetConnection>;
+  const get = target[kGetConnection]!.bind(client);
+  target[kGetConnection] = (broker, callback) => {
+    if (broker) return get(broker, callback);
+    callback(new NetworkError('The broker is not in the cluster metadata (it left the cluster, or the partition has no leader yet).'));
+  };
+  return client;
 }

@@ -1,15 +1,16 @@
 import { compatibilityPartitioner, Producer, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import { SwitchyardError } from '@switchyard/protocol';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type { ConsumerGroupMetadata, ProducerOptions, ProducerPort, RecordAck, TopicPartitionOffset, TopicRecords, TransactionPort } from '../kafka-client.port.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../produce-splitter.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
-import { withErrorType, type Connector } from './platformatic.errors.js';
+import { guardConnections, isDeadEnd, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
-/** Where a consumer group's coordinator is (TxnOffsetCommit goes to it). */
-export type CoordinatorOf = (groupId: string) => Promise<number>;
+/** Where a consumer group's coordinator is (TxnOffsetCommit goes to it); `fresh` skips what was looked up before. */
+export type CoordinatorOf = (groupId: string, options?: { readonly fresh?: boolean }) => Promise<number>;
 
 function toMessages(batch: readonly TopicRecords[]): MessageToProduce[] {
   const messages: MessageToProduce[] = [];
@@ -33,13 +34,35 @@ function toAcks(result: ProduceResult): RecordAck[] {
   return (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, baseOffset: o.offset.toString() }));
 }
 
+/** Pause between the library's retries of a retriable error (leader moves, coordinator loading). */
+const RETRY_DELAY_MS = 250;
+/** Retries of one library call: about 10 s of RETRY_DELAY_MS, then the error surfaces. */
+const RETRIES = 40;
+
+/** One library producer and the calls running on it. */
+interface Instance {
+  readonly producer: Producer;
+  /** The running calls' rejecters: a dead end (see isDeadEnd) fails them at once. */
+  readonly calls: Set<(error: unknown) => void>;
+  /** Replaced and being closed: its leftover retries end at once. */
+  retired: boolean;
+}
+
 /**
  * A producer on @platformatic/kafka: acks=all and idempotent (the library then keeps one request in
  * flight per connection), keyed records placed as Java does (`compatibilityPartitioner`:
  * toPositive(murmur2(key)) % partitions, what partitionForKey computes). Sends are serialized: the
  * library reads a partition's sequence number when it builds a batch and advances it only on the
- * answer, so two concurrent sends to one partition would reuse a sequence. A producer whose send or
- * commit failed is replaced before its next use (a new InitProducerId, same transactional id).
+ * answer, so two concurrent sends to one partition would reuse a sequence.
+ *
+ * No call hangs: a library producer caches the leaders of a send and its transaction coordinator
+ * and retries against them, so a call that meets a dead broker or a moved coordinator fails at
+ * once with SY_KAFKA_UNAVAILABLE instead of retrying the same node (for minutes: the library
+ * nests its retries), and every call has a deadline: the transaction timeout (the broker aborts a
+ * transaction older than that, so waiting longer cannot help), else the request timeout. A
+ * producer whose call failed is replaced before its next use (a new InitProducerId, same
+ * transactional id: the broker aborts the open transaction of the old one); after a dead end or
+ * a deadline it is closed at once, which ends the retries it still runs.
  */
 export class PlatformaticProducer implements ProducerPort {
   readonly #settings: KafkaConnectionSettings;
@@ -48,8 +71,12 @@ export class PlatformaticProducer implements ProducerPort {
   readonly #connect: Connector;
   readonly #coordinatorOf: CoordinatorOf;
   readonly #logger: Logger;
-  #producer: Producer;
+  /** The broker's transaction timeout (InitProducerId), a produce's replica wait and every call's deadline. */
+  readonly #deadlineMs: number;
+  #instance: Instance;
   #stale = false;
+  /** The group coordinator may have moved: the next TxnOffsetCommit looks it up again. */
+  #groupCoordinatorSuspect = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(settings: KafkaConnectionSettings, options: ProducerOptions, connect: Connector, coordinatorOf: CoordinatorOf, logger: Logger) {
@@ -59,59 +86,129 @@ export class PlatformaticProducer implements ProducerPort {
     this.#connect = connect;
     this.#coordinatorOf = coordinatorOf;
     this.#logger = logger;
-    this.#producer = this.#create();
+    this.#deadlineMs = (options.transactionalId ? options.transactionTimeoutMs : undefined) ?? settings.requestTimeoutMs;
+    this.#instance = this.#create();
   }
 
-  #create(): Producer {
-    return new Producer({
+  #create(): Instance {
+    const instance: Omit<Instance, 'producer'> & { producer?: Producer } = { calls: new Set(), retired: false };
+    const producer = new Producer({
       ...platformaticBaseOptions(this.#settings),
+      timeout: this.#deadlineMs,
       idempotent: (this.#options.idempotent ?? true) || Boolean(this.#options.transactionalId),
       acks: -1,
       partitioner: compatibilityPartitioner,
-      // Retriable errors (leader moves, coordinator loading) are retried for about 10 s, then surface.
-      retries: 40,
-      retryDelay: 250,
+      // InitProducerId as a new producer (-1/-1). The library's default (0/0) asks the broker to bump
+      // producer 0's epoch: refused with PRODUCER_FENCED once the transactional id belongs to another
+      // producer id, so a replacement producer could never start.
+      producerId: -1n,
+      producerEpoch: -1,
+      retries: RETRIES,
+      retryDelay: (_client, operation, _attempt, _retries, error) => {
+        if (instance.retired) return 0;
+        if (isDeadEnd(error)) {
+          const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
+          for (const fail of instance.calls) fail(failure);
+        }
+        return RETRY_DELAY_MS;
+      },
       ...(this.#options.transactionalId ? { transactionalId: this.#options.transactionalId } : {}),
     });
+    instance.producer = guardConnections(producer);
+    return instance as Instance;
   }
 
   async connect(): Promise<void> {
-    await this.#connect(() => this.#producer.metadata({ topics: [] }));
+    await this.#connect(() => this.#instance.producer.metadata({ topics: [] }));
   }
 
   async disconnect(): Promise<void> {
     await this.#queue.catch(() => undefined);
-    await this.#producer.close();
+    await this.#close(this.#instance);
   }
 
-  /** Runs `operation` after every earlier one (see the class note), renewing a stale producer first. */
-  #serial<T>(operation: (producer: Producer) => Promise<T>): Promise<T> {
-    const run = this.#queue.catch(() => undefined).then(async () => {
-      if (this.#stale) await this.#renew();
-      try {
-        return await operation(this.#producer);
-      } catch (error) {
-        this.#stale = true;
-        throw withErrorType(error);
-      }
+  /** Closes a library producer, waiting at most the deadline (a close that hangs is logged and left). */
+  async #close(instance: Instance): Promise<void> {
+    instance.retired = true;
+    let timer: NodeJS.Timeout | undefined;
+    const closing = (instance.producer.close(true) as unknown as Promise<void>).then(
+      () => true,
+      (error: unknown) => void this.#logger.debug({ err: error }, 'closing a producer failed'),
+    );
+    const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#deadlineMs)));
+    if ((await Promise.race([closing, gaveUp]).finally(() => clearTimeout(timer))) === false) this.#logger.warn({ deadlineMs: this.#deadlineMs }, 'closing a producer did not finish in time; left behind');
+  }
+
+  /** The current library producer; a new one (the old one closed) when a call failed since. */
+  #current(): Instance {
+    if (this.#stale) {
+      const old = this.#instance;
+      this.#stale = false;
+      this.#instance = this.#create();
+      if (!old.retired) void this.#close(old);
+    }
+    return this.#instance;
+  }
+
+  /** After a failed call: the producer is replaced before the next call (a transaction's abort still goes through it). */
+  #spoil(instance: Instance): void {
+    if (instance === this.#instance) this.#stale = true;
+    // Whatever failed, a lost broker may have taken the group coordinator with it.
+    this.#groupCoordinatorSuspect = true;
+  }
+
+  /** After a dead end or a deadline: the producer is closed now (its leftover retries end) and replaced. */
+  #retire(instance: Instance): void {
+    this.#spoil(instance);
+    if (instance.retired) return;
+    void this.#close(instance);
+  }
+
+  /**
+   * One library call on `instance`, settled by the first of: its answer, a dead end met by any of
+   * its retries, the deadline. A failure spoils the producer; a dead end or the deadline retires it.
+   */
+  #call<T>(instance: Instance, what: string, call: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown, deadEnd: boolean) => {
+        clearTimeout(timer);
+        instance.calls.delete(failHere);
+        if (deadEnd) this.#retire(instance);
+        else this.#spoil(instance);
+        reject(error instanceof SwitchyardError ? error : withErrorType(error));
+      };
+      const failHere = (error: unknown) => fail(error, true);
+      const timer = setTimeout(() => failHere(unavailableError(`@platformatic/kafka ${what}`, `no answer within ${this.#deadlineMs} ms (the transaction timeout, else the request timeout)`)), this.#deadlineMs);
+      instance.calls.add(failHere);
+      Promise.resolve()
+        .then(call)
+        .then(
+          (value) => {
+            clearTimeout(timer);
+            instance.calls.delete(failHere);
+            resolve(value);
+          },
+          (error: unknown) => fail(error, isDeadEnd(error)),
+        );
     });
+  }
+
+  /** Runs `operation` after every earlier one (see the class note). */
+  #serial<T>(operation: (instance: Instance) => Promise<T>): Promise<T> {
+    const run = this.#queue.catch(() => undefined).then(() => operation(this.#current()));
     this.#queue = run;
     return run;
   }
 
-  async #renew(): Promise<void> {
-    const stale = this.#producer;
-    this.#producer = this.#create();
-    this.#stale = false;
-    await (stale.close(true) as unknown as Promise<void>).catch((error: unknown) => this.#logger.debug({ err: error }, 'closing a replaced producer failed'));
+  /** `batch` as requests under the caps, each one library call with its own deadline. */
+  async #sendSplit(instance: Instance, batch: readonly TopicRecords[], send: (messages: MessageToProduce[]) => Promise<ProduceResult>): Promise<RecordAck[]> {
+    const acks: RecordAck[] = [];
+    for (const request of splitProduceBatch(batch, this.#caps)) acks.push(...toAcks(await this.#call(instance, 'send', () => send(toMessages(request)))));
+    return acks;
   }
 
   send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
-    return this.#serial(async (producer) => {
-      const acks: RecordAck[] = [];
-      for (const request of splitProduceBatch(batch, this.#caps)) acks.push(...toAcks(await producer.send({ messages: toMessages(request), acks: -1 })));
-      return acks;
-    });
+    return this.#serial((instance) => this.#sendSplit(instance, batch, (messages) => instance.producer.send({ messages, acks: -1 })));
   }
 
   /**
@@ -121,68 +218,60 @@ export class PlatformaticProducer implements ProducerPort {
   async transaction(): Promise<TransactionPort> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let begun!: (tx: Transaction) => void;
+    let begun!: (started: { tx: Transaction; instance: Instance }) => void;
     let failed!: (error: unknown) => void;
-    const started = new Promise<Transaction>((resolve, reject) => ((begun = resolve), (failed = reject)));
+    const started = new Promise<{ tx: Transaction; instance: Instance }>((resolve, reject) => ((begun = resolve), (failed = reject)));
     this.#queue = this.#queue
       .catch(() => undefined)
       .then(async () => {
-        if (this.#stale) await this.#renew();
+        const instance = this.#current();
         try {
-          begun(await this.#producer.beginTransaction());
+          begun({ tx: await this.#call(instance, 'beginTransaction', () => instance.producer.beginTransaction()), instance });
         } catch (error) {
-          this.#stale = true;
-          failed(withErrorType(error));
+          failed(error);
           return;
         }
         await held;
       });
-    const tx = await started;
-    const marking = async <T>(operation: () => Promise<T>): Promise<T> => {
-      try {
-        return await operation();
-      } catch (error) {
-        this.#stale = true;
-        throw withErrorType(error);
-      }
-    };
+    const { tx, instance } = await started;
     const ended = () => release();
     return {
-      send: (batch) =>
-        marking(async () => {
-          const acks: RecordAck[] = [];
-          for (const request of splitProduceBatch(batch, this.#caps)) acks.push(...toAcks(await tx.send({ messages: toMessages(request), acks: -1 })));
-          return acks;
-        }),
-      sendOffsets: (group, offsets) => marking(() => this.#sendOffsets(tx, group, offsets)),
-      commit: () => marking(() => tx.commit()).finally(ended),
-      abort: () =>
-        marking(() => tx.abort())
+      send: (batch) => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 })),
+      sendOffsets: (group, offsets) => this.#sendOffsets(instance, tx, group, offsets),
+      commit: () => this.#call(instance, 'commit', () => tx.commit()).finally(ended),
+      abort: () => {
+        // A producer closed after a dead end cannot reach its coordinator: its successor's
+        // InitProducerId (same transactional id) aborts the open transaction, else the broker does
+        // at the transaction timeout.
+        if (instance.retired) return Promise.resolve().finally(ended);
+        return this.#call(instance, 'abort', () => tx.abort())
           .catch((error: unknown) => {
-            // An abort that fails leaves nothing to undo on our side: the broker aborts on timeout.
             this.#logger.warn({ err: error }, 'aborting a transaction failed; the producer is replaced');
           })
-          .finally(ended),
+          .finally(ended);
+      },
     };
   }
 
   /**
    * TxnOffsetCommit fenced by the group's generation and member id (KIP-447): the library's
    * `addOffset` takes them from a consumed message's metadata, so each offset goes as such a
-   * message (offset - 1: the library commits offset + 1).
+   * message (offset - 1: the library commits offset + 1). After any failed call the group
+   * coordinator is looked up again (it may have moved with a lost broker).
    */
-  async #sendOffsets(tx: Transaction, group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  async #sendOffsets(instance: Instance, tx: Transaction, group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     // addConsumer reads the group id only.
-    await tx.addConsumer({ groupId: group.groupId } as Parameters<typeof tx.addConsumer>[0]);
-    const coordinatorId = await this.#coordinatorOf(group.groupId);
+    await this.#call(instance, 'addConsumer', () => tx.addConsumer({ groupId: group.groupId } as Parameters<typeof tx.addConsumer>[0]));
+    const coordinatorId = await this.#call(instance, 'findCoordinator', () => this.#coordinatorOf(group.groupId, { fresh: this.#groupCoordinatorSuspect }));
+    this.#groupCoordinatorSuspect = false;
     for (const o of offsets) {
-      await tx.addOffset({
+      await this.#call(instance, 'addOffset', () => tx.addOffset({
         topic: o.topic,
         partition: o.partition,
         offset: BigInt(o.offset) - 1n,
         metadata: { consumer: { groupId: group.groupId, generationId: group.generationId, memberId: group.memberId, coordinatorId } },
-      } as unknown as Parameters<typeof tx.addOffset>[0]);
+      } as unknown as Parameters<typeof tx.addOffset>[0]));
     }
   }
 }

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, type ProducerPort, type TransactionPort } from '@switchyard/kafka';
+import { OffsetTrackers } from '../offsets/offset-tracker.js';
+import { commitHealth, commitStallThresholdMs, TransactionalCommitter } from './transactional-committer.js';
+
+const log = createLogger('committer-health-test', { level: 'silent' });
+
+describe('commitHealth: /healthz of the committer', () => {
+  const threshold = commitStallThresholdMs(100, 10_000);
+
+  it('allows one commit interval plus the transaction timeout', () => {
+    expect(threshold).toBe(10_100);
+  });
+
+  it('is ok while transactions land and work waits no longer than the threshold', () => {
+    expect(commitHealth({ lastFailed: false, stalledMs: 0, consecutiveFailures: 0 }, threshold)).toEqual({ ok: true });
+    expect(commitHealth({ lastFailed: false, stalledMs: threshold, consecutiveFailures: 0 }, threshold)).toEqual({ ok: true });
+  });
+
+  it('is not ok while the last transaction failed, however recent', () => {
+    expect(commitHealth({ lastFailed: true, stalledMs: 5, consecutiveFailures: 1 }, threshold)).toMatchObject({ ok: false, reason: expect.stringContaining('last transaction failed (1 in a row)') });
+  });
+
+  it('is not ok once work has waited past the threshold with no commit (a hung transaction fails nothing)', () => {
+    expect(commitHealth({ lastFailed: false, stalledMs: threshold + 1, consecutiveFailures: 0 }, threshold)).toMatchObject({ ok: false, reason: expect.stringContaining(`waited ${threshold + 1} ms`) });
+  });
+});
+
+/** A producer behind the port whose transactions commit, fail or hang as told. */
+function scriptedProducer(): { producer: ProducerPort; next: (how: 'commit' | 'fail' | 'hang') => void } {
+  let how: 'commit' | 'fail' | 'hang' = 'commit';
+  const tx: TransactionPort = {
+    send: async () => [],
+    sendOffsets: async () => undefined,
+    commit: async () => {
+      if (how === 'fail') throw new Error('coordinator gone');
+    },
+    abort: async () => undefined,
+  };
+  const producer: ProducerPort = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    send: async () => [],
+    transaction: () => (how === 'hang' ? new Promise<TransactionPort>(() => undefined) : Promise.resolve(tx)),
+  };
+  return { producer, next: (h) => void (how = h) };
+}
+
+describe('TransactionalCommitter.commitState', () => {
+  const setup = () => {
+    let now = 1_000;
+    const { producer, next } = scriptedProducer();
+    const committer = new TransactionalCommitter({
+      producer,
+      consumer: { groupMetadata: () => ({ groupId: 'g', generationId: 1, memberId: 'm' }) },
+      trackers: new OffsetTrackers(),
+      intervalMs: 60_000,
+      log,
+      now: () => now,
+    });
+    const outcome = () => ({ records: [{ topic: 'out', record: { key: 'k', value: 'v' } }], complete: () => undefined });
+    return { committer, next, outcome, advance: (ms: number) => void (now += ms) };
+  };
+
+  it('counts the wait of finished work from its submit until a commit lands; a failed transaction shows until the next one commits', async () => {
+    const { committer, next, outcome, advance } = setup();
+    expect(committer.commitState()).toEqual({ lastFailed: false, stalledMs: 0, consecutiveFailures: 0 });
+    const done = committer.submit(outcome());
+    advance(300);
+    expect(committer.commitState().stalledMs).toBe(300);
+
+    next('fail');
+    await committer.flush();
+    advance(200);
+    expect(committer.commitState()).toEqual({ lastFailed: true, stalledMs: 500, consecutiveFailures: 1 });
+
+    next('commit');
+    await committer.flush();
+    await done;
+    expect(committer.commitState()).toEqual({ lastFailed: false, stalledMs: 0, consecutiveFailures: 0 });
+  });
+
+  it('sees a transaction that never ends as a stall past the threshold', async () => {
+    const { committer, next, outcome, advance } = setup();
+    next('hang');
+    void committer.submit(outcome());
+    void committer.flush();
+    advance(commitStallThresholdMs(100, 10_000) + 1);
+    const state = committer.commitState();
+    expect(state.lastFailed).toBe(false);
+    expect(commitHealth(state, commitStallThresholdMs(100, 10_000)).ok).toBe(false);
+  });
+});
