@@ -26,9 +26,17 @@ function routes(): { name: string; method: string; path: string; body?: unknown;
     { name: 'batch tasks', method: 'POST', path: '/data/tasks/batch', body: { items: [EMAIL] }, scope: 'tasks:write' },
     { name: 'createMany tasks', method: 'POST', path: '/data/tasks/createMany', body: { items: [EMAIL] }, scope: 'tasks:write' },
     { name: 'read task', method: 'GET', path: `/data/tasks/${acmeTask}`, scope: 'tasks:read' },
+    { name: 'list tasks', method: 'GET', path: '/data/tasks', scope: 'tasks:read' },
+    { name: 'cancel task', method: 'DELETE', path: `/data/tasks/${acmeTask}`, scope: 'tasks:write' },
     { name: 'publish event', method: 'POST', path: '/data/events', body: { name: gw.eventName, payload: { greeting: 'hi' } }, scope: 'events:write' },
     { name: 'batch events', method: 'POST', path: '/data/events/batch', body: { items: [{ name: gw.eventName, payload: { greeting: 'hi' } }] }, scope: 'events:write' },
     { name: 'list dead letters', method: 'GET', path: '/data/dead-letters', scope: 'tasks:read' },
+    { name: 'list event types', method: 'GET', path: '/data/event-types', scope: 'events:read' },
+    { name: 'read event type', method: 'GET', path: `/data/event-types/${gw.eventName}`, scope: 'events:read' },
+    { name: 'list queues', method: 'GET', path: '/data/queues', scope: 'admin' },
+    { name: 'read queue', method: 'GET', path: `/data/queues/${gw.queue}`, scope: 'admin' },
+    { name: 'list subscriptions', method: 'GET', path: '/data/subscriptions', scope: 'admin' },
+    { name: 'read subscription', method: 'GET', path: '/data/subscriptions/some-sub', scope: 'admin' },
     { name: 'meta', method: 'GET', path: '/meta', scope: 'any' },
     { name: 'meta schema', method: 'GET', path: '/meta/task-types/send_email/schema', scope: 'any' },
     { name: 'list keys', method: 'GET', path: '/admin/api-keys', scope: 'admin' },
@@ -84,6 +92,20 @@ describe('gateway: the tenant matrix', () => {
     const globexTask = (await gw.call('POST', '/data/tasks', { key: globex, body: EMAIL })).body.data.id;
     expect((await gw.call('GET', `/data/tasks/${globexTask}`, { key: acme })).status).toBe(404);
     expect((await gw.call('GET', `/data/tasks/${globexTask}`, { key: globex })).body.data).toMatchObject({ tenant: 'globex' });
+    // Lists and cancels: globex's list holds none of acme's tasks, a cancel of acme's task is the 404 of an unknown id.
+    const globexList = await gw.call('GET', '/data/tasks?limit=200', { key: globex });
+    expect(globexList.body.data.map((t: { tenant: string }) => t.tenant)).toEqual(globexList.body.data.map(() => 'globex'));
+    expect(JSON.stringify(globexList.body)).not.toContain(acmeTask);
+    const foreignCancel = await gw.call('DELETE', `/data/tasks/${acmeTask}`, { key: globex });
+    const unknownCancel = await gw.call('DELETE', '/data/tasks/no-such-task', { key: globex });
+    expect(foreignCancel.status).toBe(404);
+    expect({ ...foreignCancel.body, message: undefined, requestId: undefined }).toEqual({ ...unknownCancel.body, message: undefined, requestId: undefined });
+    expect((await gw.call('GET', '/data/tasks?limit=200', { key: acme })).body.data.map((t: { id: string }) => t.id)).toContain(acmeTask);
+    // Cluster-wide reads refuse an admin key bound to a tenant.
+    const acmeAdmin = await gw.key('acme', ['admin']);
+    for (const path of ['/data/queues', `/data/queues/${gw.queue}`, '/data/subscriptions', '/data/subscriptions/some-sub']) {
+      expect({ path, status: (await gw.call('GET', path, { key: acmeAdmin })).status }).toEqual({ path, status: 403 });
+    }
   });
 });
 

@@ -78,6 +78,28 @@ describe('gateway: fuzzed requests get 400 naming the field, never 500', () => {
     );
   });
 
+  it('query strings of the lists and ids of the reads and the cancel (tasks, event-types, queues, subscriptions)', async () => {
+    const key = fc.oneof(fc.constantFrom('queue', 'status', 'type', 'limit', 'cursor'), fc.string({ maxLength: 20 }));
+    const value = fc.oneof(fc.string(), fc.constantFrom(gw.queue, 'queued', '0', '1', '201', '-1', 'eyJ4IjoxfQ', 'WyJhIiwiYiJd'));
+    const lists = ['/data/tasks', '/data/event-types', '/data/queues', '/data/subscriptions'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...lists), fc.dictionary(key, value), async (path, query) => {
+        const qs = new URLSearchParams(query).toString();
+        const response = await gw.call('GET', `${path}${qs ? `?${qs}` : ''}`, { key: gw.adminKey });
+        expectNamedRefusal(response, [200]);
+      }),
+      { numRuns: RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...lists.map((l) => ['GET', l] as const), ['DELETE', '/data/tasks'] as const), fc.string({ minLength: 1, maxLength: 300 }), async ([method, path], id) => {
+        const response = await gw.call(method, `${path}/${encodeURIComponent(id)}`, { key: gw.adminKey });
+        expectNamedRefusal(response, [200, 404]);
+        if (response.status === 404) expect(response.body.code).toBe('SY_NOTHING_MATCHED');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('operator bodies (admin): DLQ redrive, offsets reset, replays', async () => {
     const anyOf = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.anything());
     const redriveLike = fc.record(

@@ -10,6 +10,9 @@ import { buildGatewayApp } from './gateway-app.js';
 import { ReplayJobs } from './replays/replay-jobs.js';
 import { deadLettersResource } from './resources/dead-letters.resource.js';
 import { eventsResource } from './resources/events.resource.js';
+import { eventTypesResource } from './resources/event-types.resource.js';
+import { queuesResource } from './resources/queues.resource.js';
+import { subscriptionsResource } from './resources/subscriptions.resource.js';
 import { TaskStatusViews } from './resources/task-status-views.js';
 import { tasksResource } from './resources/tasks.resource.js';
 import { TypeRegistrySchema, type TypeRegistry } from './resources/type-definitions.js';
@@ -61,6 +64,9 @@ export class GatewayService {
       ...(types.taskTypes.length > 0 ? [tasksResource({ producer: this.#producer, statuses: this.#statuses, taskTypes: types.taskTypes })] : []),
       ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway' })] : []),
       ...(types.taskTypes.length > 0 ? [deadLettersResource({ client: this.#options.client, admin: this.#admin, queues: [...new Set(types.taskTypes.map((t) => t.queue))] })] : []),
+      ...(types.eventTypes.length > 0 ? [eventTypesResource(types.eventTypes)] : []),
+      queuesResource({ client: this.#options.client, admin: this.#admin, taskTypes: types.taskTypes }),
+      subscriptionsResource(this.#admin),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
     const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });

@@ -143,9 +143,10 @@ describe('gateway: metadata, discovery, OpenAPI', () => {
   it('discovery lists the generated endpoints and the operator routes; unknown routes are 404 SY_ROUTE_NOT_FOUND', async () => {
     const discovery = await gw.call('GET', '');
     expect(discovery.status).toBe(200);
-    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 4, events: 3, 'dead-letters': 3, offsets: 2, replays: 4 });
+    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 6, events: 3, 'dead-letters': 3, 'event-types': 2, queues: 2, subscriptions: 2, offsets: 2, replays: 4 });
     expect(discovery.body.data.registry.endpoints.map((e: { id: string }) => e.id)).toEqual([
-      ...['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.read', 'events.create', 'events.batch', 'events.createMany', 'dead-letters.list'],
+      ...['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.list', 'tasks.read', 'tasks.delete', 'events.create', 'events.batch', 'events.createMany', 'dead-letters.list'],
+      ...['event-types.list', 'event-types.read', 'queues.list', 'queues.read', 'subscriptions.list', 'subscriptions.read'],
       ...['dead-letters.redrive', 'dead-letters.purge', 'offsets.read', 'offsets.reset', 'replays.create', 'replays.list', 'replays.read', 'replays.cancel'],
     ]);
     expect(discovery.body.data.registry.endpoints.find((e: { id: string }) => e.id === 'replays.cancel')).toMatchObject({ method: 'DELETE', path: '/api/v1/replays/:id', object: 'replays', operation: 'cancel' });
@@ -166,6 +167,9 @@ describe('gateway: metadata, discovery, OpenAPI', () => {
     expect(text).toContain(`"enum":["${gw.eventName}"]`);
     expect(text).toContain(`"greeting":{"type":"string","minLength":1,"maxLength":100}`);
     expect(body.paths['/api/v1/data/tasks/{id}'].get).toBeDefined();
+    expect(Object.keys(body.paths['/api/v1/data/tasks/{id}']).sort()).toEqual(['delete', 'get']);
+    for (const object of ['event-types', 'queues', 'subscriptions']) expect(Object.keys(body.paths[`/api/v1/data/${object}/{id}`])).toEqual(['get']);
+    expect(body.paths['/api/v1/data/tasks'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['queue', 'status', 'type', 'limit', 'cursor']));
     // The operator routes, with their body schemas.
     expect(Object.keys(body.paths['/api/v1/replays/{id}']).sort()).toEqual(['delete', 'get']);
     expect(body.paths['/api/v1/replays'].post.requestBody.content['application/json'].schema.properties.topic).toMatchObject({ type: 'string' });

@@ -69,6 +69,17 @@ export class TaskStatusView {
     return this.#latest.get(taskId);
   }
 
+  /**
+   * The latest status of every task id in the topic (after catching up with every partition's
+   * current end), in no particular order. Holds nothing new: a copy of the folded map's values.
+   */
+  async list(): Promise<TaskStatusRecord[]> {
+    if (!this.#consumer) throw opsError('SY_INVALID_ARGUMENT', 'TaskStatusView.list() before start().', 'Call and await start() once, then list() as often as needed.');
+    const offsets = await this.#options.admin.topicOffsets(this.#topic);
+    await Promise.all(offsets.map((o) => this.#catchUp(o.partition, BigInt(o.low), BigInt(o.high))));
+    return [...this.#latest.values()];
+  }
+
   /** Stops the consumer and deletes its group. */
   async close(): Promise<void> {
     await this.#consumer?.disconnect();

@@ -13,6 +13,15 @@ export class TaskStatusViews {
   }
 
   async get(queue: string, taskId: string): Promise<TaskStatusRecord | undefined> {
+    return (await this.#view(queue)).get(taskId);
+  }
+
+  /** Every task's latest status in the queue's status topic (caught up with its current end). */
+  async list(queue: string): Promise<TaskStatusRecord[]> {
+    return (await this.#view(queue)).list();
+  }
+
+  #view(queue: string): Promise<TaskStatusView> {
     let view = this.#views.get(queue);
     if (!view) {
       view = (async () => {
@@ -23,7 +32,7 @@ export class TaskStatusViews {
       view.catch(() => this.#views.delete(queue));
       this.#views.set(queue, view);
     }
-    return (await view).get(taskId);
+    return view;
   }
 
   async close(): Promise<void> {
