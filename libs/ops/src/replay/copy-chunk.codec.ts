@@ -25,7 +25,13 @@ export function packCopies(records: readonly OutgoingRecord[]): ArrayBuffer {
   let at = 0;
   const bytes = (value: string | Buffer | null | undefined) => {
     if (value == null) return void (at = buffer.writeInt32LE(-1, at));
-    const length = typeof value === 'string' ? buffer.write(value, at + 4) : value.copy(buffer, at + 4);
+    let length: number;
+    if (typeof value === 'string') length = buffer.write(value, at + 4);
+    else {
+      // TypedArray#set: Buffer#copy's argument checks cost more than copying a small value.
+      buffer.set(value, at + 4);
+      length = value.length;
+    }
     buffer.writeInt32LE(length, at);
     at += 4 + length;
   };

@@ -3,11 +3,12 @@
  * the source partitions (by their place in the plan) with its own transactional id derived from
  * the replay id, so each lane commits only its own partitions' progress. kafkajs encodes records
  * on the thread that sends them and that is what limits a replay (CPU-bound, see bench/README.md),
- * so lane 0 writes from this thread (which also reads) and every other lane from its own thread.
+ * so with kafkajs lane 0 writes from this thread (which also reads) and every other lane from its
+ * own thread; with @platformatic/kafka every lane writes from this thread (THREADED_CLIENTS).
  * Every run connects every lane's producer, which fences each lane of an interrupted run and
  * aborts its open transaction: the lane count is a constant for that reason.
  */
-import type { KafkaClient, ProducerPort } from '@switchyard/kafka';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClient, type KafkaClientName, type KafkaConnectionSettings, type ProducerPort } from '@switchyard/kafka';
 import { CopyWriter, type ChunkWriter, type CopyChunk, type CopyWriterEvents } from './copy-writer.js';
 import type { ReplayPlan } from './replay-plan.js';
 import { replayTransactionalId } from './replay.names.js';
@@ -20,6 +21,16 @@ import { ThreadWriter } from './thread-writer.js';
  * (a stalled one could still commit), so don't.
  */
 export const WRITER_LANES = 2;
+/**
+ * Clients whose lanes past the first write from threads of their own: kafkajs spends ~20 µs of CPU
+ * encoding a record, so one thread cannot keep up. @platformatic/kafka's requests are encoded by
+ * produce-request.encoder.ts (~2 µs a record): there a thread's start-up (tsx and the client's
+ * modules loaded again, ~3 CPU-s) and the packing of every copy for it cost more than they win
+ * (bench/README.md, replay section), so its lanes all write from this thread.
+ */
+const THREADED_CLIENTS: ReadonlySet<KafkaClientName> = new Set(['kafkajs']);
+const threaded = (settings: KafkaConnectionSettings) => THREADED_CLIENTS.has(settings.client ?? DEFAULT_KAFKA_CLIENT);
+
 /** A lane with fewer records than this to write stays in this thread: a writer thread takes ~0.4 s of CPU to start (alongside the group join), as long as encoding ~5,000 records. */
 const THREAD_MIN_RECORDS = 5_000;
 const TRANSACTION_TIMEOUT_MS = 30_000;
@@ -75,7 +86,7 @@ export async function startWriterLanes(client: KafkaClient, plan: ReplayPlan, op
   const producers: ProducerPort[] = [];
   const startLane = async (lane: number): Promise<ChunkWriter> => {
     const transactionalId = replayTransactionalId(options.id, lane);
-    if (lane > 0 && client.settings && remaining[lane]! >= THREAD_MIN_RECORDS) {
+    if (lane > 0 && client.settings && threaded(client.settings) && remaining[lane]! >= THREAD_MIN_RECORDS) {
       return ThreadWriter.start({ settings: client.settings, transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS, ...target }, events);
     }
     const producer = client.producer({ transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS });

@@ -49,4 +49,18 @@ describe('toRecordBatch (read_committed filtering)', () => {
     expect(toRecordBatch('t', p, 2n, false)?.batch?.records.map((r) => r.offset)).toEqual(['2', '3']);
     expect(toRecordBatch('t', p, 2n, false)?.batch?.highWatermark).toBe('99');
   });
+
+  it('gives offsets and timestamps as exact decimal strings, past 2^53 too, and log-append time as the batch time', () => {
+    const big = { ...batch(0, 3, 0), firstOffset: 2n ** 60n, firstTimestamp: 1_700_000_000_000n } as RecordsBatch;
+    expect(toRecordBatch('t', partition([big]), 2n ** 60n + 1n, false)?.batch?.records.map((r) => [r.offset, r.timestamp])).toEqual([
+      [String(2n ** 60n + 1n), '1700000000001'],
+      [String(2n ** 60n + 2n), '1700000000002'],
+    ]);
+    const appended = { ...batch(10, 2, 0x08), maxTimestamp: 1_700_000_000_999n } as RecordsBatch;
+    expect(toRecordBatch('t', partition([appended]), 0n, false)?.batch?.records.map((r) => [r.offset, r.timestamp])).toEqual([
+      ['10', '1700000000999'],
+      ['11', '1700000000999'],
+    ]);
+    expect(toRecordBatch('t', partition([batch(5, 2, 0)]), 6n, false)?.batch?.records.map((r) => [r.offset, r.timestamp])).toEqual([['6', '1001']]);
+  });
 });

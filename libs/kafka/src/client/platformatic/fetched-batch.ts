@@ -7,6 +7,8 @@ type FetchResponsePartition = fetchV17.FetchResponsePartition;
 const TIMESTAMP_LOG_APPEND = 0x08;
 const TRANSACTIONAL = 0x10;
 const CONTROL = 0x20;
+/** Offsets and timestamps up to this are exact as Numbers. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 function headersOf(headers: readonly (readonly [Buffer | null, Buffer | null])[]): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
@@ -74,20 +76,38 @@ export function toRecordBatch(
   const lastOffset = last.firstOffset + BigInt(last.lastOffsetDelta);
   if (lastOffset < fetchOffset) return undefined;
   const records: IncomingRecord[] = [];
+  // Compared as a Number only where offsets are exact (see below).
+  const fetchFrom = fetchOffset <= MAX_EXACT ? Number(fetchOffset) : -1;
   for (const batch of readCommitted ? withoutAborted(partition) : all) {
     if ((batch.attributes & CONTROL) !== 0) continue;
     const logAppend = (batch.attributes & TIMESTAMP_LOG_APPEND) !== 0;
+    // Offsets and timestamps as Numbers where they are exact (every real log): no BigInt per record.
+    const exact = fetchFrom >= 0 && batch.firstOffset + BigInt(batch.lastOffsetDelta) <= MAX_EXACT && batch.maxTimestamp <= MAX_EXACT && batch.firstTimestamp >= -MAX_EXACT;
+    const firstOffset = Number(batch.firstOffset);
+    const firstTimestamp = Number(batch.firstTimestamp);
+    const appendTime = logAppend ? batch.maxTimestamp.toString() : undefined;
     for (const record of batch.records) {
-      const offset = batch.firstOffset + BigInt(record.offsetDelta);
-      if (offset < fetchOffset) continue;
+      let offset: string;
+      let timestamp: string;
+      if (exact) {
+        const at = firstOffset + record.offsetDelta;
+        if (at < fetchFrom) continue;
+        offset = String(at);
+        timestamp = appendTime ?? String(firstTimestamp + Number(record.timestampDelta));
+      } else {
+        const at = batch.firstOffset + BigInt(record.offsetDelta);
+        if (at < fetchOffset) continue;
+        offset = at.toString();
+        timestamp = appendTime ?? (batch.firstTimestamp + record.timestampDelta).toString();
+      }
       records.push({
         topic,
         partition: partition.partitionIndex,
-        offset: offset.toString(),
+        offset,
         key: record.key ?? null,
         value: record.value ?? null,
-        headers: headersOf(record.headers),
-        timestamp: (logAppend ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta).toString(),
+        headers: record.headers.length === 0 ? {} : headersOf(record.headers),
+        timestamp,
       });
     }
   }

@@ -5,6 +5,7 @@ import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type { ConsumerGroupMetadata, ProducerOptions, ProducerPort, RecordAck, TopicPartitionOffset, TopicRecords, TransactionPort } from '../kafka-client.port.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../produce-splitter.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
+import { withFastProduce } from './produce-request.encoder.js';
 import { guardConnections, isDeadEnd, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
@@ -12,18 +13,49 @@ type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 /** Where a consumer group's coordinator is (TxnOffsetCommit goes to it); `fresh` skips what was looked up before. */
 export type CoordinatorOf = (groupId: string, options?: { readonly fresh?: boolean }) => Promise<number>;
 
+/** Header names as bytes, kept: a producer sends the same few names over and over. */
+const headerNames = new Map<string, Buffer>();
+const HEADER_NAMES_KEPT = 1_000;
+
+function headerName(name: string): Buffer {
+  let bytes = headerNames.get(name);
+  if (!bytes) {
+    bytes = Buffer.from(name);
+    if (headerNames.size < HEADER_NAMES_KEPT) headerNames.set(name, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * The library's messages for a batch; keys, values, header names and values as bytes (the library
+ * writes them as given). One loop without spreads or per-record arrays: a replay runs it on every
+ * copy. A header value equal to the previous record's (a replay's id and time) reuses its bytes.
+ */
 function toMessages(batch: readonly TopicRecords[]): MessageToProduce[] {
   const messages: MessageToProduce[] = [];
+  const lastValues = new Map<string, [string, Buffer]>();
+  const valueBytes = (name: string, value: string | Buffer): Buffer => {
+    if (typeof value !== 'string') return value;
+    const last = lastValues.get(name);
+    if (last && last[0] === value) return last[1];
+    const bytes = Buffer.from(value);
+    lastValues.set(name, [value, bytes]);
+    return bytes;
+  };
   for (const { topic, records } of batch) {
     for (const r of records) {
+      let headers: Map<Buffer, Buffer> | undefined;
+      if (r.headers) {
+        headers = new Map();
+        for (const name in r.headers) headers.set(headerName(name), valueBytes(name, r.headers[name]!));
+      }
       messages.push({
         topic,
-        ...(r.key != null ? { key: typeof r.key === 'string' ? Buffer.from(r.key) : r.key } : {}),
-        ...(r.value != null ? { value: typeof r.value === 'string' ? Buffer.from(r.value) : r.value } : {}),
-        // The library writes header names and values as given: both must be bytes.
-        ...(r.headers ? { headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), typeof v === 'string' ? Buffer.from(v) : v])) } : {}),
-        ...(r.partition !== undefined ? { partition: r.partition } : {}),
-        ...(r.timestamp !== undefined ? { timestamp: BigInt(r.timestamp) } : {}),
+        key: r.key == null ? undefined : typeof r.key === 'string' ? Buffer.from(r.key) : r.key,
+        value: r.value == null ? undefined : typeof r.value === 'string' ? Buffer.from(r.value) : r.value,
+        headers,
+        partition: r.partition,
+        timestamp: r.timestamp === undefined ? undefined : BigInt(r.timestamp),
       } as MessageToProduce);
     }
   }
@@ -114,7 +146,7 @@ export class PlatformaticProducer implements ProducerPort {
       },
       ...(this.#options.transactionalId ? { transactionalId: this.#options.transactionalId } : {}),
     });
-    instance.producer = guardConnections(producer);
+    instance.producer = guardConnections(withFastProduce(producer));
     return instance as Instance;
   }
 

@@ -1,0 +1,180 @@
+/**
+ * Where a replay's CPU goes: preloads a source topic (or reuses one), runs `switchyard replay` of
+ * it once with `node --cpu-prof` (the main thread and the writer threads each write a profile),
+ * and prints the top self-time frames of every profile. Not part of npm test.
+ *   npx tsx bench/replay/profile-replay.ts [--records N] [--client platformatic] [--source <topic>] [--keep] [--no-prof] [--top N]
+ *   npx tsx bench/replay/profile-replay.ts --profiles <dir>   (only summarize the profiles of an earlier run)
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { replayGroup } from '@switchyard/kafka';
+import { parseClientFlag } from '../clients/bench-clients.js';
+import { REPO_ROOT, resolveBroker } from '../worker/bench-env.js';
+import { BenchResources, openBenchKafka } from '../worker/bench-kafka.js';
+import { reapedChildrenCpuMs, spawnProcess, waitForExit } from './bench-process.js';
+import { countCopies, createTopics, preloadSource, uniqueTopic } from './replay-topics.js';
+
+const PARTITIONS = 6;
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly hitCount?: number;
+  readonly children?: readonly number[];
+}
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly samples: readonly number[];
+}
+
+export interface ProfileSummary {
+  readonly totalMs: number;
+  readonly idleMs: number;
+  /** [self ms, share of busy time, frame], most first. */
+  readonly self: [number, number, string][];
+  /** [inclusive ms, share of busy time, frame] (time with the frame anywhere on the stack), most first. */
+  readonly inclusive: [number, number, string][];
+  /** [self ms, share, where]: self time by package or source folder. */
+  readonly byArea: [number, number, string][];
+}
+
+const frameName = (node: ProfileNode) => {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const file = url.replace(/^file:\/\//, '').replace(`${REPO_ROOT}/`, '');
+  return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+};
+
+/** Where a frame's code lives: a package, a source folder, node internals or the VM. */
+function areaOf(node: ProfileNode): string {
+  const url = node.callFrame.url.replace(/^file:\/\//, '').replace(`${REPO_ROOT}/`, '');
+  if (!url) return node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : '(native)';
+  if (url.startsWith('node:')) return 'node: internals';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  return url.split('/').slice(0, 4).join('/');
+}
+
+/** Self and inclusive time per frame, and self time per area, of a `--cpu-prof` profile. */
+export function summarize(profile: CpuProfile, top = 25): ProfileSummary {
+  const intervalMs = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const area = new Map<string, number>();
+  let idleMs = 0;
+  for (const id of profile.samples) {
+    const node = byId.get(id)!;
+    const name = frameName(node);
+    if (name.startsWith('(idle)')) {
+      idleMs += intervalMs;
+      continue;
+    }
+    self.set(name, (self.get(name) ?? 0) + intervalMs);
+    area.set(areaOf(node), (area.get(areaOf(node)) ?? 0) + intervalMs);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = frameName(byId.get(at)!);
+      if (seen.has(frame)) continue;
+      seen.add(frame);
+      inclusive.set(frame, (inclusive.get(frame) ?? 0) + intervalMs);
+    }
+  }
+  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const busyMs = totalMs - idleMs;
+  const rank = (m: Map<string, number>, n: number) =>
+    [...m]
+      .filter(([name]) => !['(root)', '(program)'].includes(name))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]): [number, number, string] => [Math.round(ms), Math.round((ms / busyMs) * 1000) / 10, name]);
+  return { totalMs: Math.round(totalMs), idleMs: Math.round(idleMs), self: rank(self, top), inclusive: rank(inclusive, top * 2), byArea: rank(area, 15) };
+}
+
+/** Prints the summary of every profile in `dir`. */
+function printProfiles(dir: string, top: number): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const summary = summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile, top);
+    console.log(`\n${path.join(dir, file)}: ${summary.totalMs} ms, idle ${summary.idleMs} ms`);
+    for (const [title, rows] of [['self time by area', summary.byArea], ['self time', summary.self], ['inclusive time', summary.inclusive]] as const) {
+      console.log(`-- ${title}`);
+      for (const [ms, share, name] of rows) console.log(`${String(ms).padStart(7)} ms ${String(share).padStart(5)}%  ${name}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '300000' },
+      client: { type: 'string' },
+      source: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'no-prof': { type: 'boolean', default: false },
+      profiles: { type: 'string' },
+      top: { type: 'string', default: '25' },
+    },
+  });
+  if (values.profiles) {
+    printProfiles(values.profiles, Number(values.top));
+    return;
+  }
+  const records = Number(values.records!.replace(/[_,]/g, ''));
+  const client = parseClientFlag(values.client, 'profile-replay.ts [--client name]');
+  const broker = await resolveBroker();
+  const k = await openBenchKafka(broker.bootstrap, client);
+  const res = new BenchResources();
+  try {
+    let source = values.source;
+    if (!source) {
+      source = uniqueTopic('prof_src');
+      const create = new BenchResources();
+      await createTopics(k, values.keep ? create : res, [source], PARTITIONS);
+      const preload = await preloadSource(k, source, records, PARTITIONS);
+      console.log(`preloaded ${records} records into ${source} in ${Math.round(preload.ms)} ms${values.keep ? ' (kept)' : ''}`);
+    }
+    const ends = (await k.rawAdmin.fetchTopicOffsets(source)).map((p) => ({ partition: p.partition, high: Number(p.high) }));
+    const total = ends.reduce((n, p) => n + p.high, 0);
+    const target = uniqueTopic('prof_dst');
+    await createTopics(k, res, [target], PARTITIONS);
+    const replayId = `prof-${randomUUID().slice(0, 8)}`;
+    res.defer(() => k.rawAdmin.deleteGroups([replayGroup(replayId)]));
+    const args = ['replay', '--topic', source, '--to-topic', target, '--id', replayId];
+    for (const { partition, high } of ends) args.push('--partition', String(partition), '--from-offset', '0', '--to-offset', String(high - 1));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'replay-prof-'));
+    const prof = values['no-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', dir];
+    const cpuBefore = reapedChildrenCpuMs();
+    const started = performance.now();
+    const proc = spawnProcess({
+      name: 'switchyard',
+      command: process.execPath,
+      args: [...prof, '--import', 'tsx', path.join(REPO_ROOT, 'services/cli/src/main.ts'), '--brokers', broker.bootstrap, '--json', ...args],
+      options: { cwd: REPO_ROOT, env: { ...process.env, KAFKA_CLIENT: client, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
+      captureStdout: true,
+    });
+    const [code] = await waitForExit([proc], 'switchyard replay', 120_000 + total * 0.5);
+    const wallMs = performance.now() - started;
+    const cpuMs = (reapedChildrenCpuMs() ?? 0) - (cpuBefore ?? 0);
+    console.log(`exit ${code}; ${total} records in ${Math.round(wallMs)} ms = ${Math.round(total / (wallMs / 1000))} records/s; ${(cpuMs / 1000).toFixed(1)} CPU-s = ${((cpuMs * 1000) / total).toFixed(2)} µs/record`);
+    if (code !== 0) console.log(proc.stderrTail());
+    console.log(proc.stdout().trim());
+    const count = await countCopies(k, target, total, 60_000 + total * 0.1);
+    console.log(`target: ${count.records} records, exact: ${count.exact}, ${count.nonRecordEntries} markers`);
+    printProfiles(dir, Number(values.top));
+  } finally {
+    await res.cleanup(k.log);
+    await k.close();
+  }
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
