@@ -4,7 +4,7 @@ import { loadGatewayEnv, serverConfigsOf } from './gateway.options.js';
 describe('gateway env', () => {
   it('defaults: 127.0.0.1:8080, the api-keys topic, 600 requests a minute, 2mb bodies; /api/v1', () => {
     const env = loadGatewayEnv({});
-    expect(env).toEqual({ GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: 8080, GATEWAY_JWT_TENANT_CLAIM: 'tenant', GATEWAY_API_KEYS_TOPIC: 'switchyard.state.api-keys', GATEWAY_RATE_LIMIT_MAX: 600, GATEWAY_RATE_LIMIT_WINDOW_MS: 60_000, GATEWAY_BODY_LIMIT: '2mb' });
+    expect(env).toEqual({ GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: 8080, GATEWAY_JWT_TENANT_CLAIM: 'tenant', GATEWAY_API_KEYS_TOPIC: 'switchyard.state.api-keys', GATEWAY_RATE_LIMIT_MAX: 600, GATEWAY_RATE_LIMIT_WINDOW_MS: 60_000, GATEWAY_BODY_LIMIT: '2mb', GATEWAY_EXAMPLE_QUEUE: 'example' });
     const { rest, http } = serverConfigsOf(env);
     expect([rest.api.basePath, rest.api.version, rest.batch.maxBatchSize]).toEqual(['/api', 'v1', 200]);
     expect(http).toMatchObject({ host: '127.0.0.1', port: 8080, bodyLimit: '2mb', security: { rateLimit: { enabled: true, max: 600, windowMs: 60_000 } } });
@@ -13,6 +13,7 @@ describe('gateway env', () => {
   it('a bad variable fails with SY_INVALID_ENV naming it', () => {
     expect(() => loadGatewayEnv({ GATEWAY_PORT: '99999' })).toThrow(expect.objectContaining({ code: 'SY_INVALID_ENV', message: expect.stringContaining('GATEWAY_PORT') }));
     expect(() => loadGatewayEnv({ GATEWAY_ADMIN_KEY: 'short' })).toThrow(expect.objectContaining({ code: 'SY_INVALID_ENV', message: expect.stringContaining('GATEWAY_ADMIN_KEY') }));
+    expect(() => loadGatewayEnv({ GATEWAY_EXAMPLE_QUEUE: 'Not.A.Queue' })).toThrow(expect.objectContaining({ code: 'SY_INVALID_ENV', message: expect.stringContaining('GATEWAY_EXAMPLE_QUEUE') }));
     expect(() => loadGatewayEnv({ GATEWAY_JWKS_URL: 'not a url' })).toThrow(expect.objectContaining({ message: expect.stringContaining('GATEWAY_JWKS_URL') }));
     expect(() => serverConfigsOf(loadGatewayEnv({ GATEWAY_BODY_LIMIT: 'lots' }))).toThrow(expect.objectContaining({ code: 'SY_INVALID_ENV', message: expect.stringContaining('bodyLimit') }));
   });

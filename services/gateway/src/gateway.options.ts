@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpServerConfigSchema, parseOrThrow, RestServerConfigSchema, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
+import { HttpServerConfigSchema, parseOrThrow, QueueNameSchema, RestServerConfigSchema, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
 import { API_KEYS_TOPIC } from './auth/api-key-store.js';
 
 /** The gateway process's environment (Kafka settings come from KAFKA_* separately). */
@@ -15,6 +15,7 @@ export const GatewayEnvSchema = z.object({
   GATEWAY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('Requests per window per credential'),
   GATEWAY_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1).default(60_000).describe('Rate limit window, ms'),
   GATEWAY_BODY_LIMIT: z.string().default('2mb').describe('Largest request body, like 512kb or 2mb'),
+  GATEWAY_EXAMPLE_QUEUE: QueueNameSchema.default('example').describe('Queue of the example task types main.ts serves (bench/gateway uses its own)'),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnvSchema>;
 
