@@ -2,7 +2,7 @@ import type { Consumer, fetchV17 } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
 import { toRecordBatch } from './fetched-batch.js';
-import { protocolErrorId } from './platformatic.errors.js';
+import { protocolErrorId, withDeadline } from './platformatic.errors.js';
 
 export interface Assigned {
   readonly topic: string;
@@ -16,6 +16,8 @@ export interface FetchLoopOptions {
   readonly maxBytesPerPartition: number;
   readonly log: Logger;
   readonly onCrash: (error: Error, restart: boolean) => void;
+  /** The longest one library call (metadata, fetch, offsets) may take before it fails with SY_KAFKA_UNAVAILABLE. */
+  readonly deadlineMs: number;
 }
 
 const EARLIEST = -2n;
@@ -93,7 +95,7 @@ export class FetchLoop {
     this.#positions = new Map();
     if (partitions.length === 0) return;
     const topics = groupByTopic(partitions);
-    const committed = await this.#consumer().listCommittedOffsets({ topics: topics.map(([topic, list]) => ({ topic, partitions: list })) });
+    const committed = await this.#bounded('listCommittedOffsets', () => this.#consumer().listCommittedOffsets({ topics: topics.map(([topic, list]) => ({ topic, partitions: list })) }));
     const missing: Assigned[] = [];
     for (const p of partitions) {
       const offset = committed.get(p.topic)?.[p.partition] ?? -1n;
@@ -107,15 +109,21 @@ export class FetchLoop {
   async #reset(partitions: readonly Assigned[]): Promise<void> {
     if (partitions.length === 0) return;
     const topics = groupByTopic(partitions);
-    const listed = await this.#consumer().listOffsets({
-      topics: topics.map(([topic]) => topic),
-      partitions: Object.fromEntries(topics),
-      timestamp: this.#options.fromBeginning ? EARLIEST : LATEST,
-    });
+    const listed = await this.#bounded('listOffsets', () =>
+      this.#consumer().listOffsets({
+        topics: topics.map(([topic]) => topic),
+        partitions: Object.fromEntries(topics),
+        timestamp: this.#options.fromBeginning ? EARLIEST : LATEST,
+      }),
+    );
     for (const p of partitions) {
       const offset = listed.get(p.topic)?.[p.partition];
       if (offset !== undefined) this.#positions.set(tp(p.topic, p.partition), offset);
     }
+  }
+
+  #bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return withDeadline(what, this.#options.deadlineMs, call);
   }
 
   seek(topic: string, partition: number, offset: bigint): void {
@@ -201,7 +209,7 @@ export class FetchLoop {
   /** One Fetch per leader (in parallel), then the batches of every answer. */
   async #round(targets: readonly Assigned[]): Promise<void> {
     const topics = [...new Set(targets.map((t) => t.topic))];
-    const metadata = await this.#consumer().metadata({ topics });
+    const metadata = await this.#bounded('metadata', () => this.#consumer().metadata({ topics }));
     const byLeader = new Map<number, Assigned[]>();
     for (const t of targets) {
       const leader = metadata.topics.get(t.topic)?.partitions[t.partition]?.leader ?? -1;
@@ -227,7 +235,7 @@ export class FetchLoop {
             lastFetchedEpoch: -1,
           })),
         }));
-        const response = await this.#consumer().fetch({ node, topics: request, isolationLevel: this.#options.readCommitted ? 1 : 0 });
+        const response = await this.#bounded('fetch', () => this.#consumer().fetch({ node, topics: request, isolationLevel: this.#options.readCommitted ? 1 : 0 }));
         const names = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
         await this.#handOver(response, names, requested, assignment);
       }),

@@ -12,7 +12,7 @@ import type {
   TopicPartitions,
 } from '../kafka-client.port.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
-import { guardConnections, withErrorType, type Connector } from './platformatic.errors.js';
+import { guardConnections, withDeadline, withErrorType, type Connector } from './platformatic.errors.js';
 import { FetchLoop, type Assigned } from './fetch-loop.js';
 import { rangeAssigner } from './range.assigner.js';
 
@@ -123,6 +123,11 @@ export class PlatformaticConsumer implements ConsumerPort {
     return consumer;
   }
 
+  /** The longest a fetch, an offset lookup or a commit may take: one connection and one request. */
+  #callDeadlineMs(): number {
+    return this.#settings.connectionTimeoutMs + this.#settings.requestTimeoutMs;
+  }
+
   /** The current library consumer is replaced by a new one of the same member; the old one is closed without leaving. */
   #renew(): void {
     const old = this.#consumer;
@@ -190,6 +195,7 @@ export class PlatformaticConsumer implements ConsumerPort {
       fromBeginning: this.#subscription.fromBeginning,
       maxBytesPerPartition: this.#options.maxBytesPerPartition ?? 1_048_576,
       log: this.#log,
+      deadlineMs: this.#callDeadlineMs(),
       onCrash: (error, restart) => {
         for (const listener of this.#crashListeners) listener(error, restart);
       },
@@ -345,7 +351,10 @@ export class PlatformaticConsumer implements ConsumerPort {
   /** Commits with the member's generation (the library's OffsetCommit): a fenced member's commit is refused. */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
-    await this.#consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) }).catch((error: unknown) => {
+    const consumer = this.#consumer;
+    await withDeadline('commit', this.#callDeadlineMs(), () =>
+      consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) }),
+    ).catch((error: unknown) => {
       throw withErrorType(error);
     });
   }

@@ -116,6 +116,18 @@ export function unavailableError(what: string, reason: string, cause?: unknown):
   });
 }
 
+/**
+ * `call`'s promise, or SY_KAFKA_UNAVAILABLE once `ms` have passed without an answer (the library
+ * call is left to settle on its own; its result is dropped).
+ */
+export function withDeadline<T>(what: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(unavailableError(`@platformatic/kafka ${what}`, `no answer within ${ms} ms (connection timeout + request timeout)`)), ms);
+  });
+  return Promise.race([Promise.resolve().then(call), expired]).finally(() => clearTimeout(timer));
+}
+
 type GetConnection = (broker: object | undefined, callback: (error: Error | null, connection?: unknown) => void) => void;
 
 /**
