@@ -5,6 +5,7 @@ import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type { ConsumerGroupMetadata, ProducerOptions, ProducerPort, RecordAck, TopicPartitionOffset, TopicRecords, TransactionPort } from '../kafka-client.port.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../produce-splitter.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
+import { commitTransactionOffsets } from './txn-offset-commit.js';
 import { withFastProduce } from './produce-request.encoder.js';
 import { guardConnections, isDeadEnd, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
@@ -286,10 +287,10 @@ export class PlatformaticProducer implements ProducerPort {
   }
 
   /**
-   * TxnOffsetCommit fenced by the group's generation and member id (KIP-447): the library's
-   * `addOffset` takes them from a consumed message's metadata, so each offset goes as such a
-   * message (offset - 1: the library commits offset + 1). After any failed call the group
-   * coordinator is looked up again (it may have moved with a lost broker).
+   * TxnOffsetCommit fenced by the group's generation and member id (KIP-447), all offsets in one
+   * request (txn-offset-commit.ts; the library's `addOffset` sends one request per partition, one
+   * after the other). After any failed call the group coordinator is looked up again (it may have
+   * moved with a lost broker).
    */
   async #sendOffsets(instance: Instance, tx: Transaction, group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
@@ -297,13 +298,11 @@ export class PlatformaticProducer implements ProducerPort {
     await this.#call(instance, 'addConsumer', () => tx.addConsumer({ groupId: group.groupId } as Parameters<typeof tx.addConsumer>[0]));
     const coordinatorId = await this.#call(instance, 'findCoordinator', () => this.#coordinatorOf(group.groupId, { fresh: this.#groupCoordinatorSuspect }));
     this.#groupCoordinatorSuspect = false;
-    for (const o of offsets) {
-      await this.#call(instance, 'addOffset', () => tx.addOffset({
-        topic: o.topic,
-        partition: o.partition,
-        offset: BigInt(o.offset) - 1n,
-        metadata: { consumer: { groupId: group.groupId, generationId: group.generationId, memberId: group.memberId, coordinatorId } },
-      } as unknown as Parameters<typeof tx.addOffset>[0]));
+    const broker = (await this.#call(instance, 'metadata', () => instance.producer.metadata({ topics: [] }))).brokers.get(coordinatorId);
+    if (!broker) {
+      this.#groupCoordinatorSuspect = true;
+      throw unavailableError('@platformatic/kafka TxnOffsetCommit', `the group coordinator ${coordinatorId} of ${group.groupId} is not in the cluster metadata`);
     }
+    await this.#call(instance, 'txnOffsetCommit', () => commitTransactionOffsets(instance.producer, this.#options.transactionalId!, group, broker, offsets));
   }
 }
