@@ -15,10 +15,10 @@ const ADAPTERS: Partial<Record<KafkaClientName, AdapterFactory>> = {
 };
 
 /**
- * Adapters that speak the KIP-848 consumer group protocol (`KAFKA_GROUP_PROTOCOL=consumer`): none
- * in this build (kafkajs and @platformatic/kafka speak only the classic protocol).
+ * Adapters that speak the KIP-848 consumer group protocol (`KAFKA_GROUP_PROTOCOL=consumer`):
+ * @platformatic/kafka (consumer-protocol.membership.ts); kafkajs speaks only the classic protocol.
  */
-const KIP848_CLIENTS: readonly KafkaClientName[] = [];
+const KIP848_CLIENTS: readonly KafkaClientName[] = ['platformatic'];
 
 /**
  * The adapters this build has, in `KAFKA_CLIENTS` order: the default matrix of the port and

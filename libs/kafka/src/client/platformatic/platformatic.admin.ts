@@ -3,6 +3,7 @@ import { SwitchyardError } from '@switchyard/protocol';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type { AdminPort, GroupDeletionRefusal, PartitionOffset, PartitionOffsets, TopicPartitionOffset, TopicSpec } from '../kafka-client.port.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
+import { describeConsumerGroup } from './consumer-group-describe.js';
 import { brokerReason, protocolErrorId, type Connector } from './platformatic.errors.js';
 
 const EARLIEST = -2n;
@@ -167,6 +168,13 @@ export class PlatformaticAdmin implements AdminPort {
   async describeGroup(groupId: string) {
     const groups = await this.#admin.describeGroups({ groups: [groupId] });
     const group = groups.get(groupId);
+    // DescribeGroups knows classic groups only; a KIP-848 consumer group is described by ConsumerGroupDescribe.
+    if (!group || kafkaStateName(group.state) === 'Dead') {
+      const described = await describeConsumerGroup(this.#admin, groupId);
+      if (described && described.errorCode === 0) {
+        return { groupId, state: kafkaStateName(described.groupState), members: described.members.map(({ memberId, clientId, clientHost }) => ({ memberId, clientId, clientHost })) };
+      }
+    }
     return {
       groupId,
       state: group ? kafkaStateName(group.state) : 'Dead',
@@ -183,7 +191,8 @@ export class PlatformaticAdmin implements AdminPort {
   }
 
   async listGroups() {
-    return [...(await this.#admin.listGroups({})).keys()];
+    // The library lists classic groups unless told otherwise; KIP-848 groups are of type consumer.
+    return [...(await this.#admin.listGroups({ types: ['classic', 'consumer'] })).keys()];
   }
 
   /** One DeleteGroups per group, so each refusal is known by group (the library aggregates them). */

@@ -15,6 +15,7 @@ import { platformaticBaseOptions } from './platformatic.config.js';
 import { guardConnections, withDeadline, withErrorType, type Connector } from './platformatic.errors.js';
 import { FetchLoop, type Assigned } from './fetch-loop.js';
 import { rangeAssigner } from './range.assigner.js';
+import { ConsumerProtocolMembership } from './consumer-protocol.membership.js';
 
 type RevokeListener = (revoked: readonly TopicPartitions[], lost: boolean) => Promise<void> | void;
 type ApiGetter = (name: string, callback: (error: Error | null, api?: unknown) => void) => void;
@@ -64,6 +65,11 @@ export class PlatformaticConsumer implements ConsumerPort {
   #joining = false;
   /** The join loop under way (the first join, or a rejoin on a new library consumer). */
   #rejoining: Promise<void> | undefined;
+  /**
+   * Set under the KIP-848 consumer protocol (`KAFKA_GROUP_PROTOCOL=consumer`), one per library
+   * consumer (consumer-protocol.membership.ts).
+   */
+  #membership: ConsumerProtocolMembership | undefined;
 
   constructor(settings: KafkaConnectionSettings, options: ConsumerOptions, connect: Connector, listTopics: () => Promise<string[]>, log: Logger) {
     this.groupId = options.groupId;
@@ -79,19 +85,25 @@ export class PlatformaticConsumer implements ConsumerPort {
   /** A library consumer of the group, wired to this one; `previous` hands over its membership and topics. */
   #create(previous?: Consumer): Consumer {
     const options = this.#options;
+    const timeouts = { sessionTimeout: options.sessionTimeoutMs ?? 30_000, heartbeatInterval: options.heartbeatIntervalMs ?? 3_000 };
     const consumer = guardConnections(
       new Consumer({
         ...platformaticBaseOptions(this.#settings),
         groupId: options.groupId,
         autocommit: false,
-        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
         rebalanceTimeout: this.#rebalanceTimeoutMs,
-        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+        // Under KIP-848 these two are the broker's (group.consumer.*) and unused, but the library still checks rebalanceTimeout >= sessionTimeout.
+        ...timeouts,
         isolationLevel: (options.readCommitted ?? true) ? 1 : 0,
         maxWaitTime: options.maxWaitTimeMs ?? 5_000,
         minBytes: options.minBytes ?? 1,
         maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-        ...(options.coPartitioned ? { protocols: [{ name: 'range', version: 0 }], partitionAssigner: rangeAssigner } : {}),
+        // Under KIP-848 the assignor runs on the broker (range for co-partitioning, else its default).
+        ...(this.#settings.groupProtocol === 'consumer'
+          ? { groupProtocol: 'consumer' as const, ...(options.coPartitioned ? { groupRemoteAssignor: 'range' } : {}) }
+          : options.coPartitioned
+            ? { protocols: [{ name: 'range', version: 0 }], partitionAssigner: rangeAssigner }
+            : {}),
       }),
     );
     if (previous) {
@@ -120,6 +132,11 @@ export class PlatformaticConsumer implements ConsumerPort {
       if (name !== 'JoinGroup' || !current()) return getApi(name, callback);
       void this.#beforeJoin().finally(() => getApi(name, callback));
     };
+    if (this.#settings.groupProtocol === 'consumer') {
+      // A replaced library consumer starts a new membership: under KIP-848 it rejoins as a new member.
+      const host = { revokeAll: (lost: boolean) => this.#handOver(lost), assign: (partitions: readonly Assigned[]) => this.#onJoined(partitions) };
+      this.#membership = new ConsumerProtocolMembership(consumer, host, this.#log, this.#rebalanceTimeoutMs);
+    }
     return consumer;
   }
 
@@ -164,7 +181,8 @@ export class PlatformaticConsumer implements ConsumerPort {
   }
 
   groupMetadata(): ConsumerGroupMetadata {
-    return { groupId: this.groupId, generationId: this.#consumer.memberId ? this.#consumer.generationId : -1, memberId: this.#consumer.memberId ?? '' };
+    const generationId = this.#membership ? this.#membership.memberEpoch : this.#consumer.generationId;
+    return { groupId: this.groupId, generationId: this.#consumer.memberId ? generationId : -1, memberId: this.#consumer.memberId ?? '' };
   }
 
   async connect(): Promise<void> {
@@ -218,7 +236,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     while (this.#loop === loop) {
       this.#joining = true;
       try {
-        await this.#consumer.joinGroup({});
+        await (this.#membership ? this.#membership.join(this.#consumer.topics.current) : this.#consumer.joinGroup({}));
         await this.#onJoined();
         return;
       } catch (error) {
@@ -259,19 +277,23 @@ export class PlatformaticConsumer implements ConsumerPort {
     this.#loop = undefined;
     await loop.stop();
     await this.#revoke(false);
+    this.#membership?.reset();
     await (this.#consumer.leaveGroup(true) as unknown as Promise<void>).catch((error: unknown) => this.#log.warn({ err: error, groupId: this.groupId }, 'leaving the group failed'));
     this.#consumer.topics.clear();
   }
 
-  /** After every (re)join: the new assignment's positions, then the join listeners (their seeks win). */
-  async #onJoined(): Promise<void> {
+  /**
+   * After every (re)join: the new assignment's positions, then the join listeners (their seeks win).
+   * Under the consumer protocol the membership hands over each new assignment (`given`).
+   */
+  async #onJoined(given?: readonly Assigned[]): Promise<void> {
     const loop = this.#loop;
-    if (!loop) return;
-    const assigned = (this.#consumer.assignments ?? []).flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
-    const key = assigned.map((a) => tp(a.topic, a.partition)).join(',');
-    if (loop.assignmentKey === `${this.#consumer.generationId}:${key}`) return;
+    if (!loop || (this.#membership && !given)) return;
+    const assigned = given ?? (this.#consumer.assignments ?? []).flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+    const key = `${this.groupMetadata().generationId}:${assigned.map((a) => tp(a.topic, a.partition)).join(',')}`;
+    if (!given && loop.assignmentKey === key) return;
     this.#assigned = new Map(assigned.map((a) => [tp(a.topic, a.partition), a]));
-    await loop.assign(assigned, `${this.#consumer.generationId}:${key}`);
+    await loop.assign(assigned, key);
     const assignment = Object.fromEntries(byTopic(assigned).map((t) => [t.topic, t.partitions ?? []]));
     for (const listener of this.#joinListeners) listener({ memberId: this.#consumer.memberId ?? '', assignment });
     loop.resumeFetching();
@@ -289,6 +311,13 @@ export class PlatformaticConsumer implements ConsumerPort {
     } finally {
       stopBeating();
     }
+  }
+
+  /** Under the consumer protocol, before the heartbeat that acknowledges a new assignment. */
+  async #handOver(lost: boolean): Promise<void> {
+    for (const listener of this.#rebalanceListeners) listener();
+    await this.#loop?.suspend(this.#rebalanceTimeoutMs);
+    await this.#revoke(lost);
   }
 
   /**

@@ -106,7 +106,7 @@ export interface RecordingConsumer {
 export async function rig(name: KafkaClientName): Promise<Rig> {
   const clientId = `port-contract-${name}`;
   const client = createKafkaClient(
-    kafkaSettingsFromEnv({ KAFKA_BROKERS: testBrokers(), KAFKA_CLIENT: name, KAFKA_CLIENT_ID: clientId }),
+    kafkaSettingsFromEnv({ KAFKA_BROKERS: testBrokers(), KAFKA_CLIENT: name, KAFKA_CLIENT_ID: clientId, KAFKA_GROUP_PROTOCOL: process.env.KAFKA_GROUP_PROTOCOL }),
     createLogger(clientId, { level: process.env.LOG_LEVEL ?? 'warn' }),
   );
   const admin = await testAdmin(client);
