@@ -2,7 +2,8 @@
  * Where a replay's CPU goes: preloads a source topic (or reuses one), runs `switchyard replay` of
  * it once with `node --cpu-prof` (the main thread and the writer threads each write a profile),
  * and prints the top self-time frames of every profile. Not part of npm test.
- *   npx tsx bench/replay/profile-replay.ts [--records N] [--client platformatic] [--source <topic>] [--keep] [--no-prof] [--top N]
+ *   npx tsx bench/replay/profile-replay.ts [--records N] [--client platformatic] [--source <topic>] [--keep] [--no-prof] [--dry-run] [--top N]
+ *   (--dry-run: the CLI's --dry-run, the reader and copy loop alone, nothing written)
  *   npx tsx bench/replay/profile-replay.ts --profiles <dir>   (only summarize the profiles of an earlier run)
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
       source: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'no-prof': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       profiles: { type: 'string' },
       top: { type: 'string', default: '25' },
     },
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
     await createTopics(k, res, [target], PARTITIONS);
     const replayId = `prof-${randomUUID().slice(0, 8)}`;
     res.defer(() => k.rawAdmin.deleteGroups([replayGroup(replayId)]));
-    const args = ['replay', '--topic', source, '--to-topic', target, '--id', replayId];
+    const args = ['replay', '--topic', source, '--to-topic', target, '--id', replayId, ...(values['dry-run'] ? ['--dry-run'] : [])];
     for (const { partition, high } of ends) args.push('--partition', String(partition), '--from-offset', '0', '--to-offset', String(high - 1));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'replay-prof-'));
     const prof = values['no-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', dir];
@@ -164,8 +166,10 @@ async function main(): Promise<void> {
     console.log(`exit ${code}; ${total} records in ${Math.round(wallMs)} ms = ${Math.round(total / (wallMs / 1000))} records/s; ${(cpuMs / 1000).toFixed(1)} CPU-s = ${((cpuMs * 1000) / total).toFixed(2)} µs/record`);
     if (code !== 0) console.log(proc.stderrTail());
     console.log(proc.stdout().trim());
-    const count = await countCopies(k, target, total, 60_000 + total * 0.1);
-    console.log(`target: ${count.records} records, exact: ${count.exact}, ${count.nonRecordEntries} markers`);
+    if (!values['dry-run']) {
+      const count = await countCopies(k, target, total, 60_000 + total * 0.1);
+      console.log(`target: ${count.records} records, exact: ${count.exact}, ${count.nonRecordEntries} markers`);
+    }
     printProfiles(dir, Number(values.top));
   } finally {
     await res.cleanup(k.log);

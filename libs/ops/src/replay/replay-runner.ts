@@ -70,7 +70,9 @@ async function readRanges(consumer: ConsumerPort, run: ReplayRun, plan: ReplayPl
     hooks.onProgress?.(stats);
     if (copier.isRead(batch.partition)) consumer.pause([{ topic: plan.topic, partitions: [batch.partition] }]);
   };
-  consumer.run({ eachBatch }).catch(ended.reject);
+  // Every partition's batch at once: a partition whose writer lane is full must not hold up the
+  // others' (with one at a time, the lanes took turns).
+  consumer.run({ eachBatch, partitionsConsumedConcurrently: Math.max(1, plan.partitions.length) }).catch(ended.reject);
   await ended.promise;
 }
 

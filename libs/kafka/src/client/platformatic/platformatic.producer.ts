@@ -7,7 +7,7 @@ import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../pr
 import { platformaticBaseOptions } from './platformatic.config.js';
 import { commitTransactionOffsets } from './txn-offset-commit.js';
 import { withFastProduce } from './produce-request.encoder.js';
-import { guardConnections, isDeadEnd, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
+import { guardConnections, isDeadEnd, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
@@ -71,6 +71,14 @@ function toAcks(result: ProduceResult): RecordAck[] {
 const RETRY_DELAY_MS = 250;
 /** Retries of one library call: about 10 s of RETRY_DELAY_MS, then the error surfaces. */
 const RETRIES = 40;
+/**
+ * Pause before retrying CONCURRENT_TRANSACTIONS: the broker still writes the previous transaction's
+ * markers (a few ms after EndTxn's answer), so back-to-back transactions meet it often; waiting
+ * RETRY_DELAY_MS there cost a replay lane 250 ms a time (Java's producer retries it after 20 ms).
+ * The first CONCURRENT_TRANSACTIONS_QUICK_RETRIES retries are quick; later ones wait RETRY_DELAY_MS.
+ */
+const CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS = 20;
+const CONCURRENT_TRANSACTIONS_QUICK_RETRIES = 10;
 
 /** One library producer and the calls running on it. */
 interface Instance {
@@ -137,13 +145,14 @@ export class PlatformaticProducer implements ProducerPort {
       producerId: -1n,
       producerEpoch: -1,
       retries: RETRIES,
-      retryDelay: (_client, operation, _attempt, _retries, error) => {
+      retryDelay: (_client, operation, attempt, _retries, error) => {
         if (instance.retired) return 0;
         if (isDeadEnd(error)) {
           const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
           for (const fail of instance.calls) fail(failure);
         }
-        return RETRY_DELAY_MS;
+        const quick = attempt <= CONCURRENT_TRANSACTIONS_QUICK_RETRIES && protocolErrorId(error) === 'CONCURRENT_TRANSACTIONS';
+        return quick ? CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS : RETRY_DELAY_MS;
       },
       ...(this.#options.transactionalId ? { transactionalId: this.#options.transactionalId } : {}),
     });
