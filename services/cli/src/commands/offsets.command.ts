@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { CliError, type CliContext, type ContextFactory } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { applyGroupReset, planGroupReset, readGroupOffsets, requireInactiveGroup, type GroupPartitionOffsets, type TopicResetPlan, resetStrategyOf, type ResetFlags } from '@switchyard/ops';
+import { readGroupOffsets, resetGroupOffsets, type GroupPartitionOffsets, type TopicResetPlan, resetStrategyOf, type ResetFlags } from '@switchyard/ops';
 import { textTable } from '../format/text-table.js';
 import { withContext } from '../format/with-context.js';
 
@@ -41,13 +41,8 @@ async function runOffsets(ctx: CliContext, flags: OffsetsFlags): Promise<void> {
   }
   const strategy = resetStrategyOf(flags, Date.now());
   if (flags.topic.length === 0) throw new CliError(EXIT.badInput, '--reset needs --topic', 'Name each topic to reset with --topic <t> (repeatable).');
-  // Checked for the dry run too: a plan made while consumers move the offsets is stale at once.
-  await requireInactiveGroup(admin, flags.group);
-  const plans = await planGroupReset(admin, flags.group, flags.topic, strategy);
-  if (flags.execute) {
-    await requireInactiveGroup(admin, flags.group);
-    await applyGroupReset(admin, flags.group, plans);
-  }
+  // The engine refuses a live group for the dry run too (a plan made while consumers move the offsets is stale at once).
+  const plans = await resetGroupOffsets(admin, { groupId: flags.group, topics: flags.topic, strategy, execute: Boolean(flags.execute) });
   showPlan(ctx, flags.group, plans, Boolean(flags.execute));
 }
 
