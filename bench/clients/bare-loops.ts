@@ -14,6 +14,7 @@ import type { BenchClient } from './bench-clients.js';
 const LOOPS: Record<string, { client: BenchClient; api: BareConsumerApi }> = {
   kafkajs: { client: 'kafkajs', api: 'kafkajs eachBatch' },
   platformatic: { client: 'platformatic', api: 'platformatic consume stream' },
+  'platformatic-fetch': { client: 'platformatic', api: 'platformatic fetch' },
 };
 const USAGE = `usage: npx tsx bench/clients/bare-loops.ts [--tasks N] [--quick] [--api ${Object.keys(LOOPS).join(',')}]`;
 
