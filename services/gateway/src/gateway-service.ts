@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { EventCodec, EventMetrics, EventPublisher, EventTopologyOptionsSchema, EventTypeCatalog } from '@switchyard/events';
+import { EventCodec, EventMetrics, EventPublisher, EventTopologyOptionsSchema, EventTypeCatalog, findEventLog } from '@switchyard/events';
 import type { AdminPort, KafkaClient, Logger } from '@switchyard/kafka';
 import { parseOrThrow, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
 import { TaskProducer } from '@switchyard/worker';
@@ -62,7 +62,7 @@ export class GatewayService {
     await Promise.all([this.keys.start(), this.#producer.connect(), this.#publisher.connect(), this.#admin.connect()]);
     const resources = [
       ...(types.taskTypes.length > 0 ? [tasksResource({ producer: this.#producer, statuses: this.#statuses, taskTypes: types.taskTypes })] : []),
-      ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway' })] : []),
+      ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway', findLog: (query) => findEventLog(this.#options.client, query) })] : []),
       ...(types.taskTypes.length > 0 ? [deadLettersResource({ client: this.#options.client, admin: this.#admin, queues: [...new Set(types.taskTypes.map((t) => t.queue))] })] : []),
       ...(types.eventTypes.length > 0 ? [eventTypesResource(types.eventTypes)] : []),
       queuesResource({ client: this.#options.client, admin: this.#admin, taskTypes: types.taskTypes }),
