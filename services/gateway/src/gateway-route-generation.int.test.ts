@@ -31,6 +31,8 @@ const EXPECTED = [
   ['tasks.createMany', 'POST', '/api/v1/data/tasks/createMany'],
   ['tasks.read', 'GET', '/api/v1/records/tasks/:id'],
   ['events.createMany', 'POST', '/api/v1/bus/events/createMany'],
+  ['events.list', 'GET', '/api/v1/bus/events'],
+  ['events.read', 'GET', '/api/v1/records/events/:id'],
   ['dead-letters.list', 'GET', '/api/v1/data/deadLetters'],
   ['dead-letters.redrive', 'POST', '/api/v1/data/deadLetters/redrive'],
   ['dead-letters.purge', 'POST', '/api/v1/data/deadLetters/purge'],
