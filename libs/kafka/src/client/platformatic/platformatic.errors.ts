@@ -98,7 +98,11 @@ export function brokerReason(error: unknown): string {
  * transaction coordinator and the consumer's group coordinator are cached per client and never
  * looked up again, so only a new client gets past a dead broker.
  */
-export function isDeadEnd(error: unknown): boolean {
+export function isDeadEnd(error: unknown, operation?: string): boolean {
+  // The coordinator lookup itself is asked of any broker again on each retry (the library rotates
+  // its bootstrap connection): COORDINATOR_NOT_AVAILABLE there means "not elected or loaded yet"
+  // (a fresh cluster creating __transaction_state, a coordinator moving), which a retry gets past.
+  if (operation === 'findCoordinator') return false;
   for (const e of errorTree(error)) {
     if (e.code === 'PLT_KFK_NETWORK' && (e as { canRetry?: boolean }).canRetry !== false) return true;
     if (e.apiId === 'NOT_COORDINATOR' || e.apiId === 'COORDINATOR_NOT_AVAILABLE') return true;

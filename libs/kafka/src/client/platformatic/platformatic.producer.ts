@@ -147,7 +147,7 @@ export class PlatformaticProducer implements ProducerPort {
       retries: RETRIES,
       retryDelay: (_client, operation, attempt, _retries, error) => {
         if (instance.retired) return 0;
-        if (isDeadEnd(error)) {
+        if (isDeadEnd(error, operation)) {
           const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
           for (const fail of instance.calls) fail(failure);
         }
