@@ -93,6 +93,9 @@ async function startRun(client: KafkaClient, plan: ReplayPlan, options: ReplayOp
     onCommitted: (partition, position, written) => {
       copier.committed(partition, position);
       stats.countWritten(partition, written);
+      // Progress on every commit too, not only after a whole batch was copied: a paced batch
+      // (--rate, --speed) takes the whole run, and a front end polling it saw nothing until then.
+      hooks.onProgress?.(stats);
       if (copier.allDone) ended.resolve();
     },
     onFailed: ended.reject,
