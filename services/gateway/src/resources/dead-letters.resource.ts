@@ -16,7 +16,7 @@ const CURSOR = /^[0-9]{1,9}$/;
 /** Whose dead letters a list reads: a queue (default the first), or an event-bus subscription (every domain, or one). */
 function sourceOf(q: { queue?: string; subscription?: string; domain?: string; type?: string }, queues: readonly string[]): DlqSourceSpec {
   const refuse = (field: string, message: string, hint: string) => new SwitchyardError('SY_INVALID_ARGUMENT', message, { hint, details: { field } });
-  if (q.queue !== undefined && q.subscription !== undefined) throw refuse('query.subscription', 'query.queue and query.subscription name two sources: give one.', 'A queue has one DLQ; a subscription has one per event domain.');
+  if (q.queue !== undefined && q.subscription !== undefined) throw refuse('query.subscription', 'query.subscription: give either query.queue or query.subscription, not both.', 'A queue has one DLQ; a subscription has one per event domain.');
   if (q.domain !== undefined && q.subscription === undefined) throw refuse('query.domain', 'query.domain only applies with query.subscription.', 'Add subscription=<name>, or leave domain out.');
   if (q.subscription === undefined) return { kind: 'queue', queue: q.queue ?? queues[0]! };
   return { kind: 'subscription', subscription: q.subscription, ...(q.domain !== undefined ? { domain: q.domain } : {}) };

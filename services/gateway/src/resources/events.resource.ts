@@ -112,7 +112,7 @@ export function eventsResource(deps: EventsResourceDeps): ResourceDefinition {
             async handle(query, { credential }) {
               const q = query as { correlationId?: string; subscription?: string; tenant?: string; limit: number; cursor?: string };
               if (q.correlationId === undefined && q.subscription === undefined) {
-                throw new SwitchyardError('SY_INVALID_ARGUMENT', 'Name query.correlationId or query.subscription: the whole event log is not listed.', { hint: 'GET /data/events/<id> reads one event.', details: { field: 'query.correlationId' } });
+                throw new SwitchyardError('SY_INVALID_ARGUMENT', 'query.correlationId: name a correlation id (or query.subscription); the whole event log is not listed.', { hint: 'GET /data/events/<id> reads one event.', details: { field: 'query.correlationId' } });
               }
               const tenantId = logTenant(credential, q.tenant);
               const log = await findLog({ ...(q.correlationId ? { correlationId: q.correlationId } : {}), ...(q.subscription ? { subscription: q.subscription } : {}), ...(tenantId ? { tenantId } : {}) });
