@@ -1,0 +1,2 @@
+/** @switchyard/realtime: fan-out engine for browser streams (under construction). */
+export {};
