@@ -1,0 +1,2 @@
+/** @switchyard/webhooks: the webhooks engine (under construction). */
+export {};
