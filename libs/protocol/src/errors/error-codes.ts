@@ -154,6 +154,42 @@ export const ERROR_CODES = {
     retriable: true,
     summary: 'The partition a record came from moved to another member before its outcome was committed; the new owner runs the record again, and this outcome is dropped unwritten.',
   },
+  SY_WEBHOOK_INVALID_SECRET: {
+    retriable: false,
+    summary: 'A webhook signing secret is not whsec_ followed by base64 of 24 to 64 bytes.',
+  },
+  SY_WEBHOOK_ADDRESS_REFUSED: {
+    retriable: false,
+    summary: 'The SSRF guard refused a webhook URL: its scheme, credentials, or an address it names or resolves to (loopback, private, link-local, metadata, ...).',
+  },
+  SY_WEBHOOK_DNS_FAILED: {
+    retriable: true,
+    summary: "A webhook endpoint's host name did not resolve.",
+  },
+  SY_WEBHOOK_DELIVERY_FAILED: {
+    retriable: true,
+    summary: 'A webhook delivery attempt failed: a non-2xx answer (a redirect included), a refused or reset connection, or a TLS failure.',
+  },
+  SY_WEBHOOK_TIMEOUT: {
+    retriable: true,
+    summary: 'A webhook endpoint did not answer completely within its timeoutMs.',
+  },
+  SY_WEBHOOK_THROTTLED: {
+    retriable: true,
+    summary: 'A webhook endpoint answered 429 or 503; the next attempt waits for its Retry-After (capped) when it sent one.',
+  },
+  SY_WEBHOOK_ENDPOINT_GONE: {
+    retriable: false,
+    summary: 'A webhook endpoint answered 410 Gone; the endpoint is disabled.',
+  },
+  SY_WEBHOOK_UNKNOWN_ENDPOINT: {
+    retriable: false,
+    summary: 'No webhook endpoint has the given id.',
+  },
+  SY_WEBHOOK_CIRCUIT_OPEN: {
+    retriable: true,
+    summary: "A webhook endpoint's circuit breaker is open after repeated failures; no attempt was made.",
+  },
 } as const satisfies Record<string, { readonly retriable: boolean; readonly summary: string }>;
 
 /** A stable Switchyard error code, e.g. `'SY_TASK_TIMEOUT'`. */

@@ -41,6 +41,17 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = Object.f
   SY_KAFKA_TLS_UNTRUSTED: 500,
   // A worker-side outcome; never an HTTP answer unless it leaks.
   SY_PARTITION_REVOKED: 500,
+  // Webhooks: a bad secret or a URL the SSRF guard refuses is bad input; an unknown endpoint 404;
+  // the rest are delivery outcomes of the dispatcher, never an HTTP answer unless they leak.
+  SY_WEBHOOK_INVALID_SECRET: 400,
+  SY_WEBHOOK_ADDRESS_REFUSED: 400,
+  SY_WEBHOOK_UNKNOWN_ENDPOINT: 404,
+  SY_WEBHOOK_DNS_FAILED: 500,
+  SY_WEBHOOK_DELIVERY_FAILED: 500,
+  SY_WEBHOOK_TIMEOUT: 500,
+  SY_WEBHOOK_THROTTLED: 500,
+  SY_WEBHOOK_ENDPOINT_GONE: 500,
+  SY_WEBHOOK_CIRCUIT_OPEN: 500,
   SY_UNAUTHENTICATED: GATEWAY_ERROR_CODES.SY_UNAUTHENTICATED.status,
   SY_FORBIDDEN: GATEWAY_ERROR_CODES.SY_FORBIDDEN.status,
   SY_RATE_LIMITED: GATEWAY_ERROR_CODES.SY_RATE_LIMITED.status,
