@@ -1,2 +1,17 @@
-/** @switchyard/webhooks: the webhooks engine (under construction). */
-export {};
+/**
+ * @switchyard/webhooks: the webhooks engine (issue 15). Standard Webhooks signing with secret
+ * rotation, the SSRF guard, one HTTP delivery attempt, the endpoint registry in a compacted topic,
+ * delivery log records, metrics and the per-endpoint circuit breaker. The consuming dispatcher
+ * waits for libs/pipeline (see README.md). The lib's only public door.
+ */
+
+// signing
+export {
+  WEBHOOK_SECRET_PREFIX,
+  WEBHOOK_SECRET_MIN_BYTES,
+  WEBHOOK_SECRET_MAX_BYTES,
+  generateWebhookSecret,
+  parseWebhookSecret,
+  isWebhookSecret,
+} from './signing/webhook-secret.js';
+export { WEBHOOK_HEADERS, signWebhook, signatureOf, type SignInput } from './signing/webhook-signature.js';
