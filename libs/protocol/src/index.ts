@@ -26,9 +26,11 @@ export type { ParseOrThrowOptions, ProtocolIssue } from './validation/parse-or-t
 
 // primitives
 export {
+  MAX_TIMER_MS,
   QUEUE_NAME_PATTERN,
   QueueNameSchema,
   SNAKE_CASE_ID_PATTERN,
+  timerMs,
 } from './primitives.schema.js';
 export type { QueueName } from './primitives.schema.js';
 

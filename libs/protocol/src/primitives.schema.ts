@@ -41,6 +41,27 @@ export const QueueNameSchema = z
 export type QueueName = z.infer<typeof QueueNameSchema>;
 
 /**
+ * The longest delay a Node timer can wait: 2^31 - 1 ms (about 24.8 days). A longer `setTimeout`
+ * does not wait longer: Node fires it after 1 ms, so a task timeout above it would time every
+ * attempt out at once.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A duration in milliseconds that the runtime waits for with a timer (a task or handler timeout,
+ * a shutdown grace period): a positive whole number of at most {@link MAX_TIMER_MS}.
+ */
+export function timerMs(): z.ZodNumber {
+  return z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMER_MS, {
+      message: `must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node timer waits); for longer work, split it into tasks or checkpoint and re-enqueue`,
+    });
+}
+
+/**
  * A function-typed field. Functions cannot cross the wire and are `{}` in JSON Schema.
  */
 export function fn<T>(): z.ZodCustom<T, T> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SwitchyardError } from './errors/switchyard.error.js';
-import { QueueNameSchema, isoDateTime, snakeCaseId } from './primitives.schema.js';
+import { QueueNameSchema, isoDateTime, snakeCaseId, timerMs } from './primitives.schema.js';
 
 /**
  * Task priority, by name only. Lower numbers (see {@link TASK_PRIORITY_VALUES}) = higher priority.
@@ -98,10 +98,7 @@ export const TaskSchema = z
     ),
     priority: TaskPriority.default('normal').describe('Task priority'),
     retryPolicy: TaskRetryPolicySchema.optional().describe('Retry policy of this task'),
-    timeoutMs: z
-      .number()
-      .int()
-      .positive()
+    timeoutMs: timerMs()
       .optional()
       .describe('Task timeout in milliseconds'),
     scheduledAt: isoDateTime().optional().describe('ISO 8601 datetime to execute task'),

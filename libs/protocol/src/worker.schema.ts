@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QueueNameSchema, fn } from './primitives.schema.js';
+import { QueueNameSchema, fn, timerMs } from './primitives.schema.js';
 import { QueueConfigSchema } from './queue.schema.js';
 import type { Task } from './task.schema.js';
 
@@ -24,16 +24,10 @@ export const WorkerConfigSchema = z
       .positive()
       .default(30000)
       .describe('How long a task is invisible after being claimed, in milliseconds (no effect: Kafka redelivers after the group session timeout; a worker warns when it is set)'),
-    defaultTimeoutMs: z
-      .number()
-      .int()
-      .positive()
+    defaultTimeoutMs: timerMs()
       .default(300000)
       .describe('Default task timeout in milliseconds'),
-    shutdownTimeoutMs: z
-      .number()
-      .int()
-      .positive()
+    shutdownTimeoutMs: timerMs()
       .default(30000)
       .describe('Graceful shutdown timeout in milliseconds'),
     handlers: z

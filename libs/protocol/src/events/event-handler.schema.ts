@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fn } from '../primitives.schema.js';
+import { fn, timerMs } from '../primitives.schema.js';
 import type { Event } from './event.schema.js';
 
 /** An event handler function. */
@@ -37,7 +37,7 @@ export const EventHandlerSchema = z
       })
       .optional()
       .describe('Retry policy for failed handlers'),
-    timeoutMs: z.number().int().positive().optional().describe('Handler timeout in milliseconds'),
+    timeoutMs: timerMs().optional().describe('Handler timeout in milliseconds'),
     filter: fn<EventFilterFn>()
       .optional()
       .describe('Optional predicate (event) => boolean; the handler runs only when it returns true'),

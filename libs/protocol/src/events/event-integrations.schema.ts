@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fn } from '../primitives.schema.js';
+import { fn, timerMs } from '../primitives.schema.js';
 import { MessageQueueProviderSchema } from '../message-queue.schema.js';
 import type { EventFilterFn, EventTransformFn } from './event-handler.schema.js';
 import { EventRetryPolicySchema } from './event-retry-policy.schema.js';
@@ -27,10 +27,7 @@ export const EventWebhookConfigSchema = z
     retryPolicy: EventRetryPolicySchema
       .optional()
       .describe('Retry policy of webhook deliveries'),
-    timeoutMs: z
-      .number()
-      .int()
-      .positive()
+    timeoutMs: timerMs()
       .default(30000)
       .describe('Request timeout in milliseconds'),
     transform: fn<EventTransformFn>()
