@@ -15,3 +15,8 @@ export {
   isWebhookSecret,
 } from './signing/webhook-secret.js';
 export { WEBHOOK_HEADERS, signWebhook, signatureOf, type SignInput } from './signing/webhook-signature.js';
+
+// SSRF guard
+export { SsrfGuard, systemLookup, type CheckedTarget, type HostLookup, type RefusalClass, type ResolvedAddress } from './ssrf/ssrf-guard.js';
+export { SsrfGuardOptionsSchema, type SsrfGuardOptions, type SsrfGuardOptionsInput } from './ssrf/ssrf-guard.options.js';
+export { classifyAddress, type AddressVerdict, type Ipv4Embedding, type RefusedAddressClass } from './ssrf/address-class.js';
