@@ -95,27 +95,22 @@ export function registerResourceRoutes(app: FastifyInstance, config: RestServerC
       });
       add(r.method, r.url, 'list', r.summary, r.description);
     }
-    if (read && operationAllowed(config, resource.name, 'read')) {
-      const r = routeOf('read', 'GET', `${base}/:id`, read.summary);
+    /** Read (GET) and delete (DELETE) of one record by id: the same route with another method and scope. */
+    const byId = [
+      { operation: 'read', method: 'GET', definition: read, access: resource.scopes.read },
+      { operation: 'delete', method: 'DELETE', definition: remove, access: resource.scopes.write },
+    ] as const;
+    for (const { operation, method, definition, access } of byId) {
+      if (!definition || !operationAllowed(config, resource.name, operation)) continue;
+      const r = routeOf(operation, method, `${base}/:id`, definition.summary);
       zapp.route({
         method: r.method,
         url: r.url,
-        config: { access: resource.scopes.read },
-        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: read.query, response: { 200: enveloped(api, read.response), ...ERRORS } },
-        handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await read.handle(request.params.id, request.query, context(request)))),
+        config: { access },
+        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: definition.query, response: { 200: enveloped(api, definition.response), ...ERRORS } },
+        handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await definition.handle(request.params.id, request.query, context(request)))),
       });
-      add(r.method, r.url, 'read', r.summary, r.description);
-    }
-    if (remove && operationAllowed(config, resource.name, 'delete')) {
-      const r = routeOf('delete', 'DELETE', `${base}/:id`, remove.summary);
-      zapp.route({
-        method: r.method,
-        url: r.url,
-        config: { access: resource.scopes.write },
-        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: remove.query, response: { 200: enveloped(api, remove.response), ...ERRORS } },
-        handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await remove.handle(request.params.id, request.query, context(request)))),
-      });
-      add(r.method, r.url, 'delete', r.summary, r.description);
+      add(r.method, r.url, operation, r.summary, r.description);
     }
   }
   return endpoints;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { parseTaskTopic, type AdminPort, type KafkaClient } from '@switchyard/kafka';
+import type { AdminPort, KafkaClient } from '@switchyard/kafka';
 import { buildReport, groupByQueue, queuesIn, registeredDlqs } from '@switchyard/ops';
-import { requireClusterAdmin } from '../operator/engine-fields.js';
-import { PageQuery, pageOf, type PageInput } from './page.js';
+import { clusterCatalogOperations } from './cluster-catalog.js';
 import type { ResourceDefinition } from './resource-definition.js';
 import type { GatewayTaskType } from './type-definitions.js';
 
@@ -49,27 +48,14 @@ export function queuesResource(deps: QueuesResourceDeps): ResourceDefinition {
     description: 'Task queues on the cluster and their topics (read-only; admin without a tenant).',
     invalidCode: 'SY_INVALID_ARGUMENT',
     scopes: { write: 'admin', read: 'admin' },
-    list: {
-      query: z.strictObject(PageQuery),
+    ...clusterCatalogOperations(deps.admin, {
       item: QueueBody,
-      summary: 'Queues on the cluster with their topology, by name',
-      async handle(query, { credential }) {
-        requireClusterAdmin(credential, 'The queue list');
-        const topics = await deps.admin.listTopics();
-        const { items, pagination } = pageOf(queuesIn(topics), (query as PageInput).limit, (query as PageInput).cursor);
-        return { items: await reports(topics, items), pagination };
-      },
-    },
-    read: {
-      query: z.strictObject({}),
-      response: QueueBody,
-      summary: "One queue's topology",
-      async handle(name, _query, { credential }) {
-        requireClusterAdmin(credential, 'A queue topology');
-        const topics = await deps.admin.listTopics();
-        if (!topics.some((t) => parseTaskTopic(t)?.queue === name)) return undefined;
-        return (await reports(topics, [name]))[0];
-      },
-    },
+      listSummary: 'Queues on the cluster with their topology, by name',
+      readSummary: "One queue's topology",
+      listWhat: 'The queue list',
+      readWhat: 'A queue topology',
+      entries: (topics) => new Map(queuesIn(topics).map((name) => [name, name])),
+      describe: (topics, page) => reports(topics, page.map(([name]) => name)),
+    }),
   };
 }

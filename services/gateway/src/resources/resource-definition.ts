@@ -25,13 +25,19 @@ export interface BatchOperation<I extends z.ZodType = z.ZodType, R extends z.Zod
   handle(items: readonly z.output<I>[], context: RequestContext): Promise<z.output<R>>;
 }
 
-export interface ReadOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+/**
+ * An operation on one record by id (read, or delete/cancel): the record (or what the delete did),
+ * or undefined when there is none the credential may see (a 404 either way: no leak).
+ */
+export interface ByIdOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   readonly query: Q;
   readonly response: R;
   readonly summary: string;
-  /** The record, or undefined when there is none the credential may see (a 404 either way: no leak). */
   handle(id: string, query: z.output<Q>, context: RequestContext): Promise<z.output<R> | undefined>;
 }
+
+/** GET `/data/<name>/:id`. */
+export type ReadOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> = ByIdOperation<Q, R>;
 
 export interface ListOperation<Q extends z.ZodType = z.ZodType, I extends z.ZodType = z.ZodType> {
   readonly query: Q;
@@ -41,13 +47,8 @@ export interface ListOperation<Q extends z.ZodType = z.ZodType, I extends z.ZodT
   handle(query: z.output<Q>, context: RequestContext): Promise<{ items: z.output<I>[]; pagination: Pagination }>;
 }
 
-export interface DeleteOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
-  readonly query: Q;
-  readonly response: R;
-  readonly summary: string;
-  /** Deletes (or cancels) the record; undefined when there is none the credential may see (a 404, as for read). */
-  handle(id: string, query: z.output<Q>, context: RequestContext): Promise<z.output<R> | undefined>;
-}
+/** DELETE `/data/<name>/:id`: deletes (or cancels) the record. */
+export type DeleteOperation<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> = ByIdOperation<Q, R>;
 
 /** Cursor pagination of a list response (in `meta.pagination` of the envelope). */
 export interface Pagination {

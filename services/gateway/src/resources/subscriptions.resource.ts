@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parseEventDlqTopic, parseSubscriptionTopic, subscriptionGroup, type AdminPort } from '@switchyard/kafka';
-import { requireClusterAdmin } from '../operator/engine-fields.js';
-import { PageQuery, pageOf, type PageInput } from './page.js';
+import { clusterCatalogOperations } from './cluster-catalog.js';
 import type { ResourceDefinition } from './resource-definition.js';
 
 const SubscriptionBody = z.object({
@@ -45,26 +44,14 @@ export function subscriptionsResource(admin: AdminPort): ResourceDefinition {
     description: 'Event-bus subscriptions on the cluster (read-only; admin without a tenant).',
     invalidCode: 'SY_INVALID_ARGUMENT',
     scopes: { write: 'admin', read: 'admin' },
-    list: {
-      query: z.strictObject(PageQuery),
+    ...clusterCatalogOperations(admin, {
       item: SubscriptionBody,
-      summary: 'Subscriptions on the cluster, by name',
-      async handle(query, { credential }) {
-        requireClusterAdmin(credential, 'The subscription list');
-        const all = [...subscriptionsOn(await admin.listTopics())];
-        const { items, pagination } = pageOf(all, (query as PageInput).limit, (query as PageInput).cursor);
-        return { items: await Promise.all(items.map(([name, found]) => describe(name, found))), pagination };
-      },
-    },
-    read: {
-      query: z.strictObject({}),
-      response: SubscriptionBody,
-      summary: 'One subscription',
-      async handle(name, _query, { credential }) {
-        requireClusterAdmin(credential, 'A subscription');
-        const found = subscriptionsOn(await admin.listTopics()).get(name);
-        return found ? describe(name, found) : undefined;
-      },
-    },
+      listSummary: 'Subscriptions on the cluster, by name',
+      readSummary: 'One subscription',
+      listWhat: 'The subscription list',
+      readWhat: 'A subscription',
+      entries: subscriptionsOn,
+      describe: (_topics, page) => Promise.all(page.map(([name, found]) => describe(name, found))),
+    }),
   };
 }
