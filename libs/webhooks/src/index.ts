@@ -20,3 +20,18 @@ export { WEBHOOK_HEADERS, signWebhook, signatureOf, type SignInput } from './sig
 export { SsrfGuard, systemLookup, type CheckedTarget, type HostLookup, type RefusalClass, type ResolvedAddress } from './ssrf/ssrf-guard.js';
 export { SsrfGuardOptionsSchema, type SsrfGuardOptions, type SsrfGuardOptionsInput } from './ssrf/ssrf-guard.options.js';
 export { classifyAddress, type AddressVerdict, type Ipv4Embedding, type RefusedAddressClass } from './ssrf/address-class.js';
+
+// one delivery attempt and what follows it
+export {
+  WebhookDeliverer,
+  type AttemptOutcome,
+  type DeliveryAttemptResult,
+  type DeliveryEndpoint,
+  type DeliveryRequest,
+  type WebhookDelivererOptions,
+} from './delivery/delivery-attempt.js';
+export { DeliveryAttemptOptionsSchema, type DeliveryAttemptOptions, type DeliveryAttemptOptionsInput } from './delivery/delivery-attempt.options.js';
+export { planAfterAttempt, type NextStep } from './delivery/retry-plan.js';
+export { backoffCeilingMs, backoffDelayMs, type WebhookRetryPolicy } from './delivery/delivery-backoff.js';
+export { parseRetryAfter, DEFAULT_RETRY_AFTER_CAP_MS } from './delivery/retry-after.js';
+export { authHeaders, DEFAULT_API_KEY_HEADER } from './delivery/auth-headers.js';
