@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { apiPathOf, byteSizeOf, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
 import type { Logger } from '@switchyard/kafka';
+import type { RealtimeHub } from '@switchyard/realtime';
 import type { ApiKeyStore } from './auth/api-key-store.js';
 import { registerApiKeyRoutes } from './auth/api-key.routes.js';
 import type { Authenticator } from './auth/authenticator.js';
@@ -17,6 +18,7 @@ import { registerResourceRoutes, selectResources } from './http/resource-routes.
 import { buildMetaCatalog } from './meta/meta-catalog.js';
 import { registerMetaRoutes } from './meta/meta-routes.js';
 import { registerOperatorRoutes, type OperatorDeps } from './operator/operator-routes.js';
+import { registerStreamRoutes } from './realtime/stream.routes.js';
 import type { ResourceDefinition } from './resources/resource-definition.js';
 import type { TypeRegistry } from './resources/type-definitions.js';
 
@@ -30,6 +32,8 @@ export interface GatewayAppDeps {
   readonly log: Logger;
   /** The operator routes (DLQ redrive/purge, offsets, replay jobs); none without. */
   readonly operator?: OperatorDeps;
+  /** The realtime streams (SSE, WebSocket) over this hub; none without. */
+  readonly realtime?: RealtimeHub;
   readonly extraRoutes?: (app: FastifyInstance) => void;
 }
 
@@ -73,6 +77,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   const endpoints = [...registerResourceRoutes(app, rest, deps.resources, new IdempotencyCache()), ...(deps.operator ? registerOperatorRoutes(app, rest, deps.operator) : [])];
   registerMetaRoutes(app, rest, buildMetaCatalog(deps.types.taskTypes, deps.types.eventTypes, selectResources(deps.resources, rest.routes)), new Date());
   registerApiKeyRoutes(app, rest, deps.keys);
+  if (deps.realtime) await registerStreamRoutes(app, rest, { hub: deps.realtime, authenticator: deps.authenticator, types: deps.types });
   registerDiscoveryRoute(app, rest, endpoints);
   if (docs.enabled) app.get(`${apiPath}/openapi.json`, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   deps.extraRoutes?.(app);

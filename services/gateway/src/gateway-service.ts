@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EventCodec, EventMetrics, EventPublisher, EventTopologyOptionsSchema, EventTypeCatalog, findEventLog } from '@switchyard/events';
-import type { AdminPort, KafkaClient, Logger } from '@switchyard/kafka';
+import { eventDomain, eventTopics, taskStatusTopic, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { RealtimeHub, type RealtimeOptionsInput } from '@switchyard/realtime';
 import { parseOrThrow, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
 import { TaskProducer } from '@switchyard/worker';
 import { ApiKeyStore } from './auth/api-key-store.js';
@@ -26,6 +27,8 @@ export interface GatewayServiceOptions {
   readonly adminKey?: string;
   readonly apiKeysTopic?: string;
   readonly jwt?: JwtVerifierOptions;
+  /** The realtime streams' options (what is pushed, heartbeats, buffer bound, rate limit). */
+  readonly realtime?: RealtimeOptionsInput;
 }
 
 /**
@@ -40,6 +43,9 @@ export class GatewayService {
   readonly #admin: AdminPort;
   readonly #statuses: TaskStatusViews;
   readonly #replays: ReplayJobs;
+  /** The realtime hub behind the streams (its client count and drops by reason). */
+  readonly realtime: RealtimeHub;
+  readonly #domains: string[];
   #app: FastifyInstance | undefined;
   url: string | undefined;
 
@@ -55,11 +61,17 @@ export class GatewayService {
     this.#admin = client.admin();
     this.#statuses = new TaskStatusViews(client, this.#admin);
     this.#replays = new ReplayJobs({ client, admin: this.#admin, log });
+    this.#domains = [...new Set(options.types.eventTypes.map((t) => eventDomain(t.name)))];
+    const streamed = [...[...new Set(options.types.taskTypes.map((t) => t.queue))].map(taskStatusTopic), ...this.#domains.flatMap(eventTopics)];
+    this.realtime = new RealtimeHub({ client, log, topics: streamed }, options.realtime);
   }
 
   async start(): Promise<string> {
     const { log, types, rest, http } = this.#options;
     await Promise.all([this.keys.start(), this.#producer.connect(), this.#publisher.connect(), this.#admin.connect()]);
+    // The streamed event topics exist before the hub reads their ends (a domain's first event creates them otherwise).
+    if (this.#domains.length > 0) await this.#publisher.ensureDomains(this.#domains);
+    await this.realtime.start();
     const resources = [
       ...(types.taskTypes.length > 0 ? [tasksResource({ producer: this.#producer, statuses: this.#statuses, taskTypes: types.taskTypes })] : []),
       ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway', findLog: (query) => findEventLog(this.#options.client, query) })] : []),
@@ -69,13 +81,15 @@ export class GatewayService {
       subscriptionsResource(this.#admin),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
-    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });
+    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, realtime: this.realtime, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });
     this.#app = app;
     this.url = await app.listen({ host: http.host, port: http.port });
     return this.url;
   }
 
   async stop(): Promise<void> {
+    // Open streams end first (each gets a last `dropped` message with its resume id), so closing the server does not wait for them.
+    await this.realtime.stop();
     await this.#app?.close();
     await this.#replays.close();
     await this.#statuses.close();

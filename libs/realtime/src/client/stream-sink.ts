@@ -2,7 +2,7 @@
 
 /** One message to a client. `id` is the stream cursor after it (absent on control messages such as `ready`). */
 export interface StreamFrame {
-  readonly type: 'task.status' | 'event' | 'ready' | 'gap' | 'dropped' | 'subscribed';
+  readonly type: 'task.status' | 'event' | 'ready' | 'gap' | 'dropped' | 'subscribed' | 'error';
   readonly id?: string;
   readonly data: unknown;
   /** The transport's encoding of the frame, memoised per transport (a frame may go to many clients). */

@@ -75,7 +75,7 @@ export class RealtimeHub {
       const existing = new Set(await admin.listTopics());
       this.#topics = [...new Set(this.#deps.topics)].filter((t) => existing.has(t));
       const missing = this.#deps.topics.filter((t) => !existing.has(t));
-      if (missing.length > 0) this.#deps.log.warn({ topics: missing }, 'realtime: topics missing at start are not streamed');
+      if (missing.length > 0) this.#deps.log.info({ topics: missing }, 'realtime: topics missing at start are not streamed');
       for (const topic of this.#topics) for (const o of await admin.topicOffsets(topic)) this.#cursor.advance(topic, o.partition, BigInt(o.high));
     } finally {
       await admin.disconnect();

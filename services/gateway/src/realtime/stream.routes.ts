@@ -1,0 +1,109 @@
+/**
+ * The realtime endpoints over the libs/realtime hub: `GET /api/v1/stream` (Server-Sent Events)
+ * and `GET /api/v1/stream/ws` (WebSocket with subscribe/unsubscribe messages). Both authenticate
+ * like every route (or with `access_token` for browsers), scope the stream to the credential's
+ * tenant and user, and resume after `Last-Event-ID` (SSE header) or `lastEventId` (query).
+ */
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { apiPathOf, isSwitchyardError, type RestServerConfig } from '@switchyard/protocol';
+import { mergeSubscription, type RealtimeHub, type StreamScope } from '@switchyard/realtime';
+import type { Authenticator } from '../auth/authenticator.js';
+import { errorReply } from '../errors/error-reply.js';
+import type { TypeRegistry } from '../resources/type-definitions.js';
+import { resumeCursor, streamCredential, streamScope, streamSubscription, StreamCommandSchema, StreamQuerySchema, type StreamQuery } from './stream-request.js';
+import { SseSink } from './sse.sink.js';
+import { WebSocketSink } from './websocket.sink.js';
+
+export interface StreamRouteDeps {
+  readonly hub: RealtimeHub;
+  readonly authenticator: Authenticator;
+  /** The task and event types (for the AsyncAPI document). */
+  readonly types: TypeRegistry;
+}
+
+/** How long an SSE client waits before it reconnects (the `retry:` field), ms. */
+const SSE_RETRY_MS = 2_000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    streamScope: StreamScope | undefined;
+  }
+}
+
+export async function registerStreamRoutes(root: FastifyInstance, config: RestServerConfig, deps: StreamRouteDeps): Promise<void> {
+  await root.register(async (app) => {
+    await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+    streamRoutes(app, config, deps);
+  });
+}
+
+function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: StreamRouteDeps): void {
+  const zapp = app.withTypeProvider<ZodTypeProvider>();
+  const base = `${apiPathOf(config.api)}/stream`;
+  const { hub } = deps;
+  app.decorateRequest('streamScope', undefined);
+  // The credential can come in the query (EventSource cannot send headers), so the stream routes authenticate themselves, before the upgrade.
+  const authenticate = async (request: FastifyRequest<{ Querystring: StreamQuery }>) => {
+    request.streamScope = streamScope(await streamCredential(deps.authenticator, request.headers, request.query.access_token));
+  };
+
+  zapp.get(
+    base,
+    {
+      config: { access: 'public' },
+      preHandler: authenticate,
+      schema: {
+        tags: ['realtime'],
+        summary: 'Server-Sent Events: task status changes and events of your tenant as they happen',
+        description:
+          'Each message has `id` (its Kafka position: send it back as Last-Event-ID to resume without a gap), `event` (task.status, event, ready, gap, dropped) and one line of JSON `data`. The AsyncAPI document (GET /api/v1/asyncapi.json) describes every message.',
+        querystring: StreamQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const subscription = streamSubscription(hub.policy, request.query, 'query');
+      const resumeFrom = resumeCursor(request.headers['last-event-id'], request.query.lastEventId);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      raw.write(`retry: ${SSE_RETRY_MS}\n\n`);
+      raw.socket?.setNoDelay(true);
+      const client = hub.connect({ scope: request.streamScope!, subscription, sink: new SseSink(raw), ...(resumeFrom ? { resumeFrom } : {}) });
+      raw.once('close', () => client.closed());
+    },
+  );
+
+  zapp.get(
+    `${base}/ws`,
+    { websocket: true, config: { access: 'public' }, preValidation: authenticate, schema: { hide: true, querystring: StreamQuerySchema } },
+    (socket, request) => {
+      const send = (body: unknown) => socket.send(JSON.stringify(body));
+      let client;
+      try {
+        const subscription = streamSubscription(hub.policy, request.query, 'query');
+        const resumeFrom = resumeCursor(undefined, request.query.lastEventId);
+        client = hub.connect({ scope: request.streamScope!, subscription, sink: new WebSocketSink(socket), ...(resumeFrom ? { resumeFrom } : {}) });
+      } catch (error) {
+        send({ type: 'error', data: errorReply(error, 'SY_INVALID_ARGUMENT').body });
+        socket.close(1008, 'invalid stream request');
+        return;
+      }
+      const stream = client;
+      socket.on('close', () => stream.closed());
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        try {
+          if (isBinary) throw new SyntaxError('binary message');
+          const command = StreamCommandSchema.parse(JSON.parse(data.toString('utf8')));
+          const change = streamSubscription(hub.policy, command, 'message');
+          stream.setSubscription(mergeSubscription(stream.subscription, change, command.type === 'subscribe' ? 'add' : 'remove'));
+          stream.control({ type: 'subscribed', data: stream.subscription });
+        } catch (error) {
+          const body = isSwitchyardError(error) ? errorReply(error, 'SY_INVALID_ARGUMENT').body : { code: 'SY_INVALID_ARGUMENT', message: `message: expected {"type":"subscribe"|"unsubscribe", "channels"?, "events"?, "tasks"?} (${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'}).`, field: 'message' };
+          stream.control({ type: 'error', data: body });
+        }
+      });
+    },
+  );
+}
