@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { EventWebhookConfigSchema } from '@switchyard/protocol';
+import { EventWebhookConfigSchema, type EventWebhookConfigInput } from '@switchyard/protocol';
 import { generateWebhookSecret } from '../signing/webhook-secret.js';
 import { SsrfGuard, type HostLookup } from '../ssrf/ssrf-guard.js';
 import { WebhookDeliverer, type DeliveryRequest } from './delivery-attempt.js';
@@ -53,7 +53,7 @@ const deliverer = new WebhookDeliverer({ guard: allowLoopback });
 const secret = generateWebhookSecret();
 const body = JSON.stringify({ type: 'order.paid', data: { id: 'o-1', total: 42 } });
 
-function request(url: string, overrides: Partial<DeliveryRequest> & { endpoint?: Record<string, unknown> } = {}): DeliveryRequest {
+function request(url: string, overrides: Omit<Partial<DeliveryRequest>, 'endpoint'> & { endpoint?: Partial<EventWebhookConfigInput> } = {}): DeliveryRequest {
   const { endpoint, ...rest } = overrides;
   return { endpoint: EventWebhookConfigSchema.parse({ eventPattern: 'order.*', url, ...endpoint }), secrets: [secret], messageId: 'msg_evt-1', body, attempt: 1, ...rest };
 }
@@ -79,7 +79,7 @@ describe('WebhookDeliverer against real receivers on 127.0.0.1 (allow-listed)', 
     ['basic', { username: 'ann', password: 'pw:1' }, 'authorization', `Basic ${Buffer.from('ann:pw:1').toString('base64')}`],
     ['api-key', { key: 'k-123' }, 'x-api-key', 'k-123'],
     ['api-key', { key: 'k-456', header: 'X-Hook-Key' }, 'x-hook-key', 'k-456'],
-  ])('authentication %s sends its credential', async (type, credentials, header, value) => {
+  ] as const)('authentication %s sends its credential', async (type, credentials, header, value) => {
     const rx = await receiver((_req, res) => res.writeHead(200).end('ok'));
     const result = await deliverer.attempt(request(rx.url, { endpoint: { authentication: { type, credentials } } }));
     expect(result.outcome).toBe('succeeded');
