@@ -19,6 +19,8 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol'] },
+            // The one consume pipeline stands on the Kafka port and the protocol only: the worker and the event bus stand on it, never the reverse.
+            { sourceTag: 'scope:pipeline', onlyDependOnLibsWithTags: ['scope:kafka', 'scope:protocol'] },
             { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:protocol', 'type:deploy'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:protocol', 'type:deploy'] },
             // The operator engine sits above the domain libs (kafka, worker, events, protocol) and below the services.

@@ -13,7 +13,7 @@ import {
   type ProducerPort,
   type RecordBatch,
 } from '@switchyard/kafka';
-import { OffsetTrackers, TransactionalCommitter, errorInfo, logUncommitted } from '@switchyard/worker';
+import { OffsetTrackers, TransactionalCommitter, errorInfo, logUncommitted } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
 import type { EventPublisher } from '../publish/event-publisher.js';

@@ -43,7 +43,7 @@ import {
   tierDueAt,
   type ErrorInfo,
   type PartitionOffsetTracker,
-} from '@switchyard/worker';
+} from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import { encodeLogEntry } from '../log/event-log.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';

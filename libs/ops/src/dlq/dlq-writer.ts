@@ -5,7 +5,7 @@
  * dlq-source.ts): opening a writer fences any older one still running for the same source,
  * whose next commit then fails, so two runs never both write an entry.
  */
-import { TokenBucket } from '@switchyard/worker';
+import { TokenBucket } from '@switchyard/pipeline';
 import type { KafkaClient, ProducerPort, TopicRecords } from '@switchyard/kafka';
 import { opsError } from '../ops-error.js';
 import type { DlqEntry } from './dlq-entry.js';

@@ -1,12 +1,7 @@
 import type { QueueConfig } from '@switchyard/protocol';
 import { queueDlqTopic, type ConsumerPort } from '@switchyard/kafka';
-import { RoomPauses } from './partition-pauses.js';
-import { KeyedExecutor } from '../execution/keyed-executor.js';
-import { TenantLimiter } from '../rate/tenant-limiter.js';
-import { TokenBucket } from '../rate/token-bucket.js';
+import { KeyBlocks, KeyedExecutor, LaneDispatcher, RoomPauses, TenantLimiter, TokenBucket } from '@switchyard/pipeline';
 import type { QueueRuntimeOptions } from '../worker.options.js';
-import { KeyBlocks } from './key-blocks.js';
-import { LaneDispatcher } from './lane-dispatcher.js';
 import type { WorkItem } from './work-item.js';
 
 /** Everything a worker keeps per queue: buffers, executor, ordered-retry blocks, rate limits. */

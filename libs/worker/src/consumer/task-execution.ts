@@ -6,13 +6,10 @@ import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
 import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { logUncommitted } from './transactional-committer.js';
-import { computeBackoffMs, shouldRetry } from '../retry/backoff.js';
-import { chooseTier, nextHop } from '../retry/retry-tier.js';
-import { deadLetterRecord, errorInfo, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
+import { chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, type TransactionalCommitter } from '@switchyard/pipeline';
+import { deadLetterRecord, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
 import type { CancelWatch } from './cancel-watch.js';
 import type { QueueRuntime } from './queue-runtime.js';
-import type { TransactionalCommitter } from './transactional-committer.js';
 import { orderingKeyOf, type WorkItem } from './work-item.js';
 
 const DEFAULT_POLICY: TaskRetryPolicy = TaskRetryPolicySchema.parse({});

@@ -1,6 +1,6 @@
 import type { TaskPriority } from '@switchyard/protocol';
 import type { IncomingRecord, TaskEnvelope } from '@switchyard/kafka';
-import type { PartitionOffsetTracker } from '../offsets/offset-tracker.js';
+import type { PartitionOffsetTracker } from '@switchyard/pipeline';
 
 /** A decoded task taken from a lane or retry partition, waiting to run or running. */
 export interface WorkItem {

@@ -1,6 +1,7 @@
 import { SwitchyardError, type TaskExecutionResult } from '@switchyard/protocol';
 import type { Logger } from 'pino';
 import { taskMetadataOf, type TaskEnvelope } from '@switchyard/kafka';
+import { raceAttempt } from '@switchyard/pipeline';
 import type { TaskHandler } from './task-handler.js';
 
 /** What one attempt did. */
@@ -9,9 +10,10 @@ export type AttemptResult =
   | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAt: string; readonly durationMs: number };
 
 /**
- * Runs one attempt of a handler with a timeout. The handler gets `controller`'s AbortSignal,
- * which fires on timeout, on cancellation (the caller aborts it) or when `shutdown` fires; a handler that ignores it is abandoned at the timeout (its
- * attempt fails with SY_TASK_TIMEOUT) but keeps its concurrency slot until it settles.
+ * Runs one attempt of a handler in the pipeline's attempt race. The handler gets `controller`'s
+ * AbortSignal, which fires on timeout, on cancellation (the caller aborts it) or when `shutdown`
+ * fires; a handler that ignores it is abandoned at the timeout (its attempt fails with
+ * SY_TASK_TIMEOUT) but keeps its concurrency slot until it settles.
  */
 export async function runAttempt(
   handler: TaskHandler,
@@ -22,53 +24,40 @@ export async function runAttempt(
   shutdown: AbortSignal,
   log: Logger,
 ): Promise<AttemptResult> {
-  const started = Date.now();
-  const startedAt = new Date(started).toISOString();
-  const onShutdown = () => controller.abort(shutdown.reason);
-  shutdown.addEventListener('abort', onShutdown, { once: true });
-  let timer: NodeJS.Timeout | undefined;
   let childLog: Logger | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new SwitchyardError('SY_TASK_TIMEOUT', `Task ${envelope.taskId} (${envelope.type}) did not finish within ${timeoutMs} ms.`, {
-        hint: 'Raise the task timeoutMs (or the worker defaultTimeoutMs), or make the handler honour its AbortSignal.',
-        details: { taskId: envelope.taskId, timeoutMs },
-      });
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  try {
-    const value = await Promise.race([
-      Promise.resolve().then(() =>
-        handler({
-          id: envelope.taskId,
-          type: envelope.type,
-          queue: envelope.queue,
-          priority: envelope.priority,
-          payload: envelope.payload,
-          metadata: taskMetadataOf(envelope),
-          attempt,
-          signal: controller.signal,
-          // A child logger per attempt only when the handler logs (creating one is not free).
-          get log() {
-            return (childLog ??= log.child({ taskId: envelope.taskId, type: envelope.type, attempt }));
-          },
-          ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
-          ...(envelope.orderingKey ? { orderingKey: envelope.orderingKey } : {}),
-          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+  const result = await raceAttempt(
+    (signal) =>
+      handler({
+        id: envelope.taskId,
+        type: envelope.type,
+        queue: envelope.queue,
+        priority: envelope.priority,
+        payload: envelope.payload,
+        metadata: taskMetadataOf(envelope),
+        attempt,
+        signal,
+        // A child logger per attempt only when the handler logs (creating one is not free).
+        get log() {
+          return (childLog ??= log.child({ taskId: envelope.taskId, type: envelope.type, attempt }));
+        },
+        ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
+        ...(envelope.orderingKey ? { orderingKey: envelope.orderingKey } : {}),
+        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+      }),
+    {
+      timeoutMs,
+      controller,
+      shutdown,
+      timeoutError: () =>
+        new SwitchyardError('SY_TASK_TIMEOUT', `Task ${envelope.taskId} (${envelope.type}) did not finish within ${timeoutMs} ms.`, {
+          hint: 'Raise the task timeoutMs (or the worker defaultTimeoutMs), or make the handler honour its AbortSignal.',
+          details: { taskId: envelope.taskId, timeoutMs },
         }),
-      ),
-      timeout,
-    ]);
-    return { ok: true, value, startedAt, durationMs: Date.now() - started };
-  } catch (error) {
-    const timedOut = error instanceof SwitchyardError && error.code === 'SY_TASK_TIMEOUT';
-    return { ok: false, error, timedOut, startedAt, durationMs: Date.now() - started };
-  } finally {
-    clearTimeout(timer);
-    shutdown.removeEventListener('abort', onShutdown);
-  }
+    },
+  );
+  // Task records carry whole milliseconds (TaskExecutionResult.durationMs is an integer).
+  const timing = { startedAt: new Date(result.startedAtMs).toISOString(), durationMs: Math.round(result.durationMs) };
+  return result.ok ? { ok: true, value: result.value, ...timing } : { ok: false, error: result.error, timedOut: result.timedOut, ...timing };
 }
 
 /** The protocol's TaskExecutionResult of an attempt. */

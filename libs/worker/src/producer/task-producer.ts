@@ -25,7 +25,7 @@ import {
   type TopicRecords,
   TransactionalSender,
 } from '@switchyard/kafka';
-import { chooseTier } from '../retry/retry-tier.js';
+import { chooseTier } from '@switchyard/pipeline';
 
 /** Where a task goes besides its own fields: tenant (partition key), ordering key, trace context. */
 export interface EnqueueOptions {

@@ -1,4 +1,4 @@
-import { isSwitchyardError, type BatchProgress, type TaskExecutionResult, type TaskStatus } from '@switchyard/protocol';
+import { type BatchProgress, type TaskExecutionResult, type TaskStatus } from '@switchyard/protocol';
 import {
   encodeDeadLetter,
   encodeTaskEnvelope,
@@ -12,26 +12,11 @@ import {
   type RetryTier,
   type TaskEnvelope,
 } from '@switchyard/kafka';
+import type { ErrorInfo } from '@switchyard/pipeline';
 
 export interface RoutedRecord {
   readonly topic: string;
   readonly record: OutgoingRecord;
-}
-
-/** Error fields as the protocol's TaskExecutionResult and DeadLetterQueueEntry carry them. */
-export interface ErrorInfo {
-  readonly message: string;
-  readonly stack?: string;
-  readonly code: string;
-}
-
-/** Reads code, message and stack off anything thrown. Codes come from the error, never from text. */
-export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error) {
-    const code = isSwitchyardError(error) ? error.code : typeof (error as { code?: unknown }).code === 'string' ? String((error as unknown as { code: string }).code) : 'SY_TASK_FAILED';
-    return { message: error.message, code, ...(error.stack ? { stack: error.stack } : {}) };
-  }
-  return { message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), code: 'SY_TASK_FAILED' };
 }
 
 export function originOf(record: IncomingRecord): string {

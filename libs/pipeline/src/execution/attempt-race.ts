@@ -1,0 +1,50 @@
+import { SwitchyardError } from '@switchyard/protocol';
+
+/** What one attempt did. `startedAtMs` is wall-clock (for records); `durationMs` is monotonic. */
+export type RaceResult<T> =
+  | { readonly ok: true; readonly value: T; readonly startedAtMs: number; readonly durationMs: number }
+  | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAtMs: number; readonly durationMs: number };
+
+export interface RaceOptions {
+  readonly timeoutMs: number;
+  /** The catalog error the attempt fails with at the timeout (its `code` marks a timeout). */
+  readonly timeoutError: () => SwitchyardError;
+  /** Aborted on timeout, on shutdown, or by the caller (cancellation); the handler gets its signal. */
+  readonly controller: AbortController;
+  /** The consumer's shutdown: aborts the attempt's controller with its reason. */
+  readonly shutdown: AbortSignal;
+}
+
+/**
+ * The attempt/timeout race every consumer of the pipeline runs a handler in: `run` gets the
+ * controller's AbortSignal, which fires on timeout, on shutdown or when the caller aborts it. A
+ * handler that ignores the signal is abandoned at the timeout (the attempt fails with the
+ * `timeoutError`); what it keeps running is the caller's to account for.
+ */
+export async function raceAttempt<T>(run: (signal: AbortSignal) => T | Promise<T>, options: RaceOptions): Promise<RaceResult<T>> {
+  const { controller, shutdown } = options;
+  const startedAtMs = Date.now();
+  const started = performance.now();
+  const onShutdown = () => controller.abort(shutdown.reason);
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  let timeoutCode: string | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = options.timeoutError();
+      timeoutCode = error.code;
+      controller.abort(error);
+      reject(error);
+    }, options.timeoutMs);
+  });
+  try {
+    const value = await Promise.race([Promise.resolve().then(() => run(controller.signal)), timeout]);
+    return { ok: true, value, startedAtMs, durationMs: performance.now() - started };
+  } catch (error) {
+    const timedOut = timeoutCode !== undefined && error instanceof SwitchyardError && error.code === timeoutCode;
+    return { ok: false, error, timedOut, startedAtMs, durationMs: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+    shutdown.removeEventListener('abort', onShutdown);
+  }
+}
