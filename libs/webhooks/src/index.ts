@@ -35,3 +35,9 @@ export { planAfterAttempt, type NextStep } from './delivery/retry-plan.js';
 export { backoffCeilingMs, backoffDelayMs, type WebhookRetryPolicy } from './delivery/delivery-backoff.js';
 export { parseRetryAfter, DEFAULT_RETRY_AFTER_CAP_MS } from './delivery/retry-after.js';
 export { authHeaders, DEFAULT_API_KEY_HEADER } from './delivery/auth-headers.js';
+
+// endpoint registry (compacted topic)
+export { WebhookEndpointSchema, WEBHOOK_ENDPOINT_ID_PATTERN, type WebhookEndpoint, type WebhookEndpointInput } from './registry/webhook-endpoint.schema.js';
+export { WEBHOOK_ENDPOINT_V1, decodeEndpointRecord, encodeEndpointDeletion, encodeStoredEndpoint, foldEndpoints, signingSecrets, type StoredEndpoint } from './registry/endpoint-record.v1.js';
+export { WebhookEndpointRegistry, type EndpointRegistryDeps, type EndpointView, type EndpointWithSecret, type NewEndpointInput } from './registry/endpoint-registry.js';
+export { EndpointRegistryOptionsSchema, type EndpointRegistryOptions, type EndpointRegistryOptionsInput } from './registry/endpoint-registry.options.js';

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { EventWebhookConfigSchema } from '@switchyard/protocol';
+
+/** Endpoint ids: letters, digits, `.`, `_`, `-` (1-128), so they fit keys, topic names and URLs. */
+export const WEBHOOK_ENDPOINT_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * A stored webhook endpoint: the seed's EventWebhookConfig (same names, enums and defaults),
+ * with a required `id` and an optional `tenant`. `transform` is code, not data: it cannot live in
+ * a topic, so the dispatcher will take transforms per endpoint id in its own options.
+ */
+export const WebhookEndpointSchema = EventWebhookConfigSchema.omit({ transform: true })
+  .extend({
+    id: z.string().regex(WEBHOOK_ENDPOINT_ID_PATTERN, 'letters, digits, ".", "_" or "-" (1-128)').describe('Endpoint id (key in the endpoints topic)'),
+    tenant: z.string().min(1).optional().describe('Tenant whose events the endpoint receives (all tenants when absent)'),
+    description: z.string().max(500).optional().describe('What the endpoint is for'),
+  })
+  .describe('Webhook endpoint');
+
+export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;
+export type WebhookEndpointInput = z.input<typeof WebhookEndpointSchema>;
