@@ -2,7 +2,7 @@ import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamGateway, streamTopics, type StreamGateway, type StreamTopics } from './stream.test-support.js';
 
-/** GET /api/v1/asyncapi.json is a valid AsyncAPI 3 document (the official parser) of the streams and the topics behind them. */
+/** GET /api/v1/asyncapi.json is a valid AsyncAPI 3 document (the official parser) of the streams and the topics behind them; the example page is served. */
 let topics: StreamTopics;
 let gw: StreamGateway;
 
@@ -31,5 +31,14 @@ describe('gateway: AsyncAPI document', () => {
     const greeted = document!.allMessages().all().find((m) => m.name() === `${topics.domain}.greeted`)!;
     expect(Object.keys(greeted.headers()!.properties() ?? {})).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_tenantid', 'ce_userid']));
     expect(Object.keys(greeted.payload()!.properties() ?? {})).toEqual(['n', 'who']);
+  });
+
+  it('GET /stream-example serves the page that enqueues a task and watches it on the stream', async () => {
+    const response = await fetch(`${gw.url}/stream-example`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain("new EventSource(api + '/stream?tasks='");
+    expect(html).toContain('<option>send_email</option>');
   });
 });

@@ -14,6 +14,7 @@ import { errorReply } from '../errors/error-reply.js';
 import type { TypeRegistry } from '../resources/type-definitions.js';
 import { resumeCursor, streamCredential, streamScope, streamSubscription, StreamCommandSchema, StreamQuerySchema, type StreamQuery } from './stream-request.js';
 import { asyncApiDocument } from './asyncapi-document.js';
+import { registerExamplePage } from './example-page.js';
 import { SseSink } from './sse.sink.js';
 import { WebSocketSink } from './websocket.sink.js';
 
@@ -76,6 +77,7 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
     },
   );
 
+  registerExamplePage(app, config, deps.types);
   // Public like the OpenAPI document; the server URLs follow the Host the document was asked on.
   app.get(`${apiPathOf(config.api)}/asyncapi.json`, { config: { access: 'public' }, schema: { hide: true } }, async (request) => asyncApiDocument(config, deps.types, `${request.protocol}://${request.host}`));
 
