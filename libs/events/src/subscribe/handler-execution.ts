@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isSwitchyardError } from '@switchyard/protocol';
+import { EVENT_HEADERS, RETRY_TIERS, type Logger, type RetryTier } from '@switchyard/kafka';
+import { KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, type ErrorInfo } from '@switchyard/pipeline';
+import type { EventMetrics } from '../metrics/event-metrics.js';
+import type { BusEvent, CompiledHandler } from './event-handler.js';
+import { runHandlerOnce } from './handler-attempt.js';
+import { header, type Item } from './subscription-item.js';
+
+const SHORTEST_TIER = RETRY_TIERS[0]!;
+
+/** How one handler ended for one event (`parked`: it did not run; it waits behind an earlier event of its key). */
+export interface HandlerOutcome {
+  readonly handler: CompiledHandler;
+  readonly status: 'success' | 'failed' | 'timeout' | 'parked';
+  readonly attempt: number;
+  readonly durationMs: number;
+  readonly error?: ErrorInfo;
+  /** Set when the handler is retried later through a retry topic. */
+  readonly retry?: { readonly notBefore: number; readonly tier: RetryTier };
+  readonly dead?: boolean;
+  readonly parked?: { readonly notBefore: number; readonly tier: RetryTier; readonly behind: string };
+}
+
+export interface HandlerExecutionDeps {
+  readonly name: string;
+  /** The subscription's handlers, in execution order. */
+  readonly handlers: readonly CompiledHandler[];
+  readonly log: Logger;
+  readonly metrics: EventMetrics;
+  readonly shutdown: AbortSignal;
+  /** Ordered retries are on (and the subscription's topics are co-partitioned). */
+  readonly ordered: () => boolean;
+}
+
+/**
+ * The execution of one event in a subscription: which handlers take it, then each handler in
+ * priority order (blocking ones alone, adjacent background ones together) until it succeeds,
+ * needs a retry topic, or is dead. Backoffs under the shortest tier are waited in memory. With
+ * ordered retries, a later event of a (key, handler) in the retry path is parked behind it.
+ */
+export class HandlerExecution {
+  readonly #deps: HandlerExecutionDeps;
+  readonly #byId: ReadonlyMap<string, CompiledHandler>;
+  /** Ordered retries: per (key, handler), the events in the retry path in the order they must run. */
+  readonly #blocks = new KeyBlocks();
+  readonly #headNotBefore = new Map<string, number>();
+
+  constructor(deps: HandlerExecutionDeps) {
+    this.#deps = deps;
+    this.#byId = new Map(deps.handlers.map((h) => [h.id, h]));
+  }
+
+  /** Handlers that take this event: matching pattern and filter; a retry names its one handler, a replay may name several. */
+  select(item: Item, event: BusEvent): CompiledHandler[] {
+    if (item.source.kind === 'retry') {
+      const handler = this.#byId.get(header(item.record, EVENT_HEADERS.handler) ?? '');
+      if (!handler) this.#deps.log.warn({ subscription: this.#deps.name, handler: header(item.record, EVENT_HEADERS.handler), eventId: event.id }, 'retry for a handler this subscription no longer has: skipped');
+      return handler ? [handler] : [];
+    }
+    const targets = item.source.kind === 'replay' ? header(item.record, EVENT_HEADERS.targetHandlers)?.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    return this.#deps.handlers.filter((h) => {
+      if (targets && targets.length > 0 && !targets.includes(h.id)) return false;
+      if (!h.pattern.matches(event.name)) return false;
+      try {
+        return h.filter ? h.filter(event) : true;
+      } catch (error) {
+        this.#deps.log.warn({ err: error, handler: h.id, eventId: event.id }, 'handler filter threw: the handler does not take the event');
+        return false;
+      }
+    });
+  }
+
+  /** Blocking handlers run alone, in priority order; adjacent background handlers run together. */
+  async run(item: Item, event: BusEvent, handlers: readonly CompiledHandler[]): Promise<HandlerOutcome[]> {
+    const base = attemptsBefore(item);
+    const outcomes: HandlerOutcome[] = [];
+    let wave: Promise<HandlerOutcome>[] = [];
+    for (const handler of handlers) {
+      if (handler.background) {
+        wave.push(this.#runHandler(item, event, handler, base));
+        continue;
+      }
+      outcomes.push(...(await Promise.all(wave)));
+      wave = [];
+      outcomes.push(await this.#runHandler(item, event, handler, base));
+    }
+    outcomes.push(...(await Promise.all(wave)));
+    return outcomes;
+  }
+
+  /** A partition this process no longer owns: the ordered-retry blocks of its keys go with it. */
+  dropPartition(partition: number): void {
+    this.#blocks.dropPartition(partition);
+  }
+
+  /** One handler, unless its (key, handler) is blocked behind an earlier event: then parked. */
+  async #runHandler(item: Item, event: BusEvent, handler: CompiledHandler, attempts: number): Promise<HandlerOutcome> {
+    const { record } = item;
+    const blockKey = this.#deps.ordered() && record.key !== null ? `${record.key.toString('utf8')}\u0000${handler.id}` : undefined;
+    if (blockKey !== undefined && this.#blocks.isBlocked(blockKey) && this.#blocks.head(blockKey) !== event.id) return this.#park(item, event, handler, blockKey);
+    const outcome = await this.#attempts(item, event, handler, attempts);
+    if (blockKey !== undefined) {
+      if (outcome.retry) {
+        this.#blocks.enqueue(blockKey, event.id, record.partition);
+        this.#headNotBefore.set(blockKey, outcome.retry.notBefore);
+      } else if (outcome.status === 'success' || outcome.dead) {
+        this.#blocks.release(blockKey, event.id);
+        if (!this.#blocks.isBlocked(blockKey)) this.#headNotBefore.delete(blockKey);
+      }
+    }
+    return outcome;
+  }
+
+  /** A later event of a blocked (key, handler): into the retry topics, behind the key's head, without running. */
+  #park(item: Item, event: BusEvent, handler: CompiledHandler, blockKey: string): HandlerOutcome {
+    const behind = this.#blocks.head(blockKey)!;
+    this.#blocks.enqueue(blockKey, event.id, item.record.partition);
+    const now = Date.now();
+    const notBefore = Math.max(this.#headNotBefore.get(blockKey) ?? now, now + SHORTEST_TIER.delayMs);
+    return { handler, status: 'parked', attempt: attemptsBefore(item), durationMs: 0, parked: { notBefore, tier: chooseTier(notBefore - now) ?? SHORTEST_TIER, behind } };
+  }
+
+  async #attempts(item: Item, event: BusEvent, handler: CompiledHandler, attemptsBefore: number): Promise<HandlerOutcome> {
+    const { record } = item;
+    const { name, metrics, shutdown, log } = this.#deps;
+    let attempt = attemptsBefore;
+    for (;;) {
+      attempt++;
+      const result = await runHandlerOnce(handler, event, { subscription: name, handlerId: handler.id, attempt, log, record: { topic: record.topic, partition: record.partition, offset: record.offset } }, shutdown);
+      const status = result.ok ? 'success' : result.timedOut ? 'timeout' : 'failed';
+      metrics.handlerRuns.inc({ subscription: name, handler: handler.id, status });
+      metrics.handlerDuration.observe({ subscription: name, handler: handler.id }, result.durationMs / 1000);
+      if (result.ok) return { handler, status, attempt, durationMs: result.durationMs };
+      const error = handlerErrorInfo(result.error);
+      if (shutdown.aborted) return { handler, status, attempt, durationMs: result.durationMs, error };
+      const decision = shouldRetry(handler.policy, attempt, result.error);
+      if (!decision.retry) {
+        log.warn({ subscription: name, handler: handler.id, eventId: event.id, event: event.name, attempt, reason: decision.reason, code: error.code }, 'event handler gave up: dead-lettered');
+        return { handler, status, attempt, durationMs: result.durationMs, error, dead: true };
+      }
+      const delay = computeBackoffMs(handler.policy, attempt);
+      const tier = chooseTier(delay);
+      if (tier) return { handler, status, attempt, durationMs: result.durationMs, error, retry: { notBefore: Date.now() + delay, tier } };
+      if (!(await sleep(delay, true, { signal: shutdown }).catch(() => false))) return { handler, status, attempt, durationMs: result.durationMs, error };
+    }
+  }
+}
+
+/** Attempts a handler already had: a retry carries them in a header; a fresh event has none. */
+function attemptsBefore(item: Item): number {
+  return item.source.kind === 'retry' ? Number(header(item.record, EVENT_HEADERS.attempt) ?? 0) || 0 : 0;
+}
+
+/** errorInfo, with the event bus's code for a plain handler failure. */
+function handlerErrorInfo(error: unknown): ErrorInfo {
+  const info = errorInfo(error);
+  return info.code === 'SY_TASK_FAILED' && !isSwitchyardError(error) ? { ...info, code: 'SY_EVENT_HANDLER_FAILED' } : info;
+}
