@@ -41,3 +41,29 @@ export { WebhookEndpointSchema, WEBHOOK_ENDPOINT_ID_PATTERN, type WebhookEndpoin
 export { WEBHOOK_ENDPOINT_V1, decodeEndpointRecord, encodeEndpointDeletion, encodeStoredEndpoint, foldEndpoints, signingSecrets, type StoredEndpoint } from './registry/endpoint-record.v1.js';
 export { WebhookEndpointRegistry, type EndpointRegistryDeps, type EndpointView, type EndpointWithSecret, type NewEndpointInput } from './registry/endpoint-registry.js';
 export { EndpointRegistryOptionsSchema, type EndpointRegistryOptions, type EndpointRegistryOptionsInput } from './registry/endpoint-registry.options.js';
+
+// delivery log, metrics, circuit breaker
+export {
+  WEBHOOK_DELIVERY_V1,
+  DeliveryLogRecordSchema,
+  deliveryLogRecord,
+  encodeDeliveryLogRecord,
+  decodeDeliveryLogRecord,
+  matchesDeliveryQuery,
+  type DeliveryLogQuery,
+  type DeliveryLogRecord,
+} from './log/webhook-delivery.v1.js';
+export { WebhookMetrics } from './metrics/webhook-metrics.js';
+export {
+  BREAKER_TRANSITIONS,
+  CircuitBreaker,
+  CircuitBreakerOptionsSchema,
+  breakerVerdict,
+  circuitOpenError,
+  nextBreakerState,
+  type BreakerEvent,
+  type BreakerPermit,
+  type BreakerState,
+  type CircuitBreakerOptions,
+  type CircuitBreakerOptionsInput,
+} from './breaker/circuit-breaker.js';

@@ -26,4 +26,14 @@ export const METRICS = Object.freeze({
   schedulerFiringLag: 'switchyard_scheduler_firing_lag_seconds',
   /** counter; scheduler, job, status (failed|timeout): fired tasks that ended badly */
   schedulerJobFailures: 'switchyard_scheduler_job_failures_total',
+  /** counter; endpoint, outcome (succeeded|failed|timeout|throttled|gone|refused): webhook delivery attempts */
+  webhookAttempts: 'switchyard_webhook_attempts_total',
+  /** counter; endpoint: webhook deliveries answered 2xx */
+  webhookSuccesses: 'switchyard_webhook_successes_total',
+  /** counter; endpoint, code (SY_WEBHOOK_*): webhook attempts that did not succeed */
+  webhookFailures: 'switchyard_webhook_failures_total',
+  /** histogram (seconds); endpoint: one webhook attempt, from the SSRF check to the last byte read */
+  webhookAttemptDuration: 'switchyard_webhook_attempt_duration_seconds',
+  /** gauge; endpoint, state (closed|open|half-open): 1 for the breaker's current state, 0 for the others */
+  webhookBreakerState: 'switchyard_webhook_breaker_state',
 });
