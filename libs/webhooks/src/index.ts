@@ -67,3 +67,6 @@ export {
   type CircuitBreakerOptions,
   type CircuitBreakerOptionsInput,
 } from './breaker/circuit-breaker.js';
+
+// what an event becomes on the wire
+export { webhookMessage, type WebhookMessage, type WebhookTransform } from './payload/webhook-message.js';
