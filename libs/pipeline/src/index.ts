@@ -25,3 +25,4 @@ export { chooseTier, nextHop, tierDueAt, type NextHop } from './retry/retry-tier
 export { TokenBucket, TokenBucketOptionsSchema, shareOfLimit, type Clock, type TokenBucketOptions } from './rate/token-bucket.js';
 export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } from './rate/tenant-limiter.js';
 export { errorInfo, type ErrorInfo } from './errors/error-info.js';
+export { Lifecycle, type TransitionTable } from './lifecycle/lifecycle.js';

@@ -13,7 +13,7 @@ import {
   type ProducerPort,
   type RecordBatch,
 } from '@switchyard/kafka';
-import { OffsetTrackers, TransactionalCommitter, errorInfo, logUncommitted } from '@switchyard/pipeline';
+import { OffsetTrackers, TransactionalCommitter, errorInfo, logUncommitted, type Lifecycle } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
 import type { EventPublisher } from '../publish/event-publisher.js';
@@ -22,6 +22,7 @@ import { SubscriptionNameSchema } from '../subscribe/subscription.options.js';
 import type { EventCodec } from '../catalog/event-codec.js';
 import { ensureEventTopics, planDlqTopic, type EventTopologyOptions } from '../topology/event-topology.js';
 import { toBusEvent } from '../subscribe/bus-event.js';
+import { routeLifecycle, type RouteState } from './event-router.lifecycle.js';
 
 /** A route: the protocol's EventRoute plus an id (its consumer group and transactional id). */
 export type RouteDefinition = Omit<EventRouteInput, 'transform'> & {
@@ -56,7 +57,8 @@ function routedId(routeId: string, sourceId: string, target: string): string {
  * every name in `to` (payload through `transform`), with causationId = the source event and the
  * correlation id carried on. The routed events and the source offsets commit in one Kafka
  * transaction, and the route reads committed records only: exactly once, also across crashes.
- * Events the route wrote itself are never routed again (no loops).
+ * Events the route wrote itself are never routed again (no loops). Its state follows the table in
+ * `event-router.lifecycle.ts`.
  */
 export class EventRouter {
   readonly id: string;
@@ -69,8 +71,7 @@ export class EventRouter {
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
-  #running = false;
-  #closed = false;
+  readonly #lifecycle: Lifecycle<RouteState>;
 
   constructor(definition: RouteDefinition, deps: EventRouterDeps) {
     const parsed = parseOrThrow(EventRouteSchema, definition, { code: 'SY_INVALID_CONFIG', what: `route ${definition.id}` });
@@ -85,9 +86,15 @@ export class EventRouter {
     this.#transform = definition.transform;
     this.#deps = deps;
     this.#source = `switchyard.route.${this.id}`;
+    this.#lifecycle = routeLifecycle(this.id);
+  }
+
+  get state(): RouteState {
+    return this.#lifecycle.state;
   }
 
   async start(): Promise<void> {
+    this.#lifecycle.to('starting', 'Create a new route instead of starting one again.');
     const { client, publisher, log } = this.#deps;
     const group = routeGroup(this.id);
     await publisher.ensureDomains([...this.#to, ...(this.#from.domain ? [this.#from.domain] : [])]);
@@ -116,26 +123,28 @@ export class EventRouter {
     });
     await this.#consumer.subscribe(topics, { fromBeginning: true });
     this.#committer.start();
-    this.#running = true;
+    // A close() during the start wins: the route stays stopping/stopped.
+    if (!this.#lifecycle.canMoveTo('running')) return;
+    this.#lifecycle.to('running');
     await this.#consumer.run({ autoResolve: true, partitionsConsumedConcurrently: Math.min(topics.length, 8), eachBatch: (batch) => this.#onBatch(batch) });
     log.info({ route: this.id, from: this.#from.source, to: this.#to, topics: topics.length }, 'route running');
   }
 
   async close(): Promise<void> {
     // Also after a start that failed half-way: whatever was created is closed.
-    if (this.#closed || (!this.#consumer && !this.#producer)) return;
-    this.#closed = true;
-    this.#running = false;
+    if (!this.#lifecycle.canMoveTo('stopping') || (!this.#consumer && !this.#producer)) return;
+    this.#lifecycle.to('stopping');
     await this.#consumer?.stop();
     await this.#committer?.stop();
     await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
+    this.#lifecycle.to('stopped');
   }
 
   async #onBatch(batch: RecordBatch): Promise<void> {
     const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
     const committed: Promise<void>[] = [];
     for (const record of batch.records) {
-      if (!this.#running) break;
+      if (this.#lifecycle.state !== 'running') break;
       if (!tracker.track(record.offset)) continue;
       const outputs = await this.#route(record, batch.topic);
       committed.push(this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset), source: record, stale: () => tracker.revoked }));

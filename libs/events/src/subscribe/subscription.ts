@@ -17,7 +17,7 @@ import {
   type Logger,
   type ProducerPort,
 } from '@switchyard/kafka';
-import { TransactionalCommitter, errorInfo, logUncommitted, nextHop, type ErrorInfo } from '@switchyard/pipeline';
+import { TransactionalCommitter, errorInfo, logUncommitted, nextHop, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { topicsOfPatterns } from '../patterns/event-pattern.js';
@@ -30,6 +30,7 @@ import { SubscriptionIntake } from './subscription-intake.js';
 import { header, type Item } from './subscription-item.js';
 import { SubscriptionRecords, domainOf, eventOutcome, type RoutedRecord } from './subscription-records.js';
 import type { SubscriptionOptions } from './subscription.options.js';
+import { subscriptionLifecycle, type SubscriptionState } from './subscription.lifecycle.js';
 
 export interface SubscriptionDeps {
   readonly client: KafkaClient;
@@ -39,7 +40,7 @@ export interface SubscriptionDeps {
   readonly log: Logger;
 }
 
-export type SubscriptionState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+export type { SubscriptionState } from './subscription.lifecycle.js';
 
 /**
  * One subscription: a consumer group over the event topics its handlers' patterns need, plus
@@ -52,7 +53,8 @@ export type SubscriptionState = 'idle' | 'starting' | 'running' | 'stopping' | '
  * The class wires the parts: intake (fetch, lanes, pauses, rebalance bookkeeping:
  * `subscription-intake.ts`), execution (handler choice, attempts, ordered-retry blocks:
  * `handler-execution.ts`), outcome records (retry, park, DLQ and log records:
- * `subscription-records.ts`) and counts (`subscription-counts.ts`), over `@switchyard/pipeline`.
+ * `subscription-records.ts`) and counts (`subscription-counts.ts`), over `@switchyard/pipeline`;
+ * its state follows the table in `subscription.lifecycle.ts`.
  */
 export class Subscription {
   readonly options: SubscriptionOptions;
@@ -64,7 +66,7 @@ export class Subscription {
   readonly #execution: HandlerExecution;
   readonly #records: SubscriptionRecords;
   readonly #counts: SubscriptionCounts;
-  #state: SubscriptionState = 'idle';
+  readonly #lifecycle: Lifecycle<SubscriptionState>;
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
@@ -82,6 +84,7 @@ export class Subscription {
     this.#deps = deps;
     this.#handlers = inExecutionOrder(handlers);
     this.#group = subscriptionGroup(options.name);
+    this.#lifecycle = subscriptionLifecycle(options.name);
     const { name } = options;
     const { log, metrics } = deps;
     this.#execution = new HandlerExecution({ name, handlers: this.#handlers, log, metrics, shutdown: this.#shutdown.signal, ordered: () => this.#ordered });
@@ -89,7 +92,7 @@ export class Subscription {
       name,
       options,
       log,
-      isRunning: () => this.#state === 'running',
+      isRunning: () => this.#lifecycle.state === 'running',
       consumer: () => this.#consumer,
       committer: () => this.#committer,
       process: (item) => this.#process(item),
@@ -105,7 +108,7 @@ export class Subscription {
   }
 
   get state(): SubscriptionState {
-    return this.#state;
+    return this.#lifecycle.state;
   }
 
   /** Topics this subscription reads (known once started). */
@@ -125,8 +128,8 @@ export class Subscription {
 
   /** Creates missing topics, joins the group and starts consuming. */
   async start(): Promise<void> {
-    if (this.#state !== 'idle') throw new SwitchyardError('SY_INVALID_CONFIG', `Subscription ${this.name} was already started.`);
-    this.#state = 'starting';
+    if (!this.#lifecycle.canMoveTo('starting')) throw new SwitchyardError('SY_INVALID_CONFIG', `Subscription ${this.name} was already started.`, { hint: 'Create a new subscription instead of starting one again.' });
+    this.#lifecycle.to('starting');
     const { client, log } = this.#deps;
     this.#topics = await this.#prepareTopics();
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
@@ -140,14 +143,16 @@ export class Subscription {
     await this.#consumer.subscribe(this.#topics, { fromBeginning: this.options.startFrom === 'earliest' });
     this.#committer.start();
     await this.#consumer.run({ autoResolve: false, partitionsConsumedConcurrently: Math.min(this.#topics.length, 16), eachBatch: (batch, control) => this.#intake.onBatch(batch, control) });
-    this.#state = 'running';
+    // A close() during the start wins: the subscription stays stopping/stopped.
+    if (!this.#lifecycle.canMoveTo('running')) return;
+    this.#lifecycle.to('running');
     log.info({ subscription: this.name, group: this.#group, topics: this.#topics.length, handlers: this.#handlers.map((h) => h.id) }, 'subscription running');
   }
 
   /** Stops fetching, lets running handlers finish (up to shutdownTimeoutMs), commits, leaves the group. */
   async close(): Promise<void> {
-    if (this.#state !== 'running' && this.#state !== 'starting') return;
-    this.#state = 'stopping';
+    if (!this.#lifecycle.canMoveTo('stopping')) return;
+    this.#lifecycle.to('stopping');
     this.#intake.stopTimedResumes();
     await this.#consumer?.stop();
     const idle = this.#intake.dropBuffered();
@@ -159,16 +164,17 @@ export class Subscription {
     }
     await this.#committer?.stop();
     await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
-    this.#state = 'stopped';
+    this.#lifecycle.to('stopped');
     this.#deps.log.info({ subscription: this.name }, 'subscription stopped');
   }
 
   /** Running, and transactions land. For health endpoints. */
   health(): { readonly ok: boolean; readonly state: SubscriptionState; readonly reason?: string } {
-    if (this.#state !== 'running') return { ok: false, state: this.#state, reason: `subscription ${this.name} is ${this.#state}` };
+    const state = this.#lifecycle.state;
+    if (state !== 'running') return { ok: false, state, reason: `subscription ${this.name} is ${state}` };
     const failures = this.#committer?.consecutiveFailures ?? 0;
-    if (failures >= 5) return { ok: false, state: this.#state, reason: `${failures} transactions failed in a row` };
-    return { ok: true, state: this.#state };
+    if (failures >= 5) return { ok: false, state, reason: `${failures} transactions failed in a row` };
+    return { ok: true, state };
   }
 
   /** Event topics (existing, plus those of literal domains and `domains`, created), retry tiers, replay, DLQs. */
@@ -199,7 +205,7 @@ export class Subscription {
 
   /** One event from the intake: decoded, its retry hop checked, then handled; its outcome goes to the committer. */
   async #process(item: Item): Promise<void> {
-    if (this.#state !== 'running') return;
+    if (this.#lifecycle.state !== 'running') return;
     const { record, source } = item;
     const decoded = decodeEventRecord(record);
     if (!decoded.ok) {
