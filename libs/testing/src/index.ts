@@ -5,3 +5,4 @@ export { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, type Promtoo
 export { recordGroups, groupsLeft, type GroupRecordingClient } from './group-litter.js';
 export { testSecuredKafka, externalSecuredKafkaGiven, foreignCa } from './secured-kafka.js';
 export { asIncoming, deadEventRecord, type DeadEventSpec } from './dead-event-records.js';
+export { inMemoryTransactions, type CommittedTransaction, type InMemoryTransactions, type TransactionStep } from './in-memory-transactions.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, type ProducerPort, type TransactionPort } from '@switchyard/kafka';
+import { inMemoryTransactions } from '@switchyard/testing';
 import { OffsetTrackers } from '../offsets/offset-tracker.js';
 import { commitHealth, commitStallThresholdMs, TransactionalCommitter } from './transactional-committer.js';
 
@@ -90,4 +91,45 @@ describe('TransactionalCommitter.commitState', () => {
     expect(state.lastFailed).toBe(false);
     expect(commitHealth(state, commitStallThresholdMs(100, 10_000)).ok).toBe(false);
   });
+});
+
+describe('TransactionalCommitter: a transaction that fails keeps its batch', () => {
+  const setup = () => {
+    const kafka = inMemoryTransactions();
+    const trackers = new OffsetTrackers();
+    const tracker = trackers.forPartition('in', 0);
+    const committer = new TransactionalCommitter({ producer: kafka.producer, consumer: kafka.consumer, trackers, intervalMs: 60_000, log });
+    const submit = (offset: string) => {
+      tracker.track(offset);
+      return committer.submit({ records: [{ topic: 'out', record: { key: 'k', value: `v${offset}` } }], complete: () => tracker.complete(offset), source: { topic: 'in', partition: 0 } });
+    };
+    return { kafka, committer, submit };
+  };
+
+  // Regression: the committer took a batch off the queue and completed its offsets before calling
+  // transaction(); when that call threw, the batch (retry, DLQ and status records) was gone while
+  // its offsets went out with the next transaction.
+  for (const step of ['begin', 'send', 'sendOffsets', 'commit'] as const) {
+    it(`writes the outcomes with their offsets in the next transaction when ${step === 'begin' ? 'transaction()' : step + '()'} throws`, async () => {
+      const { kafka, committer, submit } = setup();
+      let settled = 0;
+      const done = [submit('0'), submit('1')].map((p) => p.then(() => void settled++));
+      kafka.failNext(step);
+      await committer.flush();
+      expect(kafka.committed).toEqual([]);
+      expect(committer.pending).toBe(2);
+      expect(settled).toBe(0);
+      expect(committer.consecutiveFailures).toBe(1);
+
+      await committer.flush();
+      await Promise.all(done);
+      expect(kafka.committed).toEqual([
+        {
+          records: [{ topic: 'out', records: [{ key: 'k', value: 'v0' }, { key: 'k', value: 'v1' }] }],
+          offsets: [{ topic: 'in', partition: 0, offset: '2' }],
+        },
+      ]);
+      expect(committer.consecutiveFailures).toBe(0);
+    });
+  }
 });
