@@ -192,6 +192,13 @@ describe('WebhookDeliverer: DNS names through an injected resolver', () => {
     expect(result.error!.message).toContain(`a ${addressClass} address`);
   });
 
+  it('a resolver that never answers: timeout (timeoutMs covers the DNS step too)', async () => {
+    const stuck: HostLookup = () => new Promise(() => undefined);
+    const result = await new WebhookDeliverer({ guard: new SsrfGuard({}, stuck) }).attempt(request('http://stuck.example/hook', { endpoint: { timeoutMs: 200 } }));
+    expect(result).toMatchObject({ outcome: 'timeout', error: { code: 'SY_WEBHOOK_TIMEOUT' } });
+    expect(result.address).toBeUndefined();
+  });
+
   it('a rebind (allowed address first, another one after) cannot move the connection: it goes to the checked address', async () => {
     const rx = await receiver((_req, res) => res.writeHead(200).end('pinned'));
     const answers = ['127.0.0.1', '10.0.0.1'];

@@ -10,6 +10,9 @@ import { authHeaders } from './auth-headers.js';
 import { DeliveryAttemptOptionsSchema, type DeliveryAttemptOptions, type DeliveryAttemptOptionsInput } from './delivery-attempt.options.js';
 import { parseRetryAfter } from './retry-after.js';
 
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** How one attempt ended. */
 export type AttemptOutcome = 'succeeded' | 'failed' | 'timeout' | 'throttled' | 'gone' | 'refused';
 
@@ -91,7 +94,8 @@ export class WebhookDeliverer {
     const started = performance.now();
     const base = { messageId: request.messageId, attempt: request.attempt, startedAt: new Date(this.#now()).toISOString() };
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), request.endpoint.timeoutMs);
+    // setTimeout fires at once beyond 2^31-1 ms; timeoutMs has no upper bound in the seed.
+    const timer = setTimeout(() => deadline.abort(), Math.min(request.endpoint.timeoutMs, MAX_TIMER_MS));
     let address: string | undefined;
     try {
       const target = await untilAborted(this.#guard.check(request.endpoint.url), deadline.signal);
