@@ -112,7 +112,7 @@ describe('StreamClient', () => {
     read(5);
     read(6);
     expect(payloads()).toEqual([]);
-    for (const offset of [1, 2, 3, 4]) client.offerCatchUp('events.shop', 0, BigInt(offset), event(offset));
+    for (const offset of [1, 2, 3, 4]) client.offerCatchUp('events.shop', 0, BigInt(offset), BigInt(offset) + 1n, event(offset));
     const target = new StreamCursor();
     target.advance('events.shop', 0, 5n);
     client.endCatchUp(target);

@@ -124,10 +124,10 @@ export class StreamClient {
     this.#own = from.clone();
   }
 
-  /** A record of the catch-up read (offsets below the hub's position at attach). */
-  offerCatchUp(topic: string, partition: number, offset: bigint, message: StreamMessage | undefined): void {
+  /** A record of the catch-up read (offsets below the hub's position at attach); `next` is where the cursor goes after it (past trailing markers). */
+  offerCatchUp(topic: string, partition: number, offset: bigint, next: bigint, message: StreamMessage | undefined): void {
     if (this.#state !== 'catching-up' || !this.#own!.isAhead(topic, partition, offset)) return;
-    this.#own!.advance(topic, partition, offset + 1n);
+    this.#own!.advance(topic, partition, next);
     if (message && this.#policy.matches(message, this.scope, this.#subscription)) this.#enqueue(messageFrame(message, this.#own!.encode()));
   }
 

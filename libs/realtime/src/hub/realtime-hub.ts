@@ -21,6 +21,8 @@ import { RealtimeOptionsSchema, type RealtimeOptions, type RealtimeOptionsInput 
 
 /** A trailing transaction marker is never handed out: a partition quiet this long at its high watermark is read to its end. */
 const QUIET_MS = 1_000;
+/** No batch at all this long after joining: what is left of the partition holds only transaction markers. */
+const IDLE_MS = 3_000;
 
 export interface RealtimeHubDeps {
   readonly client: KafkaClient;
@@ -127,16 +129,18 @@ export class RealtimeHub {
   }
 
   #dispatch(batch: RecordBatch): void {
-    for (const record of batch.records) {
+    const afterBatch = BigInt(batch.lastOffset) + 1n;
+    for (const [index, record] of batch.records.entries()) {
       const offset = BigInt(record.offset);
-      this.#cursor.advance(record.topic, record.partition, offset + 1n);
+      // After the batch's last record only transaction markers follow: its id points past them, so a resume from it has nothing left to wait for.
+      this.#cursor.advance(record.topic, record.partition, index === batch.records.length - 1 ? afterBatch : offset + 1n);
       const message = decodeStreamMessage(record);
       let frame: StreamFrame | undefined;
       const cursor = this.#cursor;
       const hubRecord: HubRecord = { topic: record.topic, partition: record.partition, offset, message, sharedFrame: () => (frame ??= messageFrame(message!, cursor.encode())) };
       for (const client of this.#clients) client.offer(hubRecord);
     }
-    this.#cursor.advance(batch.topic, batch.partition, BigInt(batch.lastOffset) + 1n);
+    this.#cursor.advance(batch.topic, batch.partition, afterBatch);
   }
 
   /** Reads [from, target) of every partition for `client`, then hands it over to the live records. */
@@ -160,9 +164,11 @@ export class RealtimeHub {
       maxWaitTimeMs: 200,
       onBatch: (batch) => {
         const end = ends.get(partitionKey(batch.topic, batch.partition))!;
-        for (const record of batch.records) {
+        const afterBatch = BigInt(batch.lastOffset) + 1n;
+        for (const [index, record] of batch.records.entries()) {
           const offset = BigInt(record.offset);
-          if (offset < end) client.offerCatchUp(record.topic, record.partition, offset, decodeStreamMessage(record));
+          const next = index === batch.records.length - 1 && afterBatch < end ? afterBatch : offset + 1n;
+          if (offset < end) client.offerCatchUp(record.topic, record.partition, offset, next, decodeStreamMessage(record));
         }
       },
     });
@@ -175,7 +181,8 @@ export class RealtimeHub {
         const end = ends.get(key)!;
         if ((reader.position(topic, partition) ?? 0n) >= end) return true;
         const seen = reader.lastSeen(topic, partition);
-        return seen !== undefined && seen.highWatermark >= end && Date.now() - seen.at > QUIET_MS;
+        if (seen === undefined) return reader.joinedAt !== undefined && Date.now() - reader.joinedAt > IDLE_MS;
+        return seen.highWatermark >= end && Date.now() - seen.at > QUIET_MS;
       };
       while (![...ends.keys()].every(done)) {
         if (client.state === 'closed') return;

@@ -27,6 +27,8 @@ export class PartitionReader {
   /** When each partition's last batch came, and its high watermark then (a trailing transaction marker is never handed out). */
   readonly #seen = new Map<string, { at: number; highWatermark: bigint }>();
   #consumer: ConsumerPort | undefined;
+  /** When the reader first joined its group (partitions assigned and positioned). */
+  joinedAt: number | undefined;
 
   constructor(options: PartitionReaderOptions) {
     this.#options = options;
@@ -50,6 +52,7 @@ export class PartitionReader {
     this.#consumer = consumer;
     await consumer.connect();
     consumer.onGroupJoin(({ assignment }) => {
+      this.joinedAt ??= Date.now();
       for (const [topic, partitions] of Object.entries(assignment)) {
         for (const partition of partitions) {
           const at = this.#position.get(partitionKey(topic, partition));

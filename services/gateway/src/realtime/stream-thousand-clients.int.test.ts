@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { openSse, startStreamGateway, streamTopics, type StreamGateway, type StreamTopics } from './stream.test-support.js';
+import { openSse, startStreamGateway, streamTopics, type SseClient, type StreamGateway, type StreamTopics } from './stream.test-support.js';
 
 /** 1,000 concurrent SSE clients (real `eventsource` clients in this process) all get every event, in order. */
 let topics: StreamTopics;
@@ -20,7 +20,7 @@ const EVENTS = 20;
 describe('gateway: SSE fan-out', () => {
   it(`${CLIENTS} concurrent SSE clients all get every one of ${EVENTS} events, once and in order`, async () => {
     const acme = await gw.key('acme', ['events:read', 'events:write']);
-    const clients = [];
+    const clients: SseClient[] = [];
     // Opened in slices, so the connects do not all queue at once.
     for (let i = 0; i < CLIENTS; i += 100) {
       const slice = Array.from({ length: 100 }, () => openSse(gw.api, acme, `events=${topics.domain}.greeted`));
