@@ -142,4 +142,29 @@ describe('gateway: SSE stream', () => {
     expect(gw.service.realtime.dropped.get('slow-client')).toBe(1);
     expect(gw.service.realtime.clientCount).toBe(100);
   });
+
+  it('the server config applies: a channel with its pattern and filter, eventPattern bounds every subscription, a client over its rateLimit is dropped (rate-limited)', async () => {
+    const gw = await startStreamGateway(topics, {
+      maxBufferedMessages: 3,
+      notifications: {
+        eventPattern: `${topics.domain}.greeted`,
+        channels: [{ name: 'evens', eventPattern: `${topics.domain}.*`, filter: (e: unknown) => ((e as { payload: { n: number } }).payload.n % 2 === 0) }],
+        rateLimit: { maxEventsPerSecond: 1, windowMs: 60_000 },
+      },
+    });
+    onTestFinished(() => gw.stop());
+    const acme = await gw.key('acme', ALL);
+    const evens = openSse(gw.api, acme, 'channels=evens');
+    const everything = openSse(gw.api, acme, 'events=*');
+    onTestFinished(() => [evens, everything].forEach((c) => c.close()));
+    await Promise.all([evens, everything].map(ready));
+    // One window allows 60 messages: 1 + 2 + 3 = 6 greeted events go out; the bulk ones are outside eventPattern.
+    await publish(gw, acme, [{ n: 1 }, { n: 2 }, { n: -1, name: `${topics.domain}.bulk`, text: 'x' }, { n: 3 }, { n: 4 }]);
+    await vi.waitFor(() => expect(everything.ns()).toEqual([1, 2, 3, 4]), { timeout: 30_000, interval: 20 });
+    await vi.waitFor(() => expect(evens.ns()).toEqual([2, 4]), { timeout: 30_000, interval: 20 });
+    // The window holds 60 (1/s x 60 s): of 100 more in one go, 56 go out, 3 wait in the buffer and the next one drops the client.
+    await publish(gw, acme, Array.from({ length: 100 }, (_, i) => ({ n: 10 + i })));
+    await vi.waitFor(() => expect(everything.messages.at(-1)).toMatchObject({ type: 'dropped', data: { reason: 'rate-limited' } }), { timeout: 30_000, interval: 20 });
+    expect(everything.ns()).toHaveLength(60);
+  });
 });
