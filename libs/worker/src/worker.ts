@@ -70,6 +70,8 @@ export class Worker {
   #cancellations: CancelWatch | undefined;
   #running = 0;
   #owned: ReadonlySet<string> = new Set<string>();
+  /** The lane and retry topics the consumer subscribed to. */
+  #topics: readonly string[] = [];
 
   constructor(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps: WorkerDeps = {}) {
     this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
@@ -137,6 +139,7 @@ export class Worker {
     });
     this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
     const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
+    this.#topics = topics;
     await this.#consumer.subscribe(topics, { fromBeginning: true });
     this.#committer.start();
     await this.#consumer.run({
@@ -149,14 +152,17 @@ export class Worker {
   }
 
   /**
-   * Graceful shutdown: stop fetching, let running tasks finish (up to shutdownTimeoutMs, then
-   * abort their signals), commit, leave the group.
+   * Graceful shutdown, as a member of the group to the end: stop taking work (every partition
+   * paused; buffered tasks dropped, their offsets uncommitted, so the next owner runs them), let
+   * running tasks finish (up to shutdownTimeoutMs, then abort their signals), commit their outcomes
+   * with their offsets, and only then leave the group. Leaving first would hand the partitions to
+   * another member while tasks still run here, and it would run them again.
    */
   async close(): Promise<void> {
     if (!this.#lifecycle.canMoveTo('stopping')) return;
     this.#lifecycle.to('stopping');
     this.#timedPauses.clear();
-    await this.#consumer?.stop();
+    this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
     const stopping = new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down');
     for (const q of this.#queues.values()) {
       q.dispatcher.drop(() => true);
@@ -171,6 +177,7 @@ export class Worker {
       await idle;
     }
     await this.#committer?.stop();
+    await this.#consumer?.stop();
     await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect(), this.#cancellations?.stop()]);
     this.#lifecycle.to('stopped');
     this.#log.info('worker stopped');
