@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { CLOUDEVENT_HEADERS, decodeDeadLetter, encodeEventRecord, eventDlqTopic, eventLaneTopic, eventTopic, EVENT_HEADERS, subscriptionReplayTopic } from '@switchyard/kafka';
-import { collectTopics } from '@switchyard/testing';
-import { setupEvents } from './events.test-support.js';
+import { collectTopics, setupEvents } from '@switchyard/testing';
 import type { BusEvent } from './subscribe/event-handler.js';
 
 const n = (event: BusEvent) => (event.payload as { n: number }).n;

@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { decodeDeadLetter, DLQ_HEADERS, eventDlqTopic, EVENT_HEADERS, subscriptionRetryTopic, CLOUDEVENT_HEADERS, eventLaneTopic, type IncomingRecord } from '@switchyard/kafka';
 import { UnrecoverableError } from '@switchyard/protocol';
-import { collectTopics } from '@switchyard/testing';
-import { setupEvents } from './events.test-support.js';
+import { collectTopics, setupEvents } from '@switchyard/testing';
 import type { BusEvent } from './subscribe/event-handler.js';
 
 const n = (event: BusEvent) => (event.payload as { n: number }).n;

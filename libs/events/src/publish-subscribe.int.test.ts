@@ -1,9 +1,8 @@
 import { Kafka as CloudEventsKafka, type KafkaMessage } from 'cloudevents';
 import { describe, expect, it, vi } from 'vitest';
 import { CLOUDEVENT_HEADERS, eventLaneTopic, eventTopic } from '@switchyard/kafka';
-import { collectTopics } from '@switchyard/testing';
+import { collectTopics, setupEvents } from '@switchyard/testing';
 import type { BusEvent } from './subscribe/event-handler.js';
-import { setupEvents } from './events.test-support.js';
 
 describe('publish', () => {
   it('writes CloudEvents binary-mode records that the CloudEvents SDK reads', async () => {

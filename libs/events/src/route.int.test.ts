@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { decodeDeadLetter, decodeEventRecord, eventDlqTopic, eventLaneTopic } from '@switchyard/kafka';
-import { collectTopics } from '@switchyard/testing';
-import { setupEvents } from './events.test-support.js';
+import { collectTopics, setupEvents } from '@switchyard/testing';
 
 describe('routes', () => {
   it('publish each matching event under the target names exactly once, across a restart of the route, with causation and correlation', async () => {

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { subscriptionGroup } from '@switchyard/kafka';
-import { testBrokers } from '@switchyard/testing';
-import { setupEvents } from './events.test-support.js';
+import { setupEvents, testBrokers } from '@switchyard/testing';
 
 const FIXTURE = fileURLToPath(new URL('./subscription.process-fixture.ts', import.meta.url));
 /** The subscription's rerun window (maxUncommitted), smaller than the default so the test presses on it. */

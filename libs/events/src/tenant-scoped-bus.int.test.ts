@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { UnrecoverableError } from '@switchyard/protocol';
 import { decodeEventRecord, eventDlqTopic, eventLaneTopic, type IncomingRecord } from '@switchyard/kafka';
-import { collectTopics } from '@switchyard/testing';
-import { setupEvents } from './events.test-support.js';
+import { collectTopics, setupEvents } from '@switchyard/testing';
 
 /** Regression tests of issue 12 item 3: a tenant-scoped bus read and routed other tenants' events. */
 describe('a tenant-scoped bus (real broker)', () => {

@@ -6,3 +6,4 @@ export { recordGroups, groupsLeft, type GroupRecordingClient } from './group-lit
 export { testSecuredKafka, externalSecuredKafkaGiven, foreignCa } from './secured-kafka.js';
 export { asIncoming, deadEventRecord, type DeadEventSpec } from './dead-event-records.js';
 export { inMemoryTransactions, type CommittedTransaction, type InMemoryTransactions, type TransactionStep } from './in-memory-transactions.js';
+export { setupEvents } from './test-events.js';

@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { testBrokers, uniqueName } from '@switchyard/testing';
-import { setupEvents } from '../../../libs/events/src/events.test-support.js';
+import { setupEvents, testBrokers, uniqueName } from '@switchyard/testing';
 import { freePort, handlersModule, ranIds, setupQueue, spawnWorker, subscriptionModule } from './worker-service.test-support.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;

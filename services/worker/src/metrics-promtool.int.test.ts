@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { subscriptionGroup, workerGroup } from '@switchyard/kafka';
-import { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, testBrokers, uniqueName } from '@switchyard/testing';
-import { setupEvents } from '../../../libs/events/src/events.test-support.js';
+import { PROMTOOL_MISSING, promtoolAvailable, promtoolCheckMetrics, setupEvents, testBrokers, uniqueName } from '@switchyard/testing';
 import { freePort, ranIds, setupQueue, spawnWorker, subscriptionModule } from './worker-service.test-support.js';
 
 describe('worker service /metrics', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDEVENT_HEADERS, scanTopics, type IncomingRecord, type KafkaClient } from '@switchyard/kafka';
-import { setupEvents } from '../events.test-support.js';
+import { setupEvents } from '@switchyard/testing';
 
 /** Every committed record of the domain's event topics up to their current end (read_committed). */
 async function domainEvents(client: KafkaClient, domain: string): Promise<IncomingRecord[]> {

@@ -1,8 +1,7 @@
 import { Kafka as CloudEventsKafka, type KafkaMessage } from 'cloudevents';
 import { describe, expect, it, vi } from 'vitest';
 import { CONFLUENT_JSON_CONTENT_TYPE, CLOUDEVENT_HEADERS, eventLaneTopic } from '@switchyard/kafka';
-import { collectTopics } from '@switchyard/testing';
-import { setupEvents } from '../events.test-support.js';
+import { collectTopics, setupEvents } from '@switchyard/testing';
 import { SchemaRegistryCodec } from './schema-registry-codec.js';
 import { testSchemaRegistryUrl } from './registry.test-support.js';
 

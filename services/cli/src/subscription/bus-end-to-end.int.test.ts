@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eventLaneTopic } from '@switchyard/kafka';
 import { UnrecoverableError } from '@switchyard/protocol';
-import { setupEvents } from '../../../../libs/events/src/events.test-support.js';
+import { setupEvents } from '@switchyard/testing';
 import { runCli } from '../cli-process.test-support.js';
 
 describe('CLI with a running subscription', () => {

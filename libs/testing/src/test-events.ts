@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import { createLogger, routeGroup, subscriptionGroup, type KafkaClient } from '@switchyard/kafka';
 import type { EventInput } from '@switchyard/protocol';
-import { testAdmin, testClient } from '@switchyard/testing';
-import { createEventBus, type EventBus, type EventBusConfigOptions, type EventBusDeps } from './event-bus.js';
+import { createEventBus, type EventBus, type EventBusConfigOptions, type EventBusDeps } from '@switchyard/events';
+import { testAdmin, testClient } from './test-kafka.js';
 
 /**
  * A fresh event domain for one test (`d<8 hex>`), buses that close after the test, and cleanup of
