@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { EventWebhookConfigSchema, type EventWebhookConfigInput } from '@switchyard/protocol';
 import { generateWebhookSecret } from '../signing/webhook-secret.js';
@@ -190,6 +190,22 @@ describe('WebhookDeliverer: DNS names through an injected resolver', () => {
     const result = await new WebhookDeliverer({ guard: new SsrfGuard({}, lookup) }).attempt(request(`http://${host}:9/hook`));
     expect(result).toMatchObject({ outcome: 'refused', error: { code: 'SY_WEBHOOK_ADDRESS_REFUSED' } });
     expect(result.error!.message).toContain(`a ${addressClass} address`);
+  });
+
+  it('with a keep-alive agent the connection is pinned too, and every attempt is checked again', async () => {
+    const rx = await receiver((_req, res) => res.writeHead(200).end('pooled'));
+    const answers = ['127.0.0.1', '127.0.0.1', '10.0.0.1'];
+    let lookups = 0;
+    const rebinding: HostLookup = async () => [{ address: answers[Math.min(lookups++, 2)]!, family: 4 }];
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(() => agent.destroy());
+    const pooled = new WebhookDeliverer({ guard: new SsrfGuard({ allow: ['127.0.0.1'] }, rebinding), agent });
+    const url = `http://rebind.example:${rx.port}/hook`;
+    expect((await pooled.attempt(request(url))).outcome).toBe('succeeded');
+    expect((await pooled.attempt(request(url, { attempt: 2 }))).outcome).toBe('succeeded');
+    expect(await pooled.attempt(request(url, { attempt: 3 }))).toMatchObject({ outcome: 'refused', error: { code: 'SY_WEBHOOK_ADDRESS_REFUSED' } });
+    expect(lookups).toBe(3);
+    expect(rx.received).toHaveLength(2);
   });
 
   it('a resolver that never answers: timeout (timeoutMs covers the DNS step too)', async () => {
