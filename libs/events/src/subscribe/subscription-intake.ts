@@ -116,7 +116,7 @@ export class SubscriptionIntake {
     this.#timedPauses.clear();
   }
 
-  /** On close, once fetching has stopped: drops every buffered event; resolves when running events settle. */
+  /** On close, once every partition is paused: drops every buffered event; resolves when running events settle. */
   dropBuffered(): Promise<void> {
     this.#dispatcher.drop(() => true);
     return this.#executor.onIdle();

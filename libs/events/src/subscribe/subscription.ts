@@ -149,12 +149,18 @@ export class Subscription {
     log.info({ subscription: this.name, group: this.#group, topics: this.#topics.length, handlers: this.#handlers.map((h) => h.id) }, 'subscription running');
   }
 
-  /** Stops fetching, lets running handlers finish (up to shutdownTimeoutMs), commits, leaves the group. */
+  /**
+   * Graceful shutdown, as a member of the group to the end: stop taking events (every partition
+   * paused; buffered events dropped, their offsets uncommitted, so the next owner handles them), let
+   * running handlers finish (up to shutdownTimeoutMs, then abort their signals), commit their
+   * outcomes with their offsets, and only then leave the group. Leaving first would hand the
+   * partitions to another instance while handlers still run here, and it would run them again.
+   */
   async close(): Promise<void> {
     if (!this.#lifecycle.canMoveTo('stopping')) return;
     this.#lifecycle.to('stopping');
     this.#intake.stopTimedResumes();
-    await this.#consumer?.stop();
+    this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
     const idle = this.#intake.dropBuffered();
     const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs).unref());
     if ((await Promise.race([idle, grace])) === 'timeout') {
@@ -163,6 +169,7 @@ export class Subscription {
       await idle;
     }
     await this.#committer?.stop();
+    await this.#consumer?.stop();
     await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
     this.#lifecycle.to('stopped');
     this.#deps.log.info({ subscription: this.name }, 'subscription stopped');
