@@ -94,7 +94,7 @@ export class WebhookDeliverer {
     const started = performance.now();
     const base = { messageId: request.messageId, attempt: request.attempt, startedAt: new Date(this.#now()).toISOString() };
     const deadline = new AbortController();
-    // setTimeout fires at once beyond 2^31-1 ms; timeoutMs has no upper bound in the seed.
+    // setTimeout fires at once beyond 2^31-1 ms; the protocol schema refuses such a timeoutMs, this guards endpoints built without it.
     const timer = setTimeout(() => deadline.abort(), Math.min(request.endpoint.timeoutMs, MAX_TIMER_MS));
     let address: string | undefined;
     try {
