@@ -48,7 +48,7 @@ describe('gateway: route generation from RestServerConfig', () => {
 
   it('OpenAPI holds exactly the configured data routes, with their methods', async () => {
     const { body } = await gw.call('GET', '/openapi.json');
-    const fixed = new Set(['/api/v1', '/healthz', '/api/v1/stream']);
+    const fixed = new Set(['/api/v1', '/healthz', '/api/v1/stream', '/api/v1/stream/poll']);
     const paths = Object.entries(body.paths as Record<string, Record<string, unknown>>)
       .filter(([path]) => !fixed.has(path) && !path.startsWith('/api/v1/meta') && !path.startsWith('/api/v1/admin') && !path.startsWith('/api/v1/docs'))
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))

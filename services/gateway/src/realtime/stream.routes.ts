@@ -6,15 +6,18 @@
  */
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { apiPathOf, isSwitchyardError, type RestServerConfig } from '@switchyard/protocol';
 import { mergeSubscription, type RealtimeHub, type StreamScope } from '@switchyard/realtime';
 import type { Authenticator } from '../auth/authenticator.js';
 import { errorReply } from '../errors/error-reply.js';
+import { envelope } from '../http/envelope.js';
 import type { TypeRegistry } from '../resources/type-definitions.js';
 import { resumeCursor, streamCredential, streamScope, streamSubscription, StreamCommandSchema, StreamQuerySchema, type StreamQuery } from './stream-request.js';
 import { asyncApiDocument } from './asyncapi-document.js';
 import { registerExamplePage } from './example-page.js';
+import { LongPollSink } from './long-poll.sink.js';
 import { SseSink } from './sse.sink.js';
 import { WebSocketSink } from './websocket.sink.js';
 
@@ -24,6 +27,9 @@ export interface StreamRouteDeps {
   /** The task and event types (for the AsyncAPI document). */
   readonly types: TypeRegistry;
 }
+
+/** Longest long-poll wait, ms (under common proxy timeouts). */
+const MAX_POLL_WAIT_MS = 55_000;
 
 /** How long an SSE client waits before it reconnects (the `retry:` field), ms. */
 const SSE_RETRY_MS = 2_000;
@@ -47,8 +53,8 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
   const { hub } = deps;
   app.decorateRequest('streamScope', undefined);
   // The credential can come in the query (EventSource cannot send headers), so the stream routes authenticate themselves, before the upgrade.
-  const authenticate = async (request: FastifyRequest<{ Querystring: StreamQuery }>) => {
-    request.streamScope = streamScope(await streamCredential(deps.authenticator, request.headers, request.query.access_token));
+  const authenticate = async (request: FastifyRequest) => {
+    request.streamScope = streamScope(await streamCredential(deps.authenticator, request.headers, (request.query as Pick<StreamQuery, 'access_token'>).access_token));
   };
 
   zapp.get(
@@ -74,6 +80,35 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
       raw.socket?.setNoDelay(true);
       const client = hub.connect({ scope: request.streamScope!, subscription, sink: new SseSink(raw), ...(resumeFrom ? { resumeFrom } : {}) });
       raw.once('close', () => client.closed());
+    },
+  );
+
+  zapp.get(
+    `${base}/poll`,
+    {
+      config: { access: 'public' },
+      preHandler: authenticate,
+      schema: {
+        tags: ['realtime'],
+        summary: 'Long polling: the next messages after lastEventId (waits up to waitMs for one)',
+        description: 'Answers as soon as a message is there (with whatever came in the same batch), else after waitMs with none. Poll again with the returned lastEventId: nothing is missed or repeated.',
+        querystring: StreamQuerySchema.extend({ waitMs: z.coerce.number().int().min(0).max(MAX_POLL_WAIT_MS).default(25_000).describe('Longest wait for a message, ms') }),
+      },
+    },
+    async (request) => {
+      const subscription = streamSubscription(hub.policy, request.query, 'query');
+      const resumeFrom = resumeCursor(request.headers['last-event-id'], request.query.lastEventId);
+      let settle!: () => void;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      const sink = new LongPollSink(settle);
+      const client = hub.connect({ scope: request.streamScope!, subscription, sink, ...(resumeFrom ? { resumeFrom } : {}) });
+      const timer = setTimeout(settle, request.query.waitMs);
+      request.raw.once('close', settle);
+      await settled;
+      clearTimeout(timer);
+      const lastEventId = [...sink.frames].reverse().find((f) => f.id !== undefined)?.id ?? (client.state === 'catching-up' ? resumeFrom!.encode() : client.cursor().encode());
+      client.closed();
+      return envelope(config.api, request, { messages: sink.frames.map((f) => ({ type: f.type, ...(f.id === undefined ? {} : { id: f.id }), data: f.data })), lastEventId });
     },
   );
 
