@@ -82,8 +82,30 @@ export class RealtimeHub {
     } finally {
       await admin.disconnect();
     }
-    this.#reader = new PartitionReader({ client: this.#deps.client, start: new Map(this.#cursor.entries()), log: this.#deps.log, maxWaitTimeMs: this.options.maxWaitTimeMs, onBatch: (batch) => this.#dispatch(batch) });
-    await this.#reader.start();
+    await this.#startReader(new Map(this.#cursor.entries()));
+  }
+
+  async #startReader(start: Map<string, bigint>): Promise<void> {
+    const reader = new PartitionReader({ client: this.#deps.client, start, log: this.#deps.log, maxWaitTimeMs: this.options.maxWaitTimeMs, onBatch: (batch) => this.#dispatch(batch), onFailed: () => void this.#replaceReader(reader) });
+    this.#reader = reader;
+    await reader.start();
+  }
+
+  /** The live reader failed for good: a new one goes on from where it was (no gap, no repeat), after a backoff while it keeps failing. */
+  async #replaceReader(failed: PartitionReader): Promise<void> {
+    if (this.#reader !== failed || this.#state !== 'running') return;
+    await failed.stop().catch(() => undefined);
+    for (let delayMs = 1_000; this.#state === 'running'; delayMs = Math.min(delayMs * 2, 30_000)) {
+      await sleep(delayMs);
+      try {
+        if (this.#state === 'running') await this.#startReader(failed.positions());
+        this.#deps.log.warn('realtime: live reader replaced after a failure');
+        return;
+      } catch (error) {
+        await this.#reader?.stop().catch(() => undefined);
+        this.#deps.log.error({ err: error, retryInMs: delayMs * 2 }, 'realtime: live reader could not be restarted');
+      }
+    }
   }
 
   /** Drops every client (reason `shutdown`, with its resume id) and stops the readers. */

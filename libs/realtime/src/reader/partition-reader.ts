@@ -17,6 +17,8 @@ export interface PartitionReaderOptions {
   /** Handed every batch past the start positions, one at a time. */
   readonly onBatch: (batch: RecordBatch) => void;
   readonly log: Logger;
+  /** Called when the consumer failed for good (the adapter does not restart it); the reader is then dead: stop it and start another from its positions. */
+  readonly onFailed?: (error: Error) => void;
   /** How long the broker holds an empty fetch (ms): the live reader's latency floor when idle is not affected, a fetch answers as soon as data comes. */
   readonly maxWaitTimeMs?: number;
 }
@@ -33,6 +35,11 @@ export class PartitionReader {
   constructor(options: PartitionReaderOptions) {
     this.#options = options;
     this.#position = new Map(options.start);
+  }
+
+  /** Where the reader is: the next offset of every partition it reads. */
+  positions(): Map<string, bigint> {
+    return new Map(this.#position);
   }
 
   /** Next offset to read of the partition. */
@@ -61,7 +68,10 @@ export class PartitionReader {
         }
       }
     });
-    consumer.onCrash((error, restart) => this.#options.log.warn({ err: error, restart }, 'realtime reader crashed'));
+    consumer.onCrash((error, restart) => {
+      this.#options.log.warn({ err: error, restart }, 'realtime reader crashed');
+      if (!restart) this.#options.onFailed?.(error);
+    });
     await consumer.subscribe(topics, { fromBeginning: true });
     await consumer.run({
       eachBatch: async (batch) => {
