@@ -24,5 +24,5 @@ export { computeBackoffMs, shouldRetry, type RetryDecision, type RetryReason } f
 export { chooseTier, nextHop, tierDueAt, type NextHop } from './retry/retry-tier.js';
 export { TokenBucket, TokenBucketOptionsSchema, shareOfLimit, type Clock, type TokenBucketOptions } from './rate/token-bucket.js';
 export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } from './rate/tenant-limiter.js';
-export { errorInfo, type ErrorInfo } from './errors/error-info.js';
+export { ERROR_INFO_LIMITS, TRUNCATED_MARK, errorInfo, truncateText, type ErrorInfo } from './errors/error-info.js';
 export { Lifecycle, type TransitionTable } from './lifecycle/lifecycle.js';
