@@ -17,7 +17,7 @@ import {
   type Logger,
   type ProducerPort,
 } from '@switchyard/kafka';
-import { TransactionalCommitter, errorInfo, logUncommitted, nextHop, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
+import { TransactionalCommitter, errorInfo, logUncommitted, longTimeout, nextHop, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { topicsOfPatterns } from '../patterns/event-pattern.js';
@@ -162,7 +162,7 @@ export class Subscription {
     this.#intake.stopTimedResumes();
     this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
     const idle = this.#intake.dropBuffered();
-    const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs).unref());
+    const grace = new Promise<'timeout'>((resolve) => longTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs, { unref: true }));
     if ((await Promise.race([idle, grace])) === 'timeout') {
       this.#deps.log.warn({ subscription: this.name }, 'handlers still running at the shutdown deadline: aborting them');
       this.#shutdown.abort(new SwitchyardError('SY_EVENT_HANDLER_TIMEOUT', 'subscription shutting down'));

@@ -1,4 +1,5 @@
 import { SwitchyardError } from '@switchyard/protocol';
+import { longTimeout, type LongTimeout } from '../timers/long-timeout.js';
 
 /** What one attempt did. `startedAtMs` is wall-clock (for records); `durationMs` is monotonic. */
 export type RaceResult<T> =
@@ -27,10 +28,10 @@ export async function raceAttempt<T>(run: (signal: AbortSignal) => T | Promise<T
   const started = performance.now();
   const onShutdown = () => controller.abort(shutdown.reason);
   shutdown.addEventListener('abort', onShutdown, { once: true });
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimeout | undefined;
   let timeoutCode: string | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = longTimeout(() => {
       const error = options.timeoutError();
       timeoutCode = error.code;
       controller.abort(error);
@@ -44,7 +45,7 @@ export async function raceAttempt<T>(run: (signal: AbortSignal) => T | Promise<T
     const timedOut = timeoutCode !== undefined && error instanceof SwitchyardError && error.code === timeoutCode;
     return { ok: false, error, timedOut, startedAtMs, durationMs: performance.now() - started };
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
     shutdown.removeEventListener('abort', onShutdown);
   }
 }

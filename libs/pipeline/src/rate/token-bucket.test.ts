@@ -223,6 +223,20 @@ describe('TokenBucket.take (fake timers)', () => {
     expect(waiter.settled).toBe(true);
   });
 
+  it('a wait beyond 2^31-1 ms (a tiny rate) arms the timer with the bound and re-arms, not every 1 ms', async () => {
+    // Regression (issue 11): setTimeout got the whole wait, fired after 1 ms and was armed again: a busy loop.
+    const bucket = newBucket(1, 4 * 2_147_483_647);
+    bucket.tryTake();
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    const waiter = track(bucket.take());
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(waiter.settled).toBe(false);
+    expect(armed.mock.calls.map((c) => c[1])).toEqual([2_147_483_647]);
+    await vi.advanceTimersByTimeAsync(4 * 2_147_483_647 - 60_000);
+    expect(waiter.settled).toBe(true);
+    expect(armed.mock.calls.length).toBeLessThanOrEqual(5);
+  });
+
   it('cancelWaiters rejects all waiters and stops the timer', async () => {
     const bucket = newBucket(1, 1000);
     bucket.tryTake();

@@ -1,5 +1,6 @@
 import { SwitchyardError, parseOrThrow } from '@switchyard/protocol';
 import { z } from 'zod';
+import { timerDelayMs } from '../timers/long-timeout.js';
 
 /** A millisecond clock; injected in tests. */
 export type Clock = () => number;
@@ -143,7 +144,8 @@ export class TokenBucket {
     }
     // With max 0 (or a bucket smaller than one token) nothing refills enough: wait for setRate().
     if (this.#waiters.length === 0 || this.#capacity() < this.#durationMs) return;
-    const waitMs = Math.max(1, Math.ceil((this.#durationMs - this.#credit) / this.#max));
+    // Clamped to setTimeout's limit (a longer delay fires after 1 ms): a tiny rate re-arms until due.
+    const waitMs = timerDelayMs(Math.max(1, Math.ceil((this.#durationMs - this.#credit) / this.#max)));
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#schedule();

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_TIMER_MS } from '@switchyard/protocol';
+import { longTimeout, timerDelayMs } from './long-timeout.js';
+
+describe('timerDelayMs', () => {
+  it('keeps a delay setTimeout can take; NaN and negatives are 0, longer ones 2^31-1', () => {
+    expect([1_000, 0, -5, Number.NaN, MAX_TIMER_MS, MAX_TIMER_MS + 1, Number.POSITIVE_INFINITY].map(timerDelayMs)).toEqual([1_000, 0, 0, 0, MAX_TIMER_MS, MAX_TIMER_MS, MAX_TIMER_MS]);
+  });
+});
+
+describe('longTimeout (fake timers: a delay beyond 2^31-1 ms fires after 1 ms, as in Node)', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 0 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('a short delay is one ordinary timer', () => {
+    const fired = vi.fn();
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    longTimeout(fired, 250);
+    expect(armed.mock.calls.map((c) => c[1])).toEqual([250]);
+    vi.advanceTimersByTime(249);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledOnce();
+  });
+
+  it('a delay beyond 2^31-1 ms runs once when due, never early; clear() stops it between re-arms', () => {
+    const fired = vi.fn();
+    const delay = 3 * MAX_TIMER_MS + 7;
+    longTimeout(fired, delay);
+    vi.advanceTimersByTime(delay - 1);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledOnce();
+
+    const cleared = vi.fn();
+    const timer = longTimeout(cleared, delay);
+    vi.advanceTimersByTime(MAX_TIMER_MS + 1);
+    timer.clear();
+    vi.advanceTimersByTime(delay);
+    expect(cleared).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
