@@ -17,6 +17,7 @@ export {
 } from './commit/transactional-committer.js';
 export { KeyedExecutor, KeyedExecutorOptionsSchema, type KeyedExecutorOptions } from './execution/keyed-executor.js';
 export { raceAttempt, type RaceOptions, type RaceResult } from './execution/attempt-race.js';
+export { AttemptGate } from './execution/attempt-gate.js';
 export { LaneDispatcher, type LaneDispatcherOptions } from './lanes/lane-dispatcher.js';
 export { RoomPauses, TimedPauses } from './pauses/partition-pauses.js';
 export { KeyBlocks } from './retry/key-blocks.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { EVENT_HEADERS, RETRY_TIERS, type Logger, type RetryTier } from '@switchyard/kafka';
-import { KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, type ErrorInfo } from '@switchyard/pipeline';
+import { AttemptGate, KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, type ErrorInfo } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import type { BusEvent, CompiledHandler } from './event-handler.js';
 import { runHandlerOnce } from './handler-attempt.js';
@@ -44,6 +44,8 @@ export class HandlerExecution {
   readonly #byId: ReadonlyMap<string, CompiledHandler>;
   /** Ordered retries: per (key, handler), the events in the retry path in the order they must run. */
   readonly #blocks = new KeyBlocks();
+  /** (event, handler) pairs whose attempt was abandoned at its timeout while the handler still runs: their next attempt waits. */
+  readonly #gate = new AttemptGate();
   readonly #headNotBefore = new Map<string, number>();
 
   constructor(deps: HandlerExecutionDeps) {
@@ -125,13 +127,18 @@ export class HandlerExecution {
     const { record } = item;
     const { name, metrics, shutdown, log } = this.#deps;
     let attempt = attemptsBefore;
+    const gateKey = `${event.id}\u0000${handler.id}`;
     for (;;) {
+      // An earlier attempt abandoned at its timeout may still run (the handler ignored its signal):
+      // never two at once. Shutting down meanwhile: not attempted, the event is redelivered.
+      if (!(await this.#gate.pass(gateKey, shutdown))) return { handler, status: 'failed', attempt, durationMs: 0 };
       attempt++;
       const result = await runHandlerOnce(handler, event, { subscription: name, handlerId: handler.id, attempt, log, record: { topic: record.topic, partition: record.partition, offset: record.offset } }, shutdown);
       const status = result.ok ? 'success' : result.timedOut ? 'timeout' : 'failed';
       metrics.handlerRuns.inc({ subscription: name, handler: handler.id, status });
       metrics.handlerDuration.observe({ subscription: name, handler: handler.id }, result.durationMs / 1000);
       if (result.ok) return { handler, status, attempt, durationMs: result.durationMs };
+      this.#gate.hold(gateKey, result.settled);
       const error = handlerErrorInfo(result.error);
       if (shutdown.aborted) return { handler, status, attempt, durationMs: result.durationMs, error };
       const decision = shouldRetry(handler.policy, attempt, result.error);

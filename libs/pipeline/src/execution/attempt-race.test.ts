@@ -35,6 +35,19 @@ describe('raceAttempt', () => {
     expect((seen?.reason as SwitchyardError).code).toBe('SY_TASK_TIMEOUT');
   });
 
+  it('a timed-out result says when the abandoned handler really settled', async () => {
+    let finish!: () => void;
+    const result = await raceAttempt(() => new Promise<void>((resolve) => (finish = resolve)), { timeoutMs: 10, timeoutError, controller: new AbortController(), shutdown: new AbortController().signal });
+    expect(result).toMatchObject({ ok: false, timedOut: true });
+    let settled = false;
+    void (result.ok ? undefined : result.settled.then(() => (settled = true)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    finish();
+    await (result.ok ? undefined : result.settled);
+    expect(settled).toBe(true);
+  });
+
   it('passes the shutdown reason to the handler signal', async () => {
     const shutdown = new AbortController();
     const result = await raceAttempt(

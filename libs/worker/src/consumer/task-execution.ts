@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
 import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, type TransactionalCommitter } from '@switchyard/pipeline';
+import { AttemptGate, chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, type TransactionalCommitter } from '@switchyard/pipeline';
 import { deadLetterRecord, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
 import type { CancelWatch } from './cancel-watch.js';
 import type { QueueRuntime } from './queue-runtime.js';
@@ -42,6 +42,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class TaskExecution {
   readonly #deps: TaskExecutionDeps;
+  /** Tasks whose attempt was abandoned at its timeout while the handler still runs: their next attempt waits. */
+  readonly #gate = new AttemptGate();
   /** Handler attempts made and their total duration, for WorkerStats.avgExecutionMs. */
   readonly timing = { attempts: 0, totalMs: 0 };
 
@@ -105,6 +107,9 @@ export class TaskExecution {
       });
       return this.#dead(q, item, key, errorInfo(error), envelope.attempt);
     }
+    // An earlier attempt abandoned at its timeout may still run (its handler ignored the signal):
+    // never two attempts of one task at once. Shutting down meanwhile: not started, redelivered.
+    if (!(await this.#gate.pass(envelope.taskId, this.#deps.shutdown)) || this.#deps.isStopping()) return;
     const labels = { queue: envelope.queue, lane, type: envelope.type };
     if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
     this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
@@ -113,6 +118,7 @@ export class TaskExecution {
     const run = envelope.batch ? this.#batchHandler(handler, item) : handler;
     const result = await runAttempt(run, envelope, attempt, envelope.timeoutMs ?? this.#deps.defaultTimeoutMs, controller, this.#deps.shutdown, this.#deps.log);
     stopWatching();
+    if (!result.ok) this.#gate.hold(envelope.taskId, result.settled);
     this.timing.attempts++;
     this.timing.totalMs += result.durationMs;
     this.#deps.metrics.inFlight.dec({ queue: envelope.queue });

@@ -7,13 +7,14 @@ import type { TaskHandler } from './task-handler.js';
 /** What one attempt did. */
 export type AttemptResult =
   | { readonly ok: true; readonly value: unknown; readonly startedAt: string; readonly durationMs: number }
-  | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAt: string; readonly durationMs: number };
+  | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAt: string; readonly durationMs: number; readonly settled: Promise<void> };
 
 /**
  * Runs one attempt of a handler in the pipeline's attempt race. The handler gets `controller`'s
  * AbortSignal, which fires on timeout, on cancellation (the caller aborts it) or when `shutdown`
  * fires; a handler that ignores it is abandoned at the timeout (its attempt fails with
- * SY_TASK_TIMEOUT) but keeps its concurrency slot until it settles.
+ * SY_TASK_TIMEOUT) and keeps running: `settled` resolves when it stops, and the worker's attempt
+ * gate holds the task's next attempt until then.
  */
 export async function runAttempt(
   handler: TaskHandler,
@@ -57,7 +58,7 @@ export async function runAttempt(
   );
   // Task records carry whole milliseconds (TaskExecutionResult.durationMs is an integer).
   const timing = { startedAt: new Date(result.startedAtMs).toISOString(), durationMs: Math.round(result.durationMs) };
-  return result.ok ? { ok: true, value: result.value, ...timing } : { ok: false, error: result.error, timedOut: result.timedOut, ...timing };
+  return result.ok ? { ok: true, value: result.value, ...timing } : { ok: false, error: result.error, timedOut: result.timedOut, ...timing, settled: result.settled };
 }
 
 /** The protocol's TaskExecutionResult of an attempt. */
