@@ -59,6 +59,13 @@ export const WorkerOptionsSchema = z
     sessionTimeoutMs: z.number().int().min(6_000).max(300_000).default(30_000),
     /** Transaction timeout (ms): how long an open transaction of a crashed worker blocks read_committed readers. */
     transactionTimeoutMs: z.number().int().min(1_000).max(900_000).default(15_000),
+    /**
+     * How long close() waits for each step once the tasks ended (ms): first committing their
+     * outcomes, then leaving the group and disconnecting. A step not done by then (the broker, or
+     * the queue's topics, gone) is left behind with a warning, so close() returns within
+     * shutdownTimeoutMs (plus a task's timeout when it ignores its signal) + 2 x leaveTimeoutMs.
+     */
+    leaveTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
   })
   .strict();
 

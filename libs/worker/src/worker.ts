@@ -21,7 +21,7 @@ import { CancelWatch } from './consumer/cancel-watch.js';
 import { QueueOrder } from './consumer/queue-order.js';
 import { QueueRuntime } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
-import { commitHealth, commitStallThresholdMs, errorInfo, OffsetTrackers, shareOfLimit, tierDueAt, TimedPauses, TransactionalCommitter } from '@switchyard/pipeline';
+import { commitHealth, commitStallThresholdMs, errorInfo, OffsetTrackers, settledWithin, shareOfLimit, tierDueAt, TimedPauses, TransactionalCommitter } from '@switchyard/pipeline';
 import type { WorkItem } from './consumer/work-item.js';
 import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
@@ -156,7 +156,8 @@ export class Worker {
    * paused; buffered tasks dropped, their offsets uncommitted, so the next owner runs them), let
    * running tasks finish (up to shutdownTimeoutMs, then abort their signals), commit their outcomes
    * with their offsets, and only then leave the group. Leaving first would hand the partitions to
-   * another member while tasks still run here, and it would run them again.
+   * another member while tasks still run here, and it would run them again. The commit and the
+   * leave are each awaited at most leaveTimeoutMs, so close() returns even with the topics deleted.
    */
   async close(): Promise<void> {
     if (!this.#lifecycle.canMoveTo('stopping')) return;
@@ -176,11 +177,21 @@ export class Worker {
       this.#shutdown.abort(new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down'));
       await idle;
     }
-    await this.#committer?.stop();
-    await this.#consumer?.stop();
-    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect(), this.#cancellations?.stop()]);
+    // Each step bounded: with the topics deleted or the broker gone, a commit, a leave or the
+    // cancel watch's fetch loop can retry forever, and close() must still return.
+    await this.#bounded('commit', this.#committer?.stop());
+    const consumer = this.#consumer;
+    const producer = this.#producer;
+    const leave = consumer ? consumer.stop().then(() => Promise.all([consumer.disconnect(), producer?.disconnect()])) : producer?.disconnect();
+    await this.#bounded('leave', Promise.all([leave, this.#cancellations?.stop()]));
     this.#lifecycle.to('stopped');
     this.#log.info('worker stopped');
+  }
+
+  /** A step of close() after the tasks ended, awaited at most leaveTimeoutMs; a late one goes on unawaited. */
+  async #bounded(step: 'commit' | 'leave', work: Promise<unknown> | undefined): Promise<void> {
+    if (!work || (await settledWithin(work, this.options.leaveTimeoutMs))) return;
+    this.#log.warn({ step, leaveTimeoutMs: this.options.leaveTimeoutMs }, 'close step not done in time (broker or topics gone?): going on without it');
   }
 
   /**

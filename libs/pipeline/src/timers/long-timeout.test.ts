@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_TIMER_MS } from '@switchyard/protocol';
-import { longTimeout, timerDelayMs } from './long-timeout.js';
+import { longTimeout, settledWithin, timerDelayMs } from './long-timeout.js';
 
 describe('timerDelayMs', () => {
   it('keeps a delay setTimeout can take; NaN and negatives are 0, longer ones 2^31-1', () => {
@@ -39,5 +39,16 @@ describe('longTimeout (fake timers: a delay beyond 2^31-1 ms fires after 1 ms, a
     vi.advanceTimersByTime(delay);
     expect(cleared).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('settledWithin', () => {
+  it('true when the work settles in time, its rejection thrown; false when time runs out first', async () => {
+    await expect(settledWithin(Promise.resolve(1), 1_000)).resolves.toBe(true);
+    await expect(settledWithin(Promise.reject(new Error('boom')), 1_000)).rejects.toThrow('boom');
+    let late: () => void = () => undefined;
+    const hanging = new Promise<void>((_, reject) => (late = () => reject(new Error('too late'))));
+    await expect(settledWithin(hanging, 20)).resolves.toBe(false);
+    late(); // a rejection after the time ran out is dropped, not unhandled
   });
 });

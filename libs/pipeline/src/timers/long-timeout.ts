@@ -35,3 +35,21 @@ export function longTimeout(callback: () => void, delayMs: number, options: { re
   arm(timerDelayMs(delayMs));
   return { clear: () => clearTimeout(timer) };
 }
+
+/**
+ * Waits for `work` at most `ms`: true when it settled in time (its rejection is thrown), false when
+ * the time ran out first (it goes on unawaited; a later rejection is dropped). For steps of a
+ * shutdown that can hang when the broker or the topics are gone.
+ */
+export async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: LongTimeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = longTimeout(() => resolve(false), ms, { unref: true });
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    timer?.clear();
+  }
+}
