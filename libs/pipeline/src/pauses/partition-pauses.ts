@@ -1,5 +1,6 @@
 import type { TaskPriority } from '@switchyard/protocol';
 import type { ConsumerPort } from '@switchyard/kafka';
+import { longTimeout, type LongTimeout } from '../timers/long-timeout.js';
 
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -40,10 +41,11 @@ export class RoomPauses {
 
 /**
  * Partitions paused until a time: a delay tier whose head record is not due yet. One timer per
- * pause resumes the partition (unless the consumer is stopping by then).
+ * pause resumes the partition (unless the consumer is stopping by then); a time beyond setTimeout's
+ * 2^31-1 ms (a far-future record timestamp) keeps it paused until due, not resumed after 1 ms.
  */
 export class TimedPauses {
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Set<LongTimeout>();
   readonly #consumer: () => ConsumerPort | undefined;
   readonly #running: () => boolean;
 
@@ -54,7 +56,7 @@ export class TimedPauses {
 
   pauseUntil(topic: string, partition: number, dueMs: number): void {
     this.#consumer()?.pause([{ topic, partitions: [partition] }]);
-    const timer = setTimeout(() => {
+    const timer = longTimeout(() => {
       this.#timers.delete(timer);
       if (this.#running()) this.#consumer()?.resume([{ topic, partitions: [partition] }]);
     }, Math.max(0, dueMs - Date.now()) + 5);
@@ -62,7 +64,7 @@ export class TimedPauses {
   }
 
   clear(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const timer of this.#timers) timer.clear();
     this.#timers.clear();
   }
 }
