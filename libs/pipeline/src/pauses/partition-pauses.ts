@@ -33,9 +33,22 @@ export class RoomPauses {
     }
   }
 
-  /** After a rebalance: kafkajs forgets pauses of partitions that moved, so do we. */
+  /**
+   * After a rebalance: resumes every partition paused here, then forgets them. The clients keep a
+   * pause across a rebalance (kafkajs for every partition, the platformatic fetch loop for those
+   * the member keeps), so forgetting without resuming left a kept partition paused for good and
+   * its worker idle (issue 11, scaling out during a backlog). A lane still full pauses its
+   * partitions again on the next batch.
+   */
   clear(): void {
+    const paused = [...this.#paused.values()].flatMap((set) => [...set]);
     this.#paused.clear();
+    const byTopic = new Map<string, number[]>();
+    for (const key of paused) {
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), Number(partition)]);
+    }
+    if (byTopic.size > 0) this.#consumer()?.resume([...byTopic].map(([topic, partitions]) => ({ topic, partitions })));
   }
 }
 
