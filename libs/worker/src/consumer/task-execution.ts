@@ -108,8 +108,8 @@ export class TaskExecution {
       return this.#dead(q, item, key, errorInfo(error), envelope.attempt);
     }
     // An earlier attempt abandoned at its timeout may still run (its handler ignored the signal):
-    // never two attempts of one task at once. Shutting down meanwhile: not started, redelivered.
-    if (!(await this.#gate.pass(envelope.taskId, this.#deps.shutdown)) || this.#deps.isStopping()) return;
+    // never two attempts of one task at once. Shut down meanwhile: not started, redelivered.
+    if (!(await this.#gate.pass(envelope.taskId, this.#deps.shutdown))) return;
     const labels = { queue: envelope.queue, lane, type: envelope.type };
     if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
     this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
