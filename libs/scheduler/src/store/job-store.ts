@@ -1,4 +1,4 @@
-import { decodeTaskStatus, scanTopics, schedulerJobsTopic, schedulerLogTopic, taskStatusTopic, type AdminPort, type TaskStatusRecord, type KafkaClient, type ProducerPort } from '@switchyard/kafka';
+import { decodeTaskStatus, scanTopics, schedulerJobsTopic, schedulerLogTopic, StateTopics, taskStatusTopic, type KafkaClient, type OutgoingRecord, type TaskStatusRecord } from '@switchyard/kafka';
 import { parseOrThrow, SwitchyardError } from '@switchyard/protocol';
 import { parseJob } from '../job/parse-job.js';
 import type { ScheduledJob, ScheduledJobInput } from '../job/scheduled-job.schema.js';
@@ -43,8 +43,7 @@ export class JobStore {
   readonly #options: ReturnType<typeof SchedulerOptionsSchema.parse>;
   readonly #events: EventPreparer | undefined;
   readonly #now: () => number;
-  #producer: ProducerPort | undefined;
-  #admin: AdminPort | undefined;
+  readonly #state: StateTopics;
 
   constructor(client: KafkaClient, options: JobStoreOptions = {}) {
     const { events, now, ...rest } = options;
@@ -52,6 +51,7 @@ export class JobStore {
     this.#client = client;
     this.#events = events;
     this.#now = now ?? Date.now;
+    this.#state = new StateTopics(client, [this.jobsTopic, this.logTopic], (admin) => ensureSchedulerTopics(admin, this.#options));
   }
 
   get jobsTopic(): string {
@@ -63,21 +63,12 @@ export class JobStore {
   }
 
   /** Connects and creates the scheduler's topics when they do not exist yet. */
-  async connect(): Promise<void> {
-    if (this.#producer) return;
-    this.#admin = this.#client.admin();
-    await this.#admin.connect();
-    const topics = new Set(await this.#admin.listTopics());
-    if (!topics.has(this.jobsTopic) || !topics.has(this.logTopic)) await ensureSchedulerTopics(this.#admin, this.#options);
-    this.#producer = this.#client.producer({ idempotent: true });
-    await this.#producer.connect();
+  connect(): Promise<void> {
+    return this.#state.connect();
   }
 
-  async disconnect(): Promise<void> {
-    await this.#producer?.disconnect();
-    await this.#admin?.disconnect();
-    this.#producer = undefined;
-    this.#admin = undefined;
+  disconnect(): Promise<void> {
+    return this.#state.disconnect();
   }
 
   /**
@@ -111,7 +102,7 @@ export class JobStore {
     const existing = await this.#readJobs();
     const at = new Date(this.#now()).toISOString();
     const records = jobs.map((job) => encodeStoredJob(job, existing.get(job.id)?.createdAt ?? at, at));
-    for (let i = 0; i < records.length; i += 1_000) await this.#producer!.send([{ topic: this.jobsTopic, records: records.slice(i, i + 1_000) }]);
+    for (let i = 0; i < records.length; i += 1_000) await this.#state.send([{ topic: this.jobsTopic, records: records.slice(i, i + 1_000) }]);
     return records.length;
   }
 
@@ -166,7 +157,7 @@ export class JobStore {
     const firedAt = new Date(now).toISOString();
     if (view.job.target.kind === 'event') await this.#events?.ensureDomains([view.job.target.name]);
     const fired = await fireRecords(view.job, now, 'manual', firedAt, this.#events);
-    await this.#producer!.send([...fired.records.map((r) => ({ topic: r.topic, records: [r.record] })), { topic: this.logTopic, records: [fired.log] }]);
+    await this.#state.send([...fired.records.map((r) => ({ topic: r.topic, records: [r.record] })), { topic: this.logTopic, records: [fired.log] }]);
     return { executionId: fired.executionId, firedAt };
   }
 
@@ -197,9 +188,8 @@ export class JobStore {
     return entries.map((e) => (statuses.has(e.executionId) ? withTaskStatus(e, statuses.get(e.executionId)!) : e));
   }
 
-  async #write(record: Parameters<ProducerPort['send']>[0][number]['records'][number]): Promise<void> {
-    await this.connect();
-    await this.#producer!.send([{ topic: this.jobsTopic, records: [record] }]);
+  #write(record: OutgoingRecord): Promise<void> {
+    return this.#state.send([{ topic: this.jobsTopic, records: [record] }]);
   }
 
   async #readJobs(): Promise<Map<string, JobView>> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ensureTopics, scanTopics, stateTopic, type AdminPort, type KafkaClient, type OutgoingRecord, type ProducerPort } from '@switchyard/kafka';
+import { ensureTopics, scanTopics, stateTopic, StateTopics, type KafkaClient, type OutgoingRecord } from '@switchyard/kafka';
 import { parseOrThrow, SwitchyardError } from '@switchyard/protocol';
 import { authHeaders } from '../delivery/auth-headers.js';
 import { generateWebhookSecret, parseWebhookSecret } from '../signing/webhook-secret.js';
@@ -46,8 +46,7 @@ export class WebhookEndpointRegistry {
   readonly #client: KafkaClient;
   readonly #guard: SsrfGuard | undefined;
   readonly #now: () => number;
-  #producer: ProducerPort | undefined;
-  #admin: AdminPort | undefined;
+  readonly #state: StateTopics;
 
   constructor(client: KafkaClient, options: EndpointRegistryOptionsInput = {}, deps: EndpointRegistryDeps = {}) {
     this.options = parseOrThrow(EndpointRegistryOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'EndpointRegistryOptions' });
@@ -55,25 +54,18 @@ export class WebhookEndpointRegistry {
     this.#client = client;
     this.#guard = deps.guard;
     this.#now = deps.now ?? Date.now;
+    this.#state = new StateTopics(client, [this.topic], (admin) =>
+      ensureTopics(admin, [{ topic: this.topic, numPartitions: 1, replicationFactor: this.options.replicationFactor, configs: { 'cleanup.policy': 'compact' } }]),
+    );
   }
 
   /** Connects and creates the compacted endpoints topic (one partition) when missing. */
-  async connect(): Promise<void> {
-    if (this.#producer) return;
-    this.#admin = this.#client.admin();
-    await this.#admin.connect();
-    if (!(await this.#admin.listTopics()).includes(this.topic)) {
-      await ensureTopics(this.#admin, [{ topic: this.topic, numPartitions: 1, replicationFactor: this.options.replicationFactor, configs: { 'cleanup.policy': 'compact' } }]);
-    }
-    this.#producer = this.#client.producer({ idempotent: true });
-    await this.#producer.connect();
+  connect(): Promise<void> {
+    return this.#state.connect();
   }
 
-  async disconnect(): Promise<void> {
-    await this.#producer?.disconnect();
-    await this.#admin?.disconnect();
-    this.#producer = undefined;
-    this.#admin = undefined;
+  disconnect(): Promise<void> {
+    return this.#state.disconnect();
   }
 
   /**
@@ -175,9 +167,8 @@ export class WebhookEndpointRegistry {
     return endpoint;
   }
 
-  async #write(record: OutgoingRecord): Promise<void> {
-    await this.connect();
-    await this.#producer!.send([{ topic: this.topic, records: [record] }]);
+  #write(record: OutgoingRecord): Promise<void> {
+    return this.#state.send([{ topic: this.topic, records: [record] }]);
   }
 
   #iso(): string {
