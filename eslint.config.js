@@ -29,6 +29,24 @@ function boundaries(extraTags = [], ignoredCircularDependencies = []) {
   return ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints, ignoredCircularDependencies }];
 }
 
+/**
+ * STYLE.md rules that a tool checks: kebab-case file names (#9), files under 400 lines and
+ * functions under 60 (#7), one public door without `export *` (#2), no behaviour switched on
+ * NODE_ENV. A deliberate exception says why on an eslint-disable comment.
+ */
+const FILE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*\.(ts|mts|js|mjs|cjs)$/;
+const switchyard = {
+  rules: {
+    'file-name': {
+      meta: { type: 'suggestion', schema: [], messages: { kebab: 'File name "{{name}}" is not kebab-case with a role suffix (STYLE.md #9), e.g. lane-scheduler.ts, worker.options.ts.' } },
+      create(context) {
+        const name = context.filename.split(/[\\/]/).pop() ?? '';
+        return { Program(node) { if (!FILE_NAME.test(name)) context.report({ node, messageId: 'kebab', data: { name } }); } };
+      },
+    },
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.nx/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
@@ -38,6 +56,30 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@nx/enforce-module-boundaries': boundaries(),
+    },
+  },
+  {
+    files: ['{libs,services,deploy,bench}/**/*.{ts,mts,js,mjs}'],
+    plugins: { switchyard },
+    rules: {
+      'switchyard/file-name': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'No `export *` (STYLE.md #2): a lib has one public door with named exports.' },
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env'][property.name='NODE_ENV']",
+          message: 'Do not switch behaviour on NODE_ENV (STYLE.md): pass the setting in explicitly.',
+        },
+      ],
+    },
+  },
+  {
+    // Sizes (STYLE.md #7) for production code; tests, their helpers and fixtures are exempt.
+    files: ['{libs,services,deploy}/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-support.ts', '**/*-fixture.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
   },
   {

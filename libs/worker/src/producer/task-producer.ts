@@ -196,7 +196,8 @@ export class TaskProducer {
     ]);
   }
 
-  #prepare(input: EnqueueTask, options: EnqueueOptions, what: string): Prepared {
+  /** The task as the protocol parses it (id generated when missing), refused with SY_INVALID_TASK naming the field. */
+  #parseTask(input: EnqueueTask, options: EnqueueOptions, what: string): Task {
     if (options.traceparent !== undefined && !TRACEPARENT.test(options.traceparent)) {
       throw new SwitchyardError('SY_INVALID_TASK', `${what} options.traceparent: "${options.traceparent}" is not a W3C traceparent.`, {
         hint: 'Pass the traceparent header of the current span (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>), or leave it out.',
@@ -209,6 +210,11 @@ export class TaskProducer {
         details: { taskId: task.id, status: task.status },
       });
     }
+    return task;
+  }
+
+  #prepare(input: EnqueueTask, options: EnqueueOptions, what: string): Prepared {
+    const task = this.#parseTask(input, options, what);
     const now = this.#options.now();
     const scheduledMs = task.scheduledAt ? Date.parse(task.scheduledAt) : undefined;
     const remaining = scheduledMs === undefined ? 0 : scheduledMs - now;

@@ -37,83 +37,125 @@ export function selectResources(resources: readonly ResourceDefinition[], routes
  */
 export function registerResourceRoutes(app: FastifyInstance, config: RestServerConfig, resources: readonly ResourceDefinition[], idempotency: IdempotencyCache): GeneratedEndpoint[] {
   checkRouteConfig(config);
-  const api = config.api;
-  const zapp = app.withTypeProvider<ZodTypeProvider>();
   const endpoints: GeneratedEndpoint[] = [];
   for (const resource of selectResources(resources, config.routes)) {
-    const segment = segmentOf(resource.name, config.routes.nameTransform);
-    const base = `${apiPathOf(api)}${config.routes.overrides[resource.name]?.basePath ?? config.crud.dataPrefix}/${segment}`;
-    const tags = [resource.name];
-    const add = (method: GeneratedEndpoint['method'], path: string, operation: string, summary: string, description?: string) =>
-      endpoints.push({ id: `${resource.name}.${operation}`, method, path, object: resource.name, operation, metadata: { summary, ...(description ? { description } : {}), tags, deprecated: false } });
-    /** Method, path and summary of a CRUD operation: its `crud.patterns` entry, else the default. */
-    const routeOf = (op: CrudOperation, method: GeneratedEndpoint['method'], path: string, summary: string) => {
+    const at = routesOf(app, config, resource, idempotency, endpoints);
+    createRoute(at);
+    batchRoutes(at);
+    listRoute(at);
+    byIdRoutes(at);
+  }
+  return endpoints;
+}
+
+/** What the route builders of one resource share: where its routes go and how each is recorded. */
+interface ResourceRoutes {
+  readonly app: FastifyInstance;
+  readonly config: RestServerConfig;
+  readonly api: RestServerConfig['api'];
+  readonly resource: ResourceDefinition;
+  readonly idempotency: IdempotencyCache;
+  readonly base: string;
+  readonly tags: string[];
+  /** Records a generated endpoint in the registry. */
+  add(method: GeneratedEndpoint['method'], path: string, operation: string, summary: string, description?: string): void;
+  /** Method, path and summary of a CRUD operation: its `crud.patterns` entry, else the default. */
+  routeOf(op: CrudOperation, method: GeneratedEndpoint['method'], path: string, summary: string): { method: GeneratedEndpoint['method']; url: string; summary: string; description: string | undefined };
+}
+
+function routesOf(app: FastifyInstance, config: RestServerConfig, resource: ResourceDefinition, idempotency: IdempotencyCache, endpoints: GeneratedEndpoint[]): ResourceRoutes {
+  const api = config.api;
+  const segment = segmentOf(resource.name, config.routes.nameTransform);
+  const tags = [resource.name];
+  return {
+    app,
+    config,
+    api,
+    resource,
+    idempotency,
+    tags,
+    base: `${apiPathOf(api)}${config.routes.overrides[resource.name]?.basePath ?? config.crud.dataPrefix}/${segment}`,
+    add: (method, path, operation, summary, description) =>
+      void endpoints.push({ id: `${resource.name}.${operation}`, method, path, object: resource.name, operation, metadata: { summary, ...(description ? { description } : {}), tags, deprecated: false } }),
+    routeOf: (op, method, path, summary) => {
       const pattern = config.crud.patterns?.[op];
       return pattern
         ? { method: pattern.method, url: `${apiPathOf(api)}${pattern.path.replaceAll('{object}', segment)}`, summary: pattern.summary ?? summary, description: pattern.description }
         : { method, url: path, summary, description: undefined };
-    };
-    const { create, read, batch, list } = resource;
-    const remove = resource.delete;
-    if (create && operationAllowed(config, resource.name, 'create')) {
-      const r = routeOf('create', 'POST', base, create.summary);
-      zapp.route({
-        method: r.method,
-        url: r.url,
-        config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
-        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, headers: WriteHeaders, body: create.body, response: { 201: enveloped(api, create.response), ...ERRORS } },
-        handler: async (request, reply) => idempotent(idempotency, `${resource.name}.create`, request, reply, async () => envelope(api, request, await create.handle(request.body, context(request)))),
-      });
-      add(r.method, r.url, 'create', r.summary, r.description);
-    }
-    const batchOperations = [...(config.batch.enableBatchEndpoint ? ['batch'] : []), ...(config.batch.operations.createMany ? ['createMany'] : [])];
-    if (batch && api.enableBatch) {
-      const body = z.strictObject({
-        items: z.array(batch.item).min(1).max(config.batch.maxBatchSize).describe(`1 to ${config.batch.maxBatchSize} items`),
-        atomic: z.literal(true).optional().describe('Batches are atomic (one Kafka transaction); false is not supported'),
-      });
-      for (const operation of batchOperations) {
-        zapp.post(`${base}/${operation}`, {
-          config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
-          schema: { summary: batch.summary, tags, headers: WriteHeaders, body, response: { 201: enveloped(api, batch.response), ...ERRORS } },
-          handler: async (request, reply) => idempotent(idempotency, `${resource.name}.batch`, request, reply, async () => envelope(api, request, await batch.handle(request.body.items, context(request)))),
-        });
-        add('POST', `${base}/${operation}`, operation, batch.summary);
-      }
-    }
-    if (list && operationAllowed(config, resource.name, 'list')) {
-      const r = routeOf('list', 'GET', base, list.summary);
-      zapp.route({
-        method: r.method,
-        url: r.url,
-        config: { access: resource.scopes.read },
-        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, querystring: list.query, response: { 200: listed(api, list.item), ...ERRORS } },
-        handler: async (request) => {
-          const { items, pagination } = await list.handle(request.query, context(request));
-          return api.responseFormat.envelope ? { ...(envelope(api, request, items) as object), ...(api.responseFormat.includePagination ? { pagination } : {}) } : items;
-        },
-      });
-      add(r.method, r.url, 'list', r.summary, r.description);
-    }
-    /** Read (GET) and delete (DELETE) of one record by id: the same route with another method and scope. */
-    const byId = [
-      { operation: 'read', method: 'GET', definition: read, access: resource.scopes.read },
-      { operation: 'delete', method: 'DELETE', definition: remove, access: resource.scopes.write },
-    ] as const;
-    for (const { operation, method, definition, access } of byId) {
-      if (!definition || !operationAllowed(config, resource.name, operation)) continue;
-      const r = routeOf(operation, method, `${base}/:id`, definition.summary);
-      zapp.route({
-        method: r.method,
-        url: r.url,
-        config: { access },
-        schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: definition.query, response: { 200: enveloped(api, definition.response), ...ERRORS } },
-        handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await definition.handle(request.params.id, request.query, context(request)))),
-      });
-      add(r.method, r.url, operation, r.summary, r.description);
-    }
+    },
+  };
+}
+
+/** POST `/data/<name>` (or its pattern). */
+function createRoute({ app, config, api, resource, idempotency, base, tags, add, routeOf }: ResourceRoutes): void {
+  const create = resource.create;
+  if (!create || !operationAllowed(config, resource.name, 'create')) return;
+  const r = routeOf('create', 'POST', base, create.summary);
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: r.method,
+    url: r.url,
+    config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
+    schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, headers: WriteHeaders, body: create.body, response: { 201: enveloped(api, create.response), ...ERRORS } },
+    handler: async (request, reply) => idempotent(idempotency, `${resource.name}.create`, request, reply, async () => envelope(api, request, await create.handle(request.body, context(request)))),
+  });
+  add(r.method, r.url, 'create', r.summary, r.description);
+}
+
+/** POST `/data/<name>/batch` and `/createMany`, as `batch` enables them. */
+function batchRoutes({ app, config, api, resource, idempotency, base, tags, add }: ResourceRoutes): void {
+  const batch = resource.batch;
+  if (!batch || !api.enableBatch) return;
+  const batchOperations = [...(config.batch.enableBatchEndpoint ? ['batch'] : []), ...(config.batch.operations.createMany ? ['createMany'] : [])];
+  const body = z.strictObject({
+    items: z.array(batch.item).min(1).max(config.batch.maxBatchSize).describe(`1 to ${config.batch.maxBatchSize} items`),
+    atomic: z.literal(true).optional().describe('Batches are atomic (one Kafka transaction); false is not supported'),
+  });
+  for (const operation of batchOperations) {
+    app.withTypeProvider<ZodTypeProvider>().post(`${base}/${operation}`, {
+      config: { access: resource.scopes.write, invalidCode: resource.invalidCode },
+      schema: { summary: batch.summary, tags, headers: WriteHeaders, body, response: { 201: enveloped(api, batch.response), ...ERRORS } },
+      handler: async (request, reply) => idempotent(idempotency, `${resource.name}.batch`, request, reply, async () => envelope(api, request, await batch.handle(request.body.items, context(request)))),
+    });
+    add('POST', `${base}/${operation}`, operation, batch.summary);
   }
-  return endpoints;
+}
+
+/** GET `/data/<name>`: one page, with `meta.pagination` when the envelope includes it. */
+function listRoute({ app, config, api, resource, base, tags, add, routeOf }: ResourceRoutes): void {
+  const list = resource.list;
+  if (!list || !operationAllowed(config, resource.name, 'list')) return;
+  const r = routeOf('list', 'GET', base, list.summary);
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: r.method,
+    url: r.url,
+    config: { access: resource.scopes.read },
+    schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, querystring: list.query, response: { 200: listed(api, list.item), ...ERRORS } },
+    handler: async (request) => {
+      const { items, pagination } = await list.handle(request.query, context(request));
+      return api.responseFormat.envelope ? { ...(envelope(api, request, items) as object), ...(api.responseFormat.includePagination ? { pagination } : {}) } : items;
+    },
+  });
+  add(r.method, r.url, 'list', r.summary, r.description);
+}
+
+/** Read (GET) and delete (DELETE) of one record by id: the same route with another method and scope. */
+function byIdRoutes({ app, config, api, resource, base, tags, add, routeOf }: ResourceRoutes): void {
+  const byId = [
+    { operation: 'read', method: 'GET', definition: resource.read, access: resource.scopes.read },
+    { operation: 'delete', method: 'DELETE', definition: resource.delete, access: resource.scopes.write },
+  ] as const;
+  for (const { operation, method, definition, access } of byId) {
+    if (!definition || !operationAllowed(config, resource.name, operation)) continue;
+    const r = routeOf(operation, method, `${base}/:id`, definition.summary);
+    app.withTypeProvider<ZodTypeProvider>().route({
+      method: r.method,
+      url: r.url,
+      config: { access },
+      schema: { summary: r.summary, ...(r.description ? { description: r.description } : {}), tags, params: IdParams, querystring: definition.query, response: { 200: enveloped(api, definition.response), ...ERRORS } },
+      handler: async (request) => envelope(api, request, found(resource.name, request.params.id, await definition.handle(request.params.id, request.query, context(request)))),
+    });
+    add(r.method, r.url, operation, r.summary, r.description);
+  }
 }
 
 /** The record, or SY_NOTHING_MATCHED (404) naming `params.id`: unknown and not visible answer alike. */

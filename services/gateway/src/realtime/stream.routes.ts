@@ -57,7 +57,28 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
     request.streamScope = streamScope(await streamCredential(deps.authenticator, request.headers, (request.query as Pick<StreamQuery, 'access_token'>).access_token));
   };
 
-  zapp.get(
+  const routes: StreamRoutes = { zapp, config, base, hub, authenticate };
+  sseRoute(routes);
+  pollRoute(routes);
+  registerExamplePage(app, config, deps.types);
+  // Public like the OpenAPI document; the server URLs follow the Host the document was asked on.
+  app.get(`${apiPathOf(config.api)}/asyncapi.json`, { config: { access: 'public' }, schema: { hide: true } }, async (request) => asyncApiDocument(config, deps.types, `${request.protocol}://${request.host}`));
+
+  websocketRoute(routes);
+}
+
+/** What the stream routes share: where they go, the hub, and their own authentication (the credential can come in the query). */
+interface StreamRoutes {
+  readonly zapp: ReturnType<FastifyInstance['withTypeProvider']>;
+  readonly config: RestServerConfig;
+  readonly base: string;
+  readonly hub: StreamRouteDeps['hub'];
+  authenticate(request: FastifyRequest): Promise<void>;
+}
+
+/** GET /stream: Server-Sent Events. */
+function sseRoute({ zapp, base, hub, authenticate }: StreamRoutes): void {
+  zapp.withTypeProvider<ZodTypeProvider>().get(
     base,
     {
       config: { access: 'public' },
@@ -83,7 +104,11 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
     },
   );
 
-  zapp.get(
+}
+
+/** GET /stream/poll: long polling. */
+function pollRoute({ zapp, config, base, hub, authenticate }: StreamRoutes): void {
+  zapp.withTypeProvider<ZodTypeProvider>().get(
     `${base}/poll`,
     {
       config: { access: 'public' },
@@ -112,11 +137,11 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
     },
   );
 
-  registerExamplePage(app, config, deps.types);
-  // Public like the OpenAPI document; the server URLs follow the Host the document was asked on.
-  app.get(`${apiPathOf(config.api)}/asyncapi.json`, { config: { access: 'public' }, schema: { hide: true } }, async (request) => asyncApiDocument(config, deps.types, `${request.protocol}://${request.host}`));
+}
 
-  zapp.get(
+/** GET /stream/ws: the WebSocket stream with subscribe/unsubscribe messages. */
+function websocketRoute({ zapp, base, hub, authenticate }: StreamRoutes): void {
+  zapp.withTypeProvider<ZodTypeProvider>().get(
     `${base}/ws`,
     { websocket: true, config: { access: 'public' }, preValidation: authenticate, schema: { hide: true, querystring: StreamQuerySchema } },
     (socket, request) => {
@@ -146,5 +171,4 @@ function streamRoutes(app: FastifyInstance, config: RestServerConfig, deps: Stre
         }
       });
     },
-  );
-}
+  );}

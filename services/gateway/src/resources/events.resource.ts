@@ -51,6 +51,7 @@ function eventBody(eventTypes: readonly GatewayEventType[]): z.ZodType {
  * `events`: create = publish one event (typed payload), batch = many in one transaction; read and
  * list = the event log (which subscriptions handled an event, or a causal chain), tenant-scoped.
  */
+// eslint-disable-next-line max-lines-per-function -- a resource definition is one declarative object (schemas, summaries, one short handler per operation), read top to bottom
 export function eventsResource(deps: EventsResourceDeps): ResourceDefinition {
   const toPublish = (b: EventBody, credential: Credential, id: string, field: string): PublishEvent => {
     const tenantId = tenantForWrite(credential, b.metadata?.tenantId, field);

@@ -84,6 +84,7 @@ type TaskBody = { type: string; payload: unknown; priority?: TaskPriority; order
  * memory: a list sorts it, O(n log n) per page), delete = cancel through the queue's cancel topic
  * (a worker skips the task if it has not started, or aborts its handler; refused once finished).
  */
+// eslint-disable-next-line max-lines-per-function -- a resource definition is one declarative object (schemas, summaries, one short handler per operation), read top to bottom
 export function tasksResource(deps: TasksResourceDeps): ResourceDefinition {
   const byType = new Map(deps.taskTypes.map((t) => [t.type, t]));
   const queues = [...new Set(deps.taskTypes.map((t) => t.queue))];
