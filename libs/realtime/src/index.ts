@@ -6,6 +6,7 @@
  * gateway. The lib's only public door.
  */
 export { RealtimeHub, type RealtimeHubDeps, type ConnectRequest } from './hub/realtime-hub.js';
+export { RealtimeMetrics } from './metrics/realtime-metrics.js';
 export { RealtimeOptionsSchema, type RealtimeOptions, type RealtimeOptionsInput } from './realtime.options.js';
 export { StreamCursor, partitionKey } from './position/stream-cursor.js';
 export { StreamPolicy, compileSubscription, mergeSubscription, EMPTY_SUBSCRIPTION, type StreamScope, type StreamSubscription, type CompiledSubscription } from './filter/stream-filter.js';

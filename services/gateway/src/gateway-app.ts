@@ -77,7 +77,8 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   const endpoints = [...registerResourceRoutes(app, rest, deps.resources, new IdempotencyCache()), ...(deps.operator ? registerOperatorRoutes(app, rest, deps.operator) : [])];
   registerMetaRoutes(app, rest, buildMetaCatalog(deps.types.taskTypes, deps.types.eventTypes, selectResources(deps.resources, rest.routes)), new Date());
   registerApiKeyRoutes(app, rest, deps.keys);
-  if (deps.realtime) await registerStreamRoutes(app, rest, { hub: deps.realtime, authenticator: deps.authenticator, types: deps.types });
+  // RealTimeNotificationConfig.enabled false: no stream routes (the hub is not started either).
+  if (deps.realtime?.options.notifications.enabled) await registerStreamRoutes(app, rest, { hub: deps.realtime, authenticator: deps.authenticator, types: deps.types });
   registerDiscoveryRoute(app, rest, endpoints);
   if (docs.enabled) app.get(`${apiPath}/openapi.json`, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   deps.extraRoutes?.(app);

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { EventCodec, EventMetrics, EventPublisher, EventTopologyOptionsSchema, EventTypeCatalog, findEventLog } from '@switchyard/events';
 import { eventDomain, eventTopics, taskStatusTopic, type AdminPort, type KafkaClient, type Logger } from '@switchyard/kafka';
-import { RealtimeHub, type RealtimeOptionsInput } from '@switchyard/realtime';
+import { RealtimeHub, RealtimeMetrics, type RealtimeOptionsInput } from '@switchyard/realtime';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseOrThrow, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
 import { TaskProducer } from '@switchyard/worker';
 import { ApiKeyStore } from './auth/api-key-store.js';
@@ -45,6 +46,8 @@ export class GatewayService {
   readonly #replays: ReplayJobs;
   /** The realtime hub behind the streams (its client count and drops by reason). */
   readonly realtime: RealtimeHub;
+  /** Prometheus metrics served on GET /metrics: the process's and the realtime hub's. */
+  readonly metrics = new Registry();
   readonly #domains: string[];
   #app: FastifyInstance | undefined;
   url: string | undefined;
@@ -63,7 +66,8 @@ export class GatewayService {
     this.#replays = new ReplayJobs({ client, admin: this.#admin, log });
     this.#domains = [...new Set(options.types.eventTypes.map((t) => eventDomain(t.name)))];
     const streamed = [...[...new Set(options.types.taskTypes.map((t) => t.queue))].map(taskStatusTopic), ...this.#domains.flatMap(eventTopics)];
-    this.realtime = new RealtimeHub({ client, log, topics: streamed }, options.realtime);
+    collectDefaultMetrics({ register: this.metrics });
+    this.realtime = new RealtimeHub({ client, log, topics: streamed, metrics: new RealtimeMetrics(this.metrics) }, options.realtime);
   }
 
   async start(): Promise<string> {
@@ -71,7 +75,7 @@ export class GatewayService {
     await Promise.all([this.keys.start(), this.#producer.connect(), this.#publisher.connect(), this.#admin.connect()]);
     // The streamed event topics exist before the hub reads their ends (a domain's first event creates them otherwise).
     if (this.#domains.length > 0) await this.#publisher.ensureDomains(this.#domains);
-    await this.realtime.start();
+    if (this.realtime.options.notifications.enabled) await this.realtime.start();
     const resources = [
       ...(types.taskTypes.length > 0 ? [tasksResource({ producer: this.#producer, statuses: this.#statuses, taskTypes: types.taskTypes })] : []),
       ...(types.eventTypes.length > 0 ? [eventsResource({ publisher: this.#publisher, eventTypes: types.eventTypes, source: 'switchyard-gateway', findLog: (query) => findEventLog(this.#options.client, query) })] : []),
@@ -81,7 +85,12 @@ export class GatewayService {
       subscriptionsResource(this.#admin),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
-    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, realtime: this.realtime, extraRoutes: (a) => a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true })) });
+    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, realtime: this.realtime, extraRoutes: (a) => {
+        a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true }));
+        // Public like /healthz, for a scraper inside the network (as the worker's and scheduler's /metrics are).
+        a.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type(this.metrics.contentType).send(await this.metrics.metrics()));
+      },
+    });
     this.#app = app;
     this.url = await app.listen({ host: http.host, port: http.port });
     return this.url;

@@ -6,7 +6,7 @@
 import { createKafkaClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { exampleTypes } from './example-types.js';
-import { loadGatewayEnv, serverConfigsOf } from './gateway.options.js';
+import { loadGatewayEnv, realtimeOptionsOf, serverConfigsOf } from './gateway.options.js';
 import { GatewayService } from './gateway-service.js';
 
 const EXIT = Object.freeze({ ok: 0, failed: 1, badConfig: 2 });
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const jwt = env.GATEWAY_JWKS_URL
     ? { jwksUrl: env.GATEWAY_JWKS_URL, tenantClaim: env.GATEWAY_JWT_TENANT_CLAIM, ...(env.GATEWAY_JWT_ISSUER ? { issuer: env.GATEWAY_JWT_ISSUER } : {}), ...(env.GATEWAY_JWT_AUDIENCE ? { audience: env.GATEWAY_JWT_AUDIENCE } : {}) }
     : undefined;
-  const service = new GatewayService({ client: createKafkaClient(kafkaSettingsFromEnv(), log), log, rest, http, types: exampleTypes(env.GATEWAY_EXAMPLE_QUEUE), apiKeysTopic: env.GATEWAY_API_KEYS_TOPIC, ...(env.GATEWAY_ADMIN_KEY ? { adminKey: env.GATEWAY_ADMIN_KEY } : {}), ...(jwt ? { jwt } : {}) });
+  const service = new GatewayService({ client: createKafkaClient(kafkaSettingsFromEnv(), log), log, rest, http, types: exampleTypes(env.GATEWAY_EXAMPLE_QUEUE), realtime: realtimeOptionsOf(env), apiKeysTopic: env.GATEWAY_API_KEYS_TOPIC, ...(env.GATEWAY_ADMIN_KEY ? { adminKey: env.GATEWAY_ADMIN_KEY } : {}), ...(jwt ? { jwt } : {}) });
   let stopping = false;
   const stop = () => {
     if (stopping) process.exit(EXIT.failed);

@@ -36,4 +36,12 @@ export const METRICS = Object.freeze({
   webhookAttemptDuration: 'switchyard_webhook_attempt_duration_seconds',
   /** gauge; endpoint, state (closed|open|half-open): 1 for the breaker's current state, 0 for the others */
   webhookBreakerState: 'switchyard_webhook_breaker_state',
+  /** gauge: browser streams (SSE, WebSocket, long polls) attached to this gateway instance */
+  realtimeClients: 'switchyard_realtime_clients',
+  /** counter; resumed (true|false): streams attached, resumed ones from a Last-Event-ID */
+  realtimeConnections: 'switchyard_realtime_connections_total',
+  /** counter; reason (slow-client|rate-limited|resume-failed|shutdown): streams the hub dropped */
+  realtimeDrops: 'switchyard_realtime_clients_dropped_total',
+  /** counter: records the live reader handed to the clients (task status changes and events) */
+  realtimeRecords: 'switchyard_realtime_records_total',
 });

@@ -16,6 +16,7 @@ import type { StreamFrame, StreamSink } from '../client/stream-sink.js';
 import { StreamPolicy, type StreamScope, type StreamSubscription } from '../filter/stream-filter.js';
 import { decodeStreamMessage } from '../message/stream-message.js';
 import { partitionKey, splitPartitionKey, StreamCursor } from '../position/stream-cursor.js';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.js';
 import { PartitionReader } from '../reader/partition-reader.js';
 import { RealtimeOptionsSchema, type RealtimeOptions, type RealtimeOptionsInput } from '../realtime.options.js';
 
@@ -29,6 +30,8 @@ export interface RealtimeHubDeps {
   readonly log: Logger;
   /** The topics streamed (task status topics, event topics); those missing at start are skipped. */
   readonly topics: readonly string[];
+  /** Where the hub counts clients, connections, drops and records (a fresh registry when absent). */
+  readonly metrics?: RealtimeMetrics;
 }
 
 export interface ConnectRequest {
@@ -51,11 +54,14 @@ export class RealtimeHub {
   #state: 'idle' | 'running' | 'stopped' = 'idle';
   /** Clients dropped, by reason (since start). */
   readonly dropped = new Map<string, number>();
+  readonly metrics: RealtimeMetrics;
 
   constructor(deps: RealtimeHubDeps, options: RealtimeOptionsInput = {}) {
     this.#deps = deps;
     this.options = Object.freeze(parseOrThrow(RealtimeOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'realtime options' }));
     this.policy = new StreamPolicy(this.options.notifications);
+    this.metrics = deps.metrics ?? new RealtimeMetrics();
+    this.metrics.countClientsWith(() => this.#clients.size);
   }
 
   /** The topics read (those of `deps.topics` that existed at start). */
@@ -134,10 +140,13 @@ export class RealtimeHub {
       hubCursor: () => this.#cursor,
       onClosed: (c, reason) => {
         this.#clients.delete(c);
-        if (reason) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
+        if (!reason) return;
+        this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
+        this.metrics.drops.inc({ reason });
       },
     });
     this.#clients.add(client);
+    this.metrics.connections.inc({ resumed: String(request.resumeFrom !== undefined) });
     const start = request.resumeFrom ?? this.#cursor;
     client.control({ type: 'ready', id: start.encode(), data: { clientId: client.id, tenant: request.scope.tenant ?? null, user: request.scope.user ?? null, subscription: request.subscription, resumed: request.resumeFrom !== undefined, channels: this.policy.channelNames } });
     if (request.resumeFrom) {
@@ -152,6 +161,7 @@ export class RealtimeHub {
 
   #dispatch(batch: RecordBatch): void {
     const afterBatch = BigInt(batch.lastOffset) + 1n;
+    this.metrics.records.inc(batch.records.length);
     for (const [index, record] of batch.records.entries()) {
       const offset = BigInt(record.offset);
       // After the batch's last record only transaction markers follow: its id points past them, so a resume from it has nothing left to wait for.

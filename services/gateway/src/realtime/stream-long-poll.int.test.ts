@@ -51,4 +51,32 @@ describe('gateway: long polling', () => {
     expect(empty.body.data.messages).toEqual([]);
     expect((await poll('waitMs=999999')).body).toMatchObject({ code: 'SY_INVALID_ARGUMENT', field: 'query.waitMs' });
   });
+
+  it('GET /metrics counts the streams: attached, resumed, records read, and the clients attached now', async () => {
+    const metric = async (name: string): Promise<number> => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(name));
+      return line === undefined ? 0 : Number(line.split(' ').pop());
+    };
+    const before = { fresh: await metric('switchyard_realtime_connections_total{resumed="false"}'), resumed: await metric('switchyard_realtime_connections_total{resumed="true"}'), records: await metric('switchyard_realtime_records_total') };
+    const first = await poll('waitMs=0');
+    await publish([7]);
+    await poll(`waitMs=5000&lastEventId=${first.body.data.lastEventId as string}`);
+    expect(await metric('switchyard_realtime_connections_total{resumed="false"}')).toBe(before.fresh + 1);
+    expect(await metric('switchyard_realtime_connections_total{resumed="true"}')).toBe(before.resumed + 1);
+    expect(await metric('switchyard_realtime_records_total')).toBeGreaterThanOrEqual(before.records + 1);
+    // Both polls have answered: no stream is attached any more.
+    expect(await metric('switchyard_realtime_clients')).toBe(0);
+  });
+
+  it('RealTimeNotificationConfig.enabled false: no stream routes at all (404), the rest of the API unchanged', async () => {
+    const off = await startStreamGateway(topics, { notifications: { enabled: false } });
+    try {
+      for (const path of ['/stream', '/stream/poll?waitMs=0']) expect((await off.call('GET', path, { key: acme })).status).toBe(404);
+      expect(off.service.realtime.clientCount).toBe(0);
+      expect((await off.call('GET', '/meta', { key: acme })).status).toBe(200);
+    } finally {
+      await off.stop();
+    }
+  });
 });
