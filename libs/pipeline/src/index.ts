@@ -27,4 +27,5 @@ export { TokenBucket, TokenBucketOptionsSchema, shareOfLimit, type Clock, type T
 export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } from './rate/tenant-limiter.js';
 export { ERROR_INFO_LIMITS, TRUNCATED_MARK, errorInfo, truncateText, type ErrorInfo } from './errors/error-info.js';
 export { Lifecycle, type TransitionTable } from './lifecycle/lifecycle.js';
+export { CONSUME_LOOP_TRANSITIONS, consumeLoopLifecycle, type ConsumeLoopState } from './lifecycle/consume-loop.lifecycle.js';
 export { longTimeout, settledWithin, timerDelayMs, type LongTimeout } from './timers/long-timeout.js';

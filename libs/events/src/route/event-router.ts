@@ -13,7 +13,7 @@ import {
   type ProducerPort,
   type RecordBatch,
 } from '@switchyard/kafka';
-import { OffsetTrackers, TransactionalCommitter, errorInfo, logUncommitted, type Lifecycle } from '@switchyard/pipeline';
+import { OffsetTrackers, TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, type ConsumeLoopState, type Lifecycle } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
 import type { EventPublisher } from '../publish/event-publisher.js';
@@ -22,7 +22,6 @@ import { SubscriptionNameSchema } from '../subscribe/subscription.options.js';
 import type { EventCodec } from '../catalog/event-codec.js';
 import { ensureEventTopics, planDlqTopic, type EventTopologyOptions } from '../topology/event-topology.js';
 import { toBusEvent } from '../subscribe/bus-event.js';
-import { routeLifecycle, type RouteState } from './event-router.lifecycle.js';
 
 /** A route: the protocol's EventRoute plus an id (its consumer group and transactional id). */
 export type RouteDefinition = Omit<EventRouteInput, 'transform'> & {
@@ -58,7 +57,7 @@ function routedId(routeId: string, sourceId: string, target: string): string {
  * correlation id carried on. The routed events and the source offsets commit in one Kafka
  * transaction, and the route reads committed records only: exactly once, also across crashes.
  * Events the route wrote itself are never routed again (no loops). Its state follows the table in
- * `event-router.lifecycle.ts`.
+ * the pipeline's consume-loop table (`consume-loop.lifecycle.ts`).
  */
 export class EventRouter {
   readonly id: string;
@@ -71,7 +70,7 @@ export class EventRouter {
   #consumer: ConsumerPort | undefined;
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
-  readonly #lifecycle: Lifecycle<RouteState>;
+  readonly #lifecycle: Lifecycle<ConsumeLoopState>;
 
   constructor(definition: RouteDefinition, deps: EventRouterDeps) {
     const parsed = parseOrThrow(EventRouteSchema, definition, { code: 'SY_INVALID_CONFIG', what: `route ${definition.id}` });
@@ -86,10 +85,10 @@ export class EventRouter {
     this.#transform = definition.transform;
     this.#deps = deps;
     this.#source = `switchyard.route.${this.id}`;
-    this.#lifecycle = routeLifecycle(this.id);
+    this.#lifecycle = consumeLoopLifecycle(`Route ${this.id}`);
   }
 
-  get state(): RouteState {
+  get state(): ConsumeLoopState {
     return this.#lifecycle.state;
   }
 

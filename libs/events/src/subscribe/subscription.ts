@@ -17,7 +17,7 @@ import {
   type Logger,
   type ProducerPort,
 } from '@switchyard/kafka';
-import { TransactionalCommitter, errorInfo, logUncommitted, longTimeout, nextHop, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
+import { TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { topicsOfPatterns } from '../patterns/event-pattern.js';
@@ -30,7 +30,6 @@ import { SubscriptionIntake } from './subscription-intake.js';
 import { header, type Item } from './subscription-item.js';
 import { SubscriptionRecords, domainOf, eventOutcome, type RoutedRecord } from './subscription-records.js';
 import type { SubscriptionOptions } from './subscription.options.js';
-import { subscriptionLifecycle, type SubscriptionState } from './subscription.lifecycle.js';
 
 export interface SubscriptionDeps {
   readonly client: KafkaClient;
@@ -40,7 +39,8 @@ export interface SubscriptionDeps {
   readonly log: Logger;
 }
 
-export type { SubscriptionState } from './subscription.lifecycle.js';
+/** A subscription's state: the pipeline's consume-loop lifecycle. */
+export type SubscriptionState = ConsumeLoopState;
 
 /**
  * One subscription: a consumer group over the event topics its handlers' patterns need, plus
@@ -54,7 +54,7 @@ export type { SubscriptionState } from './subscription.lifecycle.js';
  * `subscription-intake.ts`), execution (handler choice, attempts, ordered-retry blocks:
  * `handler-execution.ts`), outcome records (retry, park, DLQ and log records:
  * `subscription-records.ts`) and counts (`subscription-counts.ts`), over `@switchyard/pipeline`;
- * its state follows the table in `subscription.lifecycle.ts`.
+ * its state follows the pipeline's consume-loop table (`consume-loop.lifecycle.ts`).
  */
 export class Subscription {
   readonly options: SubscriptionOptions;
@@ -84,7 +84,7 @@ export class Subscription {
     this.#deps = deps;
     this.#handlers = inExecutionOrder(handlers);
     this.#group = subscriptionGroup(options.name);
-    this.#lifecycle = subscriptionLifecycle(options.name);
+    this.#lifecycle = consumeLoopLifecycle(`Subscription ${options.name}`);
     const { name } = options;
     const { log, metrics } = deps;
     this.#execution = new HandlerExecution({ name, handlers: this.#handlers, log, metrics, shutdown: this.#shutdown.signal, ordered: () => this.#ordered });
