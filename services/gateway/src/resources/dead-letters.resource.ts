@@ -3,6 +3,7 @@ import type { AdminPort, KafkaClient } from '@switchyard/kafka';
 import { entryJson, isSubscriptionName, loadDlq, resolveDlqSource, SUBSCRIPTION_FORM, type DlqSourceSpec } from '@switchyard/ops';
 import { SwitchyardError } from '@switchyard/protocol';
 import { TenantSchema } from '../auth/credential.js';
+import { withEngineFields } from '../operator/engine-fields.js';
 import type { ResourceDefinition } from './resource-definition.js';
 
 export interface DeadLettersResourceDeps {
@@ -12,6 +13,9 @@ export interface DeadLettersResourceDeps {
 }
 
 const CURSOR = /^[0-9]{1,9}$/;
+
+/** Engine option -> query field (the engine names its options in backticks). */
+const FIELDS = { queue: 'query.queue', subscription: 'query.subscription', domain: 'query.domain', code: 'query.code', type: 'query.type', tenant: 'query.tenant' };
 
 /** Whose dead letters a list reads: a queue (default the first), or an event-bus subscription (every domain, or one). */
 function sourceOf(q: { queue?: string; subscription?: string; domain?: string; type?: string }, queues: readonly string[]): DlqSourceSpec {
@@ -55,8 +59,10 @@ export function deadLettersResource(deps: DeadLettersResourceDeps): ResourceDefi
           throw new SwitchyardError('SY_INVALID_ARGUMENT', `query.tenant is "${q.tenant}", but this credential reads only tenant "${credential.tenant}".`, { hint: 'Leave tenant out.', details: { field: 'query.tenant' } });
         }
         const tenant = credential.tenant ?? q.tenant;
-        const source = await resolveDlqSource(deps.admin, deps.client, sourceOf(q, deps.queues));
-        const loaded = await loadDlq(deps.client, deps.admin, source, { ...(tenant ? { tenant } : {}), ...(q.code ? { code: q.code } : {}), ...(q.type ? { type: q.type } : {}) });
+        const loaded = await withEngineFields(FIELDS, async () => {
+          const source = await resolveDlqSource(deps.admin, deps.client, sourceOf(q, deps.queues));
+          return loadDlq(deps.client, deps.admin, source, { ...(tenant ? { tenant } : {}), ...(q.code ? { code: q.code } : {}), ...(q.type ? { type: q.type } : {}) });
+        });
         const start = q.cursor ? Number(q.cursor) : 0;
         const page = loaded.pending.slice(start, start + q.limit);
         const next = start + page.length < loaded.pending.length ? String(start + page.length) : null;
