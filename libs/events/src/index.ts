@@ -15,7 +15,8 @@ export { EventRouter, type RouteDefinition } from './route/event-router.js';
 export { findEventLog, decodeLogEntry, EVENT_LOG_HEADERS, type EventLogQuery, type SubscriptionLogEntry } from './log/event-log.js';
 export { readDeadEvents, type DeadEvent, type DeadRecord } from './dlq/dead-events.js';
 export { EventMetrics } from './metrics/event-metrics.js';
-export { compilePattern, EventPatternSchema, type CompiledPattern } from './patterns/event-pattern.js';
+// The event-name pattern lives in @switchyard/kafka (subscriptions, routes, realtime and webhooks share it); re-exported for users of the event bus.
+export { compilePattern, EventPatternSchema, type CompiledPattern } from '@switchyard/kafka';
 export { EventTopologyOptionsSchema, planDomainTopics, planSubscriptionTopics, type EventTopologyOptions, type EventTopologyOptionsInput } from './topology/event-topology.js';
 export { UnrecoverableError, SwitchyardError } from '@switchyard/protocol';
 export { SchemaRegistryCodec, type SchemaRegistryCodecOptions, type SchemaCompatibility } from './registry/schema-registry-codec.js';

@@ -74,6 +74,7 @@ export { TASK_HEADERS, DLQ_HEADERS, REPLAY_HEADERS, CLOUDEVENT_HEADERS, EVENT_HE
 export { workerGroup, retryRelayGroup, subscriptionGroup, replayGroup, routeGroup } from './catalog/group-names.js';
 export { schedulerGroup, schedulerTransactionalId, schedulerFollowGroup } from './catalog/group-names.js';
 export { schedulerJobsTopic, schedulerLogTopic } from './catalog/topic-names.js';
+export { compilePattern, EventPatternSchema, topicsOfPatterns, type CompiledPattern } from './catalog/event-pattern.js';
 export { SCHEDULER_HEADERS } from './catalog/header-names.js';
 export { METRICS } from './catalog/metric-names.js';
 export { QueueTopologyOptionsSchema, type QueueTopologyOptions, type QueueTopologyOptionsInput } from './topology/topology.options.js';

@@ -10,7 +10,6 @@ export { RealtimeMetrics } from './metrics/realtime-metrics.js';
 export { RealtimeOptionsSchema, type RealtimeOptions, type RealtimeOptionsInput } from './realtime.options.js';
 export { StreamCursor, partitionKey } from './position/stream-cursor.js';
 export { StreamPolicy, compileSubscription, mergeSubscription, EMPTY_SUBSCRIPTION, type StreamScope, type StreamSubscription, type CompiledSubscription } from './filter/stream-filter.js';
-export { StreamPatternSchema, compileStreamPattern } from './filter/event-pattern.js';
 export { StreamClient, type HubRecord, type StreamClientLimits, type StreamClientState } from './client/stream-client.js';
 export { ClientRateLimit } from './client/client-rate-limit.js';
 export type { StreamFrame, StreamSink, DropReason } from './client/stream-sink.js';

@@ -24,8 +24,11 @@ describe('gateway env', () => {
     expect(options.notifications).toMatchObject({ enabled: false, eventPattern: 'orders.*', userFilter: false, tenantFilter: true, rateLimit: { maxEventsPerSecond: 20, windowMs: 2_000 } });
     expect([options.heartbeatMs, options.maxBufferedMessages]).toEqual([5_000, 1_000]);
     expect(RealtimeOptionsSchema.parse(realtimeOptionsOf(loadGatewayEnv({}))).notifications.rateLimit).toBeUndefined();
-    for (const [name, value] of [['GATEWAY_REALTIME_USER_FILTER', 'maybe'], ['GATEWAY_REALTIME_MAX_EVENTS_PER_SECOND', '0'], ['GATEWAY_REALTIME_HEARTBEAT_MS', '10']] as const) {
+    for (const [name, value] of [['GATEWAY_REALTIME_USER_FILTER', 'maybe'], ['GATEWAY_REALTIME_MAX_EVENTS_PER_SECOND', '0'], ['GATEWAY_REALTIME_HEARTBEAT_MS', '10'], ['GATEWAY_REALTIME_EVENT_PATTERN', 'Orders.(']] as const) {
       expect(() => loadGatewayEnv({ [name]: value })).toThrow(expect.objectContaining({ code: 'SY_INVALID_ENV', message: expect.stringContaining(name) }));
     }
+    // The hub's own options refuse a pattern it could not compile, naming where it is.
+    const badChannel = RealtimeOptionsSchema.safeParse({ notifications: { channels: [{ name: 'orders', eventPattern: 'orders..x' }] } });
+    expect(badChannel.success ? [] : badChannel.error.issues.map((i) => i.path.join('.'))).toEqual(['notifications.channels.0.eventPattern']);
   });
 });

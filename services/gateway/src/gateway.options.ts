@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventPatternSchema } from '@switchyard/kafka';
 import { HttpServerConfigSchema, parseOrThrow, QueueNameSchema, RestServerConfigSchema, type HttpServerConfig, type RestServerConfig } from '@switchyard/protocol';
 import type { RealtimeOptionsInput } from '@switchyard/realtime';
 import { API_KEYS_TOPIC } from './auth/api-key-store.js';
@@ -26,7 +27,7 @@ export const GatewayEnvSchema = z.object({
   GATEWAY_BODY_LIMIT: z.string().default('2mb').describe('Largest request body, like 512kb or 2mb'),
   GATEWAY_EXAMPLE_QUEUE: QueueNameSchema.default('example').describe('Queue of the example task types main.ts serves (bench/gateway uses its own)'),
   GATEWAY_REALTIME_ENABLED: envBoolean(true).describe('Serve the realtime streams (SSE, WebSocket, long polling) and read for them'),
-  GATEWAY_REALTIME_EVENT_PATTERN: z.string().min(1).default('*').describe('Events the streams may carry at all (a subscription pattern, e.g. orders.*); task status is always streamed'),
+  GATEWAY_REALTIME_EVENT_PATTERN: EventPatternSchema.default('*').describe('Events the streams may carry at all (a subscription pattern, e.g. orders.*); task status is always streamed'),
   GATEWAY_REALTIME_USER_FILTER: envBoolean(true).describe("A JWT user sees only its own tasks and events (false: the whole tenant's)"),
   GATEWAY_REALTIME_TENANT_FILTER: envBoolean(true).describe("A tenant's credential sees only its tenant (false: every tenant; for single-tenant installs)"),
   GATEWAY_REALTIME_MAX_EVENTS_PER_SECOND: z.coerce.number().int().positive().optional().describe('Per-client stream rate limit; over it messages wait, and a client kept over it is dropped (rate-limited). Unset: no limit'),

@@ -5,7 +5,10 @@ import {
   encodeDeadLetter,
   eventDlqTopic,
   parseEventTopic,
+  compilePattern,
+  EventPatternSchema,
   routeGroup,
+  type CompiledPattern,
   type ConsumerPort,
   type KafkaClient,
   type Logger,
@@ -15,7 +18,6 @@ import {
 } from '@switchyard/kafka';
 import { OffsetTrackers, TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, type ConsumeLoopState, type Lifecycle } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
-import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
 import type { EventPublisher } from '../publish/event-publisher.js';
 import type { BusEvent } from '../subscribe/event-handler.js';
 import { SubscriptionNameSchema } from '../subscribe/subscription.options.js';

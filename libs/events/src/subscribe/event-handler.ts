@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { EventHandlerSchema, parseOrThrow, SwitchyardError, type Event, type EventHandlerInput, type TaskRetryPolicy } from '@switchyard/protocol';
-import type { Logger } from '@switchyard/kafka';
-import { compilePattern, EventPatternSchema, type CompiledPattern } from '../patterns/event-pattern.js';
+import { compilePattern, EventPatternSchema, type CompiledPattern, type Logger } from '@switchyard/kafka';
 
 /** An event as handlers receive it: the protocol Event, with its id always set. */
 export type BusEvent = Event & { readonly id: string };

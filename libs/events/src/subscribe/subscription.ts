@@ -11,6 +11,7 @@ import {
   subscriptionGroup,
   subscriptionReplayTopic,
   subscriptionRetryTopic,
+  topicsOfPatterns,
   type EventAttributes,
   type ConsumerPort,
   type KafkaClient,
@@ -20,7 +21,6 @@ import {
 import { TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
-import { topicsOfPatterns } from '../patterns/event-pattern.js';
 import { ensureEventTopics, planDomainTopics, planEventLogTopic, planSubscriptionTopics, type EventTopologyOptions } from '../topology/event-topology.js';
 import { inExecutionOrder, type CompiledHandler } from './event-handler.js';
 import { toBusEvent } from './bus-event.js';

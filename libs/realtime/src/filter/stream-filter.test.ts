@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RealTimeNotificationConfigSchema, type RealTimeNotificationConfigInput } from '@switchyard/protocol';
 import type { EventMessage, TaskStatusMessage } from '../message/stream-message.js';
-import { compileStreamPattern } from './event-pattern.js';
+import { compilePattern } from '@switchyard/kafka';
 import { compileSubscription, mergeSubscription, StreamPolicy, type StreamScope } from './stream-filter.js';
 
 const policy = (config: RealTimeNotificationConfigInput = {}) => new StreamPolicy(RealTimeNotificationConfigSchema.parse(config));
@@ -12,8 +12,8 @@ const all = compileSubscription({ channels: [], events: ['*'], tasks: ['*'] });
 
 describe('event patterns', () => {
   it('match like the event bus: * is one or more whole segments', () => {
-    expect(['user.created', 'user.profile.updated', 'users.created', 'user'].map(compileStreamPattern('user.*'))).toEqual([true, true, false, false]);
-    expect(['user.created', 'shop.order.created', 'user.deleted'].map(compileStreamPattern('*.created'))).toEqual([true, true, false]);
+    expect(['user.created', 'user.profile.updated', 'users.created', 'user'].map(compilePattern('user.*').matches)).toEqual([true, true, false, false]);
+    expect(['user.created', 'shop.order.created', 'user.deleted'].map(compilePattern('*.created').matches)).toEqual([true, true, false]);
   });
 });
 

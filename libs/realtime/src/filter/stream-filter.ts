@@ -5,7 +5,7 @@
  * `userFilter`, the channels' patterns and filters).
  */
 import type { RealTimeNotificationConfig } from '@switchyard/protocol';
-import { compileStreamPattern } from './event-pattern.js';
+import { compilePattern } from '@switchyard/kafka';
 import type { EventMessage, StreamMessage } from '../message/stream-message.js';
 
 /** Who the client is, as its credential says. */
@@ -41,8 +41,8 @@ export class StreamPolicy {
 
   constructor(config: RealTimeNotificationConfig) {
     this.config = config;
-    this.#allowed = compileStreamPattern(config.eventPattern);
-    this.#channels = new Map((config.channels ?? []).map((c) => [c.name, { name: c.name, matches: compileStreamPattern(c.eventPattern), filter: c.filter as ((event: unknown) => boolean) | undefined }]));
+    this.#allowed = compilePattern(config.eventPattern).matches;
+    this.#channels = new Map((config.channels ?? []).map((c) => [c.name, { name: c.name, matches: compilePattern(c.eventPattern).matches, filter: c.filter as ((event: unknown) => boolean) | undefined }]));
   }
 
   hasChannel(name: string): boolean {
@@ -95,7 +95,7 @@ export function compileSubscription(subscription: StreamSubscription): CompiledS
   return {
     source: subscription,
     channels: [...new Set(subscription.channels)],
-    events: [...new Set(subscription.events)].map(compileStreamPattern),
+    events: [...new Set(subscription.events)].map((pattern) => compilePattern(pattern).matches),
     tasks: new Set(subscription.tasks),
     allTasks: subscription.tasks.includes('*'),
   };

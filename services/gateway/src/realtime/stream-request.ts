@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { SwitchyardError } from '@switchyard/protocol';
-import { StreamCursor, StreamPatternSchema, type StreamPolicy, type StreamScope, type StreamSubscription } from '@switchyard/realtime';
+import { EventPatternSchema } from '@switchyard/kafka';
+import { StreamCursor, type StreamPolicy, type StreamScope, type StreamSubscription } from '@switchyard/realtime';
 import { isAdmin, type Credential } from '../auth/credential.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -24,7 +25,7 @@ const ChannelNameSchema = z.string().min(1).max(200);
 /** Query of the stream endpoints (comma-separated lists). */
 export const StreamQuerySchema = z.object({
   channels: list(ChannelNameSchema).optional().describe('Named channels of the server config (comma-separated)'),
-  events: list(StreamPatternSchema).optional().describe('Event name patterns, e.g. `shop.*,user.created` (comma-separated)'),
+  events: list(EventPatternSchema).optional().describe('Event name patterns, e.g. `shop.*,user.created` (comma-separated)'),
   tasks: list(TaskIdSchema).optional().describe('Task ids whose status changes to push, or `*` for every task of the tenant (comma-separated)'),
   lastEventId: z.string().max(16_384).optional().describe('Resume after this message id (the WebSocket way of Last-Event-ID; SSE clients send the header)'),
   access_token: z.string().max(8_192).optional().describe('The credential, for browsers whose EventSource cannot send an Authorization header'),
@@ -35,7 +36,7 @@ export type StreamQuery = z.infer<typeof StreamQuerySchema>;
 export const StreamCommandSchema = z.object({
   type: z.enum(['subscribe', 'unsubscribe']),
   channels: z.array(ChannelNameSchema).max(100).default([]),
-  events: z.array(StreamPatternSchema).max(100).default([]),
+  events: z.array(EventPatternSchema).max(100).default([]),
   tasks: z.array(TaskIdSchema).max(1_000).default([]),
 });
 export type StreamCommand = z.infer<typeof StreamCommandSchema>;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { eventTopicRegExp } from '@switchyard/kafka';
+import { eventTopicRegExp } from './topic-names.js';
 
 const SEGMENT = '[a-z0-9_]+';
 const WILDCARD = `${SEGMENT}(?:\\.${SEGMENT})*`;
 
 /**
- * An event name pattern: dot-separated segments, each a literal (`user`, `created`) or `*`, which
+ * An event name pattern, as subscriptions, routes, realtime streams and webhooks read it: dot-separated segments, each a literal (`user`, `created`) or `*`, which
  * stands for one or more whole segments. `user.*` matches `user.created` and
  * `user.profile.updated`; `*.created` matches `user.created` and `shop.order.created`; `*`
  * matches every event.
