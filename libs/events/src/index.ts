@@ -11,6 +11,7 @@ export { EventCodec, type RegistryPort, type EncodedPayload } from './catalog/ev
 export { Subscription, type SubscriptionState } from './subscribe/subscription.js';
 export { SubscriptionOptionsSchema, SubscriptionNameSchema, type SubscriptionOptions, type SubscriptionOptionsInput } from './subscribe/subscription.options.js';
 export type { BusEvent, EventContext, EventHandlerFunction, SubscribeHandler } from './subscribe/event-handler.js';
+export { retryAfter, RETRY_AFTER_CAP_MS, type RetryAfterError } from './subscribe/retry-after.js';
 export { EventRouter, type RouteDefinition } from './route/event-router.js';
 export { findEventLog, decodeLogEntry, EVENT_LOG_HEADERS, type EventLogQuery, type SubscriptionLogEntry } from './log/event-log.js';
 export { readDeadEvents, type DeadEvent, type DeadRecord } from './dlq/dead-events.js';

@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isSwitchyardError } from '@switchyard/protocol';
 import { EVENT_HEADERS, RETRY_TIERS, type Logger, type RetryTier } from '@switchyard/kafka';
 import { AttemptGate, KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, type ErrorInfo } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import type { BusEvent, CompiledHandler } from './event-handler.js';
 import { runHandlerOnce } from './handler-attempt.js';
+import { retryAfterOf, waitUntil } from './retry-after.js';
 import { header, type Item } from './subscription-item.js';
 
 const SHORTEST_TIER = RETRY_TIERS[0]!;
@@ -146,10 +146,12 @@ export class HandlerExecution {
         log.warn({ subscription: name, handler: handler.id, eventId: event.id, event: event.name, attempt, reason: decision.reason, code: error.code }, 'event handler gave up: dead-lettered');
         return { handler, status, attempt, durationMs: result.durationMs, error, dead: true };
       }
-      const delay = computeBackoffMs(handler.policy, attempt);
+      // A Retry-After on the error (retryAfterMs) is a floor under the backoff, counted from now.
+      const delay = Math.max(computeBackoffMs(handler.policy, attempt), retryAfterOf(result.error) ?? 0);
+      const notBefore = Date.now() + delay;
       const tier = chooseTier(delay);
-      if (tier) return { handler, status, attempt, durationMs: result.durationMs, error, retry: { notBefore: Date.now() + delay, tier } };
-      if (!(await sleep(delay, true, { signal: shutdown }).catch(() => false))) return { handler, status, attempt, durationMs: result.durationMs, error };
+      if (tier) return { handler, status, attempt, durationMs: result.durationMs, error, retry: { notBefore, tier } };
+      if (!(await waitUntil(notBefore, shutdown))) return { handler, status, attempt, durationMs: result.durationMs, error };
     }
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchyardError } from '@switchyard/protocol';
 import {
   EVENT_HEADERS,
@@ -25,6 +24,7 @@ import { ensureEventTopics, planDomainTopics, planEventLogTopic, planSubscriptio
 import { inExecutionOrder, type CompiledHandler } from './event-handler.js';
 import { toBusEvent } from './bus-event.js';
 import { HandlerExecution } from './handler-execution.js';
+import { waitUntil } from './retry-after.js';
 import { SubscriptionCounts, type SubscriptionCountsView } from './subscription-counts.js';
 import { SubscriptionIntake } from './subscription-intake.js';
 import { header, type Item } from './subscription-item.js';
@@ -222,9 +222,10 @@ export class Subscription {
     const attributes = decoded.attributes;
     if (this.options.tenantId !== undefined && attributes.tenantId !== this.options.tenantId) return this.#skip(item, attributes.name);
     if (source.kind === 'retry') {
-      const remaining = nextHop(Date.parse(header(record, EVENT_HEADERS.notBefore) ?? '0') || 0, Date.now());
+      const notBefore = Date.parse(header(record, EVENT_HEADERS.notBefore) ?? '0') || 0;
+      const remaining = nextHop(notBefore, Date.now());
       if (remaining.kind === 'tier') return this.#submit(item, [this.#records.tierMove(record, remaining.tier)]);
-      if (remaining.kind === 'wait' && !(await sleep(remaining.ms, true, { signal: this.#shutdown.signal }).catch(() => false))) return;
+      if (remaining.kind === 'wait' && !(await waitUntil(notBefore, this.#shutdown.signal))) return;
     }
     let payload: unknown;
     try {
