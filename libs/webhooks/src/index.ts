@@ -1,8 +1,8 @@
 /**
  * @switchyard/webhooks: the webhooks engine (issue 15). Standard Webhooks signing with secret
  * rotation, the SSRF guard, one HTTP delivery attempt, the endpoint registry in a compacted topic,
- * delivery log records, metrics and the per-endpoint circuit breaker. The consuming dispatcher
- * waits for libs/pipeline (see README.md). The lib's only public door.
+ * delivery log records, metrics, the per-endpoint circuit breaker, and the dispatcher that consumes
+ * events and delivers them (one event-bus subscription per endpoint). The lib's only public door.
  */
 
 // signing
@@ -70,3 +70,10 @@ export {
 
 // what an event becomes on the wire
 export { webhookMessage, type WebhookMessage, type WebhookTransform } from './payload/webhook-message.js';
+
+// the dispatcher: events -> every matching endpoint
+export { WebhookDispatcher, type WebhookDispatcherDeps } from './dispatch/webhook-dispatcher.js';
+export { WebhookDispatcherOptionsSchema, type WebhookDispatcherOptions, type WebhookDispatcherOptionsInput } from './dispatch/dispatcher.options.js';
+export { WEBHOOK_SUBSCRIPTION_PREFIX, webhookSubscriptionName } from './dispatch/subscription-name.js';
+export { WEBHOOK_DELIVERIES_TOPIC, DeliveryLogWriter, queryDeliveryLog, type DeliveryLogTopicOptions } from './dispatch/delivery-log.js';
+export { deliveryError, withRetryAfter, type RetryAfterError } from './dispatch/delivery-error.js';

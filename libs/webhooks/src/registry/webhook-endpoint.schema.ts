@@ -14,6 +14,11 @@ export const WebhookEndpointSchema = EventWebhookConfigSchema.omit({ transform: 
     id: z.string().regex(WEBHOOK_ENDPOINT_ID_PATTERN, 'letters, digits, ".", "_" or "-" (1-128)').describe('Endpoint id (key in the endpoints topic)'),
     tenant: z.string().min(1).optional().describe('Tenant whose events the endpoint receives (all tenants when absent)'),
     description: z.string().max(500).optional().describe('What the endpoint is for'),
+    concurrency: z.number().int().min(1).max(1_000).optional().describe("Deliveries to this endpoint in flight at once per dispatcher process (default: the dispatcher's)"),
+    ordered: z
+      .boolean()
+      .optional()
+      .describe('Keep retries in order per event key: a later event of a key waits behind one being retried (events of one key are always sent one at a time)'),
   })
   .describe('Webhook endpoint');
 
