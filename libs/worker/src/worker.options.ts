@@ -66,6 +66,14 @@ export const WorkerOptionsSchema = z
      * shutdownTimeoutMs (plus a task's timeout when it ignores its signal) + 2 x leaveTimeoutMs.
      */
     leaveTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+    /**
+     * How long a rebalance waits for the tasks this worker had taken from partitions it gives up
+     * (ms), before it commits their outcomes with their offsets and lets the partitions go. Tasks
+     * still running then are left to finish unwritten (their next owner runs them again), tasks
+     * not started by then are not started. The group waits for this (every member stops in an
+     * eager rebalance), so keep it short; below the 60 s rebalance timeout.
+     */
+    revokeTimeoutMs: z.number().int().min(0).max(50_000).default(10_000),
   })
   .strict();
 

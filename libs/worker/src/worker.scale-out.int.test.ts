@@ -5,15 +5,18 @@ import type { Worker } from './worker.js';
 import { setupQueue } from './worker.test-support.js';
 
 /**
- * Regression (issue 11): scaling out during a backlog stalled a worker. Partitions paused for
- * back-pressure (a full lane buffer) stayed paused in the client across a rebalance while the
- * worker forgot it had paused them, so it never resumed them: the worker that kept them processed
- * nothing more. Here the lane buffers are tiny, so every worker pauses partitions all the time.
- * Without the fix (RoomPauses.clear resuming what it paused) this fails on kafkajs (the first
- * worker stops once the third joins); the platformatic fetch loop happened not to show it here.
+ * Regressions (issue 11), both on a rebalance during a backlog:
+ * - scaling out stalled a worker. Partitions paused for back-pressure (a full lane buffer) stayed
+ *   paused in the client across a rebalance while the worker forgot it had paused them, so the
+ *   worker that kept them processed nothing more. Here the lane buffers are tiny, so every worker
+ *   pauses partitions all the time. Without RoomPauses.clear resuming what it paused this fails on
+ *   kafkajs (the first worker stops once the third joins).
+ * - reruns on a rebalance exceeded the tasks in flight (13-54 over the three rebalances at
+ *   maxUncommitted 1,000): the worker kept starting tasks during the join, and outcomes finishing
+ *   before the new assignment, on partitions that moved, were dropped and run again elsewhere.
  */
 describe('scaling out during a backlog', () => {
-  it('a second and a third worker join and the first leaves: every worker keeps processing, every task completes', async () => {
+  it('a second and a third worker join and the first leaves: every worker keeps processing, every task completes, none runs twice', async () => {
     const q = await setupQueue({ concurrency: 5 }, 6);
     const group = workerGroup(`w-${q.name}`);
     const ran = new Map<string, number>();
@@ -44,7 +47,8 @@ describe('scaling out during a backlog', () => {
     for (let i = 0; i < ids.length; i += 500) {
       await q.producer.enqueueMany(ids.slice(i, i + 500).map((id, j) => ({ task: { id, type: 'work', queue: q.name, payload: {} }, options: { tenant: `tenant-${(i + j) % 600}` } })));
     }
-    const options = { maxUncommitted: 20, queueOptions: { [q.name]: { laneBufferSize: 10 } } };
+    // The default rerun window (maxUncommitted 1,000): what a rebalance reruns must not depend on it.
+    const options = { queueOptions: { [q.name]: { laneBufferSize: 10 } } };
     const a: Worker = await q.startWorker(handlers('a'), options);
     await members(1);
     await keepsProcessing(['a'], 50);
@@ -61,12 +65,18 @@ describe('scaling out during a backlog', () => {
     await members(2);
     await keepsProcessing(['b', 'c'], 50);
     await vi.waitFor(() => expect(ran.size).toBe(ids.length), { timeout: 120_000, interval: 200 });
-    // A rebalance reruns what a member had run but not committed on a partition that moved away
-    // (dropped unwritten; the new owner runs it again); buffered tasks never ran. The committer
-    // keeps running + uncommitted attempts under maxUncommitted (20 here) per member. Members that
-    // can lose partitions: a when b joins; a and b when c joins; b and c when a leaves (the range
-    // assignment of 6 partitions over 3, then 2, members moves some): at most 5 x 20 = 100 reruns.
-    const reruns = [...ran.values()].filter((n) => n > 1);
-    expect(reruns.length).toBeLessThanOrEqual(100);
+    const reruns = [...ran].filter(([, n]) => n > 1).map(([id]) => id);
+    if (q.client.settings?.client === 'kafkajs') {
+      // kafkajs does not wait for the revoke hook: a member may still finish and drop outcomes of
+      // partitions that moved. Each member-loss (a when b joins; a and b when c joins; b and c
+      // when a leaves: 5) reruns at most the rerun window, maxUncommitted.
+      expect(reruns.length).toBeLessThanOrEqual(5 * 1_000);
+      return;
+    }
+    // The revoke hook is awaited: a member giving partitions up starts nothing more of them, lets
+    // the attempts it took finish (within revokeTimeoutMs, 10 s by default: far above the 50 ms
+    // handler) and commits their outcomes with their offsets before the partitions move; a.close()
+    // commits before it leaves. The next owner starts at those offsets: no task runs twice.
+    expect(reruns).toEqual([]);
   });
 });

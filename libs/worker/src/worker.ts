@@ -69,6 +69,8 @@ export class Worker {
   #execution: TaskExecution | undefined;
   #cancellations: CancelWatch | undefined;
   #running = 0;
+  /** Work items taken from the buffers and not settled yet (waiting in the executor or running). */
+  readonly #taken = new Map<Promise<void>, WorkItem>();
   #owned: ReadonlySet<string> = new Set<string>();
   /** The lane and retry topics the consumer subscribed to. */
   #topics: readonly string[] = [];
@@ -129,11 +131,11 @@ export class Worker {
     });
     await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), this.#readPartitionCounts(), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
-    // Partitions about to move: commit their finished outcomes (with their offsets) while still
-    // owned. Lost ones (this member was fenced out of the group): forget them and drop their work.
+    // Partitions about to move: hand them over (see #handOver). Lost ones (this member was fenced
+    // out of the group): forget them and drop their work, nothing of them can be committed.
     this.#consumer.onPartitionsRevoked((revoked, lost) => {
-      if (!lost) return this.#committer?.flush();
       const keys = new Set(revoked.flatMap(({ topic, partitions = [] }) => partitions.map((p) => `${topic}\u0000${p}`)));
+      if (!lost) return this.#handOver(keys);
       this.#forget(keys, new Set([...this.#owned].filter((key) => !keys.has(key))));
       return undefined;
     });
@@ -276,13 +278,15 @@ export class Worker {
     for (const q of this.#order.turns((queue) => queue.dispatcher.size() > 0 && queue.hasCapacity() && this.#committer!.hasRoom(this.#running))) {
       const item = q.dispatcher.next()!;
       this.#running++;
-      void this.#execution!.run(q, item)
+      const run: Promise<void> = this.#execution!.run(q, item)
         .catch((error: unknown) => this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered'))
         .finally(() => {
           this.#running--;
+          this.#taken.delete(run);
           // The executor frees the slot right after this promise settles: pump on the next turn.
           setImmediate(() => this.#pump());
         });
+      this.#taken.set(run, item);
     }
     for (const q of this.#queues.values()) q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));
   }
@@ -316,6 +320,37 @@ export class Worker {
       if (q.config.rateLimit && q.bucket) q.bucket.setRate(shareOfLimit(q.config.rateLimit.max, q.assignedPartitions, Math.max(q.totalPartitions, q.assignedPartitions)));
     }
     this.#log.info({ assignment }, 'partitions assigned');
+  }
+
+  /**
+   * Before partitions (`topic\u0000partition` keys) move to another member (the revoke hook, which
+   * the client awaits before the group goes on): their buffered tasks are dropped (never run: the
+   * next owner fetches them from the committed offset), the tasks already taken from them finish
+   * (at most revokeTimeoutMs), and their outcomes commit with their offsets while this member still
+   * owns the partitions. Then their trackers are revoked: an outcome still to come is dropped
+   * unwritten and a task not started by then is not started (the next owner runs both). Without
+   * this the worker went on starting tasks of those partitions during the join and dropped their
+   * outcomes at the new assignment, and each of them ran twice.
+   */
+  async #handOver(keys: ReadonlySet<string>): Promise<void> {
+    const byKey = new Map([...keys].map((key) => [key, this.#trackerOf(key)] as const));
+    const trackers = new Set(byKey.values());
+    for (const q of this.#queues.values()) q.dispatcher.drop((item: WorkItem) => trackers.has(item.tracker));
+    const taken = [...this.#taken].filter(([, item]) => trackers.has(item.tracker)).map(([run]) => run);
+    if (!(await settledWithin(Promise.all(taken), this.options.revokeTimeoutMs))) {
+      this.#log.warn({ revokeTimeoutMs: this.options.revokeTimeoutMs }, 'tasks of revoked partitions still running: their outcomes are dropped, the next owner runs them again');
+    }
+    await this.#committer?.flush().catch((error: unknown) => this.#log.warn({ err: error }, 'committing before a rebalance failed'));
+    for (const [key, tracker] of byKey) {
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      this.#trackers.revoke(topic, Number(partition), tracker);
+    }
+    void this.#committer?.prune();
+  }
+
+  #trackerOf(key: string) {
+    const [topic, partition] = key.split('\u0000') as [string, string];
+    return this.#trackers.forPartition(topic, Number(partition));
   }
 
   /**

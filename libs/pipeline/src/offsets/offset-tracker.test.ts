@@ -194,6 +194,19 @@ describe('OffsetTrackers', () => {
     expect(fresh.highestTracked).toBeUndefined();
   });
 
+  it('revoke with `only` leaves the tracker of a later assignment alone (a hand-over that outlasted the rebalance)', () => {
+    const all = new OffsetTrackers();
+    const old = all.forPartition('t', 3);
+    expect(all.revoke('t', 3, old)).toBe(true);
+    const next = all.forPartition('t', 3);
+    next.track('7');
+    expect(all.revoke('t', 3, old)).toBe(false);
+    expect(next.revoked).toBe(false);
+    expect(all.forPartition('t', 3)).toBe(next);
+    expect(all.revoke('t', 3, next)).toBe(true);
+    expect(next.revoked).toBe(true);
+  });
+
   it('skips commits for partitions revoked meanwhile', () => {
     const all = new OffsetTrackers();
     all.forPartition('t', 0).track('1');

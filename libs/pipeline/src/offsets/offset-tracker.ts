@@ -173,10 +173,16 @@ export class OffsetTrackers {
     return entry.tracker;
   }
 
-  /** Forgets a revoked partition. Returns whether it was tracked. */
-  revoke(topic: string, partition: number): boolean {
+  /**
+   * Forgets a revoked partition. Returns whether it was tracked. With `only`, just when that is
+   * still the partition's tracker: a hand-over that outlasted the rebalance (a client that does not
+   * wait for it) must not revoke the tracker of the partition's next assignment.
+   */
+  revoke(topic: string, partition: number, only?: PartitionOffsetTracker): boolean {
     const key = `${topic}:${partition}`;
-    this.#entries.get(key)?.tracker.markRevoked();
+    const entry = this.#entries.get(key);
+    if (only !== undefined && entry?.tracker !== only) return false;
+    entry?.tracker.markRevoked();
     return this.#entries.delete(key);
   }
 

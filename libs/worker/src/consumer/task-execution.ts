@@ -73,8 +73,9 @@ export class TaskExecution {
 
   async #execute(q: QueueRuntime, item: WorkItem, key: string | undefined): Promise<void> {
     const { envelope } = item;
-    // A stopping worker starts nothing new: the record stays uncommitted and the next owner runs it.
-    if (this.#deps.isStopping()) return;
+    // A stopping worker, or one that gave the partition up, starts nothing new: the record stays
+    // uncommitted and the next owner runs it.
+    if (this.#deps.isStopping() || item.tracker.revoked) return;
     // Not due yet (scheduledAt, retry backoff): wait briefly in memory, or move to a delay tier.
     if (envelope.notBefore) {
       const hop = nextHop(Date.parse(envelope.notBefore), Date.now());
@@ -109,7 +110,7 @@ export class TaskExecution {
     }
     // An earlier attempt abandoned at its timeout may still run (its handler ignored the signal):
     // never two attempts of one task at once. Shut down meanwhile: not started, redelivered.
-    if (!(await this.#gate.pass(envelope.taskId, this.#deps.shutdown))) return;
+    if (!(await this.#gate.pass(envelope.taskId, this.#deps.shutdown)) || item.tracker.revoked) return;
     const labels = { queue: envelope.queue, lane, type: envelope.type };
     if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
     this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
