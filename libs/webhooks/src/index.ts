@@ -76,4 +76,4 @@ export { WebhookDispatcher, type WebhookDispatcherDeps } from './dispatch/webhoo
 export { WebhookDispatcherOptionsSchema, type WebhookDispatcherOptions, type WebhookDispatcherOptionsInput } from './dispatch/dispatcher.options.js';
 export { WEBHOOK_SUBSCRIPTION_PREFIX, webhookSubscriptionName } from './dispatch/subscription-name.js';
 export { WEBHOOK_DELIVERIES_TOPIC, DeliveryLogWriter, queryDeliveryLog, type DeliveryLogTopicOptions } from './dispatch/delivery-log.js';
-export { deliveryError, withRetryAfter, type RetryAfterError } from './dispatch/delivery-error.js';
+export { deliveryError } from './dispatch/delivery-error.js';

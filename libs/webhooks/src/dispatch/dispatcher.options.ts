@@ -22,6 +22,11 @@ export const WebhookDispatcherOptionsSchema = z
       .default('latest')
       .describe("Where a new endpoint's subscription starts: events published from then on (latest) or every retained event (earliest)"),
     sessionTimeoutMs: z.number().int().min(6_000).default(30_000).describe('Consumer group session timeout of the endpoint subscriptions'),
+    instanceId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/)
+      .optional()
+      .describe("Stable id of this dispatcher process (e.g. the pod name): a restarted process fences its predecessor's open transactions at once instead of waiting for them to time out; random by default"),
     shutdownTimeoutMs: z.number().int().min(0).default(30_000).describe('How long stopping an endpoint lets its running deliveries finish, in milliseconds'),
   })
   .strict()

@@ -18,12 +18,13 @@ export interface Received {
 }
 
 /** How a receiver answers: a status (and headers), or `hang` (never answers). */
-export type Answer = { readonly status: number; readonly headers?: Record<string, string> } | 'hang';
+export type Answer = { readonly status: number; readonly headers?: Record<string, string>; readonly delayMs?: number } | 'hang';
 
 /** An HTTP receiver on 127.0.0.1 that records every request and answers what `answer` says. */
 export async function receiver(answer: (request: Received, index: number) => Answer = () => ({ status: 204 })) {
   const received: Received[] = [];
   const hanging = new Set<http.ServerResponse>();
+  const state = { inFlight: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,7 +33,11 @@ export async function receiver(answer: (request: Received, index: number) => Ans
       received.push(request);
       const a = answer(request, received.length - 1);
       if (a === 'hang') return void hanging.add(res);
-      res.writeHead(a.status, a.headers).end();
+      state.inFlight++;
+      setTimeout(() => {
+        state.inFlight--;
+        res.writeHead(a.status, a.headers).end();
+      }, a.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,7 +46,14 @@ export async function receiver(answer: (request: Received, index: number) => Ans
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { received, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
+  return {
+    received,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    /** Requests received and not answered yet (hanging ones not counted). */
+    get inFlight(): number {
+      return state.inFlight;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchyardError } from '@switchyard/protocol';
-import type { BusEvent, EventContext } from '@switchyard/events';
+import { retryAfter, type BusEvent, type EventContext } from '@switchyard/events';
 import { circuitOpenError, type CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { WebhookDeliverer } from '../delivery/delivery-attempt.js';
 import { backoffCeilingMs, type WebhookRetryPolicy } from '../delivery/delivery-backoff.js';
@@ -10,7 +10,7 @@ import type { WebhookMetrics } from '../metrics/webhook-metrics.js';
 import { webhookMessage, type WebhookTransform } from '../payload/webhook-message.js';
 import { signingSecrets, type StoredEndpoint } from '../registry/endpoint-record.v1.js';
 import { WebhookEndpointSchema } from '../registry/webhook-endpoint.schema.js';
-import { deliveryError, withRetryAfter } from './delivery-error.js';
+import { deliveryError } from './delivery-error.js';
 import type { DeliveryLogWriter } from './delivery-log.js';
 
 /** What the delivery handler of one endpoint works with. */
@@ -71,7 +71,7 @@ async function passBreaker(deps: Pick<EndpointDeliveryDeps, 'breaker' | 'endpoin
   for (;;) {
     const permit = deps.breaker.tryAcquire();
     if (permit.allowed) return;
-    if (budget <= 0 || signal.aborted) throw withRetryAfter(circuitOpenError(deps.endpointId, permit.retryInMs), permit.retryInMs);
+    if (budget <= 0 || signal.aborted) throw retryAfter(circuitOpenError(deps.endpointId, permit.retryInMs), permit.retryInMs);
     const wait = Math.max(1, Math.min(permit.retryInMs, budget));
     budget -= wait;
     await sleep(wait, undefined, { signal }).catch(() => undefined);

@@ -65,7 +65,7 @@ export class EndpointRunner {
     this.#bus.subscribe(
       // The handler's budget: one breaker cool-down waited at most, then one attempt bounded by the endpoint's timeoutMs.
       { id: 'deliver', eventName: endpoint.eventPattern, handler, timeoutMs: endpoint.timeoutMs + options.breaker.cooldownMs + 1_000 },
-      { name: this.subscription, concurrency, orderedRetries: endpoint.ordered ?? false, eventLog: false, startFrom: options.startFrom, sessionTimeoutMs: options.sessionTimeoutMs, shutdownTimeoutMs: options.shutdownTimeoutMs },
+      { name: this.subscription, concurrency, orderedRetries: endpoint.ordered ?? false, eventLog: false, startFrom: options.startFrom, sessionTimeoutMs: options.sessionTimeoutMs, shutdownTimeoutMs: options.shutdownTimeoutMs, ...(options.instanceId ? { instanceId: options.instanceId } : {}) },
     );
   }
 
