@@ -63,7 +63,7 @@ export class EventCodec {
     return { data: Buffer.from(text, 'utf8'), contentType: JSON_CONTENT_TYPE };
   }
 
-  /** Decodes a record value. Throws SY_UNDECODABLE_MESSAGE or SY_INVALID_PAYLOAD (never anything untyped). */
+  /** Decodes a record value. Throws SY_UNDECODABLE_MESSAGE or SY_INVALID_PAYLOAD, or SY_SCHEMA_REGISTRY_UNAVAILABLE when the registry cannot be asked (never anything untyped). */
   async decode(attributes: EventAttributes, data: Buffer | null): Promise<unknown> {
     if (data === null || data.length === 0) return this.#validated(attributes.name, null);
     if (data[0] === 0) {

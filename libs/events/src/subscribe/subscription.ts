@@ -24,6 +24,7 @@ import { ensureEventTopics, planDomainTopics, planEventLogTopic, planSubscriptio
 import { inExecutionOrder, type CompiledHandler } from './event-handler.js';
 import { toBusEvent } from './bus-event.js';
 import { HandlerExecution } from './handler-execution.js';
+import { RegistryOutage } from './registry-outage.js';
 import { waitUntil } from './retry-after.js';
 import { SubscriptionCounts, type SubscriptionCountsView } from './subscription-counts.js';
 import { SubscriptionIntake } from './subscription-intake.js';
@@ -62,6 +63,9 @@ export class Subscription {
   readonly #handlers: readonly CompiledHandler[];
   readonly #group: string;
   readonly #shutdown = new AbortController();
+  /** Aborted when close() starts: waits that have not started a handler (a registry outage) give up at once. */
+  readonly #stopping = new AbortController();
+  readonly #registryOutage: RegistryOutage;
   readonly #intake: SubscriptionIntake;
   readonly #execution: HandlerExecution;
   readonly #records: SubscriptionRecords;
@@ -99,8 +103,10 @@ export class Subscription {
       onPartitionGone: (partition) => this.#execution.dropPartition(partition),
     });
     this.#records = new SubscriptionRecords(name);
+    this.#registryOutage = new RegistryOutage(name, log);
     this.#counts = new SubscriptionCounts(name, metrics);
     setMaxListeners(0, this.#shutdown.signal);
+    setMaxListeners(0, this.#stopping.signal);
   }
 
   get name(): string {
@@ -159,6 +165,7 @@ export class Subscription {
   async close(): Promise<void> {
     if (!this.#lifecycle.canMoveTo('stopping')) return;
     this.#lifecycle.to('stopping');
+    this.#stopping.abort();
     this.#intake.stopTimedResumes();
     this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
     const idle = this.#intake.dropBuffered();
@@ -175,10 +182,11 @@ export class Subscription {
     this.#deps.log.info({ subscription: this.name }, 'subscription stopped');
   }
 
-  /** Running, and transactions land. For health endpoints. */
+  /** Running, the schema registry answers (when decoding needs it), and transactions land. For health endpoints. */
   health(): { readonly ok: boolean; readonly state: SubscriptionState; readonly reason?: string } {
     const state = this.#lifecycle.state;
     if (state !== 'running') return { ok: false, state, reason: `subscription ${this.name} is ${state}` };
+    if (this.#registryOutage.down) return { ok: false, state, reason: 'schema registry unavailable: events wait (uncommitted) until it answers' };
     const failures = this.#committer?.consecutiveFailures ?? 0;
     if (failures >= 5) return { ok: false, state, reason: `${failures} transactions failed in a row` };
     return { ok: true, state };
@@ -227,13 +235,11 @@ export class Subscription {
       if (remaining.kind === 'tier') return this.#submit(item, [this.#records.tierMove(record, remaining.tier)]);
       if (remaining.kind === 'wait' && !(await waitUntil(notBefore, this.#shutdown.signal))) return;
     }
-    let payload: unknown;
-    try {
-      payload = await this.#deps.codec.decode(attributes, decoded.data);
-    } catch (error) {
-      return this.#undecodable(item, eventDomain(attributes.name), errorInfo(error));
-    }
-    return this.#handle(item, attributes, payload);
+    // A registry outage is not the record's fault: it waits (uncommitted) until decoding gets through.
+    const payload = await this.#registryOutage.decode(() => this.#deps.codec.decode(attributes, decoded.data), this.#stopping.signal);
+    if (payload.ok === 'stopped') return; // closing during an outage: redelivered to the next owner
+    if (!payload.ok) return this.#undecodable(item, eventDomain(attributes.name), errorInfo(payload.error));
+    return this.#handle(item, attributes, payload.value);
   }
 
   /** A decoded event: its handlers run, then its moves, dead letters and log entry go to the committer. */
