@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
  *  - `unit`: `*.test.ts`, need nothing but Node.
  *  - `int`: `*.int.test.ts`, talk to a real Kafka broker. The global setup starts the local
  *    broker from deploy/kafka-local when KAFKA_BROKERS is unset, so `npm test` just works.
+ *  - `fault`: `*.fault.test.ts`, start brokers of their own and inject faults (`npm run test:fault`).
  */
 export default defineConfig({
   test: {
@@ -13,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{libs,services,deploy}/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
         },
       },
       {
@@ -26,6 +27,21 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // The fault suite (issue 11): each file starts brokers of its own (deploy/kafka-local) and
+        // breaks them or the network between them and the clients; `npm test` runs it too,
+        // `npm run test:fault` runs only it.
+        test: {
+          name: 'fault',
+          include: ['{libs,services,deploy}/**/*.fault.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          // After unit and int (group 0): its brokers never compete with the int suite's tests.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

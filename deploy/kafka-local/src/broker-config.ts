@@ -2,11 +2,15 @@ import path from 'node:path';
 import type { BrokerNode, KafkaLocalOptions } from './kafka-local.options.js';
 import { securedFiles } from './secured-material.js';
 
-/** Listeners of a plain node: PLAINTEXT for clients and between brokers. */
-function plainListeners(node: BrokerNode): Record<string, string> {
+/**
+ * Listeners of a plain node: PLAINTEXT for clients and between brokers. It advertises its port +
+ * `advertisedPortShift` (single node only): a fault test's TCP proxy listens there, so every
+ * client connection goes through the proxy.
+ */
+function plainListeners(node: BrokerNode, advertisedPortShift: number): Record<string, string> {
   return {
     listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port + advertisedPortShift}`,
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
   };
@@ -52,7 +56,7 @@ export function renderServerProperties(node: BrokerNode, nodes: readonly BrokerN
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     'controller.quorum.voters': voters,
-    ...(options.secured ? securedListeners(node) : plainListeners(node)),
+    ...(options.secured ? securedListeners(node) : plainListeners(node, options.advertisedPortShift)),
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': `${node.dir}/data`,
     // Topics are created by ensureTopology with explicit settings; a typo must not create one.

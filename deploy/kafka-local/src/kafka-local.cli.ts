@@ -42,7 +42,7 @@ function withCommon(command: Command): Command {
 
 const program = new Command('kafka-local')
   .description('A real Apache Kafka (KRaft) from Maven Central on the local JDK, without Docker.')
-  .addHelpText('after', '\nEnvironment: KAFKA_LOCAL_PORT, KAFKA_LOCAL_BROKERS, KAFKA_LOCAL_DATA_DIR, KAFKA_LOCAL_HEAP, KAFKA_LOCAL_START_TIMEOUT_MS, KAFKA_LOCAL_SECURED, KAFKA_LOCAL_SECURED_PORT, JAVA_HOME.');
+  .addHelpText('after', '\nEnvironment: KAFKA_LOCAL_PORT, KAFKA_LOCAL_BROKERS, KAFKA_LOCAL_DATA_DIR, KAFKA_LOCAL_HEAP, KAFKA_LOCAL_START_TIMEOUT_MS, KAFKA_LOCAL_SECURED, KAFKA_LOCAL_SECURED_PORT, KAFKA_LOCAL_ADVERTISED_PORT_SHIFT, JAVA_HOME.');
 
 withCommon(program.command('up').description('start the broker(s) unless running; wait until they answer')).action(async (flags: CommonFlags) => {
   const handle = await ensureLocalKafka(optionsFrom(flags));

@@ -40,6 +40,14 @@ describe('kafka-local options', () => {
     });
   });
 
+  it('advertises port + KAFKA_LOCAL_ADVERTISED_PORT_SHIFT (a fault-test proxy listens there), on a single plain node only', () => {
+    const options = resolveKafkaLocalOptions({ port: 29092 }, { KAFKA_LOCAL_ADVERTISED_PORT_SHIFT: '100' });
+    const nodes = clusterNodes(options);
+    expect(props(renderServerProperties(nodes[0]!, nodes, options))).toMatchObject({ listeners: 'PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:30092', 'advertised.listeners': 'PLAINTEXT://127.0.0.1:29192' });
+    expect(() => resolveKafkaLocalOptions({ brokers: 3 }, { KAFKA_LOCAL_ADVERTISED_PORT_SHIFT: '100' })).toThrow(/KAFKA_LOCAL_ADVERTISED_PORT_SHIFT: only the plain single-node broker/);
+    expect(() => resolveKafkaLocalOptions({}, { KAFKA_LOCAL_ADVERTISED_PORT_SHIFT: '-1' })).toThrow(/KAFKA_LOCAL_ADVERTISED_PORT_SHIFT \/ --advertised-port-shift: must be >= 0|KAFKA_LOCAL_ADVERTISED_PORT_SHIFT.*must be >= 0/);
+  });
+
   it('renders a 3-node quorum with RF 3 and min ISR 2', () => {
     const options = resolveKafkaLocalOptions({ brokers: 3, port: 19092 }, {});
     const nodes = clusterNodes(options);

@@ -52,6 +52,13 @@ export const KafkaLocalOptionsSchema = z
       .optional()
       .transform((v) => v ?? false)
       .describe('KAFKA_LOCAL_SECURED: the secured broker (SCRAM-SHA-512 over TLS, mutual TLS) instead of the plain one; it has its own ports and data'),
+    advertisedPortShift: z.coerce
+      .number({ message: 'must be a whole number of ports, e.g. 100' })
+      .int('must be a whole number')
+      .min(0, 'must be >= 0')
+      .max(1_000, 'must be <= 1000')
+      .default(0)
+      .describe('KAFKA_LOCAL_ADVERTISED_PORT_SHIFT: the broker tells clients to connect to its port + this (a fault-test TCP proxy listens there); single node only'),
     securedPort: port
       .default(9192)
       .describe('KAFKA_LOCAL_SECURED_PORT: SASL_SSL port of the secured broker; mutual TLS listens one above, its controller 1000 above'),
@@ -68,6 +75,7 @@ const ENV_NAMES: Record<keyof KafkaLocalOptions, string> = {
   heap: 'KAFKA_LOCAL_HEAP',
   startTimeoutMs: 'KAFKA_LOCAL_START_TIMEOUT_MS',
   secured: 'KAFKA_LOCAL_SECURED',
+  advertisedPortShift: 'KAFKA_LOCAL_ADVERTISED_PORT_SHIFT',
   securedPort: 'KAFKA_LOCAL_SECURED_PORT',
 };
 
@@ -87,6 +95,11 @@ export function resolveKafkaLocalOptions(
   if (options.secured && options.brokers !== 1) {
     throw new SwitchyardError('SY_INVALID_ENV', 'Invalid kafka-local settings:\n  KAFKA_LOCAL_BROKERS / --brokers: the secured broker runs a single node', {
       hint: 'Drop --brokers 3 (or KAFKA_LOCAL_BROKERS=3) when starting the secured broker.',
+    });
+  }
+  if (options.advertisedPortShift > 0 && (options.secured || options.brokers !== 1)) {
+    throw new SwitchyardError('SY_INVALID_ENV', 'Invalid kafka-local settings:\n  KAFKA_LOCAL_ADVERTISED_PORT_SHIFT: only the plain single-node broker can advertise another port', {
+      hint: 'Leave KAFKA_LOCAL_ADVERTISED_PORT_SHIFT at 0 with --brokers 3 or the secured broker (their brokers reach each other through the advertised address).',
     });
   }
   return options;

@@ -7,3 +7,4 @@ export { testSecuredKafka, externalSecuredKafkaGiven, foreignCa } from './secure
 export { asIncoming, deadEventRecord, type DeadEventSpec } from './dead-event-records.js';
 export { inMemoryTransactions, type CommittedTransaction, type InMemoryTransactions, type TransactionStep } from './in-memory-transactions.js';
 export { setupEvents } from './test-events.js';
+export { TcpProxy, type TcpProxyCounts } from './faults/tcp-proxy.js';

@@ -1,0 +1,84 @@
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TcpProxy } from './tcp-proxy.js';
+
+let echo: net.Server;
+let proxy: TcpProxy;
+
+beforeEach(async () => {
+  // The proxy resets its upstream side too: the echo's sockets see ECONNRESET, which is what the test does.
+  echo = net.createServer((socket) => socket.on('error', () => {}).pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  proxy = await TcpProxy.start({ port: (echo.address() as net.AddressInfo).port });
+});
+afterEach(async () => {
+  await proxy.close();
+  await new Promise((resolve) => echo.close(resolve));
+});
+
+/** A client of the proxy that collects what comes back and how its connection ended. */
+async function connect() {
+  const socket = net.connect(proxy.port, '127.0.0.1');
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const got: string[] = [];
+  const ended: { how?: string } = {};
+  socket.on('data', (chunk: Buffer) => got.push(chunk.toString()));
+  socket.on('error', (error: NodeJS.ErrnoException) => (ended.how ??= error.code));
+  socket.on('end', () => (ended.how ??= 'end'));
+  socket.on('close', () => (ended.how ??= 'close'));
+  return { socket, text: () => got.join(''), ended };
+}
+
+describe('TcpProxy', () => {
+  it('forwards both ways, in order, and counts connections', async () => {
+    const c = await connect();
+    for (const word of ['a', 'b', 'c']) c.socket.write(word);
+    await vi.waitFor(() => expect(c.text()).toBe('abc'));
+    expect(proxy.counts).toEqual({ accepted: 1, refused: 0, open: 1 });
+    c.socket.destroy();
+  });
+
+  it('adds latency to each direction: an echo takes at least twice the latency', async () => {
+    const c = await connect();
+    proxy.setLatency(150);
+    const sent = Date.now();
+    c.socket.write('x');
+    await vi.waitFor(() => expect(c.text()).toBe('x'), { timeout: 5_000 });
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
+    c.socket.destroy();
+  });
+
+  it('holds everything until released, then forwards it in order', async () => {
+    const c = await connect();
+    proxy.hold();
+    c.socket.write('1');
+    c.socket.write('2');
+    // Nothing can come back while held: the echo never saw the bytes.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(c.text()).toBe('');
+    proxy.release();
+    await vi.waitFor(() => expect(c.text()).toBe('12'));
+    c.socket.destroy();
+  });
+
+  it('drops connections with a clean close, resets them, and refuses new ones while told to', async () => {
+    const dropped = await connect();
+    expect(proxy.dropAll()).toBe(1);
+    await vi.waitFor(() => expect(dropped.ended.how).toBe('end'));
+
+    const reset = await connect();
+    expect(proxy.resetAll()).toBe(1);
+    await vi.waitFor(() => expect(reset.ended.how).toBe('ECONNRESET'));
+
+    proxy.refuse(true);
+    const refused = net.connect(proxy.port, '127.0.0.1');
+    const code = await new Promise<string | undefined>((resolve) => refused.once('error', (e: NodeJS.ErrnoException) => resolve(e.code)).once('close', () => resolve('close')));
+    expect(['ECONNRESET', 'close']).toContain(code);
+    expect(proxy.counts.refused).toBe(1);
+    proxy.refuse(false);
+    const again = await connect();
+    again.socket.write('ok');
+    await vi.waitFor(() => expect(again.text()).toBe('ok'));
+    again.socket.destroy();
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * A TCP proxy for network-fault tests (issue 11, fault suite): clients connect to the proxy, the
+ * proxy connects to the target and pipes both ways. While it runs, a test can
+ *  - add latency to every chunk in both directions (`setLatency`), order kept per direction;
+ *  - stall (`hold`): nothing is forwarded and new connections wait, until `release`;
+ *  - drop every open connection with a clean close (`dropAll`, FIN) or a reset (`resetAll`, RST);
+ *  - refuse new connections for a while (`refuse`), as a dead host would.
+ * A broker reached through it must advertise the proxy's address (deploy/kafka-local's
+ * `advertisedPortShift`), or clients would go around it after the first metadata answer.
+ */
+import net from 'node:net';
+
+export interface TcpProxyCounts {
+  /** Client connections accepted so far. */
+  readonly accepted: number;
+  /** Client connections refused (while `refuse` was on). */
+  readonly refused: number;
+  /** Connections open now. */
+  readonly open: number;
+}
+
+interface Pair {
+  readonly client: net.Socket;
+  readonly upstream: net.Socket;
+}
+
+export class TcpProxy {
+  readonly #server: net.Server;
+  readonly #pairs = new Set<Pair>();
+  readonly #held: (() => void)[] = [];
+  #latencyMs = 0;
+  #holding = false;
+  #refusing = false;
+  #accepted = 0;
+  #refused = 0;
+
+  private constructor(
+    readonly port: number,
+    readonly target: { readonly host: string; readonly port: number },
+    server: net.Server,
+  ) {
+    this.#server = server;
+  }
+
+  /** Listens on 127.0.0.1:`port` (0: any free port) and forwards to `target`. */
+  static async start(target: { host?: string; port: number }, port = 0): Promise<TcpProxy> {
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const proxy = new TcpProxy((server.address() as net.AddressInfo).port, { host: target.host ?? '127.0.0.1', port: target.port }, server);
+    server.on('connection', (client) => proxy.#accept(client));
+    return proxy;
+  }
+
+  get counts(): TcpProxyCounts {
+    return { accepted: this.#accepted, refused: this.#refused, open: this.#pairs.size };
+  }
+
+  /** Delays every chunk by `ms` in both directions (0: none). */
+  setLatency(ms: number): void {
+    this.#latencyMs = ms;
+  }
+
+  /** Stops forwarding (open connections stall, new ones wait) until {@link release}. */
+  hold(): void {
+    this.#holding = true;
+  }
+
+  /** Forwards what waited, in order, and everything after. */
+  release(): void {
+    this.#holding = false;
+    for (const resume of this.#held.splice(0)) resume();
+  }
+
+  /** While on, new connections are closed at once (resets), as by a host with nothing listening. */
+  refuse(on: boolean): void {
+    this.#refusing = on;
+  }
+
+  /** Closes every open connection cleanly (FIN both ways); returns how many. */
+  dropAll(): number {
+    return this.#closeAll((s) => s.destroySoon());
+  }
+
+  /** Resets every open connection (RST both ways); returns how many. */
+  resetAll(): number {
+    return this.#closeAll((s) => s.resetAndDestroy());
+  }
+
+  async close(): Promise<void> {
+    this.release();
+    this.resetAll();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #closeAll(close: (socket: net.Socket) => void): number {
+    const pairs = [...this.#pairs];
+    this.#pairs.clear();
+    for (const { client, upstream } of pairs) {
+      close(client);
+      close(upstream);
+    }
+    return pairs.length;
+  }
+
+  #accept(client: net.Socket): void {
+    if (this.#refusing) {
+      this.#refused++;
+      client.resetAndDestroy();
+      return;
+    }
+    this.#accepted++;
+    client.pause();
+    const upstream = net.connect(this.target.port, this.target.host);
+    const pair = { client, upstream };
+    this.#pairs.add(pair);
+    const end = () => {
+      this.#pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    upstream.once('connect', () => {
+      this.#pipe(client, upstream);
+      this.#pipe(upstream, client);
+    });
+  }
+
+  /** Forwards `from` -> `to`, each chunk after the latency and only while not held; order kept. */
+  #pipe(from: net.Socket, to: net.Socket): void {
+    let chain = Promise.resolve();
+    from.on('data', (chunk: Buffer) => {
+      const due = Date.now() + this.#latencyMs;
+      chain = chain.then(async () => {
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (this.#holding) await new Promise<void>((resolve) => this.#held.push(resolve));
+        if (!to.destroyed) to.write(chunk);
+      });
+    });
+    from.on('end', () => void chain.then(() => to.end()));
+    from.resume();
+  }
+}
