@@ -158,7 +158,7 @@ describe('event bus features', () => {
       replay: { enabled: false },
       persistence: { enabled: false, retention: 3 },
     });
-    expect(bus.unsupported.map((p) => p.field).sort()).toEqual(['eventSourcing', 'messageQueue', 'persistence.enabled', 'queue.deadLetterQueue', 'replay.enabled', 'webhooks']);
+    expect(bus.unsupported.map((p) => p.field).sort()).toEqual(['eventSourcing', 'messageQueue', 'persistence.enabled', 'queue.deadLetterQueue', 'replay.enabled']);
     expect(t.bus({ persistence: { enabled: true, retention: 30 }, queue: { concurrency: 4 } }).unsupported).toEqual([]);
     expect(() => t.bus({ handlers: [{ eventName: 'User.*', handler: async () => undefined }] })).toThrow(/handlers\[0\]\.eventName/);
   });

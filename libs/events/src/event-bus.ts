@@ -49,7 +49,6 @@ function defaultPolicy(config: EventBusConfig): TaskRetryPolicy {
 function unsupportedParts(config: EventBusConfig): UnsupportedPart[] {
   const parts: UnsupportedPart[] = [];
   if (config.eventSourcing?.enabled) parts.push({ field: 'eventSourcing', reason: 'event sourcing (aggregates, snapshots) comes in a later release; events are still published and kept for persistence.retention days' });
-  if (config.webhooks && config.webhooks.length > 0) parts.push({ field: 'webhooks', reason: 'webhook delivery comes in a later release (a subscriber of this bus); nothing is sent' });
   if (config.messageQueue) parts.push({ field: 'messageQueue', reason: 'broker bridges come in a later release; events stay on Kafka' });
   if (config.persistence && !config.persistence.enabled) parts.push({ field: 'persistence.enabled', reason: 'Kafka keeps every published event for its topic retention (7 days by default) whatever this says; persistence.retention applies only with enabled: true' });
   if (config.persistence?.filter) parts.push({ field: 'persistence.filter', reason: 'Kafka keeps every published event for the retention period; the filter is not applied' });
