@@ -1,26 +1,17 @@
 import { isSwitchyardError } from '@switchyard/protocol';
-import { EVENT_HEADERS, RETRY_TIERS, type Logger, type RetryTier } from '@switchyard/kafka';
+import { RETRY_TIERS, type Logger } from '@switchyard/kafka';
 import { AttemptGate, KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, type ErrorInfo } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import type { BusEvent, CompiledHandler } from './event-handler.js';
 import { runHandlerOnce } from './handler-attempt.js';
+import type { HandlerOutcome } from './handler-outcome.js';
 import { retryAfterOf, waitUntil } from './retry-after.js';
-import { header, type Item } from './subscription-item.js';
+import { attemptsOf, selectHandlers, type Selection } from './handler-selection.js';
+import type { Item } from './subscription-item.js';
 
 const SHORTEST_TIER = RETRY_TIERS[0]!;
 
-/** How one handler ended for one event (`parked`: it did not run; it waits behind an earlier event of its key). */
-export interface HandlerOutcome {
-  readonly handler: CompiledHandler;
-  readonly status: 'success' | 'failed' | 'timeout' | 'parked';
-  readonly attempt: number;
-  readonly durationMs: number;
-  readonly error?: ErrorInfo;
-  /** Set when the handler is retried later through a retry topic. */
-  readonly retry?: { readonly notBefore: number; readonly tier: RetryTier };
-  readonly dead?: boolean;
-  readonly parked?: { readonly notBefore: number; readonly tier: RetryTier; readonly behind: string };
-}
+export type { HandlerOutcome } from './handler-outcome.js';
 
 export interface HandlerExecutionDeps {
   readonly name: string;
@@ -53,29 +44,14 @@ export class HandlerExecution {
     this.#byId = new Map(deps.handlers.map((h) => [h.id, h]));
   }
 
-  /** Handlers that take this event: matching pattern and filter; a retry names its one handler, a replay may name several. */
-  select(item: Item, event: BusEvent): CompiledHandler[] {
-    if (item.source.kind === 'retry') {
-      const handler = this.#byId.get(header(item.record, EVENT_HEADERS.handler) ?? '');
-      if (!handler) this.#deps.log.warn({ subscription: this.#deps.name, handler: header(item.record, EVENT_HEADERS.handler), eventId: event.id }, 'retry for a handler this subscription no longer has: skipped');
-      return handler ? [handler] : [];
-    }
-    const targets = item.source.kind === 'replay' ? header(item.record, EVENT_HEADERS.targetHandlers)?.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    return this.#deps.handlers.filter((h) => {
-      if (targets && targets.length > 0 && !targets.includes(h.id)) return false;
-      if (!h.pattern.matches(event.name)) return false;
-      try {
-        return h.filter ? h.filter(event) : true;
-      } catch (error) {
-        this.#deps.log.warn({ err: error, handler: h.id, eventId: event.id }, 'handler filter threw: the handler does not take the event');
-        return false;
-      }
-    });
+  /** Handlers that take this event, and those dead-lettered instead (a filter threw; a retry's handler is gone): see handler-selection.ts. */
+  select(item: Item, event: BusEvent): Selection {
+    return selectHandlers(item, event, { subscription: this.#deps.name, handlers: this.#deps.handlers, byId: this.#byId, log: this.#deps.log });
   }
 
   /** Blocking handlers run alone, in priority order; adjacent background handlers run together. */
   async run(item: Item, event: BusEvent, handlers: readonly CompiledHandler[]): Promise<HandlerOutcome[]> {
-    const base = attemptsBefore(item);
+    const base = attemptsOf(item);
     const outcomes: HandlerOutcome[] = [];
     let wave: Promise<HandlerOutcome>[] = [];
     for (const handler of handlers) {
@@ -120,7 +96,7 @@ export class HandlerExecution {
     this.#blocks.enqueue(blockKey, event.id, item.record.partition);
     const now = Date.now();
     const notBefore = Math.max(this.#headNotBefore.get(blockKey) ?? now, now + SHORTEST_TIER.delayMs);
-    return { handler, status: 'parked', attempt: attemptsBefore(item), durationMs: 0, parked: { notBefore, tier: chooseTier(notBefore - now) ?? SHORTEST_TIER, behind } };
+    return { handler, status: 'parked', attempt: attemptsOf(item), durationMs: 0, parked: { notBefore, tier: chooseTier(notBefore - now) ?? SHORTEST_TIER, behind } };
   }
 
   async #attempts(item: Item, event: BusEvent, handler: CompiledHandler, attemptsBefore: number): Promise<HandlerOutcome> {
@@ -154,11 +130,6 @@ export class HandlerExecution {
       if (!(await waitUntil(notBefore, shutdown))) return { handler, status, attempt, durationMs: result.durationMs, error };
     }
   }
-}
-
-/** Attempts a handler already had: a retry carries them in a header; a fresh event has none. */
-function attemptsBefore(item: Item): number {
-  return item.source.kind === 'retry' ? Number(header(item.record, EVENT_HEADERS.attempt) ?? 0) || 0 : 0;
 }
 
 /** errorInfo, with the event bus's code for a plain handler failure. */

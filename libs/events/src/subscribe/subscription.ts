@@ -24,6 +24,7 @@ import { ensureEventTopics, planDomainTopics, planEventLogTopic, planSubscriptio
 import { inExecutionOrder, type CompiledHandler } from './event-handler.js';
 import { toBusEvent } from './bus-event.js';
 import { HandlerExecution } from './handler-execution.js';
+import type { Selection } from './handler-selection.js';
 import { RegistryOutage } from './registry-outage.js';
 import { waitUntil } from './retry-after.js';
 import { SubscriptionCounts, type SubscriptionCountsView } from './subscription-counts.js';
@@ -245,11 +246,13 @@ export class Subscription {
   /** A decoded event: its handlers run, then its moves, dead letters and log entry go to the committer. */
   async #handle(item: Item, attributes: EventAttributes, payload: unknown): Promise<void> {
     const event = toBusEvent(attributes, payload);
-    const handlers = this.#execution.select(item, event);
-    if (handlers.length === 0) return this.#skip(item, event.name);
+    const selection = this.#execution.select(item, event);
+    if (selection.missing) return this.#handlerGone(item, event.name, selection.missing);
+    if (selection.run.length === 0 && selection.filterFailed.length === 0) return this.#skip(item, event.name);
     const receivedAt = Date.now();
-    const outcomes = await this.#execution.run(item, event, handlers);
-    if (this.#shutdown.signal.aborted && outcomes.some((o) => o.status === 'failed' || o.status === 'timeout')) return; // cut short by shutdown: redelivered
+    const ran = await this.#execution.run(item, event, selection.run);
+    if (this.#shutdown.signal.aborted && ran.some((o) => o.status === 'failed' || o.status === 'timeout')) return; // cut short by shutdown: redelivered
+    const outcomes = [...selection.filterFailed, ...ran];
     const records = this.#records.ofOutcomes(item, eventDomain(attributes.name), outcomes, receivedAt);
     if (this.options.eventLog) records.push(this.#records.logEntry(item, event, outcomes, receivedAt, this.options.eventLogPayload));
     this.#counts.handled(event.name, eventOutcome(outcomes));
@@ -261,6 +264,13 @@ export class Subscription {
     this.#counts.undecodable();
     const now = new Date().toISOString();
     return this.#submit(item, [this.#records.deadLetter(item, domain, error, 0, undefined, now)]);
+  }
+
+  /** A retry for a handler the subscription no longer has: dead-lettered with the reason, nothing run. */
+  #handlerGone(item: Item, eventName: string, missing: NonNullable<Selection['missing']>): Promise<void> {
+    this.#counts.handled(eventName, 'dead');
+    const firstFailedAt = header(item.record, EVENT_HEADERS.firstFailureAt) ?? new Date().toISOString();
+    return this.#submit(item, [this.#records.deadLetter(item, eventDomain(eventName), missing.error, missing.attempts, missing.handlerId, firstFailedAt)]);
   }
 
   #skip(item: Item, eventName: string): Promise<void> {
