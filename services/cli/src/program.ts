@@ -6,6 +6,7 @@ import { registerReplayCommand } from './commands/replay.command.js';
 import { registerSchedulesCommands } from './commands/schedules.command.js';
 import { registerTasksCommands } from './commands/tasks.command.js';
 import { registerTopicsCommand } from './commands/topics.command.js';
+import { registerWebhooksCommands } from './webhooks/webhooks.command.js';
 
 const EXIT_CODE_HELP = `
 Exit codes: 0 done, 1 failed while running, 2 bad input (flag, value, date, unknown topic/group),
@@ -30,5 +31,6 @@ export function buildProgram(): Command {
   registerReplayCommand(program, context);
   registerOffsetsCommands(program, context);
   registerSchedulesCommands(program, context);
+  registerWebhooksCommands(program, context);
   return program;
 }
