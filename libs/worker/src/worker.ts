@@ -19,8 +19,9 @@ import {
 import type { Registry } from 'prom-client';
 import { CancelWatch } from './consumer/cancel-watch.js';
 import { QueueOrder } from './consumer/queue-order.js';
-import { QueueRuntime } from './consumer/queue-runtime.js';
+import { QueueRuntime, readPartitionCounts } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
+import { rebuildKeyBlocks } from './consumer/key-block-rebuild.js';
 import { commitHealth, commitStallThresholdMs, errorInfo, OffsetTrackers, settledWithin, shareOfLimit, tierDueAt, TimedPauses, TransactionalCommitter } from '@switchyard/pipeline';
 import type { WorkItem } from './consumer/work-item.js';
 import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
@@ -72,6 +73,8 @@ export class Worker {
   /** Work items taken from the buffers and not settled yet (waiting in the executor or running). */
   readonly #taken = new Map<Promise<void>, WorkItem>();
   #owned: ReadonlySet<string> = new Set<string>();
+  /** Rebuilding the ordered-retry blocks of newly assigned partitions: batches wait for it. */
+  #rebuilding: Promise<unknown> | undefined;
   /** The lane and retry topics the consumer subscribed to. */
   #topics: readonly string[] = [];
 
@@ -129,7 +132,7 @@ export class Worker {
       onSettled: (item, outcome) => this.#count(item, outcome),
       ...(this.#deps.onBatchProgress ? { onBatchProgress: this.#deps.onBatchProgress } : {}),
     });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), this.#readPartitionCounts(), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
+    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), readPartitionCounts(this.#client, this.#queues), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
     // Partitions about to move: hand them over (see #handOver). Lost ones (this member was fenced
     // out of the group): forget them and drop their work, nothing of them can be committed.
@@ -230,6 +233,7 @@ export class Worker {
   }
 
   async #onBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
+    if (this.#rebuilding) await this.#rebuilding;
     const parsed = parseTaskTopic(batch.topic);
     const q = parsed && this.#queues.get(parsed.queue);
     if (!parsed || !q || (parsed.kind !== 'lane' && parsed.kind !== 'retry')) return;
@@ -291,25 +295,18 @@ export class Worker {
     for (const q of this.#queues.values()) q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));
   }
 
-  /** Partition count of each queue, to share a queue-wide rate limit by assigned partitions. */
-  async #readPartitionCounts(): Promise<void> {
-    const admin = this.#client.admin();
-    await admin.connect();
-    try {
-      const described = await admin.describeTopics([...this.#queues.keys()].map((queue) => laneTopics(queue)[2]!));
-      for (const topic of described) {
-        const queue = parseTaskTopic(topic.topic)?.queue;
-        const q = queue ? this.#queues.get(queue) : undefined;
-        if (q) q.totalPartitions = topic.partitions.length;
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   /** After a rebalance: forget revoked partitions (their buffered tasks, offsets), re-share rate limits. */
   #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
+    const before = this.#owned;
+    // Newly owned partitions: their key blocks from the delay tiers before any of their records is handled.
+    this.#rebuilding = Promise.all(
+      [...this.#queues.values()].map((q) => {
+        const lane = laneTopics(q.config.name)[2]!;
+        const gained = (assignment[lane] ?? []).filter((p) => !before.has(`${lane}\u0000${p}`));
+        return rebuildKeyBlocks(this.#client, this.#groupId, q, gained, this.#log);
+      }),
+    );
     // Partitions kept across the rebalance keep their trackers: the client refetches them from the
     // committed offset, and the tracker skips what was already taken (no double execution).
     this.#forget([...this.#owned].filter((key) => !owned.has(key)), owned);

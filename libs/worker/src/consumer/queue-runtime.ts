@@ -1,5 +1,5 @@
 import type { QueueConfig } from '@switchyard/protocol';
-import { queueDlqTopic, type ConsumerPort } from '@switchyard/kafka';
+import { laneTopics, parseTaskTopic, queueDlqTopic, type ConsumerPort, type KafkaClient } from '@switchyard/kafka';
 import { KeyBlocks, KeyedExecutor, LaneDispatcher, RoomPauses, TenantLimiter, TokenBucket } from '@switchyard/pipeline';
 import type { QueueRuntimeOptions } from '../worker.options.js';
 import type { WorkItem } from './work-item.js';
@@ -55,5 +55,21 @@ export class QueueRuntime {
    */
   hasCapacity(): boolean {
     return this.executor.hasRoom(this.tokenWaiters);
+  }
+}
+
+/** Partition count of each queue (its normal lane), to share a queue-wide rate limit by assigned partitions. */
+export async function readPartitionCounts(client: KafkaClient, queues: ReadonlyMap<string, QueueRuntime>): Promise<void> {
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    const described = await admin.describeTopics([...queues.keys()].map((queue) => laneTopics(queue)[2]!));
+    for (const topic of described) {
+      const queue = parseTaskTopic(topic.topic)?.queue;
+      const q = queue ? queues.get(queue) : undefined;
+      if (q) q.totalPartitions = topic.partitions.length;
+    }
+  } finally {
+    await admin.disconnect();
   }
 }
