@@ -146,9 +146,12 @@ export class TaskExecution {
       q.blocks.enqueue(key, envelope.taskId, item.record.partition);
       q.headNotBefore.set(key, notBefore);
     }
+    // The lifecycle table: a failed attempt, then queued again for the next one (the latest status
+    // keeps the attempt's result), in the transaction that moves the task to its delay tier.
+    const retryAt = { result: exec, nextAttemptAt: iso(notBefore) };
     return this.#submit(
       item,
-      [retryRecord(envelope, item.record, tier, iso(notBefore), iso(now)), statusRecord(envelope, failedStatus, attempt, iso(now), { result: exec, nextAttemptAt: iso(notBefore) })],
+      [retryRecord(envelope, item.record, tier, iso(notBefore), iso(now)), statusRecord(envelope, failedStatus, attempt, iso(now), retryAt), statusRecord(envelope, 'queued', attempt, iso(now), retryAt)],
       'retried',
     );
   }

@@ -1,15 +1,20 @@
 import { SwitchyardError, TaskStatus } from '@switchyard/protocol';
 import { describe, expect, it } from 'vitest';
-import { TASK_STATUS_TRANSITIONS, assertTransition, canTransition, isTerminal } from './task-status.machine.js';
+import { TASK_STATUS_TRANSITIONS, assertSequence, assertTransition, canTransition, isTerminal } from './task-status.machine.js';
 
 const EXPECTED_EDGES = new Set([
   'pending->queued',
   'pending->cancelled',
   'queued->processing',
+  'queued->completed',
+  'queued->failed',
+  'queued->timeout',
+  'queued->dead',
   'queued->cancelled',
   'processing->completed',
   'processing->failed',
   'processing->timeout',
+  'processing->dead',
   'processing->cancelled',
   'failed->queued',
   'failed->dead',
@@ -39,7 +44,7 @@ describe('task status machine', () => {
       }
     }
     expect(new Set(allowed)).toEqual(EXPECTED_EDGES);
-    expect(allowed).toHaveLength(12);
+    expect(allowed).toHaveLength(17);
   });
 
   it('marks completed, cancelled and dead as terminal only', () => {
@@ -87,6 +92,26 @@ describe('task status machine', () => {
     expect(e.code).toBe('SY_INVALID_TASK');
     expect(e.message).toContain('"toString" is not a task status');
     expect(canTransition('pending', 'bogus' as TaskStatus)).toBe(false);
+  });
+
+  it('assertSequence: what the producer and the worker write passes; a retry without queued, or a record before queued, does not', () => {
+    for (const ok of [
+      ['queued', 'completed'],
+      ['queued', 'processing', 'completed'],
+      ['queued', 'failed', 'queued', 'completed'],
+      ['queued', 'processing', 'processing', 'processing', 'completed'],
+      ['queued', 'timeout', 'queued', 'processing', 'dead'],
+      ['queued', 'failed', 'queued', 'cancelled'],
+      [],
+    ] as TaskStatus[][]) {
+      expect(() => assertSequence(ok), ok.join(' ')).not.toThrow();
+    }
+    const skipped = thrown(() => assertSequence(['queued', 'failed', 'completed'])) as SwitchyardError;
+    expect(skipped.details).toEqual({ from: 'failed', to: 'completed', allowed: ['queued', 'dead'] });
+    expect((thrown(() => assertSequence(['queued', 'completed', 'queued'])) as SwitchyardError).message).toContain('"completed" is terminal');
+    const early = thrown(() => assertSequence(['completed', 'queued'])) as SwitchyardError;
+    expect(early.code).toBe('SY_INVALID_TASK');
+    expect(early.message).toBe('A task\'s first status record is "completed": a task starts "pending" or "queued".');
   });
 
   it('freezes the table', () => {

@@ -2,20 +2,24 @@ import { SwitchyardError, TaskStatus } from '@switchyard/protocol';
 
 /**
  * The task lifecycle as a transition table (STYLE.md #6): for each status, the statuses it may
- * move to. `completed`, `cancelled` and `dead` are terminal.
+ * move to. `completed`, `cancelled` and `dead` are terminal. The status records of a task follow
+ * it (see {@link assertSequence}): the producer writes `queued`; the worker writes `processing`
+ * before an attempt only with `statusProcessing` (so an attempt's outcome may follow `queued`
+ * directly), and a retry as `failed`/`timeout` then `queued` (with `nextAttemptAt`) in one
+ * transaction. An attempt with no retry left ends `dead`.
  *
  * ```
  * pending -> queued | cancelled
- * queued -> processing | cancelled
- * processing -> completed | failed | timeout | cancelled
+ * queued -> processing | completed | failed | timeout | dead | cancelled
+ * processing -> completed | failed | timeout | dead | cancelled
  * failed -> queued (retry) | dead
  * timeout -> queued (retry) | dead
  * ```
  */
 export const TASK_STATUS_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = Object.freeze({
   pending: Object.freeze(['queued', 'cancelled'] as const),
-  queued: Object.freeze(['processing', 'cancelled'] as const),
-  processing: Object.freeze(['completed', 'failed', 'timeout', 'cancelled'] as const),
+  queued: Object.freeze(['processing', 'completed', 'failed', 'timeout', 'dead', 'cancelled'] as const),
+  processing: Object.freeze(['completed', 'failed', 'timeout', 'dead', 'cancelled'] as const),
   failed: Object.freeze(['queued', 'dead'] as const),
   timeout: Object.freeze(['queued', 'dead'] as const),
   completed: Object.freeze([] as const),
@@ -61,4 +65,25 @@ export function assertTransition(from: TaskStatus, to: TaskStatus): void {
       details: { from, to, allowed: allowed === undefined ? [] : [...allowed] },
     },
   );
+}
+
+/**
+ * The guard over a task's status records in the order written: the first is `pending` or
+ * `queued` (what a producer writes), and each next one a move the table allows. A `processing`
+ * record repeated is an update (a batch task's progress after each chunk), not a move.
+ * @throws SwitchyardError `SY_INVALID_TASK` naming the first record out of order.
+ */
+export function assertSequence(statuses: readonly TaskStatus[]): void {
+  const first = statuses[0];
+  if (first !== undefined && first !== 'pending' && first !== 'queued') {
+    throw new SwitchyardError('SY_INVALID_TASK', `A task's first status record is "${first}": a task starts "pending" or "queued".`, {
+      hint: 'A status record was written before the task was enqueued, or the enqueue wrote no status.',
+      details: { statuses: [...statuses] },
+    });
+  }
+  for (let i = 1; i < statuses.length; i++) {
+    const from = statuses[i - 1]!;
+    const to = statuses[i]!;
+    if (!(from === 'processing' && to === 'processing')) assertTransition(from, to);
+  }
 }
