@@ -33,10 +33,10 @@ export class SubscriptionCounts {
     this.#metrics.consumed.inc({ subscription: this.#name, event: eventName, outcome });
   }
 
-  /** An event no handler took: no match, a filter said no, another tenant's. */
-  skipped(eventName: string): void {
+  /** An event no handler took: no match, a filter said no, another tenant's, or (`duplicate`) an id dedup had seen. */
+  skipped(eventName: string, why: 'skipped' | 'duplicate' = 'skipped'): void {
     this.#counts.skipped++;
-    this.#metrics.consumed.inc({ subscription: this.#name, event: eventName, outcome: 'skipped' });
+    this.#metrics.consumed.inc({ subscription: this.#name, event: eventName, outcome: why });
   }
 
   /** A record that is not an event this bus can read: dead-lettered. */

@@ -15,6 +15,8 @@ export interface SubscriptionIntakeDeps {
   readonly process: (item: Item) => Promise<void>;
   /** Partitions no longer owned at all (co-partitioned: every topic's partition N moved): their key state goes. */
   readonly onPartitionGone: (partition: number) => void;
+  /** After every assignment (dedup reads its ids back). */
+  readonly onAssigned?: () => void;
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -97,6 +99,7 @@ export class SubscriptionIntake {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => partitionKey(topic, p))));
     this.#roomPauses.clear();
     this.#forget([...this.#owned].filter((key) => !owned.has(key)), owned);
+    this.#deps.onAssigned?.();
     this.#deps.log.info({ subscription: this.#deps.name, partitions: owned.size }, 'partitions assigned');
   }
 

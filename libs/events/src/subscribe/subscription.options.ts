@@ -4,6 +4,23 @@ import { QUEUE_NAME_PATTERN } from '@switchyard/protocol';
 /** Subscription names become group and topic names: a-z first, then a-z, 0-9, _ or - (no dots). */
 export const SubscriptionNameSchema = z.string().regex(QUEUE_NAME_PATTERN, { message: 'must start with a-z and contain only a-z, 0-9, _ or - (at most 100 characters)' });
 
+/**
+ * Dedup on the CloudEvents id (`ce_id`): an event whose id this subscription handled within the
+ * window is skipped. Costs about 100 bytes of heap per remembered id (a 36-character id; the
+ * default maxIds, 100k, is about 10 MB), one small record per handled event in a compacted topic,
+ * and a read of that topic on start and on each rebalance. See event-dedup.ts for what it covers.
+ */
+export const DedupOptionsSchema = z
+  .object({
+    /** How long an id is remembered after its event was handled (ms; 1 s to 30 days). */
+    windowMs: z.number().int().min(1_000).max(30 * 86_400_000).default(86_400_000),
+    /** Most ids remembered; the oldest go first (1 to 10 million). */
+    maxIds: z.number().int().min(1).max(10_000_000).default(100_000),
+  })
+  .strict();
+
+export type DedupOptions = z.output<typeof DedupOptionsSchema>;
+
 /** How one subscription consumes. Every process started with the same `name` shares its partitions. */
 export const SubscriptionOptionsSchema = z
   .object({
@@ -55,6 +72,8 @@ export const SubscriptionOptionsSchema = z
     fetchMaxWaitMs: z.number().int().min(1).max(10_000).default(20),
     /** How long close() lets running handlers finish before aborting them (ms). */
     shutdownTimeoutMs: z.number().int().min(0).default(30_000),
+    /** Skip events whose CloudEvents id was handled within a window (off by default; `{}` takes the defaults). */
+    dedup: DedupOptionsSchema.optional(),
     /** Stable id of this process inside the subscription (transactional id suffix); random by default. */
     instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
   })

@@ -20,9 +20,10 @@ import {
 import { TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
-import { ensureEventTopics, planDomainTopics, planEventLogTopic, planSubscriptionTopics, type EventTopologyOptions } from '../topology/event-topology.js';
-import { inExecutionOrder, type CompiledHandler } from './event-handler.js';
+import { ensureEventTopics, planDedupTopic, planDomainTopics, planEventLogTopic, planSubscriptionTopics, type EventTopologyOptions } from '../topology/event-topology.js';
+import { inExecutionOrder, type BusEvent, type CompiledHandler } from './event-handler.js';
 import { toBusEvent } from './bus-event.js';
+import { EventDedup } from './event-dedup.js';
 import { HandlerExecution } from './handler-execution.js';
 import type { Selection } from './handler-selection.js';
 import { RegistryOutage } from './registry-outage.js';
@@ -39,6 +40,11 @@ export interface SubscriptionDeps {
   readonly topology: EventTopologyOptions;
   readonly metrics: EventMetrics;
   readonly log: Logger;
+}
+
+/** An outcome handed to the committer: `committed` settles when its transaction does (absent when nothing was submitted). */
+interface Submitted {
+  readonly committed?: Promise<void>;
 }
 
 /** A subscription's state: the pipeline's consume-loop lifecycle. */
@@ -67,6 +73,7 @@ export class Subscription {
   /** Aborted when close() starts: waits that have not started a handler (a registry outage) give up at once. */
   readonly #stopping = new AbortController();
   readonly #registryOutage: RegistryOutage;
+  readonly #dedup: EventDedup | undefined;
   readonly #intake: SubscriptionIntake;
   readonly #execution: HandlerExecution;
   readonly #records: SubscriptionRecords;
@@ -102,9 +109,11 @@ export class Subscription {
       committer: () => this.#committer,
       process: (item) => this.#process(item),
       onPartitionGone: (partition) => this.#execution.dropPartition(partition),
+      onAssigned: () => void this.#dedup?.refresh(),
     });
     this.#records = new SubscriptionRecords(name);
     this.#registryOutage = new RegistryOutage(name, log);
+    this.#dedup = options.dedup ? new EventDedup(name, options.dedup, deps.client, log) : undefined;
     this.#counts = new SubscriptionCounts(name, metrics);
     setMaxListeners(0, this.#shutdown.signal);
     setMaxListeners(0, this.#stopping.signal);
@@ -206,7 +215,8 @@ export class Subscription {
       const described = eventTopics.length > 0 ? await admin.describeTopics(eventTopics) : [];
       const partitions = Math.max(this.#deps.topology.partitions, ...described.map((d) => d.partitions.length));
       const own = planSubscriptionTopics(this.name, domains, partitions, this.#deps.topology);
-      await ensureEventTopics(admin, [...own, ...(this.options.eventLog ? [planEventLogTopic(this.#deps.topology)] : [])]);
+      const dedup = this.#dedup && this.options.dedup ? [planDedupTopic(this.#dedup.topic, this.options.dedup.windowMs, this.#deps.topology)] : [];
+      await ensureEventTopics(admin, [...own, ...dedup, ...(this.options.eventLog ? [planEventLogTopic(this.#deps.topology)] : [])]);
       const topics = [...eventTopics, ...RETRY_TIERS.map((tier) => subscriptionRetryTopic(this.name, tier)), subscriptionReplayTopic(this.name)];
       if (this.options.orderedRetries) {
         const counts = new Map((await admin.describeTopics(topics)).map((d) => [d.topic, d.partitions.length]));
@@ -243,20 +253,36 @@ export class Subscription {
     return this.#handle(item, attributes, payload.value);
   }
 
-  /** A decoded event: its handlers run, then its moves, dead letters and log entry go to the committer. */
+  /** A decoded event; with dedup, a fresh one whose id was handled within the window is skipped. */
   async #handle(item: Item, attributes: EventAttributes, payload: unknown): Promise<void> {
     const event = toBusEvent(attributes, payload);
+    const dedup = item.source.kind === 'event' ? this.#dedup : undefined;
+    if (!dedup) return void (await this.#runHandlers(item, event, []));
+    if (!(await dedup.admit(event.id))) return this.#skip(item, event.name, 'duplicate');
+    let outcome: Submitted = {};
+    try {
+      outcome = await this.#runHandlers(item, event, [dedup.marker(event.id)]);
+    } finally {
+      dedup.settle(event.id, outcome.committed);
+    }
+  }
+
+  /** Its handlers run, then its moves, dead letters, log entry and `extra` go to the committer; `committed` settles with the commit (none when nothing was submitted). */
+  async #runHandlers(item: Item, event: BusEvent, extra: RoutedRecord[]): Promise<Submitted> {
     const selection = this.#execution.select(item, event);
-    if (selection.missing) return this.#handlerGone(item, event.name, selection.missing);
-    if (selection.run.length === 0 && selection.filterFailed.length === 0) return this.#skip(item, event.name);
+    if (selection.missing) return { committed: this.#handlerGone(item, event.name, selection.missing) };
+    if (selection.run.length === 0 && selection.filterFailed.length === 0) {
+      this.#counts.skipped(event.name);
+      return { committed: this.#commit(item, extra) };
+    }
     const receivedAt = Date.now();
     const ran = await this.#execution.run(item, event, selection.run);
-    if (this.#shutdown.signal.aborted && ran.some((o) => o.status === 'failed' || o.status === 'timeout')) return; // cut short by shutdown: redelivered
+    if (this.#shutdown.signal.aborted && ran.some((o) => o.status === 'failed' || o.status === 'timeout')) return {}; // cut short by shutdown: redelivered
     const outcomes = [...selection.filterFailed, ...ran];
-    const records = this.#records.ofOutcomes(item, eventDomain(attributes.name), outcomes, receivedAt);
+    const records = [...this.#records.ofOutcomes(item, eventDomain(event.name), outcomes, receivedAt), ...extra];
     if (this.options.eventLog) records.push(this.#records.logEntry(item, event, outcomes, receivedAt, this.options.eventLogPayload));
     this.#counts.handled(event.name, eventOutcome(outcomes));
-    return this.#submit(item, records);
+    return { committed: this.#commit(item, records) };
   }
 
   #undecodable(item: Item, domain: string, error: ErrorInfo): Promise<void> {
@@ -270,17 +296,24 @@ export class Subscription {
   #handlerGone(item: Item, eventName: string, missing: NonNullable<Selection['missing']>): Promise<void> {
     this.#counts.handled(eventName, 'dead');
     const firstFailedAt = header(item.record, EVENT_HEADERS.firstFailureAt) ?? new Date().toISOString();
-    return this.#submit(item, [this.#records.deadLetter(item, eventDomain(eventName), missing.error, missing.attempts, missing.handlerId, firstFailedAt)]);
+    return this.#commit(item, [this.#records.deadLetter(item, eventDomain(eventName), missing.error, missing.attempts, missing.handlerId, firstFailedAt)]);
   }
 
-  #skip(item: Item, eventName: string): Promise<void> {
-    this.#counts.skipped(eventName);
+  #skip(item: Item, eventName: string, why: 'skipped' | 'duplicate' = 'skipped'): Promise<void> {
+    this.#counts.skipped(eventName, why);
     return this.#submit(item, []);
   }
 
+  /** Hands the outcome to the committer without waiting for it (the executor slot frees now). */
   #submit(item: Item, records: RoutedRecord[]): Promise<void> {
+    void this.#commit(item, records);
+    return Promise.resolve();
+  }
+
+  /** Hands the outcome to the committer; resolves when it committed (failures are logged here, and rejected). */
+  #commit(item: Item, records: RoutedRecord[]): Promise<void> {
     const committed = this.#committer!.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
     committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { subscription: this.name }, 'outcome was not committed; the event will be redelivered'));
-    return Promise.resolve();
+    return committed;
   }
 }

@@ -64,6 +64,15 @@ export function planDlqTopic(domain: string, name: string, options: EventTopolog
   return spec(eventDlqTopic(domain, name), options, options.dlqRetentionDays * DAY_MS);
 }
 
+/**
+ * A subscription's dedup topic (see subscribe/event-dedup.ts): one partition, compacted (one marker
+ * per event id) and deleted after the dedup window. Pure.
+ */
+export function planDedupTopic(topic: string, windowMs: number, options: EventTopologyOptions): TopicSpec {
+  const base = spec(topic, options, windowMs, 1);
+  return { ...base, configs: { ...base.configs, 'cleanup.policy': 'compact,delete' } };
+}
+
 /** The handler execution log (keyed by event id). */
 export function planEventLogTopic(options: EventTopologyOptions): TopicSpec {
   return spec(EVENT_LOG_TOPIC, options, options.retentionDays * DAY_MS);
