@@ -10,6 +10,7 @@ import {
   routeGroup,
   type CompiledPattern,
   type ConsumerPort,
+  type EventAttributes,
   type KafkaClient,
   type Logger,
   type OutgoingRecord,
@@ -24,6 +25,7 @@ import { SubscriptionNameSchema } from '../subscribe/subscription.options.js';
 import type { EventCodec } from '../catalog/event-codec.js';
 import { ensureEventTopics, planDlqTopic, type EventTopologyOptions } from '../topology/event-topology.js';
 import { toBusEvent } from '../subscribe/bus-event.js';
+import { RegistryOutage } from '../subscribe/registry-outage.js';
 
 /** A route: the protocol's EventRoute plus an id (its consumer group and transactional id). */
 export type RouteDefinition = Omit<EventRouteInput, 'transform'> & {
@@ -73,6 +75,10 @@ export class EventRouter {
   #producer: ProducerPort | undefined;
   #committer: TransactionalCommitter | undefined;
   readonly #lifecycle: Lifecycle<ConsumeLoopState>;
+  /** A schema-registry outage: the route waits (nothing dead-lettered) until decoding and encoding get through. */
+  readonly #registryOutage: RegistryOutage;
+  /** Aborted when close() starts: an outage wait gives up (the event is routed by the next owner). */
+  readonly #stopping = new AbortController();
 
   constructor(definition: RouteDefinition, deps: EventRouterDeps) {
     const parsed = parseOrThrow(EventRouteSchema, definition, { code: 'SY_INVALID_CONFIG', what: `route ${definition.id}` });
@@ -88,6 +94,7 @@ export class EventRouter {
     this.#deps = deps;
     this.#source = `switchyard.route.${this.id}`;
     this.#lifecycle = consumeLoopLifecycle(`Route ${this.id}`);
+    this.#registryOutage = new RegistryOutage({ route: this.id }, deps.log);
   }
 
   get state(): ConsumeLoopState {
@@ -135,6 +142,7 @@ export class EventRouter {
     // Also after a start that failed half-way: whatever was created is closed.
     if (!this.#lifecycle.canMoveTo('stopping') || (!this.#consumer && !this.#producer)) return;
     this.#lifecycle.to('stopping');
+    this.#stopping.abort();
     await this.#consumer?.stop();
     await this.#committer?.stop();
     await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
@@ -148,13 +156,14 @@ export class EventRouter {
       if (this.#lifecycle.state !== 'running') break;
       if (!tracker.track(record.offset)) continue;
       const outputs = await this.#route(record, batch.topic);
+      if (!outputs) break; // closing during a registry outage: not committed, routed by the next owner
       committed.push(this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset), source: record, stale: () => tracker.revoked }));
     }
     // One transaction per fetched batch (at most): wait for it before fetching more.
     await Promise.all(committed).catch((error: unknown) => logUncommitted(this.#deps.log, error, { route: this.id }, 'routed events were not committed; they will be routed again'));
   }
 
-  async #route(record: RecordBatch['records'][number], topic: string): Promise<{ topic: string; record: OutgoingRecord }[]> {
+  async #route(record: RecordBatch['records'][number], topic: string): Promise<{ topic: string; record: OutgoingRecord }[] | undefined> {
     const { metrics } = this.#deps;
     const decoded = decodeEventRecord(record);
     if (!decoded.ok) {
@@ -167,34 +176,40 @@ export class EventRouter {
       metrics.routed.inc({ route: this.id, outcome: 'skipped' });
       return [];
     }
-    try {
-      const event = toBusEvent(a, await this.#deps.codec.decode(a, decoded.data));
-      const payload = this.#transform ? await this.#transform(event) : event.payload;
-      const prepared = await Promise.all(
-        this.#to.map((name) =>
-          this.#deps.publisher.prepare({
-            id: routedId(this.id, event.id, name),
-            name,
-            payload,
-            metadata: {
-              source: this.#source,
-              timestamp: new Date().toISOString(),
-              priority: event.metadata.priority,
-              causationId: event.id,
-              correlationId: event.metadata.correlationId ?? event.id,
-              ...(event.metadata.tenantId ? { tenantId: event.metadata.tenantId } : {}),
-              ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
-            },
-          }),
-        ),
-      );
+    const outcome = await this.#registryOutage.decode(() => this.#routed(a, decoded.data), this.#stopping.signal);
+    if (outcome.ok === 'stopped') return undefined;
+    if (outcome.ok) {
       metrics.routed.inc({ route: this.id, outcome: 'routed' });
-      return prepared.map((p) => ({ topic: p.topic, record: p.record }));
-    } catch (error) {
-      this.#deps.log.warn({ err: error, route: this.id, eventId: a.id }, 'route could not transform the event: dead-lettered');
-      metrics.routed.inc({ route: this.id, outcome: 'dead' });
-      return [this.#dead(record, topic, error)];
+      return outcome.value;
     }
+    this.#deps.log.warn({ err: outcome.error, route: this.id, eventId: a.id }, 'route could not transform the event: dead-lettered');
+    metrics.routed.inc({ route: this.id, outcome: 'dead' });
+    return [this.#dead(record, topic, outcome.error)];
+  }
+
+  /** The routed records of one event: decoded, transformed, prepared under each target name. */
+  async #routed(a: EventAttributes, data: Buffer | null): Promise<{ topic: string; record: OutgoingRecord }[]> {
+    const event = toBusEvent(a, await this.#deps.codec.decode(a, data));
+    const payload = this.#transform ? await this.#transform(event) : event.payload;
+    const prepared = await Promise.all(
+      this.#to.map((name) =>
+        this.#deps.publisher.prepare({
+          id: routedId(this.id, event.id, name),
+          name,
+          payload,
+          metadata: {
+            source: this.#source,
+            timestamp: new Date().toISOString(),
+            priority: event.metadata.priority,
+            causationId: event.id,
+            correlationId: event.metadata.correlationId ?? event.id,
+            ...(event.metadata.tenantId ? { tenantId: event.metadata.tenantId } : {}),
+            ...(event.metadata.userId ? { userId: event.metadata.userId } : {}),
+          },
+        }),
+      ),
+    );
+    return prepared.map((p) => ({ topic: p.topic, record: p.record }));
   }
 
   #dead(record: RecordBatch['records'][number], topic: string, error: unknown): { topic: string; record: OutgoingRecord } {

@@ -26,12 +26,13 @@ export type DecodeOutcome<T> = { readonly ok: true; readonly value: T } | { read
  */
 export class RegistryOutage {
   readonly #log: Logger;
-  readonly #subscription: string;
+  /** Who waits, for the log: `{ subscription }` or `{ route }`. */
+  readonly #context: Readonly<Record<string, string>>;
   /** Open while a probe runs: resolves true when decoding may go on, false when stopping. */
   #gate: Promise<boolean> | undefined;
 
-  constructor(subscription: string, log: Logger) {
-    this.#subscription = subscription;
+  constructor(context: Readonly<Record<string, string>>, log: Logger) {
+    this.#context = context;
     this.#log = log;
   }
 
@@ -58,7 +59,7 @@ export class RegistryOutage {
     let open!: (goOn: boolean) => void;
     this.#gate = new Promise<boolean>((resolve) => (open = resolve));
     const { firstMs, longestMs } = REGISTRY_OUTAGE_WAITS;
-    const context = { subscription: this.#subscription };
+    const context = this.#context;
     let failures = 1;
     try {
       for (let error = first; ; failures++) {

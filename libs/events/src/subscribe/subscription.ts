@@ -112,7 +112,7 @@ export class Subscription {
       onAssigned: () => void this.#dedup?.refresh(),
     });
     this.#records = new SubscriptionRecords(name);
-    this.#registryOutage = new RegistryOutage(name, log);
+    this.#registryOutage = new RegistryOutage({ subscription: name }, log);
     this.#dedup = options.dedup ? new EventDedup(name, options.dedup, deps.client, log) : undefined;
     this.#counts = new SubscriptionCounts(name, metrics);
     setMaxListeners(0, this.#shutdown.signal);
