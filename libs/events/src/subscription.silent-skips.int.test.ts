@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { decodeDeadLetter, eventDlqTopic, subscriptionRetryTopic, EVENT_HEADERS } from '@switchyard/kafka';
+import { decodeDeadLetter, encodeEventRecord, eventDlqTopic, subscriptionReplayTopic, subscriptionRetryTopic, EVENT_HEADERS } from '@switchyard/kafka';
 import { collectTopics, setupEvents } from '@switchyard/testing';
 import type { BusEvent } from './subscribe/event-handler.js';
 
@@ -74,10 +74,34 @@ describe('no silent skips', () => {
     const dlq = await collectTopics(t.client, [eventDlqTopic(t.domain, sub)]);
     await vi.waitFor(() => expect(dlq.records).toHaveLength(1), { timeout: 30_000, interval: 100 });
     const dead = decodeDeadLetter(dlq.records[0]!)!;
-    expect(dead).toMatchObject({ failedHandler: 'legacy', attempts: 1, code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('has no handler "legacy" any more') } });
+    expect(dead).toMatchObject({ failedHandler: 'legacy', attempts: 1, code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('has no handler "legacy"; a retry') } });
     expect(dlq.records[0]!.headers[EVENT_HEADERS.handler]?.toString()).toBe('legacy');
     expect(after.subscription(sub)!.counts.dead).toBe(1);
     // The retry was for "legacy" only: the current handler does not run it.
     expect(ran).toEqual([]);
+  });
+
+  it('dead-letters a replay for each named handler the subscription does not have, and runs the named ones it has', async () => {
+    // Before: an unknown target id was filtered away like a handler that does not match (a redrive of a renamed handler ran nothing).
+    const t = await setupEvents(1);
+    const sub = t.sub();
+    const ran: string[] = [];
+    const bus = t.bus();
+    bus.subscribe([{ id: 'h1', eventName: t.name('*'), handler: async (e) => void ran.push(`h1/${n(e)}`) }, { id: 'h2', eventName: t.name('*'), handler: async (e) => void ran.push(`h2/${n(e)}`) }], sub);
+    await bus.start();
+    const dlq = await collectTopics(t.client, [eventDlqTopic(t.domain, sub)]);
+    const replay = (i: number, targets: string) => encodeEventRecord({ id: `r${i}`, name: t.name('re.play'), source: 'replay', timestamp: new Date().toISOString(), priority: 'normal', contentType: 'application/json' }, JSON.stringify({ n: i }), { [EVENT_HEADERS.targetHandlers]: targets });
+    const producer = t.client.producer();
+    await producer.connect();
+    await producer.send([{ topic: subscriptionReplayTopic(sub), records: [replay(1, 'gone'), replay(2, 'h2,old')] }]);
+    await producer.disconnect();
+    await vi.waitFor(() => expect(dlq.records).toHaveLength(2), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(ran).toEqual(['h2/2']), { timeout: 30_000, interval: 100 });
+    const dead = dlq.records.map((r) => ({ n: (JSON.parse(r.value!.toString()) as { n: number }).n, ...decodeDeadLetter(r)! })).sort((a, b) => a.n - b.n);
+    expect(dead).toMatchObject([
+      { n: 1, failedHandler: 'gone', code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('a replay of event r1') } },
+      { n: 2, failedHandler: 'old', code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('has no handler "old"') } },
+    ]);
+    expect(bus.subscription(sub)!.counts.dead).toBe(2);
   });
 });

@@ -11,8 +11,15 @@ export interface Selection {
   readonly run: CompiledHandler[];
   /** Handlers whose filter threw on the event: dead-lettered for that handler (SY_EVENT_HANDLER_FAILED), not run. */
   readonly filterFailed: HandlerOutcome[];
-  /** A retry names a handler the subscription no longer has: the retry is dead-lettered (SY_UNKNOWN_TASK_TYPE). */
-  readonly missing?: { readonly handlerId: string; readonly attempts: number; readonly error: ErrorInfo };
+  /** Handlers a retry or a replay names that the subscription no longer has: dead-lettered for each (SY_UNKNOWN_TASK_TYPE). */
+  readonly missing: readonly MissingHandler[];
+}
+
+/** A handler a retry or replay names and the subscription does not have. */
+export interface MissingHandler {
+  readonly handlerId: string;
+  readonly attempts: number;
+  readonly error: ErrorInfo;
 }
 
 export interface SelectionContext {
@@ -25,16 +32,17 @@ export interface SelectionContext {
 
 /**
  * Handlers that take this event: matching pattern and filter; a retry names its one handler, a
- * replay may name several. A filter that throws, or a retry for a handler that is gone, is not
- * skipped in silence: it is dead-lettered with the reason, so the event can be redriven once fixed.
+ * replay may name several. A filter that throws, or a retry or replay for a handler that is gone,
+ * is not skipped in silence: it is dead-lettered with the reason, so the event can be redriven once fixed.
  */
 export function selectHandlers(item: Item, event: BusEvent, ctx: SelectionContext): Selection {
   if (item.source.kind === 'retry') {
     const id = header(item.record, EVENT_HEADERS.handler) ?? '';
     const handler = ctx.byId.get(id);
-    return handler ? { run: [handler], filterFailed: [] } : { run: [], filterFailed: [], missing: missingHandler(item, event, id, ctx) };
+    return handler ? { run: [handler], filterFailed: [], missing: [] } : { run: [], filterFailed: [], missing: [missingHandler(item, event, id, ctx)] };
   }
   const targets = item.source.kind === 'replay' ? header(item.record, EVENT_HEADERS.targetHandlers)?.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const missing = (targets ?? []).filter((id) => !ctx.byId.has(id)).map((id) => missingHandler(item, event, id, ctx));
   const run: CompiledHandler[] = [];
   const filterFailed: HandlerOutcome[] = [];
   for (const h of ctx.handlers) {
@@ -52,12 +60,13 @@ export function selectHandlers(item: Item, event: BusEvent, ctx: SelectionContex
       filterFailed.push({ handler: h, status: 'failed', attempt: attemptsOf(item), durationMs: 0, error: errorInfo(failure), dead: true });
     }
   }
-  return { run, filterFailed };
+  return { run, filterFailed, missing };
 }
 
-function missingHandler(item: Item, event: BusEvent, id: string, ctx: SelectionContext): NonNullable<Selection['missing']> {
-  ctx.log.warn({ subscription: ctx.subscription, handler: id, eventId: event.id, event: event.name }, 'retry for a handler this subscription no longer has: dead-lettered');
-  const error = new SwitchyardError('SY_UNKNOWN_TASK_TYPE', `Subscription ${ctx.subscription} has no handler "${id}" any more; a retry of event ${event.id} (${event.name}) names it.`, {
+function missingHandler(item: Item, event: BusEvent, id: string, ctx: SelectionContext): MissingHandler {
+  const what = item.source.kind === 'retry' ? 'a retry' : 'a replay';
+  ctx.log.warn({ subscription: ctx.subscription, handler: id, eventId: event.id, event: event.name }, `${what} for a handler this subscription does not have: dead-lettered`);
+  const error = new SwitchyardError('SY_UNKNOWN_TASK_TYPE', `Subscription ${ctx.subscription} has no handler "${id}"; ${what} of event ${event.id} (${event.name}) names it.`, {
     hint: `Register the handler "${id}" again and redrive the dead letter, or discard it (handlers now: ${ctx.handlers.map((h) => h.id).join(', ')}).`,
     details: { handler: id, handlers: ctx.handlers.map((h) => h.id) },
   });

@@ -25,7 +25,7 @@ import { inExecutionOrder, type BusEvent, type CompiledHandler } from './event-h
 import { toBusEvent } from './bus-event.js';
 import { EventDedup } from './event-dedup.js';
 import { HandlerExecution } from './handler-execution.js';
-import type { Selection } from './handler-selection.js';
+import type { MissingHandler } from './handler-selection.js';
 import { RegistryOutage } from './registry-outage.js';
 import { waitUntil } from './retry-after.js';
 import { SubscriptionCounts, type SubscriptionCountsView } from './subscription-counts.js';
@@ -270,18 +270,19 @@ export class Subscription {
   /** Its handlers run, then its moves, dead letters, log entry and `extra` go to the committer; `committed` settles with the commit (none when nothing was submitted). */
   async #runHandlers(item: Item, event: BusEvent, extra: RoutedRecord[]): Promise<Submitted> {
     const selection = this.#execution.select(item, event);
-    if (selection.missing) return { committed: this.#handlerGone(item, event.name, selection.missing) };
+    const gone = selection.missing.map((m) => this.#handlerGone(item, event.name, m));
     if (selection.run.length === 0 && selection.filterFailed.length === 0) {
-      this.#counts.skipped(event.name);
-      return { committed: this.#commit(item, extra) };
+      if (gone.length > 0) this.#counts.handled(event.name, 'dead');
+      else this.#counts.skipped(event.name);
+      return { committed: this.#commit(item, [...gone, ...extra]) };
     }
     const receivedAt = Date.now();
     const ran = await this.#execution.run(item, event, selection.run);
     if (this.#shutdown.signal.aborted && ran.some((o) => o.status === 'failed' || o.status === 'timeout')) return {}; // cut short by shutdown: redelivered
     const outcomes = [...selection.filterFailed, ...ran];
-    const records = [...this.#records.ofOutcomes(item, eventDomain(event.name), outcomes, receivedAt), ...extra];
+    const records = [...gone, ...this.#records.ofOutcomes(item, eventDomain(event.name), outcomes, receivedAt), ...extra];
     if (this.options.eventLog) records.push(this.#records.logEntry(item, event, outcomes, receivedAt, this.options.eventLogPayload));
-    this.#counts.handled(event.name, eventOutcome(outcomes));
+    this.#counts.handled(event.name, gone.length > 0 ? 'dead' : eventOutcome(outcomes));
     return { committed: this.#commit(item, records) };
   }
 
@@ -292,11 +293,10 @@ export class Subscription {
     return this.#submit(item, [this.#records.deadLetter(item, domain, error, 0, undefined, now)]);
   }
 
-  /** A retry for a handler the subscription no longer has: dead-lettered with the reason, nothing run. */
-  #handlerGone(item: Item, eventName: string, missing: NonNullable<Selection['missing']>): Promise<void> {
-    this.#counts.handled(eventName, 'dead');
+  /** The dead letter of a retry or replay for a handler the subscription does not have. */
+  #handlerGone(item: Item, eventName: string, missing: MissingHandler): RoutedRecord {
     const firstFailedAt = header(item.record, EVENT_HEADERS.firstFailureAt) ?? new Date().toISOString();
-    return this.#commit(item, [this.#records.deadLetter(item, eventDomain(eventName), missing.error, missing.attempts, missing.handlerId, firstFailedAt)]);
+    return this.#records.deadLetter(item, eventDomain(eventName), missing.error, missing.attempts, missing.handlerId, firstFailedAt);
   }
 
   #skip(item: Item, eventName: string, why: 'skipped' | 'duplicate' = 'skipped'): Promise<void> {
