@@ -67,4 +67,34 @@ describe('a schema-registry outage', () => {
     expect(subscription.counts.dead).toBe(1);
     expect(subscription.health()).toEqual({ ok: true, state: 'running' });
   });
+
+  it('close() during an outage gives up the wait: nothing is committed or dead-lettered, and the next process handles the events', async () => {
+    const t = await setupEvents(1);
+    const sub = t.sub();
+    const url = await testSchemaRegistryUrl();
+    const name = t.name('order.placed');
+    const publisher = t.bus({ eventTypes: [{ name, schema: ORDER }] }, { registry: new SchemaRegistryCodec({ url }) });
+    await publisher.start();
+    const proxy = await registryProxy(url);
+    proxy.cut();
+    const handled: number[] = [];
+    const consumerBus = () => {
+      const bus = t.bus({}, { registry: new SchemaRegistryCodec({ url: proxy.url }) });
+      bus.subscribe({ id: 'orders', eventName: t.name('*'), handler: async (e) => void handled.push(n(e)) }, { name: sub, shutdownTimeoutMs: 600_000 });
+      return bus;
+    };
+    const first = consumerBus();
+    await first.start();
+    await publisher.publishMany([0, 1, 2].map((i) => t.event(name, { n: i })));
+    await vi.waitFor(() => expect(first.subscription(sub)!.health()).toMatchObject({ ok: false, reason: expect.stringContaining('schema registry unavailable') }), { timeout: 30_000, interval: 20 });
+    // With a 10-minute shutdownTimeoutMs, close() resolving within the test timeout shows the wait was given up, not waited out.
+    await first.close();
+    expect(first.subscription(sub)!.counts).toMatchObject({ completed: 0, dead: 0 });
+
+    proxy.restore();
+    const second = consumerBus();
+    await second.start();
+    await vi.waitFor(() => expect(handled.sort()).toEqual([0, 1, 2]), { timeout: 30_000, interval: 100 });
+    expect(second.subscription(sub)!.counts).toMatchObject({ completed: 3, dead: 0 });
+  });
 });
