@@ -66,6 +66,7 @@ describe('scaling out during a backlog', () => {
     await keepsProcessing(['b', 'c'], 50);
     await vi.waitFor(() => expect(ran.size).toBe(ids.length), { timeout: 120_000, interval: 200 });
     const reruns = [...ran].filter(([, n]) => n > 1).map(([id]) => id);
+    console.log(`scale-out: ${ids.length} tasks, 3 rebalances, ${reruns.length} ran twice`);
     if (q.client.settings?.client === 'kafkajs') {
       // kafkajs does not wait for the revoke hook: a member may still finish and drop outcomes of
       // partitions that moved. Each member-loss (a when b joins; a and b when c joins; b and c

@@ -21,6 +21,7 @@ import { CancelWatch } from './consumer/cancel-watch.js';
 import { QueueOrder } from './consumer/queue-order.js';
 import { QueueRuntime, readPartitionCounts } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
+import { PartitionHandOver } from './consumer/partition-hand-over.js';
 import { rebuildKeyBlocks } from './consumer/key-block-rebuild.js';
 import { commitHealth, commitStallThresholdMs, errorInfo, OffsetTrackers, settledWithin, shareOfLimit, tierDueAt, TimedPauses, TransactionalCommitter } from '@switchyard/pipeline';
 import type { WorkItem } from './consumer/work-item.js';
@@ -72,6 +73,7 @@ export class Worker {
   #running = 0;
   /** Work items taken from the buffers and not settled yet (waiting in the executor or running). */
   readonly #taken = new Map<Promise<void>, WorkItem>();
+  readonly #handOver: PartitionHandOver;
   #owned: ReadonlySet<string> = new Set<string>();
   /** Rebuilding the ordered-retry blocks of newly assigned partitions: batches wait for it. */
   #rebuilding: Promise<unknown> | undefined;
@@ -93,6 +95,8 @@ export class Worker {
       this.#queues.set(queue, new QueueRuntime(queueConfigOf(this.options, queue), queueRuntimeOf(this.options, queue), () => this.#consumer));
     }
     this.#order = new QueueOrder(this.#queues.values());
+    const handOverDeps = { trackers: this.#trackers, queues: this.#queues, taken: this.#taken, committer: () => this.#committer };
+    this.#handOver = new PartitionHandOver({ ...handOverDeps, revokeTimeoutMs: this.options.revokeTimeoutMs, log: this.#log });
     this.unsupported = unsupportedWorkerFields(this.options);
     for (const part of this.unsupported) this.#log.warn({ field: part.field }, `WorkerConfig.${part.field} has no effect: ${part.reason}`);
   }
@@ -134,11 +138,11 @@ export class Worker {
     });
     await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), readPartitionCounts(this.#client, this.#queues), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
     this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
-    // Partitions about to move: hand them over (see #handOver). Lost ones (this member was fenced
-    // out of the group): forget them and drop their work, nothing of them can be committed.
+    // Partitions about to move: hand them over (consumer/partition-hand-over.ts). Lost ones (this
+    // member was fenced out of the group): forget them and drop their work, nothing can commit.
     this.#consumer.onPartitionsRevoked((revoked, lost) => {
       const keys = new Set(revoked.flatMap(({ topic, partitions = [] }) => partitions.map((p) => `${topic}\u0000${p}`)));
-      if (!lost) return this.#handOver(keys);
+      if (!lost) return this.#handOver.handOver(keys);
       this.#forget(keys, new Set([...this.#owned].filter((key) => !keys.has(key))));
       return undefined;
     });
@@ -299,6 +303,9 @@ export class Worker {
   #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
     const before = this.#owned;
+    // A hand-over still under way (a client that does not await the revoke hook): its trackers end
+    // now, so the new assignment's batches start fresh trackers from the committed offsets.
+    this.#handOver.endUnderWay();
     // Newly owned partitions: their key blocks from the delay tiers before any of their records is handled.
     this.#rebuilding = Promise.all(
       [...this.#queues.values()].map((q) => {
@@ -317,37 +324,6 @@ export class Worker {
       if (q.config.rateLimit && q.bucket) q.bucket.setRate(shareOfLimit(q.config.rateLimit.max, q.assignedPartitions, Math.max(q.totalPartitions, q.assignedPartitions)));
     }
     this.#log.info({ assignment }, 'partitions assigned');
-  }
-
-  /**
-   * Before partitions (`topic\u0000partition` keys) move to another member (the revoke hook, which
-   * the client awaits before the group goes on): their buffered tasks are dropped (never run: the
-   * next owner fetches them from the committed offset), the tasks already taken from them finish
-   * (at most revokeTimeoutMs), and their outcomes commit with their offsets while this member still
-   * owns the partitions. Then their trackers are revoked: an outcome still to come is dropped
-   * unwritten and a task not started by then is not started (the next owner runs both). Without
-   * this the worker went on starting tasks of those partitions during the join and dropped their
-   * outcomes at the new assignment, and each of them ran twice.
-   */
-  async #handOver(keys: ReadonlySet<string>): Promise<void> {
-    const byKey = new Map([...keys].map((key) => [key, this.#trackerOf(key)] as const));
-    const trackers = new Set(byKey.values());
-    for (const q of this.#queues.values()) q.dispatcher.drop((item: WorkItem) => trackers.has(item.tracker));
-    const taken = [...this.#taken].filter(([, item]) => trackers.has(item.tracker)).map(([run]) => run);
-    if (!(await settledWithin(Promise.all(taken), this.options.revokeTimeoutMs))) {
-      this.#log.warn({ revokeTimeoutMs: this.options.revokeTimeoutMs }, 'tasks of revoked partitions still running: their outcomes are dropped, the next owner runs them again');
-    }
-    await this.#committer?.flush().catch((error: unknown) => this.#log.warn({ err: error }, 'committing before a rebalance failed'));
-    for (const [key, tracker] of byKey) {
-      const [topic, partition] = key.split('\u0000') as [string, string];
-      this.#trackers.revoke(topic, Number(partition), tracker);
-    }
-    void this.#committer?.prune();
-  }
-
-  #trackerOf(key: string) {
-    const [topic, partition] = key.split('\u0000') as [string, string];
-    return this.#trackers.forPartition(topic, Number(partition));
   }
 
   /**
