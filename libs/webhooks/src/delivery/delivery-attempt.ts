@@ -30,6 +30,8 @@ export interface DeliveryRequest {
   readonly body: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** Cancels the attempt (e.g. the dispatcher stopping): it ends at once as `failed`, "cancelled". */
+  readonly signal?: AbortSignal;
 }
 
 /** What one attempt did: the delivery log's raw material. */
@@ -96,6 +98,9 @@ export class WebhookDeliverer {
     const deadline = new AbortController();
     // setTimeout fires at once beyond 2^31-1 ms; the protocol schema refuses such a timeoutMs, this guards endpoints built without it.
     const timer = setTimeout(() => deadline.abort(), Math.min(request.endpoint.timeoutMs, MAX_TIMER_MS));
+    const cancel = () => deadline.abort();
+    request.signal?.addEventListener('abort', cancel, { once: true });
+    if (request.signal?.aborted) cancel();
     let address: string | undefined;
     try {
       const target = await untilAborted(this.#guard.check(request.endpoint.url), deadline.signal);
@@ -104,9 +109,11 @@ export class WebhookDeliverer {
       return this.#classify({ ...base, address, latencyMs: elapsed(started) }, response);
     } catch (error) {
       const failed = { ...base, ...(address ? { address } : {}), latencyMs: elapsed(started) };
+      if (request.signal?.aborted) return { ...failed, outcome: 'failed', error: errorOf('SY_WEBHOOK_DELIVERY_FAILED', 'The attempt was cancelled (the dispatcher is stopping).') };
       return failure(failed, error, deadline.signal.aborted, request.endpoint.timeoutMs);
     } finally {
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', cancel);
     }
   }
 

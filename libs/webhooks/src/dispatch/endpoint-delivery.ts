@@ -54,7 +54,7 @@ export function endpointDeliveryHandler(deps: EndpointDeliveryDeps): (event: Bus
     }
     const message = webhookMessage(event, deps.transform);
     await passBreaker(deps, context.signal);
-    const result = await deps.deliverer.attempt({ endpoint: stored.endpoint, secrets: signingSecrets(stored, now()), messageId: message.messageId, body: message.body, attempt: context.attempt });
+    const result = await deps.deliverer.attempt({ endpoint: stored.endpoint, secrets: signingSecrets(stored, now()), messageId: message.messageId, body: message.body, attempt: context.attempt, signal: context.signal });
     deps.breaker.record(result.outcome);
     deps.metrics.observeAttempt(deps.endpointId, result);
     const policy = retryPolicyOf(stored);

@@ -15,7 +15,8 @@ describe('per-endpoint isolation (real broker, receivers on 127.0.0.1)', () => {
     // The dead endpoint's attempts never end within the test (timeoutMs 120 s): at most `concurrency` (2) are in flight.
     await t.registry.create({ id: deadId, eventPattern: pattern, url: dead.url, timeoutMs: 120_000, concurrency: 2 });
     await t.registry.create({ id: healthyId, eventPattern: pattern, url: healthy.url, concurrency: 4 });
-    await t.dispatcher({ shutdownTimeoutMs: 500 }).start();
+    const d = t.dispatcher({ shutdownTimeoutMs: 500 });
+    await d.start();
     const bus = t.bus();
     await bus.start();
     const N = 300;
@@ -29,6 +30,11 @@ describe('per-endpoint isolation (real broker, receivers on 127.0.0.1)', () => {
     // The dead endpoint: exactly its concurrency in flight, none finished (so none logged).
     await vi.waitFor(() => expect(dead.received).toHaveLength(2), WAIT);
     expect(await queryDeliveryLog(t.client, { endpointId: deadId }, t.deliveriesTopic)).toEqual([]);
+    // Stopping cancels the hanging attempts after shutdownTimeoutMs instead of waiting out their 120 s timeoutMs
+    // (regression: close() waited for them; the test's own timeout is below 120 s).
+    await d.close();
+    const cancelled = await queryDeliveryLog(t.client, { endpointId: deadId }, t.deliveriesTopic);
+    expect(cancelled.map((x) => [x.outcome, x.error?.message])).toEqual(Array(2).fill(['failed', 'The attempt was cancelled (the dispatcher is stopping).']));
   });
 
   it('the circuit breaker: after failureThreshold failures no attempt for cooldownMs; a probe that succeeds closes it and the event is delivered', async () => {
