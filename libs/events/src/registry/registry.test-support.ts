@@ -9,6 +9,7 @@
  */
 import net from 'node:net';
 import { afterAll } from 'vitest';
+import { TcpProxy } from '@switchyard/testing';
 import { ensureLocalSchemaRegistry, stopLocalSchemaRegistry } from '@switchyard/schema-registry-local';
 
 /** Port of the registry this file started (also after a failed start, which may leave a JVM behind). */
@@ -52,67 +53,39 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A TCP proxy in front of the registry whose outage a test switches on and off. */
+/** The registry behind a TCP proxy (libs/testing's TcpProxy) whose outage a test switches on and off. */
 export interface RegistryProxy {
   /** The registry's URL through the proxy (same path). */
   readonly url: string;
   /** Connections refused (reset at once) while cut: how often a client tried during the outage. */
   readonly refused: number;
-  /** From now on every new connection is reset at once: the registry is unreachable. */
+  /** From now on every connection is reset at once, open ones too: the registry is unreachable. */
   cut(): void;
   /** Connections reach the registry again. */
   restore(): void;
-  close(): Promise<void>;
 }
 
 /** Starts a proxy on a free port to the host and port of `registryUrl`; closed after the test file. */
 export async function registryProxy(registryUrl: string): Promise<RegistryProxy> {
   const target = new URL(registryUrl);
-  let cut = false;
-  let refused = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    if (cut) {
-      refused++;
-      client.resetAndDestroy();
-      return;
-    }
-    const upstream = net.connect(Number(target.port || 80), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => (s === client ? upstream : client).destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  const proxy: RegistryProxy = {
-    url: `${target.protocol}//127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
+  const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 80) });
+  proxies.push(proxy);
+  return {
+    url: `${target.protocol}//127.0.0.1:${proxy.port}${target.pathname.replace(/\/$/, '')}`,
     get refused() {
-      return refused;
+      return proxy.counts.refused;
     },
     cut() {
-      cut = true;
-      for (const s of sockets) s.destroy(); // open connections end too
+      proxy.refuse(true);
+      proxy.resetAll();
     },
     restore() {
-      cut = false;
+      proxy.refuse(false);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
   };
-  proxies.push(proxy);
-  return proxy;
 }
 
-const proxies: RegistryProxy[] = [];
+const proxies: TcpProxy[] = [];
 afterAll(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
