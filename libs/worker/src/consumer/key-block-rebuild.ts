@@ -13,7 +13,8 @@ export interface BlockedKey {
   readonly headNotBefore: number | undefined;
 }
 
-interface Waiting {
+/** A delay-tier record that blocks its key (see {@link waitingOf}). */
+export interface Waiting {
   readonly key: string;
   readonly taskId: string;
   readonly partition: number;
@@ -24,23 +25,28 @@ interface Waiting {
 }
 
 /**
- * The ordered-retry blocks that uncommitted delay-tier records of a queue stand for: a task in the
- * retry path (a failed attempt: attempt > 0) heads its key; tasks parked behind a head (the
- * parked-behind header) follow in the order they were parked. Moved tasks that were only not due
- * yet (attempt 0, not parked) block nothing, as in memory.
+ * What an uncommitted delay-tier record stands for in the ordered-retry blocks: a task in the retry
+ * path (a failed attempt: attempt > 0) heads its key; a task parked behind a head (the
+ * parked-behind header) follows it. Undefined for records that block nothing: moved tasks that
+ * were only not due yet (attempt 0, not parked, as in memory), tasks without a key, undecodable.
  */
+export function waitingOf(record: IncomingRecord): Waiting | undefined {
+  const decoded = decodeTaskEnvelope(record);
+  if (!decoded.ok) return undefined;
+  const { envelope } = decoded;
+  const key = orderingKeyOf(envelope);
+  const parked = record.headers[TASK_HEADERS.parkedBehind] !== undefined;
+  if (key === undefined || (!parked && envelope.attempt === 0)) return undefined;
+  const notBefore = envelope.notBefore ? Date.parse(envelope.notBefore) : undefined;
+  return { key, taskId: envelope.taskId, partition: record.partition, parked, timestamp: Number(record.timestamp), offset: BigInt(record.offset), notBefore };
+}
+
+/** The blocks of the waiting tasks of {@link waitingOf}: per key, heads first, then parked tasks in the order they were parked. */
 export function blockedKeysOf(records: readonly IncomingRecord[]): Map<string, BlockedKey> {
-  const waiting: Waiting[] = [];
-  for (const record of records) {
-    const decoded = decodeTaskEnvelope(record);
-    if (!decoded.ok) continue;
-    const { envelope } = decoded;
-    const key = orderingKeyOf(envelope);
-    const parked = record.headers[TASK_HEADERS.parkedBehind] !== undefined;
-    if (key === undefined || (!parked && envelope.attempt === 0)) continue;
-    const notBefore = envelope.notBefore ? Date.parse(envelope.notBefore) : undefined;
-    waiting.push({ key, taskId: envelope.taskId, partition: record.partition, parked, timestamp: Number(record.timestamp), offset: BigInt(record.offset), notBefore });
-  }
+  return blocksOf(records.flatMap((record) => waitingOf(record) ?? []));
+}
+
+function blocksOf(waiting: Waiting[]): Map<string, BlockedKey> {
   // Heads first, then parked tasks by when they were parked (record time, then offset).
   waiting.sort((a, b) => Number(a.parked) - Number(b.parked) || a.timestamp - b.timestamp || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
   const keys = new Map<string, BlockedKey>();
@@ -63,9 +69,13 @@ export async function rebuildKeyBlocks(client: KafkaClient, groupId: string, q: 
   if (!q.runtime.ordered || partitions.length === 0) return;
   const tiers = RETRY_TIERS.flatMap((tier) => partitions.map((partition) => ({ topic: retryTopic(q.config.name, tier), partition })));
   try {
-    const { records, complete } = await readUncommitted(client, groupId, tiers, REBUILD_TIMEOUT_MS);
+    const waiting: Waiting[] = [];
+    const complete = await readUncommitted(client, groupId, tiers, (record) => {
+      const w = waitingOf(record);
+      if (w) waiting.push(w);
+    }, REBUILD_TIMEOUT_MS);
     if (!complete) log.error({ queue: q.config.name, partitions }, 'the delay tiers were not read to their end in time: ordered retries may be overtaken on these partitions');
-    const keys = blockedKeysOf(records);
+    const keys = blocksOf(waiting);
     for (const [key, blocked] of keys) {
       for (const taskId of blocked.fifo) q.blocks.enqueue(key, taskId, blocked.partition);
       if (blocked.headNotBefore !== undefined && !q.headNotBefore.has(key)) q.headNotBefore.set(key, blocked.headNotBefore);

@@ -19,20 +19,20 @@ interface Range {
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
- * The records of `partitions` that `groupId` has not committed yet: from its committed offset (the
- * first retained one when none) up to the end each partition had when called, read_committed, by a
- * throwaway consumer. Nothing to read (the common case) costs two admin lookups per topic. Resolves
- * what it read when `timeoutMs` runs out (`complete: false`).
+ * Hands `onRecord` the records of `partitions` that `groupId` has not committed yet: from its
+ * committed offset (the first retained one when none) up to the end each partition had when
+ * called, read_committed, by a throwaway consumer (records are not kept). Nothing to read (the
+ * common case) costs two admin lookups. Resolves false when `timeoutMs` ran out before the end.
  */
 export async function readUncommitted(
   client: KafkaClient,
   groupId: string,
   partitions: readonly { readonly topic: string; readonly partition: number }[],
+  onRecord: (record: IncomingRecord) => void,
   timeoutMs: number,
-): Promise<{ readonly records: IncomingRecord[]; readonly complete: boolean }> {
+): Promise<boolean> {
   const ranges = await rangesOf(client, groupId, partitions);
-  if (ranges.size === 0) return { records: [], complete: true };
-  const records: IncomingRecord[] = [];
+  if (ranges.size === 0) return true;
   const consumer = throwawayConsumer(client, { groupId: throwawayGroup('scan', randomUUID()), maxWaitTimeMs: 200 });
   const activity = { last: Number.POSITIVE_INFINITY };
   await consumer.connect();
@@ -54,12 +54,12 @@ export async function readUncommitted(
         activity.last = Date.now();
         const range = ranges.get(keyOf(batch.topic, batch.partition));
         if (!range || range.done) return;
-        for (const record of batch.records) if (BigInt(record.offset) >= range.from && BigInt(record.offset) < range.end) records.push(record);
+        for (const record of batch.records) if (BigInt(record.offset) >= range.from && BigInt(record.offset) < range.end) onRecord(record);
         if (BigInt(batch.lastOffset) + 1n >= range.end) range.done = true;
         else if (BigInt(batch.highWatermark) >= range.end) range.caughtUpAt = Date.now();
       },
     });
-    return { records, complete: await allDone(ranges, activity, Date.now() + timeoutMs) };
+    return await allDone(ranges, activity, Date.now() + timeoutMs);
   } finally {
     await consumer.disconnect();
   }
