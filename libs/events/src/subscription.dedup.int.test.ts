@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { encodeEventRecord, eventLaneTopic, subscriptionGroup } from '@switchyard/kafka';
 import { setupEvents } from '@switchyard/testing';
-import { subscriptionDedupTopic } from './subscribe/event-dedup.js';
+import { subscriptionDedupTopic } from '@switchyard/kafka';
 
 describe('dedup on the CloudEvents id', () => {
   it('runs an event once per id: a duplicate published again, and events redelivered after the group was sought back in a new process, are skipped', async () => {

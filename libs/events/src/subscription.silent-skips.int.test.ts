@@ -35,7 +35,7 @@ describe('no silent skips', () => {
     await vi.waitFor(() => expect(audit.sort()).toEqual([0, 1, 2]), { timeout: 30_000, interval: 100 });
     expect(picky.sort()).toEqual([0, 2]);
     const dead = decodeDeadLetter(dlq.records[0]!)!;
-    expect(dead).toMatchObject({ failedHandler: 'picky', attempts: 0, code: 'SY_EVENT_HANDLER_FAILED', error: { message: expect.stringContaining('The filter of handler picky threw') } });
+    expect(dead).toMatchObject({ failedHandler: 'picky', attempts: 0, code: 'SY_EVENT_FILTER_FAILED', error: { message: expect.stringContaining('The filter of handler picky threw') } });
     expect(dead.error.message).toContain('filter cannot read n=1');
     expect(JSON.parse(dlq.records[0]!.value!.toString())).toEqual({ n: 1 });
     expect(bus.subscription(sub)!.counts).toMatchObject({ dead: 1, completed: 2 });
@@ -74,7 +74,7 @@ describe('no silent skips', () => {
     const dlq = await collectTopics(t.client, [eventDlqTopic(t.domain, sub)]);
     await vi.waitFor(() => expect(dlq.records).toHaveLength(1), { timeout: 30_000, interval: 100 });
     const dead = decodeDeadLetter(dlq.records[0]!)!;
-    expect(dead).toMatchObject({ failedHandler: 'legacy', attempts: 1, code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('has no handler "legacy"; a retry') } });
+    expect(dead).toMatchObject({ failedHandler: 'legacy', attempts: 1, code: 'SY_UNKNOWN_EVENT_HANDLER', error: { message: expect.stringContaining('has no handler "legacy"; a retry') } });
     expect(dlq.records[0]!.headers[EVENT_HEADERS.handler]?.toString()).toBe('legacy');
     expect(after.subscription(sub)!.counts.dead).toBe(1);
     // The retry was for "legacy" only: the current handler does not run it.
@@ -99,8 +99,8 @@ describe('no silent skips', () => {
     await vi.waitFor(() => expect(ran).toEqual(['h2/2']), { timeout: 30_000, interval: 100 });
     const dead = dlq.records.map((r) => ({ n: (JSON.parse(r.value!.toString()) as { n: number }).n, ...decodeDeadLetter(r)! })).sort((a, b) => a.n - b.n);
     expect(dead).toMatchObject([
-      { n: 1, failedHandler: 'gone', code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('a replay of event r1') } },
-      { n: 2, failedHandler: 'old', code: 'SY_UNKNOWN_TASK_TYPE', error: { message: expect.stringContaining('has no handler "old"') } },
+      { n: 1, failedHandler: 'gone', code: 'SY_UNKNOWN_EVENT_HANDLER', error: { message: expect.stringContaining('a replay of event r1') } },
+      { n: 2, failedHandler: 'old', code: 'SY_UNKNOWN_EVENT_HANDLER', error: { message: expect.stringContaining('has no handler "old"') } },
     ]);
     expect(bus.subscription(sub)!.counts.dead).toBe(2);
   });

@@ -63,6 +63,7 @@ export {
   parseEventTopic,
   subscriptionRetryTopic,
   subscriptionReplayTopic,
+  subscriptionDedupTopic,
   parseSubscriptionTopic,
   stateTopic,
   parseTaskTopic,

@@ -1,11 +1,6 @@
-import { scanTopics, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { scanTopics, subscriptionDedupTopic, type KafkaClient, type Logger } from '@switchyard/kafka';
 import type { RoutedRecord } from './subscription-records.js';
 import type { DedupOptions } from './subscription.options.js';
-
-/** The compacted topic remembering the event ids a subscription handled: `switchyard.subscription.<name>.dedup`. */
-export function subscriptionDedupTopic(subscription: string): string {
-  return `switchyard.subscription.${subscription}.dedup`;
-}
 
 /**
  * Per-subscription dedup on the CloudEvents id (`ce_id`) within a window. An event from an event

@@ -9,9 +9,9 @@ import { header, type Item } from './subscription-item.js';
 export interface Selection {
   /** Handlers to run, in execution order. */
   readonly run: CompiledHandler[];
-  /** Handlers whose filter threw on the event: dead-lettered for that handler (SY_EVENT_HANDLER_FAILED), not run. */
+  /** Handlers whose filter threw on the event: dead-lettered for that handler (SY_EVENT_FILTER_FAILED), not run. */
   readonly filterFailed: HandlerOutcome[];
-  /** Handlers a retry or a replay names that the subscription no longer has: dead-lettered for each (SY_UNKNOWN_TASK_TYPE). */
+  /** Handlers a retry or a replay names that the subscription no longer has: dead-lettered for each (SY_UNKNOWN_EVENT_HANDLER). */
   readonly missing: readonly MissingHandler[];
 }
 
@@ -52,7 +52,7 @@ export function selectHandlers(item: Item, event: BusEvent, ctx: SelectionContex
       if (!h.filter || h.filter(event)) run.push(h);
     } catch (error) {
       ctx.log.warn({ err: error, subscription: ctx.subscription, handler: h.id, eventId: event.id, event: event.name }, 'handler filter threw: dead-lettered for that handler');
-      const failure = new SwitchyardError('SY_EVENT_HANDLER_FAILED', `The filter of handler ${h.id} threw on event ${event.id} (${event.name}): ${(error as Error)?.message ?? String(error)}`, {
+      const failure = new SwitchyardError('SY_EVENT_FILTER_FAILED', `The filter of handler ${h.id} threw on event ${event.id} (${event.name}): ${(error as Error)?.message ?? String(error)}`, {
         hint: 'Fix the filter (it must return true or false, not throw), then redrive the dead letter: it runs that handler only.',
         details: { handler: h.id, stage: 'filter' },
         cause: error,
@@ -66,7 +66,7 @@ export function selectHandlers(item: Item, event: BusEvent, ctx: SelectionContex
 function missingHandler(item: Item, event: BusEvent, id: string, ctx: SelectionContext): MissingHandler {
   const what = item.source.kind === 'retry' ? 'a retry' : 'a replay';
   ctx.log.warn({ subscription: ctx.subscription, handler: id, eventId: event.id, event: event.name }, `${what} for a handler this subscription does not have: dead-lettered`);
-  const error = new SwitchyardError('SY_UNKNOWN_TASK_TYPE', `Subscription ${ctx.subscription} has no handler "${id}"; ${what} of event ${event.id} (${event.name}) names it.`, {
+  const error = new SwitchyardError('SY_UNKNOWN_EVENT_HANDLER', `Subscription ${ctx.subscription} has no handler "${id}"; ${what} of event ${event.id} (${event.name}) names it.`, {
     hint: `Register the handler "${id}" again and redrive the dead letter, or discard it (handlers now: ${ctx.handlers.map((h) => h.id).join(', ')}).`,
     details: { handler: id, handlers: ctx.handlers.map((h) => h.id) },
   });

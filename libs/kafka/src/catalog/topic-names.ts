@@ -175,6 +175,11 @@ export function subscriptionReplayTopic(subscription: string): string {
   return `${SUBSCRIPTION_PREFIX}.${subscription}.replay`;
 }
 
+/** `switchyard.subscription.<subscription>.dedup` (compacted): the event ids a subscription with `dedup` handled. */
+export function subscriptionDedupTopic(subscription: string): string {
+  return `${SUBSCRIPTION_PREFIX}.${subscription}.dedup`;
+}
+
 /** What a subscription-owned topic is; undefined for anything else. */
 export function parseSubscriptionTopic(topic: string): { readonly subscription: string; readonly kind: 'retry'; readonly tier: string } | { readonly subscription: string; readonly kind: 'replay' } | undefined {
   if (!topic.startsWith(`${SUBSCRIPTION_PREFIX}.`)) return undefined;

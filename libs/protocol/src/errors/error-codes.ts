@@ -90,6 +90,14 @@ export const ERROR_CODES = {
     retriable: true,
     summary: 'An event handler threw; it is retried according to its retry policy, then dead-lettered.',
   },
+  SY_EVENT_FILTER_FAILED: {
+    retriable: false,
+    summary: "An event handler's filter threw on the event; that handler's copy is dead-lettered without running (the other handlers run).",
+  },
+  SY_UNKNOWN_EVENT_HANDLER: {
+    retriable: false,
+    summary: 'A retry or a replay names an event handler the subscription does not have (renamed or removed); that copy is dead-lettered.',
+  },
   SY_EVENT_HANDLER_TIMEOUT: {
     retriable: true,
     summary: 'An event handler did not finish within its timeoutMs.',

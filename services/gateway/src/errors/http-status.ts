@@ -37,6 +37,8 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = Object.f
   SY_TASK_CANCELLED: 500,
   SY_EVENT_HANDLER_FAILED: 500,
   SY_EVENT_HANDLER_TIMEOUT: 500,
+  SY_EVENT_FILTER_FAILED: 500,
+  SY_UNKNOWN_EVENT_HANDLER: 500,
   SY_KAFKA_AUTH_FAILED: 500,
   SY_KAFKA_TLS_UNTRUSTED: 500,
   // A worker-side outcome; never an HTTP answer unless it leaks.
