@@ -19,9 +19,10 @@ function lines(file: string): string[] {
 /**
  * Regression (issue 11): ordered-retry key blocks lived only in memory, so after a crash a later
  * task of a key ran before the key's task waiting in a delay tier. The restarted worker rebuilds
- * the blocks from the delay tiers of the partitions it is assigned.
+ * the blocks from the delay tiers of the partitions it is assigned; so does a worker that takes
+ * partitions over in a rebalance.
  */
-describe('ordered retries across a crash', () => {
+describe('ordered retries across a crash or a rebalance', () => {
   it('kill -9 while a key waits in a delay tier (its failed task and a task parked behind it): after the restart the key keeps its order', async () => {
     const q = await setupQueue({}, 2);
     q.admin.deleteGroupsAfterTest([workerGroup(`ordered-crash-${q.name}`)]);
@@ -57,5 +58,28 @@ describe('ordered retries across a crash', () => {
     await new Promise((resolve) => child.once('exit', resolve));
     // The key's order: the failed task's retry, then the parked task, then the later one; each once.
     expect(lines(out)).toEqual(['poison#1', 'poison#2', 'after-1#1', 'after-2#1']);
+  });
+
+  it('the worker that had the key leaves while it waits in a delay tier: the one that takes its partitions over keeps the key in order', async () => {
+    const backoffMs = 15_000;
+    const q = await setupQueue({ defaultRetryPolicy: { maxRetries: 1, backoffStrategy: 'fixed', initialDelayMs: backoffMs, maxDelayMs: backoffMs, backoffMultiplier: 1 } }, 2);
+    const ran: string[] = [];
+    const handlers = {
+      ordered_step: async (task: { id: string; attempt: number }) => {
+        ran.push(`${task.id}#${task.attempt}`);
+        if (task.id.startsWith('poison') && task.attempt === 1) throw new Error('first attempt fails');
+      },
+    };
+    const tiers = await collectTopics(q.client, RETRY_TIERS.map((tier) => retryTopic(q.name, tier)));
+    const parkedOrRetried = (id: string) => tiers.records.some((r) => decodeTaskEnvelope(r).ok && r.headers[TASK_HEADERS.taskId]?.toString() === id);
+    const task = (id: string) => ({ task: { id, type: 'ordered_step', queue: q.name, payload: {} }, options: { tenant: 'key-1' } });
+    const a = await q.startWorker(handlers);
+    await q.producer.enqueueMany([task('poison'), task('after-1')]);
+    await vi.waitFor(() => expect([parkedOrRetried('poison'), parkedOrRetried('after-1')]).toEqual([true, true]), { timeout: 30_000, interval: 100 });
+    await q.startWorker(handlers);
+    await a.close();
+    await q.producer.enqueueMany([task('after-2')]);
+    await vi.waitFor(() => expect(ran).toContain('after-2#1'), { timeout: 60_000, interval: 100 });
+    expect(ran).toEqual(['poison#1', 'poison#2', 'after-1#1', 'after-2#1']);
   });
 });
