@@ -26,6 +26,8 @@ export interface EndpointDeliveryDeps {
   /** 410 Gone: disable the endpoint (called once per 410). */
   readonly onGone: (endpointId: string, reason: string) => void;
   readonly now?: () => number;
+  /** Jitter source (tests). */
+  readonly random?: () => number;
 }
 
 /** The seed's default webhook retry policy (3, exponential, 1000, 60000), from the endpoint schema itself. */
@@ -58,11 +60,23 @@ export function endpointDeliveryHandler(deps: EndpointDeliveryDeps): (event: Bus
     deps.breaker.record(result.outcome);
     deps.metrics.observeAttempt(deps.endpointId, result);
     const policy = retryPolicyOf(stored);
-    await deps.log.write(deliveryLogRecord(deps.endpointId, event.id, result, loggedStep(planAfterAttempt(result, policy), result.retryAfterMs, policy, result.attempt)));
+    const waitMs = result.retryAfterMs ?? jitteredBackoffMs(policy, result.attempt, deps.random ?? Math.random);
+    await deps.log.write(deliveryLogRecord(deps.endpointId, event.id, result, loggedStep(planAfterAttempt(result, policy), waitMs)));
     if (result.outcome === 'succeeded') return;
     if (result.outcome === 'gone') deps.onGone(deps.endpointId, `410 Gone at ${result.startedAt} (event ${event.id})`);
-    throw deliveryError(deps.endpointId, result);
+    const error = deliveryError(deps.endpointId, result);
+    throw result.retryAfterMs === undefined && error.retriable ? retryAfter(error, waitMs) : error;
   };
+}
+
+/**
+ * The wait before the next attempt: the policy's backoff (which the event bus waits anyway) plus a
+ * jitter uniform in [0, backoff / 2], so endpoints that failed together do not retry together. The
+ * bus takes a Retry-After as a floor under its backoff, so jitter can only be added on top.
+ */
+export function jitteredBackoffMs(policy: WebhookRetryPolicy, failedAttempt: number, random: () => number): number {
+  const ceiling = backoffCeilingMs(policy, failedAttempt);
+  return ceiling + Math.floor(random() * (Math.floor(ceiling / 2) + 1));
 }
 
 /** Waits while the breaker refuses, for at most one cool-down; then fails into a retry tier. */
@@ -78,8 +92,7 @@ async function passBreaker(deps: Pick<EndpointDeliveryDeps, 'breaker' | 'endpoin
   }
 }
 
-/** The step as the bus takes it: its retry waits the Retry-After or the policy's backoff ceiling. */
-function loggedStep(step: NextStep, retryAfterMs: number | undefined, policy: WebhookRetryPolicy, attempt: number): NextStep {
-  if (step.action !== 'retry') return step;
-  return { ...step, delayMs: retryAfterMs ?? backoffCeilingMs(policy, attempt) };
+/** The step as the bus takes it: its retry waits the Retry-After, or the jittered backoff. */
+function loggedStep(step: NextStep, waitMs: number): NextStep {
+  return step.action === 'retry' ? { ...step, delayMs: waitMs } : step;
 }
