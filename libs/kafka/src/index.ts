@@ -94,6 +94,7 @@ export {
   type DecodeResult,
 } from './envelope/task-envelope.v1.js';
 export { createLogger, kafkajsLogCreator, type Logger } from './logging/logger.js';
+export { runService, SERVICE_EXIT, type RunServiceOptions, type ServiceProcess } from './logging/service-process.js';
 export { DEAD_LETTER_V1, encodeDeadLetter, decodeDeadLetter, originalHeaders, type DeadLetterInfo } from './envelope/dead-letter.v1.js';
 export { QUEUE_REGISTRATION_V1, QueueRegistrationSchema, encodeQueueRegistration, decodeQueueRegistration, type QueueRegistration } from './envelope/queue-registration.v1.js';
 export { decodeJsonValue } from './envelope/json-value.js';
