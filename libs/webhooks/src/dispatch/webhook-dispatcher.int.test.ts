@@ -94,4 +94,34 @@ describe('WebhookDispatcher (real broker, receivers on 127.0.0.1)', () => {
     expect(r.received).toHaveLength(0);
     expect(await queryDeliveryLog(t.client, { eventId: receipt!.id }, t.deliveriesTopic)).toEqual([expect.objectContaining({ outcome: 'refused', next: 'dead', error: expect.objectContaining({ code: 'SY_WEBHOOK_ADDRESS_REFUSED' }) })]);
   });
+
+  it('follows the registry without a restart: a rotated secret signs beside the old one at once, a changed pattern restarts the subscription, a removed endpoint stops', async () => {
+    const t = await setupDispatch();
+    const r = await receiver();
+    const id = t.endpointId();
+    const { secret: oldSecret } = await t.registry.create({ id, eventPattern: t.name('order.created'), url: r.url });
+    const d = t.dispatcher();
+    await d.start();
+    const bus = t.bus();
+    await bus.start();
+    await bus.publishMany([t.event(t.name('order.created'), { n: 1 })]);
+    await vi.waitFor(() => expect(r.received).toHaveLength(1), WAIT);
+
+    const { secret: newSecret } = await t.registry.rotateSecret(id, { graceMs: 3_600_000 });
+    await t.registry.update(id, { eventPattern: t.name('user.*') });
+    await vi.waitFor(() => expect(d.running().has(id)).toBe(true), WAIT);
+    // After the restart the subscription reads user.* (order.* events published now are not for it).
+    await vi.waitFor(async () => {
+      await bus.publishMany([t.event(t.name('user.created'), { n: 2 })]);
+      expect(r.received.length).toBeGreaterThanOrEqual(2);
+    }, WAIT);
+    const latest = r.received.at(-1)!;
+    const body = (wh: Webhook) => wh.verify(latest.body, latest.headers as Record<string, string>) as { type: string };
+    expect(body(new Webhook(newSecret)).type).toBe(t.name('user.created'));
+    expect(body(new Webhook(oldSecret)).type).toBe(t.name('user.created'));
+    expect(String(latest.headers['webhook-signature']).split(' ')).toHaveLength(2);
+
+    await t.registry.delete(id);
+    await vi.waitFor(() => expect(d.running().has(id)).toBe(false), WAIT);
+  });
 });
