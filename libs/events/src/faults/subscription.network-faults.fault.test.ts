@@ -1,0 +1,164 @@
+/**
+ * Fault suite (issue 11 item 3): an event-bus subscription and a route reach a broker of their own
+ * only through a TCP proxy (the broker advertises the proxy's port), and the proxy injects network
+ * faults while they consume: added latency, every connection reset, a stall, clean drops, refused
+ * connections. Every published event must be handled (subscription) and routed (route), the
+ * process must stay up (an uncaught error fails the run), the subscription's reruns stay within its
+ * rerun window per incident, and the route, transactional end to end, routes each event exactly once.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createKafkaClient, createLogger, decodeEventRecord, eventLaneTopic, kafkaSettingsFromEnv, type KafkaClient } from '@switchyard/kafka';
+import { ensureLocalKafka, portIsFree, stopLocalKafka } from '@switchyard/kafka-local';
+import { collectTopics, TcpProxy } from '@switchyard/testing';
+import { createEventBus, type EventBus } from '../event-bus.js';
+
+const EVENTS = 3_000;
+/** Each handler call takes this long, so the run lasts seconds and every fault lands mid-flow. */
+const HANDLER_MS = 25;
+const CONCURRENCY = 20;
+/** Each route transform takes this long (the route handles a partition's events one by one). */
+const ROUTE_MS = 15;
+/** The subscription's rerun window (its maxUncommitted): at most this many events started and not committed. */
+const MAX_UNCOMMITTED = 100;
+/** The proxy listens this far above the broker's port; the broker advertises it. */
+const SHIFT = 100;
+const PARTITIONS = 6;
+
+/** A base port with the broker's, its controller's (+1000) and the proxy's (+SHIFT) free (below the ephemeral range, away from the other fault and cluster tests' ports). */
+async function freePort(): Promise<number> {
+  for (let port = 24_092; port < 24_592; port += 7) {
+    if ((await Promise.all([port, port + 1000, port + SHIFT].map(portIsFree))).every(Boolean)) return port;
+  }
+  throw new Error('no free port between 24092 and 24592');
+}
+
+let proxy: TcpProxy;
+let client: KafkaClient;
+let options: { port: number; dataDir: string; brokers: 1; heap: string; advertisedPortShift: number };
+const log = (name: string) => createLogger(name, { level: process.env.LOG_LEVEL ?? 'silent' });
+
+beforeAll(async () => {
+  const port = await freePort();
+  proxy = await TcpProxy.start({ port }, port + SHIFT);
+  options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), 'sy-events-network-faults-')), brokers: 1, heap: '384m', advertisedPortShift: SHIFT };
+  await ensureLocalKafka(options);
+  const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: `127.0.0.1:${proxy.port}`, KAFKA_CLIENT_ID: 'events-network-faults', KAFKA_CLIENT: process.env.KAFKA_CLIENT });
+  client = createKafkaClient(settings, log('events-network-faults'));
+}, 180_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  if (options) await stopLocalKafka(options, { wipe: true });
+});
+
+/** Waits until `done` grew by `n` (or all are done): the next fault hits the consumers in full flow. */
+async function progressed(done: () => number, n: number): Promise<void> {
+  const target = Math.min(EVENTS, done() + n);
+  await vi.waitFor(() => expect(done()).toBeGreaterThanOrEqual(target), { timeout: 120_000, interval: 20 });
+}
+
+/** The fault sequence of the worker's network-fault test; returns the incidents it caused. */
+async function injectFaults(done: () => number): Promise<string[]> {
+  const incidents: string[] = [];
+  await progressed(done, 200);
+  proxy.setLatency(250);
+  incidents.push('latency 250 ms each way');
+  await progressed(done, 100);
+  proxy.setLatency(0);
+  expect(proxy.resetAll()).toBeGreaterThan(0);
+  incidents.push('reset all');
+  await progressed(done, 200);
+  proxy.hold();
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // a stall shorter than the 10 s session: the fault itself, not a wait for a result
+  proxy.release();
+  incidents.push('3 s stall');
+  await progressed(done, 200);
+  expect(proxy.dropAll()).toBeGreaterThan(0);
+  incidents.push('drop all');
+  await progressed(done, 200);
+  proxy.refuse(true);
+  proxy.resetAll();
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // the broker is unreachable for 2 s: the fault itself
+  proxy.refuse(false);
+  incidents.push('refused 2 s');
+  return incidents;
+}
+
+describe('a subscription and a route under network faults (TCP proxy between them and the broker)', () => {
+  it(`handle and route all ${EVENTS} events through latency, resets, a stall, drops and refused connections; subscription reruns <= incidents x maxUncommitted (${MAX_UNCOMMITTED}), the route exactly once`, { timeout: 240_000 }, async () => {
+    const buses: EventBus[] = [];
+    const bus = () => {
+      const b = createEventBus({}, { client, topology: { partitions: PARTITIONS }, log: log('events-network-faults.bus') });
+      buses.push(b);
+      return b;
+    };
+    try {
+      const source = bus();
+      await source.start();
+      // A fresh broker answers NOT_COORDINATOR (retriable, nothing written) until its transaction
+      // coordinator has loaded: one event no handler or route matches, retried until it lands.
+      await vi.waitFor(() => source.publish({ name: 'fx.warmup.done', payload: {}, metadata: { source: 'test', timestamp: new Date().toISOString() } }), { timeout: 60_000, interval: 500 });
+      const ids: string[] = [];
+      for (let i = 0; i < EVENTS; i += 500) {
+        const receipts = await source.publishMany(Array.from({ length: 500 }, (_, j) => ({ name: 'fx.order.placed', payload: { n: i + j }, metadata: { source: 'test', timestamp: new Date().toISOString(), tenantId: `tenant-${(i + j) % 40}` } })));
+        ids.push(...receipts.map((r) => r.id));
+      }
+      expect(new Set(ids).size).toBe(EVENTS);
+      const routedTopic = await collectTopics(client, [eventLaneTopic('fy', 'normal')]);
+      const routed = () => routedTopic.records.filter((r) => r.headers.ce_type?.toString() === 'fy.audit.logged');
+
+      const runs: string[] = [];
+      const handled = () => new Set(runs).size;
+      const consumers = bus();
+      consumers.subscribe(
+        {
+          id: 'slow',
+          eventName: 'fx.order.*',
+          handler: async (event) => {
+            runs.push(event.id);
+            await new Promise((resolve) => setTimeout(resolve, HANDLER_MS));
+          },
+        },
+        { name: 'netfaults', concurrency: CONCURRENCY, commitIntervalMs: 50, maxUncommitted: MAX_UNCOMMITTED, sessionTimeoutMs: 10_000, domains: ['fx'] },
+      );
+      // The transform takes a little time too, so the route is still routing when the faults land.
+      consumers.route({ id: 'netfaults-route', from: 'fx.order.*', to: ['fy.audit.logged'], transform: async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, ROUTE_MS));
+        return event.payload;
+      } });
+      const started = Date.now();
+      const at = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+      await consumers.start();
+
+      // Each fault waits for progress of both: the slower one is mid-flow when it lands.
+      const incidents = await injectFaults(() => Math.min(handled(), routed().length));
+      const faulted = `${at()} (${handled()} handled, ${routed().length} routed)`;
+      // Every fault landed mid-flow: both still had events to go after the last one.
+      expect(handled()).toBeLessThan(EVENTS);
+      expect(routed().length).toBeLessThan(EVENTS);
+      await vi.waitFor(() => expect(handled()).toBe(EVENTS), { timeout: 180_000, interval: 100 });
+      const allHandled = at();
+      await vi.waitFor(() => expect(routed().length).toBeGreaterThanOrEqual(EVENTS), { timeout: 120_000, interval: 100 });
+      const allRouted = at();
+
+      const causes = routed().map((r) => {
+        const d = decodeEventRecord(r);
+        if (!d.ok) throw new Error(d.reason);
+        return d.attributes.causationId!;
+      });
+      const duplicates = runs.length - EVENTS;
+      console.log(`events network faults: ${EVENTS} events, subscription ${runs.length} handler runs (${duplicates} reruns), route ${causes.length} routed records, over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${proxy.counts.accepted}, refused ${proxy.counts.refused}; faults over at ${faulted}, all handled at ${allHandled}, all routed at ${allRouted}`);
+      expect(new Set(runs)).toEqual(new Set(ids));
+      // A rerun needs an event started and not committed when an incident broke the transaction or
+      // the session; the subscription never has more than maxUncommitted such events.
+      expect(duplicates).toBeLessThanOrEqual(incidents.length * MAX_UNCOMMITTED);
+      // The route publishes and commits its offsets in one transaction, read committed: each source event once.
+      expect(causes.toSorted()).toEqual(ids.toSorted());
+    } finally {
+      await Promise.all(buses.map((b) => b.close()));
+    }
+  });
+});
