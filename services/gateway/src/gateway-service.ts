@@ -15,9 +15,11 @@ import { eventsResource } from './resources/events.resource.js';
 import { eventTypesResource } from './resources/event-types.resource.js';
 import { queuesResource } from './resources/queues.resource.js';
 import { subscriptionsResource } from './resources/subscriptions.resource.js';
+import { webhooksResource } from './resources/webhooks.resource.js';
 import { TaskStatusViews } from './resources/task-status-views.js';
 import { tasksResource } from './resources/tasks.resource.js';
 import { TypeRegistrySchema, type TypeRegistry } from './resources/type-definitions.js';
+import { SsrfGuard, WebhookEndpointRegistry } from '@switchyard/webhooks';
 
 export interface GatewayServiceOptions {
   readonly client: KafkaClient;
@@ -44,6 +46,7 @@ export class GatewayService {
   readonly #admin: AdminPort;
   readonly #statuses: TaskStatusViews;
   readonly #replays: ReplayJobs;
+  readonly #webhooks: WebhookEndpointRegistry;
   /** The realtime hub behind the streams (its client count and drops by reason). */
   readonly realtime: RealtimeHub;
   /** Prometheus metrics served on GET /metrics: the process's and the realtime hub's. */
@@ -64,6 +67,8 @@ export class GatewayService {
     this.#admin = client.admin();
     this.#statuses = new TaskStatusViews(client, this.#admin);
     this.#replays = new ReplayJobs({ client, admin: this.#admin, log });
+    // Webhook endpoints through the webhooks lib's registry; URLs must be public (SSRF guard, no allow-list here).
+    this.#webhooks = new WebhookEndpointRegistry(client, {}, { guard: new SsrfGuard() });
     this.#domains = [...new Set(options.types.eventTypes.map((t) => eventDomain(t.name)))];
     const streamed = [...[...new Set(options.types.taskTypes.map((t) => t.queue))].map(taskStatusTopic), ...this.#domains.flatMap(eventTopics)];
     collectDefaultMetrics({ register: this.metrics });
@@ -72,7 +77,7 @@ export class GatewayService {
 
   async start(): Promise<string> {
     const { log, types, rest, http } = this.#options;
-    await Promise.all([this.keys.start(), this.#producer.connect(), this.#publisher.connect(), this.#admin.connect()]);
+    await Promise.all([this.keys.start(), this.#producer.connect(), this.#publisher.connect(), this.#admin.connect(), this.#webhooks.connect()]);
     // The streamed event topics exist before the hub reads their ends (a domain's first event creates them otherwise).
     if (this.#domains.length > 0) await this.#publisher.ensureDomains(this.#domains);
     if (this.realtime.options.notifications.enabled) await this.realtime.start();
@@ -83,6 +88,7 @@ export class GatewayService {
       ...(types.eventTypes.length > 0 ? [eventTypesResource(types.eventTypes)] : []),
       queuesResource({ client: this.#options.client, admin: this.#admin, taskTypes: types.taskTypes }),
       subscriptionsResource(this.#admin),
+      webhooksResource(this.#webhooks),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
     const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, realtime: this.realtime, extraRoutes: (a) => {
@@ -102,7 +108,7 @@ export class GatewayService {
     await this.#app?.close();
     await this.#replays.close();
     await this.#statuses.close();
-    await Promise.all([this.keys.stop(), this.#producer.disconnect(), this.#publisher.disconnect()]);
+    await Promise.all([this.keys.stop(), this.#producer.disconnect(), this.#publisher.disconnect(), this.#webhooks.disconnect()]);
     await this.#admin.disconnect();
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventPatternSchema } from '@switchyard/kafka';
 import { EventWebhookConfigSchema } from '@switchyard/protocol';
 
 /** Endpoint ids: letters, digits, `.`, `_`, `-` (1-128), so they fit keys, topic names and URLs. */
@@ -11,6 +12,7 @@ export const WEBHOOK_ENDPOINT_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
  */
 export const WebhookEndpointSchema = EventWebhookConfigSchema.omit({ transform: true })
   .extend({
+    eventPattern: EventPatternSchema.describe('Event name pattern, as subscriptions read it (user.*, *.created, *)'),
     id: z.string().regex(WEBHOOK_ENDPOINT_ID_PATTERN, 'letters, digits, ".", "_" or "-" (1-128)').describe('Endpoint id (key in the endpoints topic)'),
     tenant: z.string().min(1).optional().describe('Tenant whose events the endpoint receives (all tenants when absent)'),
     description: z.string().max(500).optional().describe('What the endpoint is for'),

@@ -2,7 +2,7 @@ import type { CrudOperation, HttpMethod, RestServerConfig } from '@switchyard/pr
 import { SwitchyardError } from '@switchyard/protocol';
 
 /** Every object the gateway can serve (generated resources and operator routes): the names `routes.includeObjects/excludeObjects/overrides` may use. */
-export const GATEWAY_OBJECTS = ['tasks', 'events', 'event-types', 'queues', 'subscriptions', 'dead-letters', 'replays', 'offsets'] as const;
+export const GATEWAY_OBJECTS = ['tasks', 'events', 'event-types', 'queues', 'subscriptions', 'dead-letters', 'replays', 'offsets', 'webhooks'] as const;
 
 /** Methods an operation's `crud.patterns` entry may use (a create needs a body; a read or list is a GET). */
 const METHODS_OF: Record<CrudOperation, readonly HttpMethod[]> = { create: ['POST', 'PUT', 'PATCH'], read: ['GET'], list: ['GET'], update: ['PATCH', 'PUT', 'POST'], delete: ['DELETE', 'POST'] };
