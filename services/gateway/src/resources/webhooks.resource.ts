@@ -39,6 +39,23 @@ const shown = (view: EndpointView) => ({ ...view, subscription: webhookSubscript
 /** A tenant-bound credential sees and manages only its tenant's endpoints. */
 const visibleTo = (credential: Credential, view: EndpointView) => credential.tenant === undefined || view.endpoint.tenant === credential.tenant;
 
+interface ListQuery {
+  readonly tenant?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** One page of the endpoints the credential may see, by id. */
+async function listPage(registry: WebhookEndpointRegistry, q: ListQuery, credential: Credential) {
+  const all = (await registry.list())
+    .filter((v) => visibleTo(credential, v) && (q.tenant === undefined || v.endpoint.tenant === q.tenant))
+    .sort((a, b) => a.endpoint.id.localeCompare(b.endpoint.id));
+  const start = q.cursor ? Number(q.cursor) : 0;
+  const page = all.slice(start, start + q.limit);
+  const next = start + page.length < all.length ? String(start + page.length) : null;
+  return { items: page.map(shown), pagination: { limit: q.limit, cursor: q.cursor ?? null, nextCursor: next, total: all.length } };
+}
+
 /**
  * `webhooks`: the endpoints the webhook dispatcher delivers to, through the webhooks lib's
  * registry (the compacted endpoints topic; the CLI's `switchyard webhooks` uses the same). Create
@@ -79,16 +96,7 @@ export function webhooksResource(registry: WebhookEndpointRegistry): ResourceDef
       }),
       item: EndpointBody,
       summary: 'Endpoints, by id',
-      async handle(query, { credential }) {
-        const q = query as { tenant?: string; limit: number; cursor?: string };
-        const all = (await registry.list())
-          .filter((v) => visibleTo(credential, v) && (q.tenant === undefined || v.endpoint.tenant === q.tenant))
-          .sort((a, b) => a.endpoint.id.localeCompare(b.endpoint.id));
-        const start = q.cursor ? Number(q.cursor) : 0;
-        const page = all.slice(start, start + q.limit);
-        const next = start + page.length < all.length ? String(start + page.length) : null;
-        return { items: page.map(shown), pagination: { limit: q.limit, cursor: q.cursor ?? null, nextCursor: next, total: all.length } };
-      },
+      handle: (query, { credential }) => listPage(registry, query as ListQuery, credential),
     },
     read: {
       query: z.strictObject({}),
