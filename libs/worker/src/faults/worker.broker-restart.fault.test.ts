@@ -21,12 +21,12 @@ const CONCURRENCY = 20;
 /** The worker's rerun window: a task reruns only if it started and its offset was not committed. */
 const MAX_UNCOMMITTED = 100;
 
-/** A base port with the broker's and its controller's (+1000) free. */
+/** A base port with the broker's and its controller's (+1000) free (below the ephemeral range, away from the other fault and cluster tests' ports). */
 async function freePort(): Promise<number> {
-  for (let port = 29_092; port < 29_592; port += 7) {
+  for (let port = 22_092; port < 22_592; port += 7) {
     if ((await Promise.all([port, port + 1000].map(portIsFree))).every(Boolean)) return port;
   }
-  throw new Error('no free port between 29092 and 29592');
+  throw new Error('no free port between 22092 and 22592');
 }
 
 let client: KafkaClient;
