@@ -12,10 +12,17 @@ import {
   bootstrapServers,
   clusterDir,
   clusterNodes,
+  REPO_ROOT,
   resolveKafkaLocalOptions,
   type KafkaLocalOptions,
   type KafkaLocalOptionsInput,
 } from './kafka-local.options.js';
+
+/**
+ * Where the resolved Kafka classpath (one file per pom.xml digest) is kept: one place for every
+ * data dir, so clusters in temp folders (fault tests, a 3-broker cluster) don't run Maven again.
+ */
+const CLASSPATH_CACHE = path.join(REPO_ROOT, '.data', 'classpath');
 
 /** What `ensureLocalKafka` did. */
 export interface LocalKafkaHandle {
@@ -63,7 +70,7 @@ export async function ensureLocalKafka(input?: KafkaLocalOptionsInput): Promise<
     return { bootstrap, started: false, options, ...(secured ? { secured } : {}) };
   }
   await requireJava();
-  const classpath = await resolveClasspath(path.join(options.dataDir, 'classpath'));
+  const classpath = await resolveClasspath(CLASSPATH_CACHE);
   const formatArgs = secured ? ['--add-scram', `SCRAM-SHA-512=[name=${SECURED_USERNAME},password=${secured.scramTls.KAFKA_SASL_PASSWORD}]`] : [];
   const started = await startNodes(nodes, options, classpath, formatArgs);
   await waitUntilReady(nodes, probe.bootstrap, options.startTimeoutMs, probe.tls);
@@ -146,7 +153,7 @@ export interface KafkaToolResult {
 export async function runKafkaTool(mainClass: string, args: readonly string[], { input, dataDir }: { input?: string; dataDir?: string } = {}): Promise<KafkaToolResult> {
   const options = optionsOf(dataDir ? { dataDir } : {});
   await requireJava();
-  const classpath = await resolveClasspath(path.join(options.dataDir, 'classpath'));
+  const classpath = await resolveClasspath(CLASSPATH_CACHE);
   const child = spawn(javaBinary(), ['-Xmx256m', '-cp', classpath, mainClass, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
