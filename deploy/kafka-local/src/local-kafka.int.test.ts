@@ -104,7 +104,7 @@ describe('deploy/kafka-local', () => {
     onTestFinished(async () => void (await stopLocalKafka(options, { wipe: true })));
     const { bootstrap } = await ensureLocalKafka(options);
     const tool = async (mainClass: string, args: readonly string[], input?: string) => {
-      const result = await runKafkaTool(mainClass, ['--bootstrap-server', bootstrap, ...args], { dataDir, ...(input ? { input } : {}) });
+      const result = await runKafkaTool(mainClass, ['--bootstrap-server', bootstrap, ...args], input ? { input } : {});
       expect(result.code, `${mainClass} ${args.join(' ')}\n${result.stderr}`).toBe(0);
       return result.stdout;
     };

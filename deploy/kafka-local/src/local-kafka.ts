@@ -150,8 +150,7 @@ export interface KafkaToolResult {
  * `org.apache.kafka.tools.ConsoleProducer` or `org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`.
  * Used by tests to compare Switchyard against the reference implementation.
  */
-export async function runKafkaTool(mainClass: string, args: readonly string[], { input, dataDir }: { input?: string; dataDir?: string } = {}): Promise<KafkaToolResult> {
-  const options = optionsOf(dataDir ? { dataDir } : {});
+export async function runKafkaTool(mainClass: string, args: readonly string[], { input }: { input?: string } = {}): Promise<KafkaToolResult> {
   await requireJava();
   const classpath = await resolveClasspath(CLASSPATH_CACHE);
   const child = spawn(javaBinary(), ['-Xmx256m', '-cp', classpath, mainClass, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });

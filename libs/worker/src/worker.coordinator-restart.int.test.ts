@@ -217,7 +217,7 @@ describe.skipIf(WEDGES.has(CLIENT))(`coordinator restart (${CLIENT} client)`, ()
       await waitInSync(admin, replicated);
       const coordinator = await transactionCoordinator(admin, transactionalId);
       // Kafka's own tool agrees on the coordinator of the worker's transactional id.
-      const described = await runKafkaTool('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', bootstrap, 'describe', '--transactional-id', transactionalId], { dataDir: options.dataDir });
+      const described = await runKafkaTool('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', bootstrap, 'describe', '--transactional-id', transactionalId]);
       expect(described.code, described.stderr).toBe(0);
       expect(Number(described.stdout.trim().split('\n')[1]!.trim().split(/\s+/)[0])).toBe(coordinator.leader);
       const ranBefore = lines(out).length;
