@@ -6,7 +6,7 @@
  * process must stay up (an uncaught error fails the run), the subscription's reruns stay within its
  * rerun window per incident, and the route, transactional end to end, routes each event exactly once.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -51,7 +51,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  if (options) await stopLocalKafka(options, { wipe: true });
+  if (!options) return;
+  await stopLocalKafka(options, { wipe: true });
+  rmSync(options.dataDir, { recursive: true, force: true }); // the wipe leaves the classpath cache next to the cluster
 });
 
 /** Waits until `done` grew by `n` (or all are done): the next fault hits the consumers in full flow. */

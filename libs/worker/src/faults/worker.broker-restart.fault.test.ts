@@ -4,7 +4,7 @@
  * start. Every task must complete (its last status is completed), the worker must stay up (an
  * uncaught error fails the run), and reruns stay within the worker's rerun window per incident.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -51,7 +51,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (options) await stopLocalKafka(options, { wipe: true });
+  if (!options) return;
+  await stopLocalKafka(options, { wipe: true });
+  rmSync(options.dataDir, { recursive: true, force: true }); // the wipe leaves the classpath cache next to the cluster
 });
 
 /** Waits until `ran` grew by `tasks` (or all are done): the next fault hits a worker in full flow. */
@@ -69,7 +71,11 @@ async function expectAllCompleted(queue: string): Promise<void> {
       const s = decodeTaskStatus(r);
       if (s) latest.set(s.taskId, s.status);
     }
-    expect([...latest.values()].filter((s) => s === 'completed').length).toBe(TASKS);
+    const byStatus: Record<string, string[]> = {};
+    for (const [id, status] of latest) (byStatus[status] ??= []).push(id);
+    const missing = Array.from({ length: TASKS }, (_, i) => `t-${i}`).filter((id) => !latest.has(id));
+    // On failure: which tasks ended in which status (ids of all but completed), and which have none.
+    expect({ ...Object.fromEntries(Object.entries(byStatus).map(([k, ids]) => [k, k === 'completed' ? ids.length : ids.slice(0, 20)])), missing: missing.slice(0, 20) }).toEqual({ completed: TASKS, missing: [] });
   }, { timeout: 60_000, interval: 250 });
 }
 
