@@ -8,3 +8,4 @@ export { asIncoming, deadEventRecord, type DeadEventSpec } from './dead-event-re
 export { inMemoryTransactions, type CommittedTransaction, type InMemoryTransactions, type TransactionStep } from './in-memory-transactions.js';
 export { setupEvents } from './test-events.js';
 export { TcpProxy, type TcpProxyCounts } from './faults/tcp-proxy.js';
+export { injectNetworkFaults, progressed, startFaultBroker, type FaultBroker, type FaultBrokerSpec } from './faults/fault-broker.js';

@@ -5,13 +5,9 @@
  * connections. Every task must complete, the worker must stay up (an uncaught error fails the
  * run), and reruns stay within what the worker guarantees per incident.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createKafkaClient, createLogger, decodeTaskStatus, ensureTopology, kafkaSettingsFromEnv, planQueueTopology, taskStatusTopic, type KafkaClient } from '@switchyard/kafka';
-import { ensureLocalKafka, portIsFree, stopLocalKafka } from '@switchyard/kafka-local';
-import { collectTopics, TcpProxy } from '@switchyard/testing';
+import { createLogger, decodeTaskStatus, ensureTopology, planQueueTopology, taskStatusTopic, type KafkaClient } from '@switchyard/kafka';
+import { collectTopics, injectNetworkFaults, startFaultBroker, type FaultBroker } from '@switchyard/testing';
 import { TaskProducer } from '../producer/task-producer.js';
 import { createWorker, type Worker } from '../worker.js';
 
@@ -21,40 +17,16 @@ const HANDLER_MS = 25;
 const CONCURRENCY = 20;
 /** The worker's rerun window: a task reruns only if it started and its offset was not committed. */
 const MAX_UNCOMMITTED = 100;
-/** The proxy listens this far above the broker's port; the broker advertises it. */
-const SHIFT = 100;
 
-/** A base port with the broker's, its controller's (+1000) and the proxy's (+SHIFT) free. */
-async function freePort(): Promise<number> {
-  for (let port = 28_092; port < 28_592; port += 7) {
-    if ((await Promise.all([port, port + 1000, port + SHIFT].map(portIsFree))).every(Boolean)) return port;
-  }
-  throw new Error('no free port between 28092 and 28592');
-}
-
-let proxy: TcpProxy;
+let broker: FaultBroker;
 let client: KafkaClient;
-let options: { port: number; dataDir: string; brokers: 1; heap: string; advertisedPortShift: number };
 
 beforeAll(async () => {
-  const port = await freePort();
-  proxy = await TcpProxy.start({ port }, port + SHIFT);
-  options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), 'sy-network-faults-')), brokers: 1, heap: '384m', advertisedPortShift: SHIFT };
-  await ensureLocalKafka(options);
-  const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: `127.0.0.1:${proxy.port}`, KAFKA_CLIENT_ID: 'network-faults', KAFKA_CLIENT: process.env.KAFKA_CLIENT });
-  client = createKafkaClient(settings, createLogger('network-faults', { level: process.env.LOG_LEVEL ?? 'silent' }));
+  broker = await startFaultBroker({ name: 'network-faults', basePort: 28_092, proxied: true });
+  client = broker.client('network-faults');
 }, 180_000);
 
-afterAll(async () => {
-  await proxy?.close();
-  if (options) await stopLocalKafka(options, { wipe: true });
-});
-
-/** Waits until `ran` grew by `tasks` (or all are done): the next fault hits a worker in full flow. */
-async function progressed(ran: () => number, tasks: number): Promise<void> {
-  const target = Math.min(TASKS, ran() + tasks);
-  await vi.waitFor(() => expect(ran()).toBeGreaterThanOrEqual(target), { timeout: 120_000, interval: 20 });
-}
+afterAll(async () => broker?.close());
 
 describe('worker under network faults (TCP proxy between it and the broker)', () => {
   it(`completes all ${TASKS} tasks through latency, resets, a stall, drops and refused connections; reruns <= incidents x maxUncommitted (${MAX_UNCOMMITTED})`, async () => {
@@ -86,29 +58,8 @@ describe('worker under network faults (TCP proxy between it and the broker)', ()
       );
       await worker.start();
 
-      // Each incident below can break a transaction or the group session at most once.
-      const incidents: string[] = [];
-      await progressed(distinct, 200);
-      proxy.setLatency(250);
-      incidents.push('latency 250 ms each way');
-      await progressed(distinct, 200);
-      proxy.setLatency(0);
-      expect(proxy.resetAll()).toBeGreaterThan(0);
-      incidents.push('reset all');
-      await progressed(distinct, 300);
-      proxy.hold();
-      await new Promise((resolve) => setTimeout(resolve, 3_000)); // a stall shorter than the 10 s session: the fault itself, not a wait for a result
-      proxy.release();
-      incidents.push('3 s stall');
-      await progressed(distinct, 300);
-      expect(proxy.dropAll()).toBeGreaterThan(0);
-      incidents.push('drop all');
-      await progressed(distinct, 300);
-      proxy.refuse(true);
-      proxy.resetAll();
-      await new Promise((resolve) => setTimeout(resolve, 2_000)); // the broker is unreachable for 2 s: the fault itself
-      proxy.refuse(false);
-      incidents.push('refused 2 s');
+      // Each incident can break a transaction or the group session at most once.
+      const incidents = await injectNetworkFaults(broker.proxy!, distinct, TASKS, 250);
 
       await vi.waitFor(() => expect(distinct()).toBe(TASKS), { timeout: 180_000, interval: 100 });
       // Every task's last status is completed, read back through the (now healthy) proxy.
@@ -123,7 +74,7 @@ describe('worker under network faults (TCP proxy between it and the broker)', ()
       }, { timeout: 60_000, interval: 250 });
 
       const duplicates = runs.length - TASKS;
-      console.log(`network faults: ${TASKS} tasks, ${runs.length} runs, ${duplicates} reruns over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${proxy.counts.accepted}, refused ${proxy.counts.refused}`);
+      console.log(`network faults: ${TASKS} tasks, ${runs.length} runs, ${duplicates} reruns over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${broker.proxy!.counts.accepted}, refused ${broker.proxy!.counts.refused}`);
       // A rerun needs a task started and not committed when an incident broke the transaction or
       // the session; the worker never has more than maxUncommitted such tasks.
       expect(duplicates).toBeLessThanOrEqual(incidents.length * MAX_UNCOMMITTED);

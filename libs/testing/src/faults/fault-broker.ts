@@ -1,0 +1,114 @@
+/**
+ * A broker of a fault test's own (fault suite, issue 11): a single node in a temp folder on a free
+ * port range, optionally reached only through a {@link TcpProxy} (the broker advertises the proxy's
+ * port), plus clients on it and the network-fault sequence the fault tests share.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, vi } from 'vitest';
+import { createKafkaClient, createLogger, DEFAULT_KAFKA_CLIENT, kafkaSettingsFromEnv, type KafkaClient } from '@switchyard/kafka';
+import { ensureLocalKafka, portIsFree, signalLocalKafkaNode, stopLocalKafka } from '@switchyard/kafka-local';
+import { TcpProxy } from './tcp-proxy.js';
+
+/** The proxy listens this far above the broker's port; the broker advertises it. */
+const SHIFT = 100;
+
+export interface FaultBrokerSpec {
+  /** Names the temp folder and the clients, e.g. `network-faults`. */
+  readonly name: string;
+  /** First base port tried (then +7 steps, 500 ports): each fault file has its own range, away from the other tests'. */
+  readonly basePort: number;
+  /** Put a TCP proxy in front of the broker (every client connection goes through it). */
+  readonly proxied: boolean;
+}
+
+export interface FaultBroker {
+  /** The proxy in front of the broker (when `proxied`). */
+  readonly proxy: TcpProxy | undefined;
+  /** The client adapter under test: KAFKA_CLIENT, else the default. */
+  readonly clientName: string;
+  /** A client on the broker (through the proxy when there is one), logging nothing unless LOG_LEVEL. */
+  client(id: string): KafkaClient;
+  /** Stops the broker with a controlled shutdown (data kept) and starts it again. */
+  restart(): Promise<void>;
+  /** kill -9 of the broker, then starts it again. */
+  killAndStart(): Promise<void>;
+  /** Stops the proxy and the broker and removes its folder. */
+  close(): Promise<void>;
+}
+
+async function freePort(from: number, shift: number): Promise<number> {
+  for (let port = from; port < from + 500; port += 7) {
+    if ((await Promise.all([port, port + 1000, ...(shift ? [port + shift] : [])].map(portIsFree))).every(Boolean)) return port;
+  }
+  throw new Error(`no free port between ${from} and ${from + 500}`);
+}
+
+export async function startFaultBroker(spec: FaultBrokerSpec): Promise<FaultBroker> {
+  const shift = spec.proxied ? SHIFT : 0;
+  const port = await freePort(spec.basePort, shift);
+  const proxy = spec.proxied ? await TcpProxy.start({ port }, port + shift) : undefined;
+  const options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), `sy-${spec.name}-`)), brokers: 1 as const, heap: '384m', advertisedPortShift: shift };
+  const { bootstrap } = await ensureLocalKafka(options);
+  const clientName = process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT;
+  return {
+    proxy,
+    clientName,
+    client(id) {
+      const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: proxy ? `127.0.0.1:${proxy.port}` : bootstrap, KAFKA_CLIENT_ID: id, KAFKA_CLIENT: clientName });
+      return createKafkaClient(settings, createLogger(id, { level: process.env.LOG_LEVEL ?? 'silent' }));
+    },
+    async restart() {
+      await stopLocalKafka(options);
+      await ensureLocalKafka(options);
+    },
+    async killAndStart() {
+      await signalLocalKafkaNode(options, 1, 'SIGKILL');
+      await ensureLocalKafka(options);
+    },
+    async close() {
+      await proxy?.close();
+      await stopLocalKafka(options, { wipe: true });
+      rmSync(options.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `done()` grew by `n` (at most to `total`): the next fault hits the consumers in full flow. */
+export async function progressed(done: () => number, n: number, total: number): Promise<void> {
+  const target = Math.min(total, done() + n);
+  await vi.waitFor(() => expect(done()).toBeGreaterThanOrEqual(target), { timeout: 120_000, interval: 20 });
+}
+
+/**
+ * The network-fault sequence of the fault suite, each fault landing after `step` more items were
+ * done: 250 ms latency each way, every connection reset, a 3 s stall (shorter than a 10 s session),
+ * every connection dropped cleanly, 2 s of refused connections. Returns the incidents, each of
+ * which can break a transaction or a session at most once.
+ */
+export async function injectNetworkFaults(proxy: TcpProxy, done: () => number, total: number, step = 200): Promise<string[]> {
+  const incidents: string[] = [];
+  await progressed(done, step, total);
+  proxy.setLatency(250);
+  incidents.push('latency 250 ms each way');
+  await progressed(done, step, total);
+  proxy.setLatency(0);
+  expect(proxy.resetAll()).toBeGreaterThan(0);
+  incidents.push('reset all');
+  await progressed(done, step, total);
+  proxy.hold();
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // the fault itself: a stall, not a wait for a result
+  proxy.release();
+  incidents.push('3 s stall');
+  await progressed(done, step, total);
+  expect(proxy.dropAll()).toBeGreaterThan(0);
+  incidents.push('drop all');
+  await progressed(done, step, total);
+  proxy.refuse(true);
+  proxy.resetAll();
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // the fault itself: the broker unreachable for 2 s
+  proxy.refuse(false);
+  incidents.push('refused 2 s');
+  return incidents;
+}
