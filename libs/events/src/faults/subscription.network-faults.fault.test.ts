@@ -6,13 +6,9 @@
  * process must stay up (an uncaught error fails the run), the subscription's reruns stay within its
  * rerun window per incident, and the route, transactional end to end, routes each event exactly once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createKafkaClient, createLogger, decodeEventRecord, eventLaneTopic, kafkaSettingsFromEnv, type KafkaClient } from '@switchyard/kafka';
-import { ensureLocalKafka, portIsFree, stopLocalKafka } from '@switchyard/kafka-local';
-import { collectTopics, TcpProxy } from '@switchyard/testing';
+import { createLogger, decodeEventRecord, eventLaneTopic, type KafkaClient } from '@switchyard/kafka';
+import { collectTopics, injectNetworkFaults, startFaultBroker, type FaultBroker } from '@switchyard/testing';
 import { createEventBus, type EventBus } from '../event-bus.js';
 
 const EVENTS = 3_000;
@@ -23,71 +19,18 @@ const CONCURRENCY = 20;
 const ROUTE_MS = 15;
 /** The subscription's rerun window (its maxUncommitted): at most this many events started and not committed. */
 const MAX_UNCOMMITTED = 100;
-/** The proxy listens this far above the broker's port; the broker advertises it. */
-const SHIFT = 100;
 const PARTITIONS = 6;
 
-/** A base port with the broker's, its controller's (+1000) and the proxy's (+SHIFT) free (below the ephemeral range, away from the other fault and cluster tests' ports). */
-async function freePort(): Promise<number> {
-  for (let port = 24_092; port < 24_592; port += 7) {
-    if ((await Promise.all([port, port + 1000, port + SHIFT].map(portIsFree))).every(Boolean)) return port;
-  }
-  throw new Error('no free port between 24092 and 24592');
-}
-
-let proxy: TcpProxy;
+let broker: FaultBroker;
 let client: KafkaClient;
-let options: { port: number; dataDir: string; brokers: 1; heap: string; advertisedPortShift: number };
 const log = (name: string) => createLogger(name, { level: process.env.LOG_LEVEL ?? 'silent' });
 
 beforeAll(async () => {
-  const port = await freePort();
-  proxy = await TcpProxy.start({ port }, port + SHIFT);
-  options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), 'sy-events-network-faults-')), brokers: 1, heap: '384m', advertisedPortShift: SHIFT };
-  await ensureLocalKafka(options);
-  const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: `127.0.0.1:${proxy.port}`, KAFKA_CLIENT_ID: 'events-network-faults', KAFKA_CLIENT: process.env.KAFKA_CLIENT });
-  client = createKafkaClient(settings, log('events-network-faults'));
+  broker = await startFaultBroker({ name: 'events-network-faults', basePort: 24_092, proxied: true });
+  client = broker.client('events-network-faults');
 }, 180_000);
 
-afterAll(async () => {
-  await proxy?.close();
-  if (!options) return;
-  await stopLocalKafka(options, { wipe: true });
-  rmSync(options.dataDir, { recursive: true, force: true }); // the wipe leaves the classpath cache next to the cluster
-});
-
-/** Waits until `done` grew by `n` (or all are done): the next fault hits the consumers in full flow. */
-async function progressed(done: () => number, n: number): Promise<void> {
-  const target = Math.min(EVENTS, done() + n);
-  await vi.waitFor(() => expect(done()).toBeGreaterThanOrEqual(target), { timeout: 120_000, interval: 20 });
-}
-
-/** The fault sequence of the worker's network-fault test; returns the incidents it caused. */
-async function injectFaults(done: () => number): Promise<string[]> {
-  const incidents: string[] = [];
-  await progressed(done, 200);
-  proxy.setLatency(250);
-  incidents.push('latency 250 ms each way');
-  await progressed(done, 100);
-  proxy.setLatency(0);
-  expect(proxy.resetAll()).toBeGreaterThan(0);
-  incidents.push('reset all');
-  await progressed(done, 200);
-  proxy.hold();
-  await new Promise((resolve) => setTimeout(resolve, 3_000)); // a stall shorter than the 10 s session: the fault itself, not a wait for a result
-  proxy.release();
-  incidents.push('3 s stall');
-  await progressed(done, 200);
-  expect(proxy.dropAll()).toBeGreaterThan(0);
-  incidents.push('drop all');
-  await progressed(done, 200);
-  proxy.refuse(true);
-  proxy.resetAll();
-  await new Promise((resolve) => setTimeout(resolve, 2_000)); // the broker is unreachable for 2 s: the fault itself
-  proxy.refuse(false);
-  incidents.push('refused 2 s');
-  return incidents;
-}
+afterAll(async () => broker?.close());
 
 describe('a subscription and a route under network faults (TCP proxy between them and the broker)', () => {
   it(`handle and route all ${EVENTS} events through latency, resets, a stall, drops and refused connections; subscription reruns <= incidents x maxUncommitted (${MAX_UNCOMMITTED}), the route exactly once`, { timeout: 240_000 }, async () => {
@@ -139,7 +82,7 @@ describe('a subscription and a route under network faults (TCP proxy between the
       const routed = () => [...new Map(routedTopic.records.filter((r) => r.headers.ce_type?.toString() === 'fy.audit.logged').map((r) => [`${r.partition}:${r.offset}`, r])).values()];
 
       // Each fault waits for progress of both: the slower one is mid-flow when it lands.
-      const incidents = await injectFaults(() => Math.min(handled(), routed().length));
+      const incidents = await injectNetworkFaults(broker.proxy!, () => Math.min(handled(), routed().length), EVENTS, 180);
       const faulted = `${at()} (${handled()} handled, ${routed().length} routed)`;
       // Every fault landed mid-flow: both still had events to go after the last one.
       expect(handled()).toBeLessThan(EVENTS);
@@ -155,7 +98,7 @@ describe('a subscription and a route under network faults (TCP proxy between the
         return d.attributes.causationId!;
       });
       const duplicates = runs.length - EVENTS;
-      console.log(`events network faults: ${EVENTS} events, subscription ${runs.length} handler runs (${duplicates} reruns), route ${causes.length} routed records, over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${proxy.counts.accepted}, refused ${proxy.counts.refused}; faults over at ${faulted}, all handled at ${allHandled}, all routed at ${allRouted}`);
+      console.log(`events network faults: ${EVENTS} events, subscription ${runs.length} handler runs (${duplicates} reruns), route ${causes.length} routed records, over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${broker.proxy!.counts.accepted}, refused ${broker.proxy!.counts.refused}; faults over at ${faulted}, all handled at ${allHandled}, all routed at ${allRouted}`);
       expect(new Set(runs)).toEqual(new Set(ids));
       // A rerun needs an event started and not committed when an incident broke the transaction or
       // the session; the subscription never has more than maxUncommitted such events.

@@ -64,7 +64,7 @@ export async function startFaultBroker(spec: FaultBrokerSpec): Promise<FaultBrok
       await ensureLocalKafka(options);
     },
     async killAndStart() {
-      await signalLocalKafkaNode(options, 1, 'SIGKILL');
+      if ((await signalLocalKafkaNode(options, 1, 'SIGKILL')) === undefined) throw new Error(`${spec.name}: no broker process to kill`);
       await ensureLocalKafka(options);
     },
     async close() {
