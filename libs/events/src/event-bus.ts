@@ -79,6 +79,8 @@ export class EventBus {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #routes: EventRouter[] = [];
   #state: 'idle' | 'running' | 'stopped' = 'idle';
+  /** The publisher's connection, opened at start when routes need it, else on the first publish. */
+  #publisherConnected: Promise<void> | undefined;
 
   constructor(config: EventBusConfigOptions, deps: EventBusDeps) {
     this.config = parseOrThrow(EventBusConfigSchema, config, { code: 'SY_INVALID_CONFIG', what: 'EventBusConfig' });
@@ -134,7 +136,9 @@ export class EventBus {
   async start(): Promise<void> {
     if (this.#state !== 'idle') throw new SwitchyardError('SY_INVALID_CONFIG', 'The event bus was already started.');
     await this.#codec.registerAll();
-    await this.#publisher.connect();
+    // Routes publish from the start; a bus that only subscribes (a webhook endpoint, a consumer
+    // service) opens its publisher's transactional producer on its first publish, not here.
+    if (this.#routes.length > 0) await this.#connectPublisher();
     for (const name of this.#pending.keys()) this.#subscriptions.set(name, this.#build(name));
     try {
       await Promise.all([...this.#subscriptions.values()].map((s) => s.start()));
@@ -153,15 +157,28 @@ export class EventBus {
     this.#state = 'stopped';
     await Promise.all(this.#routes.map((r) => r.close()));
     await Promise.all([...this.#subscriptions.values()].map((s) => s.close()));
-    await this.#publisher.disconnect();
+    const connecting = this.#publisherConnected;
+    this.#publisherConnected = undefined;
+    if (connecting) await connecting.catch(() => undefined).then(() => this.#publisher.disconnect());
   }
 
-  publish(event: PublishEvent): Promise<PublishReceipt> {
+  async publish(event: PublishEvent): Promise<PublishReceipt> {
+    if (this.#state === 'running') await this.#connectPublisher();
     return this.#publisher.publish(event);
   }
 
-  publishMany(events: readonly PublishEvent[]): Promise<PublishReceipt[]> {
+  async publishMany(events: readonly PublishEvent[]): Promise<PublishReceipt[]> {
+    if (this.#state === 'running') await this.#connectPublisher();
     return this.#publisher.publishMany(events);
+  }
+
+  /** Connects the publisher once (a failed attempt is retried by the next call). */
+  #connectPublisher(): Promise<void> {
+    this.#publisherConnected ??= this.#publisher.connect().catch((error: unknown) => {
+      this.#publisherConnected = undefined;
+      throw error;
+    });
+    return this.#publisherConnected;
   }
 
   /** A started subscription, by name. */

@@ -50,6 +50,7 @@ export {
   taskDlqTopic,
   queueDlqTopic,
   QUEUE_REGISTRY_TOPIC,
+  WEBHOOK_DELIVERIES_TOPIC,
   taskStatusTopic,
   taskCancelTopic,
   taskDlqRedrivenTopic,

@@ -91,7 +91,7 @@ export class GatewayService {
       webhooksResource(this.#webhooks),
     ];
     const authenticator = new Authenticator(this.keys, this.#options.jwt ? new JwtVerifier(this.#options.jwt) : undefined);
-    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays }, realtime: this.realtime, extraRoutes: (a) => {
+    const app = await buildGatewayApp({ rest, http, resources, types, keys: this.keys, authenticator, log, operator: { client: this.#options.client, admin: this.#admin, replays: this.#replays, webhooks: this.#webhooks }, realtime: this.realtime, extraRoutes: (a) => {
         a.get('/healthz', { config: { access: 'public' } }, async () => ({ ok: true }));
         // Public like /healthz, for a scraper inside the network (as the worker's and scheduler's /metrics are).
         a.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type(this.metrics.contentType).send(await this.metrics.metrics()));

@@ -60,4 +60,42 @@ describe('REST: webhooks (the endpoints the dispatcher delivers to)', () => {
     expect(await refusal({ url: 'not a url', eventPattern: '*' })).toMatchObject({ code: 'SY_INVALID_ARGUMENT', field: 'url' });
     expect(await refusal({ url: PUBLIC_URL, eventPattern: 'Orders..(' })).toMatchObject({ code: 'SY_INVALID_ARGUMENT', field: 'eventPattern' });
   });
+  it('rotates the secret (the new one shown once, the old one signing for graceMs), disables and enables; a tenant admin only on its own', async () => {
+    const id = uniqueName('act');
+    const created = await gw.call('POST', '/data/webhooks', { key: gw.adminKey, body: { id, url: PUBLIC_URL, eventPattern: 'orders.*' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const first = created.body.data.secret as string;
+
+    const rotated = await gw.call('POST', `/data/webhooks/${id}/rotate-secret`, { key: gw.adminKey, body: { graceMs: 60_000 } });
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    expect(rotated.body.data).toMatchObject({ endpoint: { id }, secret: expect.stringMatching(/^whsec_/), previousSecretExpiresAt: expect.any(String) });
+    expect(rotated.body.data.secret).not.toBe(first);
+    const graceLeft = Date.parse(rotated.body.data.previousSecretExpiresAt) - Date.now();
+    expect(graceLeft).toBeGreaterThan(0);
+    expect(graceLeft).toBeLessThanOrEqual(60_000);
+    // The read never shows a secret, old or new.
+    const read = await gw.call('GET', `/data/webhooks/${id}`, { key: gw.adminKey });
+    expect(JSON.stringify(read.body.data)).not.toContain('whsec_');
+    expect((await gw.call('POST', `/data/webhooks/${id}/rotate-secret`, { key: gw.adminKey, body: { secret: 'nope' } })).body).toMatchObject({ code: 'SY_WEBHOOK_INVALID_SECRET', field: 'secret' });
+
+    const disabled = await gw.call('POST', `/data/webhooks/${id}/disable`, { key: gw.adminKey, body: { reason: 'receiver maintenance' } });
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    expect(disabled.body.data).toMatchObject({ endpoint: { id, enabled: false }, disabledReason: 'receiver maintenance' });
+    expect((await gw.call('GET', `/data/webhooks/${id}`, { key: gw.adminKey })).body.data.endpoint.enabled).toBe(false);
+    const enabled = await gw.call('POST', `/data/webhooks/${id}/enable`, { key: gw.adminKey });
+    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
+    expect(enabled.body.data.endpoint.enabled).toBe(true);
+    expect(enabled.body.data.disabledReason).toBeUndefined();
+
+    // Another tenant's admin: the same 404 as an unknown id, and nothing changes; not an admin: 403; bad input names the field.
+    for (const action of ['rotate-secret', 'disable', 'enable']) {
+      expect((await gw.call('POST', `/data/webhooks/${id}/${action}`, { key: acmeAdmin })).body).toMatchObject({ code: 'SY_NOTHING_MATCHED', field: 'params.id' });
+      expect((await gw.call('POST', `/data/webhooks/${uniqueName('none')}/${action}`, { key: gw.adminKey })).status).toBe(404);
+      expect((await gw.call('POST', `/data/webhooks/${id}/${action}`, { key: acmeReader })).status).toBe(403);
+    }
+    expect((await gw.call('GET', `/data/webhooks/${id}`, { key: gw.adminKey })).body.data.endpoint.enabled).toBe(true);
+    expect((await gw.call('POST', `/data/webhooks/${id}/rotate-secret`, { key: gw.adminKey, body: { graceMs: -1 } })).body).toMatchObject({ code: 'SY_INVALID_ARGUMENT', field: 'graceMs' });
+    expect((await gw.call('POST', `/data/webhooks/${id}/disable`, { key: gw.adminKey, body: { reason: '' } })).body).toMatchObject({ code: 'SY_INVALID_ARGUMENT', field: 'reason' });
+    expect((await gw.call('DELETE', `/data/webhooks/${id}`, { key: gw.adminKey })).status).toBe(200);
+  });
 });

@@ -192,6 +192,9 @@ export function parseSubscriptionTopic(topic: string): { readonly subscription: 
 /** The handler execution log of the event bus. */
 export const EVENT_LOG_TOPIC = `${TOPIC_PREFIX.switchyard}.event-log`;
 
+/** `switchyard.webhooks.deliveries`: the webhook delivery log, one `webhook-delivery.v1` record per attempt, keyed by endpoint id. */
+export const WEBHOOK_DELIVERIES_TOPIC = `${TOPIC_PREFIX.switchyard}.webhooks.deliveries`;
+
 /** Kinds of compacted state topics. */
 export type StateKind = 'schedules' | 'webhooks' | 'snapshots' | 'queues';
 

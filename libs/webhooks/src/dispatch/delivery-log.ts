@@ -1,8 +1,8 @@
-import { ensureTopics, scanTopics, StateTopics, type KafkaClient, type Logger } from '@switchyard/kafka';
+import { ensureTopics, scanTopics, StateTopics, WEBHOOK_DELIVERIES_TOPIC, type KafkaClient, type Logger } from '@switchyard/kafka';
 import { decodeDeliveryLogRecord, encodeDeliveryLogRecord, matchesDeliveryQuery, type DeliveryLogQuery, type DeliveryLogRecord } from '../log/webhook-delivery.v1.js';
 
-/** The delivery log topic: one `webhook-delivery.v1` record per attempt, keyed by endpoint id. */
-export const WEBHOOK_DELIVERIES_TOPIC = 'switchyard.webhooks.deliveries';
+/** The delivery log topic (its name is in the libs/kafka topic catalog). */
+export { WEBHOOK_DELIVERIES_TOPIC };
 
 export interface DeliveryLogTopicOptions {
   readonly topic?: string;

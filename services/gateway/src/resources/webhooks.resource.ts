@@ -7,7 +7,7 @@ import type { ResourceDefinition } from './resource-definition.js';
 const CURSOR = /^[0-9]{1,9}$/;
 
 /** An endpoint as the API shows it: no secret; where its dead letters are. */
-const EndpointBody = z.object({
+export const EndpointBody = z.object({
   endpoint: z.looseObject({ id: z.string(), url: z.string(), eventPattern: z.string(), enabled: z.boolean(), tenant: z.string().optional() }),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -26,7 +26,7 @@ const NewEndpointBody = WebhookEndpointSchema.extend({
  * The registry's refusals start with the field they are about (`url: ...`, `endpoint.id: ...`,
  * `endpoint.secret: ...`): the same field of the request body, named in `field` like a schema refusal.
  */
-function withBodyField(error: unknown): unknown {
+export function withBodyField(error: unknown): unknown {
   if (!isSwitchyardError(error) || typeof error.details?.field === 'string' && !String(error.details.field).startsWith('endpoint.')) return error;
   const match = /^(?:endpoint\.)?([A-Za-z][A-Za-z.]*): /.exec(error.message);
   if (!match) return error;
@@ -34,10 +34,22 @@ function withBodyField(error: unknown): unknown {
   return new SwitchyardError(error.code, `${field}: ${error.message.slice(match[0].length)}`, { ...(error.hint ? { hint: error.hint } : {}), details: { ...error.details, field }, cause: error });
 }
 
-const shown = (view: EndpointView) => ({ ...view, subscription: webhookSubscriptionName(view.endpoint.id) });
+export const shown = (view: EndpointView) => ({ ...view, subscription: webhookSubscriptionName(view.endpoint.id) });
 
 /** A tenant-bound credential sees and manages only its tenant's endpoints. */
 const visibleTo = (credential: Credential, view: EndpointView) => credential.tenant === undefined || view.endpoint.tenant === credential.tenant;
+
+/**
+ * The endpoint `id` if this credential may see it; undefined when it does not exist or belongs to
+ * another tenant (the same 404 for both: a tenant learns nothing about another's endpoints).
+ */
+export async function visibleEndpoint(registry: WebhookEndpointRegistry, id: string, credential: Credential): Promise<EndpointView | undefined> {
+  const view = await registry.get(id).catch((error: unknown) => {
+    if (isSwitchyardError(error) && error.code === 'SY_WEBHOOK_UNKNOWN_ENDPOINT') return undefined;
+    throw error;
+  });
+  return view && visibleTo(credential, view) ? view : undefined;
+}
 
 interface ListQuery {
   readonly tenant?: string;
@@ -61,13 +73,11 @@ async function listPage(registry: WebhookEndpointRegistry, q: ListQuery, credent
  * registry (the compacted endpoints topic; the CLI's `switchyard webhooks` uses the same). Create
  * answers the signing secret once. Admin scope; an admin bound to a tenant manages only endpoints
  * of its tenant (a new endpoint gets its tenant). URLs pass the SSRF guard at create (and again at
- * each delivery). Rotation, disable and enable: `switchyard webhooks`.
+ * each delivery). Rotation, disable and enable are operator routes beside it
+ * (operator/webhook-actions.routes.ts), like `switchyard webhooks rotate-secret|disable|enable`.
  */
 export function webhooksResource(registry: WebhookEndpointRegistry): ResourceDefinition {
-  const visible = async (id: string, credential: Credential) => {
-    const view = (await registry.list()).find((v) => v.endpoint.id === id);
-    return view && visibleTo(credential, view) ? view : undefined;
-  };
+  const visible = (id: string, credential: Credential) => visibleEndpoint(registry, id, credential);
   return {
     name: 'webhooks',
     description: 'Webhook endpoints (Standard Webhooks, delivered by the webhook dispatcher); admin.',
