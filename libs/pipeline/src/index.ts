@@ -29,3 +29,4 @@ export { ERROR_INFO_LIMITS, TRUNCATED_MARK, errorInfo, truncateText, type ErrorI
 export { Lifecycle, type TransitionTable } from './lifecycle/lifecycle.js';
 export { CONSUME_LOOP_TRANSITIONS, consumeLoopLifecycle, type ConsumeLoopState } from './lifecycle/consume-loop.lifecycle.js';
 export { longTimeout, settledWithin, timerDelayMs, type LongTimeout } from './timers/long-timeout.js';
+export { ConsumeLoopRunner, type ConsumeLoopHandlers, type ConsumeLoopRunOptions, type ConsumeLoopRunnerOptions } from './runner/consume-loop-runner.js';

@@ -9,15 +9,13 @@ import {
   EventPatternSchema,
   routeGroup,
   type CompiledPattern,
-  type ConsumerPort,
   type EventAttributes,
   type KafkaClient,
   type Logger,
   type OutgoingRecord,
-  type ProducerPort,
   type RecordBatch,
 } from '@switchyard/kafka';
-import { OffsetTrackers, TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, type ConsumeLoopState, type Lifecycle } from '@switchyard/pipeline';
+import { ConsumeLoopRunner, OffsetTrackers, consumeLoopLifecycle, errorInfo, logUncommitted, type ConsumeLoopState, type Lifecycle } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import type { EventPublisher } from '../publish/event-publisher.js';
 import type { BusEvent } from '../subscribe/event-handler.js';
@@ -71,9 +69,10 @@ export class EventRouter {
   readonly #deps: EventRouterDeps;
   readonly #trackers = new OffsetTrackers();
   readonly #source: string;
-  #consumer: ConsumerPort | undefined;
-  #producer: ProducerPort | undefined;
-  #committer: TransactionalCommitter | undefined;
+  /** Consumer, transactional producer and committer, started and closed in the pipeline's order. */
+  #runner: ConsumeLoopRunner | undefined;
+  /** Fetched batches being routed: close() waits for them (their routed events commit) before the final commit. */
+  readonly #inFlight = new Set<Promise<void>>();
   readonly #lifecycle: Lifecycle<ConsumeLoopState>;
   /** A schema-registry outage: the route waits (nothing dead-lettered) until decoding and encoding get through. */
   readonly #registryOutage: RegistryOutage;
@@ -116,37 +115,60 @@ export class EventRouter {
     } finally {
       await admin.disconnect();
     }
-    this.#producer = client.producer({ transactionalId: `${group}.${randomUUID().slice(0, 12)}` });
-    this.#consumer = client.consumer({ groupId: group, maxWaitTimeMs: 100 });
-    this.#committer = new TransactionalCommitter({ producer: this.#producer, consumer: this.#consumer, trackers: this.#trackers, intervalMs: this.#deps.commitIntervalMs ?? 100, log });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
-    this.#consumer.onGroupJoin(({ assignment }) => {
-      for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) this.#trackers.forPartition(topic, p);
+    const runner = new ConsumeLoopRunner({
+      client,
+      consumer: { groupId: group, maxWaitTimeMs: 100 },
+      transactionalId: `${group}.${randomUUID().slice(0, 12)}`,
+      trackers: this.#trackers,
+      commitIntervalMs: this.#deps.commitIntervalMs ?? 100,
+      log,
+      logContext: { route: this.id },
     });
-    // Partitions about to move: commit what was routed while still owned; lost ones: drop it.
-    this.#consumer.onPartitionsRevoked(async (revoked, lost) => {
-      if (!lost) return this.#committer?.flush();
-      for (const { topic, partitions = [] } of revoked) for (const p of partitions) this.#trackers.revoke(topic, p);
-      await this.#committer?.prune();
-    });
-    await this.#consumer.subscribe(topics, { fromBeginning: true });
-    this.#committer.start();
-    // A close() during the start wins: the route stays stopping/stopped.
-    if (!this.#lifecycle.canMoveTo('running')) return;
-    this.#lifecycle.to('running');
-    await this.#consumer.run({ autoResolve: true, partitionsConsumedConcurrently: Math.min(topics.length, 8), eachBatch: (batch) => this.#onBatch(batch) });
+    this.#runner = runner;
+    await runner.start(
+      {
+        onAssignment: (assignment) => {
+          for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) this.#trackers.forPartition(topic, p);
+        },
+        // Partitions about to move: commit what was routed while still owned; lost ones: drop it.
+        onRevoked: async (revoked, lost) => {
+          if (!lost) return runner.committer.flush();
+          for (const { topic, partitions = [] } of revoked) for (const p of partitions) this.#trackers.revoke(topic, p);
+          await runner.committer.prune();
+        },
+        eachBatch: (batch) => this.#track(this.#onBatch(batch)),
+      },
+      {
+        topics,
+        fromBeginning: true,
+        autoResolve: true,
+        partitionsConsumedConcurrently: Math.min(topics.length, 8),
+        // A close() during the start wins: the route stays stopping/stopped and fetches nothing.
+        beforeFetch: () => {
+          if (!this.#lifecycle.canMoveTo('running')) return false;
+          this.#lifecycle.to('running');
+          return true;
+        },
+      },
+    );
     log.info({ route: this.id, from: this.#from.source, to: this.#to, topics: topics.length }, 'route running');
   }
 
   async close(): Promise<void> {
     // Also after a start that failed half-way: whatever was created is closed.
-    if (!this.#lifecycle.canMoveTo('stopping') || (!this.#consumer && !this.#producer)) return;
+    if (!this.#lifecycle.canMoveTo('stopping') || !this.#runner) return;
     this.#lifecycle.to('stopping');
     this.#stopping.abort();
-    await this.#consumer?.stop();
-    await this.#committer?.stop();
-    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
+    // Batches under way stop after their current event and wait for their routed events to commit.
+    await this.#runner.close(async () => {
+      while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+    });
     this.#lifecycle.to('stopped');
+  }
+
+  #track(batch: Promise<void>): Promise<void> {
+    this.#inFlight.add(batch);
+    return batch.finally(() => this.#inFlight.delete(batch));
   }
 
   async #onBatch(batch: RecordBatch): Promise<void> {
@@ -157,7 +179,7 @@ export class EventRouter {
       if (!tracker.track(record.offset)) continue;
       const outputs = await this.#route(record, batch.topic);
       if (!outputs) break; // closing during a registry outage: not committed, routed by the next owner
-      committed.push(this.#committer!.submit({ records: outputs, complete: () => tracker.complete(record.offset), source: record, stale: () => tracker.revoked }));
+      committed.push(this.#runner!.committer.submit({ records: outputs, complete: () => tracker.complete(record.offset), source: record, stale: () => tracker.revoked }));
     }
     // One transaction per fetched batch (at most): wait for it before fetching more.
     await Promise.all(committed).catch((error: unknown) => logUncommitted(this.#deps.log, error, { route: this.id }, 'routed events were not committed; they will be routed again'));

@@ -12,12 +12,10 @@ import {
   subscriptionRetryTopic,
   topicsOfPatterns,
   type EventAttributes,
-  type ConsumerPort,
   type KafkaClient,
   type Logger,
-  type ProducerPort,
 } from '@switchyard/kafka';
-import { TransactionalCommitter, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
+import { ConsumeLoopRunner, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { ensureEventTopics, planDedupTopic, planDomainTopics, planEventLogTopic, planSubscriptionTopics, type EventTopologyOptions } from '../topology/event-topology.js';
@@ -79,9 +77,8 @@ export class Subscription {
   readonly #records: SubscriptionRecords;
   readonly #counts: SubscriptionCounts;
   readonly #lifecycle: Lifecycle<SubscriptionState>;
-  #consumer: ConsumerPort | undefined;
-  #producer: ProducerPort | undefined;
-  #committer: TransactionalCommitter | undefined;
+  /** Consumer, transactional producer and committer, started and closed in the pipeline's order. */
+  #runner: ConsumeLoopRunner | undefined;
   #topics: string[] = [];
   #ordered = false;
 
@@ -105,8 +102,8 @@ export class Subscription {
       options,
       log,
       isRunning: () => this.#lifecycle.state === 'running',
-      consumer: () => this.#consumer,
-      committer: () => this.#committer,
+      consumer: () => this.#runner?.consumer,
+      committer: () => this.#runner?.committer,
       process: (item) => this.#process(item),
       onPartitionGone: (partition) => this.#execution.dropPartition(partition),
       onAssigned: () => void this.#dedup?.refresh(),
@@ -149,16 +146,22 @@ export class Subscription {
     const { client, log } = this.#deps;
     this.#topics = await this.#prepareTopics();
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
-    this.#producer = client.producer({ transactionalId: `${this.#group}.${instance}` });
-    this.#consumer = client.consumer({ groupId: this.#group, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024, coPartitioned: this.#ordered });
-    this.#committer = new TransactionalCommitter({ producer: this.#producer, consumer: this.#consumer, trackers: this.#intake.trackers, intervalMs: this.options.commitIntervalMs, maxUncommitted: this.options.maxUncommitted, log, onRoom: () => setImmediate(() => this.#intake.pump()) });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
-    this.#consumer.onGroupJoin(({ assignment }) => this.#intake.onAssignment(assignment));
-    this.#consumer.onPartitionsRevoked((revoked, lost) => this.#intake.onRevoked(revoked, lost));
-    this.#consumer.onCrash((error, restart) => log.error({ err: error, restart, subscription: this.name }, 'subscription consumer crashed'));
-    await this.#consumer.subscribe(this.#topics, { fromBeginning: this.options.startFrom === 'earliest' });
-    this.#committer.start();
-    await this.#consumer.run({ autoResolve: false, partitionsConsumedConcurrently: Math.min(this.#topics.length, 16), eachBatch: (batch, control) => this.#intake.onBatch(batch, control) });
+    const { sessionTimeoutMs } = this.options;
+    this.#runner = new ConsumeLoopRunner({
+      client,
+      consumer: { groupId: this.#group, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024, coPartitioned: this.#ordered },
+      transactionalId: `${this.#group}.${instance}`,
+      trackers: this.#intake.trackers,
+      commitIntervalMs: this.options.commitIntervalMs,
+      maxUncommitted: this.options.maxUncommitted,
+      onRoom: () => setImmediate(() => this.#intake.pump()),
+      log,
+      logContext: { subscription: this.name },
+    });
+    await this.#runner.start(
+      { onAssignment: (assignment) => this.#intake.onAssignment(assignment), onRevoked: (revoked, lost) => this.#intake.onRevoked(revoked, lost), eachBatch: (batch, control) => this.#intake.onBatch(batch, control) },
+      { topics: this.#topics, fromBeginning: this.options.startFrom === 'earliest', autoResolve: false, partitionsConsumedConcurrently: Math.min(this.#topics.length, 16) },
+    );
     // A close() during the start wins: the subscription stays stopping/stopped.
     if (!this.#lifecycle.canMoveTo('running')) return;
     this.#lifecycle.to('running');
@@ -177,7 +180,13 @@ export class Subscription {
     this.#lifecycle.to('stopping');
     this.#stopping.abort();
     this.#intake.stopTimedResumes();
-    this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
+    await this.#runner?.close(() => this.#drain());
+    this.#lifecycle.to('stopped');
+    this.#deps.log.info({ subscription: this.name }, 'subscription stopped');
+  }
+
+  /** Buffered events dropped (uncommitted: the next owner handles them); running handlers finish, aborted at shutdownTimeoutMs. */
+  async #drain(): Promise<void> {
     const idle = this.#intake.dropBuffered();
     const grace = new Promise<'timeout'>((resolve) => longTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs, { unref: true }));
     if ((await Promise.race([idle, grace])) === 'timeout') {
@@ -185,11 +194,6 @@ export class Subscription {
       this.#shutdown.abort(new SwitchyardError('SY_EVENT_HANDLER_TIMEOUT', 'subscription shutting down'));
       await idle;
     }
-    await this.#committer?.stop();
-    await this.#consumer?.stop();
-    await Promise.all([this.#consumer?.disconnect(), this.#producer?.disconnect()]);
-    this.#lifecycle.to('stopped');
-    this.#deps.log.info({ subscription: this.name }, 'subscription stopped');
   }
 
   /** Running, the schema registry answers (when decoding needs it), and transactions land. For health endpoints. */
@@ -197,7 +201,7 @@ export class Subscription {
     const state = this.#lifecycle.state;
     if (state !== 'running') return { ok: false, state, reason: `subscription ${this.name} is ${state}` };
     if (this.#registryOutage.down) return { ok: false, state, reason: 'schema registry unavailable: events wait (uncommitted) until it answers' };
-    const failures = this.#committer?.consecutiveFailures ?? 0;
+    const failures = this.#runner?.committer.consecutiveFailures ?? 0;
     if (failures >= 5) return { ok: false, state, reason: `${failures} transactions failed in a row` };
     return { ok: true, state };
   }
@@ -312,7 +316,7 @@ export class Subscription {
 
   /** Hands the outcome to the committer; resolves when it committed (failures are logged here, and rejected). */
   #commit(item: Item, records: RoutedRecord[]): Promise<void> {
-    const committed = this.#committer!.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
+    const committed = this.#runner!.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
     committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { subscription: this.name }, 'outcome was not committed; the event will be redelivered'));
     return committed;
   }
