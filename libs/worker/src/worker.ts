@@ -265,7 +265,7 @@ export class Worker {
           records: [deadLetterRecord(q.dlqTopic, record, errorInfo(decoded.error), 0, now, now)],
           complete: () => tracker.complete(record.offset),
         });
-        this.metrics.processed.inc({ queue: parsed.queue, lane, type: 'unknown', outcome: 'dead' });
+        this.metrics.countProcessed(parsed.queue, lane, 'unknown', 'dead');
         continue;
       }
       // The topic a record was read from names its queue; a foreign sy-queue header must not send

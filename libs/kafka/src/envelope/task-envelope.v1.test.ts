@@ -110,6 +110,44 @@ describe('task envelope v1', () => {
     expect(!badPolicy.ok && badPolicy.error.message).toContain('header sy-retry-policy');
   });
 
+  it('names the header of each invalid value, whether or not the value was seen valid before', () => {
+    const bad: Record<string, readonly string[]> = {
+      'sy-envelope': ['task.v2', ''],
+      'sy-task-id': ['', 'x'.repeat(201)],
+      'sy-task-type': ['SendEmail', '1abc', ''],
+      'sy-queue': ['', 'has space'],
+      'sy-priority': ['urgent', 'HIGH'],
+      'sy-tenant': [''],
+      'sy-ordering-key': [''],
+      'sy-attempt': ['-1', '1.5', ' 1', ''],
+      'sy-created-at': ['yesterday', '2026-02-30T00:00:00Z', '2026-11-28T10:00:00', '2026-11-28T25:00:00Z'],
+      'sy-not-before': ['2026-13-01T00:00:00Z'],
+      'sy-first-failure-at': ['soon'],
+      'sy-last-failure-at': ['2026-11-28 10:00:00Z'],
+      'sy-timeout-ms': ['1e3', '-5'],
+      'content-type': ['text/plain'],
+      traceparent: ['00-xyz', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01'],
+    };
+    // The valid fixture first: its values are then known valid, and a bad one must still fail.
+    expect(decodeTaskEnvelope(incoming(fixture)).ok).toBe(true);
+    for (const [header, values] of Object.entries(bad)) {
+      for (const value of values) {
+        const result = decodeTaskEnvelope(incoming({ ...fixture, headers: { ...fixture.headers, [header]: value } }));
+        expect(result.ok, `${header}=${JSON.stringify(value)}`).toBe(false);
+        expect(!result.ok && result.error.message, header).toContain(`header ${header}:`);
+      }
+    }
+    for (const required of ['sy-envelope', 'sy-task-id', 'sy-task-type', 'sy-queue', 'sy-priority', 'sy-attempt', 'sy-created-at']) {
+      const { [required]: _, ...rest } = fixture.headers;
+      const result = decodeTaskEnvelope(incoming({ ...fixture, headers: rest }));
+      expect(!result.ok && result.error.message, required).toContain(`header ${required}:`);
+    }
+    // Accepted variants: offsets, no fraction, a 200-character id, unknown headers ignored.
+    const accepted = { 'sy-created-at': '2026-11-28T10:00:00+02:00', 'sy-not-before': '2026-11-28T10:00:04Z', 'sy-task-id': 'x'.repeat(200), 'x-other': '' };
+    const ok = decodeTaskEnvelope(incoming({ ...fixture, headers: { ...fixture.headers, ...accepted } }));
+    expect(ok).toEqual({ ok: true, envelope: { ...EXPECTED, createdAt: accepted['sy-created-at'], notBefore: accepted['sy-not-before'], taskId: accepted['sy-task-id'] } });
+  });
+
   it('measures record size including headers', () => {
     const record = encodeTaskEnvelope(EXPECTED);
     const headerBytes = Object.entries(fixture.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);

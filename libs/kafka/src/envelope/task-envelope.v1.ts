@@ -86,10 +86,11 @@ const HeadersV1Schema = z.object({
 
 /** The protocol's Task.metadata of an envelope: createdAt always; updatedAt, createdBy, tags when set. */
 export function taskMetadataOf(envelope: Pick<TaskEnvelope, 'createdAt' | 'updatedAt' | 'createdBy' | 'tags'>): NonNullable<Task['metadata']> {
-  return {
-    createdAt: envelope.createdAt,
-    ...defined({ updatedAt: envelope.updatedAt, createdBy: envelope.createdBy, tags: envelope.tags === undefined ? undefined : [...envelope.tags] }),
-  };
+  const metadata: Mutable<NonNullable<Task['metadata']>> = { createdAt: envelope.createdAt };
+  if (envelope.updatedAt !== undefined) metadata.updatedAt = envelope.updatedAt;
+  if (envelope.createdBy !== undefined) metadata.createdBy = envelope.createdBy;
+  if (envelope.tags !== undefined) metadata.tags = [...envelope.tags];
+  return metadata;
 }
 
 /** Encodes a task for producing. The caller chooses the topic (see topic-names). */
@@ -141,18 +142,25 @@ function undecodable(record: IncomingRecord, reason: string): DecodeResult {
   };
 }
 
+type TaskHeadersV1 = z.output<typeof HeadersV1Schema>;
+
 /**
  * Decodes a consumed record. Never throws: garbage bytes, missing or malformed headers and
  * invalid JSON come back as `{ ok: false }` with a reason naming the header or the problem.
  */
 export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
-  const raw = Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString('utf8')]));
-  const parsed = HeadersV1Schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `header ${String(i.path[0] ?? '?')}: ${i.message}`);
-    return undecodable(record, issues.join('; '));
+  // The hot path (every record a worker takes) checks the headers by hand; a record it does not
+  // accept goes through the zod schema, which accepts it or names what is wrong.
+  let h: TaskHeadersV1 | undefined = readHeadersFast(record.headers);
+  if (h === undefined) {
+    const raw = Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString('utf8')]));
+    const parsed = HeadersV1Schema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `header ${String(i.path[0] ?? '?')}: ${i.message}`);
+      return undecodable(record, issues.join('; '));
+    }
+    h = parsed.data;
   }
-  const h = parsed.data;
   let retryPolicy: TaskRetryPolicy | undefined;
   const policyText = h[TASK_HEADERS.retryPolicy];
   if (policyText !== undefined) {
@@ -176,7 +184,7 @@ export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
   } catch {
     return undecodable(record, 'value is not valid UTF-8 JSON');
   }
-  const envelope: TaskEnvelope = {
+  const envelope: Mutable<TaskEnvelope> = {
     taskId: h[TASK_HEADERS.taskId],
     type: h[TASK_HEADERS.taskType],
     queue: h[TASK_HEADERS.queue],
@@ -184,25 +192,125 @@ export function decodeTaskEnvelope(record: IncomingRecord): DecodeResult {
     attempt: h[TASK_HEADERS.attempt],
     createdAt: h[TASK_HEADERS.createdAt],
     payload,
-    ...defined({
-      tenant: h[TASK_HEADERS.tenant],
-      orderingKey: h[TASK_HEADERS.orderingKey],
-      notBefore: h[TASK_HEADERS.notBefore],
-      firstFailureAt: h[TASK_HEADERS.firstFailureAt],
-      lastFailureAt: h[TASK_HEADERS.lastFailureAt],
-      timeoutMs: h[TASK_HEADERS.timeoutMs],
-      retryPolicy,
-      origin: h[TASK_HEADERS.origin],
-      traceparent: h[TASK_HEADERS.traceparent],
-      tracestate: h[TASK_HEADERS.tracestate],
-      batch: batch.value,
-      updatedAt: h[TASK_HEADERS.updatedAt],
-      createdBy: h[TASK_HEADERS.createdBy],
-      tags: tags.value,
-    }),
   };
+  // Optional fields only when set (no `undefined` keys).
+  if (h[TASK_HEADERS.tenant] !== undefined) envelope.tenant = h[TASK_HEADERS.tenant];
+  if (h[TASK_HEADERS.orderingKey] !== undefined) envelope.orderingKey = h[TASK_HEADERS.orderingKey];
+  if (h[TASK_HEADERS.notBefore] !== undefined) envelope.notBefore = h[TASK_HEADERS.notBefore];
+  if (h[TASK_HEADERS.firstFailureAt] !== undefined) envelope.firstFailureAt = h[TASK_HEADERS.firstFailureAt];
+  if (h[TASK_HEADERS.lastFailureAt] !== undefined) envelope.lastFailureAt = h[TASK_HEADERS.lastFailureAt];
+  if (h[TASK_HEADERS.timeoutMs] !== undefined) envelope.timeoutMs = h[TASK_HEADERS.timeoutMs];
+  if (retryPolicy !== undefined) envelope.retryPolicy = retryPolicy;
+  if (h[TASK_HEADERS.origin] !== undefined) envelope.origin = h[TASK_HEADERS.origin];
+  if (h[TASK_HEADERS.traceparent] !== undefined) envelope.traceparent = h[TASK_HEADERS.traceparent];
+  if (h[TASK_HEADERS.tracestate] !== undefined) envelope.tracestate = h[TASK_HEADERS.tracestate];
+  if (batch.value !== undefined) envelope.batch = batch.value;
+  if (h[TASK_HEADERS.updatedAt] !== undefined) envelope.updatedAt = h[TASK_HEADERS.updatedAt];
+  if (h[TASK_HEADERS.createdBy] !== undefined) envelope.createdBy = h[TASK_HEADERS.createdBy];
+  if (tags.value !== undefined) envelope.tags = tags.value;
   return { ok: true, envelope };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** zod's own pattern for `iso` (the check it runs), so the hand check accepts exactly what it does. */
+const ISO_PATTERN: unknown = (iso._zod.def as { pattern?: unknown }).pattern;
+const isIso: (value: string) => boolean = ISO_PATTERN instanceof RegExp ? (value) => (ISO_PATTERN as RegExp).test(value) : (value) => iso.safeParse(value).success;
+
+/** Header values the schema accepted, by their bytes, per header of few distinct values (type, queue, priority, attempt). */
+const acceptedValues = new Map<string, { readonly bytes: Buffer; readonly value: unknown }[]>();
+const MAX_REMEMBERED = 32;
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Header `name` as its schema outputs it, or undefined when absent or rejected. zod runs once per
+ * distinct value (the first MAX_REMEMBERED of each header are remembered by their bytes).
+ */
+function acceptedValue(headers: Readonly<Record<string, Buffer>>, name: keyof typeof HeadersV1Schema.shape): unknown {
+  const bytes = Object.hasOwn(headers, name) ? headers[name] : undefined;
+  if (bytes === undefined) return undefined;
+  let seen = acceptedValues.get(name);
+  if (seen) {
+    for (const entry of seen) if (sameBytes(entry.bytes, bytes)) return entry.value;
+  } else acceptedValues.set(name, (seen = []));
+  const parsed = HeadersV1Schema.shape[name].safeParse(bytes.toString('utf8'));
+  if (!parsed.success || parsed.data === undefined) return undefined;
+  // A copy: the fetched bytes belong to the fetch response.
+  if (seen.length < MAX_REMEMBERED) seen.push({ bytes: Buffer.from(bytes), value: parsed.data });
+  return parsed.data;
+}
+
+/** Header `name` as text, or undefined when absent. */
+function textOf(headers: Readonly<Record<string, Buffer>>, name: string): string | undefined {
+  return Object.hasOwn(headers, name) ? headers[name]!.toString('utf8') : undefined;
+}
+
+/**
+ * The headers of a task.v1 record when they are valid, checked without zod's object parse: each
+ * test here accepts only what {@link HeadersV1Schema} accepts (the same patterns and bounds), and
+ * undefined sends the record through the schema, whose error messages name the bad header.
+ */
+function readHeadersFast(headers: Readonly<Record<string, Buffer>>): TaskHeadersV1 | undefined {
+  const envelope = acceptedValue(headers, TASK_HEADERS.envelope);
+  const type = acceptedValue(headers, TASK_HEADERS.taskType);
+  const queue = acceptedValue(headers, TASK_HEADERS.queue);
+  const priority = acceptedValue(headers, TASK_HEADERS.priority);
+  const attempt = acceptedValue(headers, TASK_HEADERS.attempt);
+  if (envelope === undefined || type === undefined || queue === undefined || priority === undefined || attempt === undefined) return undefined;
+  const taskId = textOf(headers, TASK_HEADERS.taskId);
+  if (taskId === undefined || taskId.length < 1 || taskId.length > 200) return undefined;
+  const createdAt = textOf(headers, TASK_HEADERS.createdAt);
+  if (createdAt === undefined || !isIso(createdAt)) return undefined;
+  const out: Record<string, unknown> = {
+    [TASK_HEADERS.envelope]: envelope,
+    [TASK_HEADERS.taskId]: taskId,
+    [TASK_HEADERS.taskType]: type,
+    [TASK_HEADERS.queue]: queue,
+    [TASK_HEADERS.priority]: priority,
+    [TASK_HEADERS.attempt]: attempt,
+    [TASK_HEADERS.createdAt]: createdAt,
+  };
+  for (const name of NON_EMPTY) {
+    const value = textOf(headers, name);
+    if (value === undefined) continue;
+    if (value.length === 0) return undefined;
+    out[name] = value;
+  }
+  for (const name of ISO_TIMES) {
+    const value = textOf(headers, name);
+    if (value === undefined) continue;
+    if (!isIso(value)) return undefined;
+    out[name] = value;
+  }
+  for (const name of ANY_TEXT) {
+    const value = textOf(headers, name);
+    if (value !== undefined) out[name] = value;
+  }
+  for (const name of BY_SCHEMA) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = acceptedValue(headers, name);
+    if (value === undefined) return undefined;
+    out[name] = value;
+  }
+  const traceparent = textOf(headers, TASK_HEADERS.traceparent);
+  if (traceparent !== undefined) {
+    if (!TRACEPARENT.test(traceparent)) return undefined;
+    out[TASK_HEADERS.traceparent] = traceparent;
+  }
+  return out as TaskHeadersV1;
+}
+
+/** Optional headers by the check the schema makes of them (see HeadersV1Schema). */
+const NON_EMPTY = [TASK_HEADERS.tenant, TASK_HEADERS.orderingKey] as const;
+const ISO_TIMES = [TASK_HEADERS.updatedAt, TASK_HEADERS.notBefore, TASK_HEADERS.firstFailureAt, TASK_HEADERS.lastFailureAt] as const;
+const ANY_TEXT = [TASK_HEADERS.createdBy, TASK_HEADERS.tags, TASK_HEADERS.retryPolicy, TASK_HEADERS.origin, TASK_HEADERS.tracestate, TASK_HEADERS.batch] as const;
+/** Optional headers of few distinct values, checked by their schema once per value. */
+const BY_SCHEMA = [TASK_HEADERS.timeoutMs, TASK_HEADERS.contentType] as const;
 
 /** A header holding JSON of `schema`: its value (undefined when the header is absent), or not ok. */
 function jsonHeader<T>(text: string | undefined, schema: z.ZodType<T>): { readonly ok: true; readonly value: T | undefined } | { readonly ok: false } {
@@ -213,10 +321,6 @@ function jsonHeader<T>(text: string | undefined, schema: z.ZodType<T>): { readon
   } catch {
     return { ok: false };
   }
-}
-
-function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Bytes a record occupies on the wire, approximately (key + value + headers); for size limits. */

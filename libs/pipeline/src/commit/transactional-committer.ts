@@ -221,10 +221,17 @@ export class TransactionalCommitter {
     let tx: Awaited<ReturnType<ProducerPort['transaction']>> | undefined;
     try {
       // Inside the try: a transaction that cannot even begin keeps the batch like one that fails.
-      tx = await this.#options.producer.transaction();
-      if (records.length > 0) await tx.send(records);
-      if (offsets.length > 0) await tx.sendOffsets(this.#options.consumer.groupMetadata(), offsets);
-      await tx.commit();
+      const open = await this.#options.producer.transaction();
+      tx = open;
+      // The records and the offsets go to the broker side by side (their requests do not depend on
+      // each other); the commit waits for both, and a failure of either aborts once both settled.
+      const [sent, offsetsSent] = await Promise.allSettled([
+        records.length > 0 ? open.send(records) : undefined,
+        offsets.length > 0 ? open.sendOffsets(this.#options.consumer.groupMetadata(), offsets) : undefined,
+      ]);
+      if (sent.status === 'rejected') throw sent.reason;
+      if (offsetsSent.status === 'rejected') throw offsetsSent.reason;
+      await open.commit();
     } catch (error) {
       await tx?.abort().catch(() => undefined);
       // Keep the outcomes: their outputs go into the next transaction, before any later offset.

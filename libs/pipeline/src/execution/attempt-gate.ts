@@ -13,6 +13,11 @@ export class AttemptGate {
     return this.#running.size;
   }
 
+  /** Whether an abandoned handler of `id` still runs (its next attempt must {@link pass} first). */
+  holds(id: string): boolean {
+    return this.#running.has(id);
+  }
+
   /** `id`'s handler still runs until `settled` resolves: later attempts of `id` wait for it. */
   hold(id: string, settled: Promise<void>): void {
     const previous = this.#running.get(id);

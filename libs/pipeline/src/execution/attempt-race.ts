@@ -36,21 +36,22 @@ export async function raceAttempt<T>(run: (signal: AbortSignal) => T | Promise<T
   const { controller, shutdown } = options;
   const startedAtMs = Date.now();
   const started = performance.now();
-  const onShutdown = () => controller.abort(shutdown.reason);
-  shutdown.addEventListener('abort', onShutdown, { once: true });
+  const unlink = linkToShutdown(shutdown, controller);
   let timer: LongTimeout | undefined;
   let timeoutCode: string | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = longTimeout(() => {
-      const error = options.timeoutError();
-      timeoutCode = error.code;
-      controller.abort(error);
-      reject(error);
-    }, options.timeoutMs);
-  });
-  const running = Promise.resolve().then(() => run(controller.signal));
+  let running!: Promise<T>;
   try {
-    const value = await Promise.race([running, timeout]);
+    // One promise settled by the first of the handler and the timeout (no Promise.race of two).
+    const value = await new Promise<T>((resolve, reject) => {
+      timer = longTimeout(() => {
+        const error = options.timeoutError();
+        timeoutCode = error.code;
+        controller.abort(error);
+        reject(error);
+      }, options.timeoutMs);
+      running = Promise.resolve().then(() => run(controller.signal));
+      running.then(resolve, reject);
+    });
     return { ok: true, value, startedAtMs, durationMs: performance.now() - started };
   } catch (error) {
     const timedOut = timeoutCode !== undefined && error instanceof SwitchyardError && error.code === timeoutCode;
@@ -61,6 +62,31 @@ export async function raceAttempt<T>(run: (signal: AbortSignal) => T | Promise<T
     return { ok: false, error, timedOut, startedAtMs, durationMs: performance.now() - started, settled };
   } finally {
     timer?.clear();
-    shutdown.removeEventListener('abort', onShutdown);
+    unlink();
   }
+}
+
+/** The controllers of the attempts running under each shutdown signal. */
+const linked = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/**
+ * Aborts `controller` with `shutdown`'s reason when `shutdown` fires (not when it already has);
+ * returns the unlink. One listener per shutdown signal serves every attempt under it, in the
+ * order they started (an EventTarget listener per attempt costs more than the attempt).
+ */
+function linkToShutdown(shutdown: AbortSignal, controller: AbortController): () => void {
+  let controllers = linked.get(shutdown);
+  if (!controllers) {
+    const all = new Set<AbortController>();
+    controllers = all;
+    linked.set(shutdown, all);
+    shutdown.addEventListener('abort', () => {
+      for (const c of [...all]) c.abort(shutdown.reason);
+      all.clear();
+    }, { once: true });
+  }
+  if (shutdown.aborted) return () => undefined;
+  controllers.add(controller);
+  const set = controllers;
+  return () => void set.delete(controller);
 }

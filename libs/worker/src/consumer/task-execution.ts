@@ -89,10 +89,12 @@ export class TaskExecution {
     if (q.runtime.ordered && key !== undefined && q.blocks.isBlocked(key) && q.blocks.head(key) !== envelope.taskId) {
       return this.#park(q, item, key);
     }
-    try {
-      await q.bucket?.take(this.#deps.shutdown);
-    } catch {
-      return; // shutting down while waiting for the queue's rate limit: redelivered later
+    if (q.bucket) {
+      try {
+        await q.bucket.take(this.#deps.shutdown);
+      } catch {
+        return; // shutting down while waiting for the queue's rate limit: redelivered later
+      }
     }
     if (this.#deps.isStopping() && this.#deps.shutdown.aborted) return;
     return this.#attempt(q, item, key);
@@ -110,10 +112,10 @@ export class TaskExecution {
     }
     // An earlier attempt abandoned at its timeout may still run (its handler ignored the signal):
     // never two attempts of one task at once. Shut down meanwhile: not started, redelivered.
-    if (!(await this.#gate.pass(envelope.taskId, this.#deps.shutdown)) || item.tracker.revoked) return;
+    if ((this.#gate.holds(envelope.taskId) && !(await this.#gate.pass(envelope.taskId, this.#deps.shutdown))) || item.tracker.revoked) return;
     const labels = { queue: envelope.queue, lane, type: envelope.type };
     if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
-    this.#deps.metrics.inFlight.inc({ queue: envelope.queue });
+    this.#deps.metrics.attemptStarted(envelope.queue);
     const controller = new AbortController();
     const stopWatching = this.#deps.cancellations.watch(envelope.taskId, controller);
     const run = envelope.batch ? this.#batchHandler(handler, item) : handler;
@@ -122,7 +124,7 @@ export class TaskExecution {
     if (!result.ok) this.#gate.hold(envelope.taskId, result.settled);
     this.timing.attempts++;
     this.timing.totalMs += result.durationMs;
-    this.#deps.metrics.inFlight.dec({ queue: envelope.queue });
+    this.#deps.metrics.attemptEnded(envelope.queue);
     if (!result.ok && isSwitchyardError(controller.signal.reason) && controller.signal.reason.code === 'SY_TASK_CANCELLED') return this.#cancelled(q, item, key, attempt);
     this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
     if (result.ok) {
@@ -215,7 +217,7 @@ export class TaskExecution {
   }
 
   #submit(item: WorkItem, records: RoutedRecord[], outcome: Outcome): Promise<void> {
-    if (outcome !== 'moved') this.#deps.metrics.processed.inc({ queue: item.envelope.queue, lane: item.lane, type: item.envelope.type, outcome });
+    if (outcome !== 'moved') this.#deps.metrics.countProcessed(item.envelope.queue, item.lane, item.envelope.type, outcome);
     const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
     // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.
     committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'));

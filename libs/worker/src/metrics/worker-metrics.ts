@@ -9,6 +9,10 @@ export type TaskOutcomeLabel = 'succeeded' | 'retried' | 'dead' | 'parked' | 'ca
  */
 export class WorkerMetrics {
   readonly registry: Registry;
+  /** Outcomes counted by {@link countProcessed} since the last collection, by label set. */
+  readonly #processed = new Map<string, { readonly labels: Record<'queue' | 'lane' | 'type' | 'outcome', string>; count: number }>();
+  /** Attempts running now per queue, counted by {@link attemptStarted} / {@link attemptEnded}. */
+  readonly #inFlight = new Map<string, number>();
   readonly processed: Counter<'queue' | 'lane' | 'type' | 'outcome'>;
   readonly duration: Histogram<'queue' | 'lane' | 'type'>;
   readonly inFlight: Gauge<'queue'>;
@@ -21,6 +25,7 @@ export class WorkerMetrics {
       help: 'Task attempts by outcome: succeeded, retried (failed, moved to a delay tier), dead, parked (behind its key), cancelled',
       labelNames: ['queue', 'lane', 'type', 'outcome'],
       registers: [registry],
+      collect: () => this.#collectProcessed(),
     });
     this.duration = new Histogram({
       name: METRICS.taskDuration,
@@ -29,12 +34,50 @@ export class WorkerMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
       registers: [registry],
     });
-    this.inFlight = new Gauge({ name: METRICS.tasksInFlight, help: 'Tasks running now', labelNames: ['queue'], registers: [registry] });
+    const inFlight = this.#inFlight;
+    this.inFlight = new Gauge({
+      name: METRICS.tasksInFlight,
+      help: 'Tasks running now',
+      labelNames: ['queue'],
+      registers: [registry],
+      collect() {
+        for (const [queue, running] of inFlight) this.set({ queue }, running);
+      },
+    });
     this.lag = new Gauge({
       name: METRICS.consumerLag,
       help: 'Records between the fetch position and the end of the partition',
       labelNames: ['topic', 'partition', 'group'],
       registers: [registry],
     });
+  }
+
+  /**
+   * Counts one outcome in {@link processed}. The hot path: counts gather in a map and reach the
+   * counter when it is collected (a scrape, `get()`), not one label lookup per task.
+   */
+  countProcessed(queue: string, lane: string, type: string, outcome: string): void {
+    const key = `${queue}\u0000${lane}\u0000${type}\u0000${outcome}`;
+    const entry = this.#processed.get(key);
+    if (entry) entry.count++;
+    else this.#processed.set(key, { labels: { queue, lane, type, outcome }, count: 1 });
+  }
+
+  /** One more attempt running in `queue` ({@link inFlight}, set when collected). */
+  attemptStarted(queue: string): void {
+    this.#inFlight.set(queue, (this.#inFlight.get(queue) ?? 0) + 1);
+  }
+
+  /** One attempt of `queue` ended. */
+  attemptEnded(queue: string): void {
+    this.#inFlight.set(queue, (this.#inFlight.get(queue) ?? 1) - 1);
+  }
+
+  #collectProcessed(): void {
+    for (const entry of this.#processed.values()) {
+      if (entry.count === 0) continue;
+      this.processed.inc(entry.labels, entry.count);
+      entry.count = 0;
+    }
   }
 }

@@ -63,4 +63,17 @@ describe('toRecordBatch (read_committed filtering)', () => {
     ]);
     expect(toRecordBatch('t', partition([batch(5, 2, 0)]), 6n, false)?.batch?.records.map((r) => [r.offset, r.timestamp])).toEqual([['6', '1001']]);
   });
+
+  it('hands headers over by name, the first of a repeated name winning, the same names record after record', () => {
+    const headers = (pairs: [string, string | null][]) => pairs.map(([n, v]) => [Buffer.from(n), v === null ? null : Buffer.from(v)] as const);
+    const withHeaders = { ...batch(0, 3, 0) } as RecordsBatch;
+    const rows: [string, string | null][][] = [
+      [['sy-queue', 'a'], ['zoë', 'x'], ['sy-queue', 'b'], ['empty', null]],
+      [['sy-queue', 'c'], ['zoë', 'y'], ['sy-qeueu', 'd']],
+      [['zoé', 'z']],
+    ];
+    (withHeaders as { records: unknown[] }).records = withHeaders.records.map((r, i) => ({ ...r, headers: headers(rows[i]!) }));
+    const got = toRecordBatch('t', partition([withHeaders]), 0n, false)?.batch?.records.map((r) => Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString()])));
+    expect(got).toEqual([{ 'sy-queue': 'a', 'zoë': 'x', empty: '' }, { 'sy-queue': 'c', 'zoë': 'y', 'sy-qeueu': 'd' }, { 'zoé': 'z' }]);
+  });
 });

@@ -10,16 +10,43 @@ const CONTROL = 0x20;
 /** Offsets and timestamps up to this are exact as Numbers. */
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Header names as strings, remembered by their bytes: records of a batch repeat the same names,
+ * and comparing a few bytes here costs less than decoding each one again.
+ */
+const headerNames = new Map<number, { readonly bytes: Buffer; readonly name: string }[]>();
+const MAX_NAMES_PER_LENGTH = 64;
+const MAX_REMEMBERED_LENGTH = 64;
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function headerName(bytes: Buffer): string {
+  if (bytes.length > MAX_REMEMBERED_LENGTH) return bytes.toString('utf8');
+  let known = headerNames.get(bytes.length);
+  if (known) {
+    for (const entry of known) if (sameBytes(entry.bytes, bytes)) return entry.name;
+  } else headerNames.set(bytes.length, (known = []));
+  const name = bytes.toString('utf8');
+  // A copy: the fetched bytes belong to the response buffer.
+  if (known.length < MAX_NAMES_PER_LENGTH) known.push({ bytes: Buffer.from(bytes), name });
+  return name;
+}
+
 function headersOf(headers: readonly (readonly [Buffer | null, Buffer | null])[]): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
   for (const [name, value] of headers) {
     if (!name) continue;
-    const key = name.toString('utf8');
+    const key = headerName(name);
     // Repeated header names: the first one wins (as in the other adapters).
-    if (!(key in out)) out[key] = value ?? Buffer.alloc(0);
+    if (!(key in out)) out[key] = value ?? EMPTY;
   }
   return out;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The record batches of a read_committed fetch without aborted transactions, the way the Java
