@@ -17,6 +17,7 @@ import { REPO_ROOT, resolveBroker } from '../worker/bench-env.js';
 import { BenchResources, openBenchKafka } from '../worker/bench-kafka.js';
 import { reapedChildrenCpuMs, spawnProcess, waitForExit } from './bench-process.js';
 import { countCopies, createTopics, preloadSource, uniqueTopic } from './replay-topics.js';
+import { CLI_BIN } from './replay.contenders.js';
 import { summarize, type CpuProfile } from '../profile/cpu-profile-summary.js';
 
 const PARTITIONS = 6;
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     const proc = spawnProcess({
       name: 'switchyard',
       command: process.execPath,
-      args: [...prof, '--import', 'tsx', path.join(REPO_ROOT, 'services/cli/src/main.ts'), '--brokers', broker.bootstrap, '--json', ...args],
+      args: [...prof, CLI_BIN, '--brokers', broker.bootstrap, '--json', ...args],
       options: { cwd: REPO_ROOT, env: { ...process.env, KAFKA_CLIENT: client, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
       captureStdout: true,
     });

@@ -10,9 +10,9 @@ import { round, sleep } from '../worker/bench-timing.js';
 import { reapedChildrenCpuMs, spawnProcess, waitForExit, type BenchProcess } from './bench-process.js';
 import { logEntries } from './replay-topics.js';
 
-/** The command an operator runs: the CLI through tsx, no build step (services/cli/bin/switchyard). */
-const CLI_MAIN = path.join(REPO_ROOT, 'services/cli/src/main.ts');
-const cliArgs = (bootstrap: string, args: readonly string[]) => ['--import', 'tsx', CLI_MAIN, '--brokers', bootstrap, '--json', ...args];
+/** The command an operator runs (services/cli/bin/switchyard: the CLI through tsx, no build step, V8's compile cache on). */
+export const CLI_BIN = path.join(REPO_ROOT, 'services/cli/bin/switchyard');
+const cliArgs = (bootstrap: string, args: readonly string[]) => [CLI_BIN, '--brokers', bootstrap, '--json', ...args];
 const INSTALL_KCAT = 'kcat is not installed. Install it with `apt-get install -y kcat` (Debian/Ubuntu; older releases call it kafkacat) or `brew install kcat` (macOS).';
 
 /** `kcat -V`'s version line, e.g. "1.7.1 (JSON, Transactions, ... librdkafka 2.0.2 ...)"; throws with install help when absent. */
@@ -147,7 +147,7 @@ export async function runKcatPipe(k: BenchKafka, spec: { source: string; target:
 /** Wall time of `switchyard --help`: the CLI's start-up (tsx, imports) without any Kafka work. */
 export async function cliStartupMs(timeoutMs = 60_000): Promise<number> {
   const started = performance.now();
-  const proc = spawnProcess({ name: 'switchyard --help', command: process.execPath, args: ['--import', 'tsx', CLI_MAIN, '--help'], options: { cwd: REPO_ROOT } });
+  const proc = spawnProcess({ name: 'switchyard --help', command: process.execPath, args: [CLI_BIN, '--help'], options: { cwd: REPO_ROOT } });
   await waitForExit([proc], 'switchyard --help', timeoutMs);
   return round(performance.now() - started, 1);
 }

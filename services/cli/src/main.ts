@@ -20,7 +20,7 @@ function fail(error: unknown): number {
   return EXIT.failure;
 }
 
-const program = buildProgram().exitOverride();
+const program = (await buildProgram(process.argv.slice(2))).exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

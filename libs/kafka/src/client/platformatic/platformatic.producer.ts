@@ -7,6 +7,7 @@ import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../pr
 import { platformaticBaseOptions } from './platformatic.config.js';
 import { commitTransactionOffsets } from './txn-offset-commit.js';
 import { withFastProduce } from './produce-request.encoder.js';
+import { keyPartitionHash } from './murmur2-partition.js';
 import { guardConnections, isDeadEnd, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
@@ -30,7 +31,7 @@ function headerName(name: string): Buffer {
 /**
  * The library's messages for a batch; keys, values, header names and values as bytes (the library
  * writes them as given). One loop without spreads or per-record arrays: a replay runs it on every
- * copy. A header value equal to the previous record's (a replay's id and time) reuses its bytes.
+ * copy. Keyed records come with their partition hash (murmur2-partition.ts). A header value equal to the previous record's (a replay's id and time) reuses its bytes.
  */
 function toMessages(batch: readonly TopicRecords[]): MessageToProduce[] {
   const messages: MessageToProduce[] = [];
@@ -50,12 +51,15 @@ function toMessages(batch: readonly TopicRecords[]): MessageToProduce[] {
         headers = new Map();
         for (const name in r.headers) headers.set(headerName(name), valueBytes(name, r.headers[name]!));
       }
+      const key = r.key == null ? undefined : typeof r.key === 'string' ? Buffer.from(r.key) : r.key;
       messages.push({
         topic,
-        key: r.key == null ? undefined : typeof r.key === 'string' ? Buffer.from(r.key) : r.key,
+        key,
         value: r.value == null ? undefined : typeof r.value === 'string' ? Buffer.from(r.value) : r.value,
         headers,
-        partition: r.partition,
+        // A keyed record's partition hash as `compatibilityPartitioner` computes it (the library
+        // takes it % partitions), without the library's BigInt murmur2.
+        partition: r.partition ?? (key ? keyPartitionHash(key) : undefined),
         timestamp: r.timestamp === undefined ? undefined : BigInt(r.timestamp),
       } as MessageToProduce);
     }
