@@ -4,7 +4,11 @@
  * committed under the V8 profiler (node:inspector, this process only, preload excluded) and prints
  * self time by area, the top self frames and the top inclusive frames.
  *
- *   npx tsx bench/worker/profile-worker.ts [--tasks 50000] [--client platformatic] [--out <file.cpuprofile>]
+ *   npx tsx bench/worker/profile-worker.ts [--tasks 50000] [--client platformatic] [--out <file.cpuprofile>] [--max-uncommitted N]
+ *
+ * `--max-uncommitted` sets the worker's rerun window (default: the worker's default), to see how
+ * much of the throughput the window bounds (one transaction at a time: about window / 2 per
+ * transaction round trip).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -16,7 +20,7 @@ import { runSwitchyard } from './throughput.contenders.js';
 import { summarize, type CpuProfile } from '../profile/cpu-profile-summary.js';
 import { parseClientFlag } from '../clients/bench-clients.js';
 
-const { values } = parseArgs({ options: { tasks: { type: 'string', default: '50000' }, client: { type: 'string' }, out: { type: 'string' }, top: { type: 'string', default: '25' } } });
+const { values } = parseArgs({ options: { tasks: { type: 'string', default: '50000' }, client: { type: 'string' }, out: { type: 'string' }, top: { type: 'string', default: '25' }, 'max-uncommitted': { type: 'string' } } });
 const tasks = Number(values.tasks);
 if (!Number.isInteger(tasks) || tasks < 1_000) throw new Error('--tasks must be a whole number >= 1000');
 
@@ -33,12 +37,13 @@ try {
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
   const cpuBefore = process.cpuUsage();
-  const result = await runSwitchyard(k, queue, { tasks, concurrency: 50, partitions: 6, timeoutMs: 120_000 + tasks * 5, preloadMs });
+  const maxUncommitted = values['max-uncommitted'] === undefined ? undefined : Number(values['max-uncommitted']);
+  const result = await runSwitchyard(k, queue, { tasks, concurrency: 50, partitions: 6, timeoutMs: 120_000 + tasks * 5, preloadMs }, maxUncommitted === undefined ? {} : { maxUncommitted });
   const cpu = process.cpuUsage(cpuBefore);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   if (values.out) writeFileSync(values.out, JSON.stringify(profile));
   const summary = summarize(profile, Number(values.top));
-  console.log(`client ${k.clientName}: ${tasks} tasks, ${result.tasksPerSec} tasks/s, ${Math.round(((cpu.user + cpu.system) / tasks) * 10) / 10} µs CPU/task (profiler on); profile ${summary.totalMs} ms, idle ${summary.idleMs} ms`);
+  console.log(`client ${k.clientName}${maxUncommitted === undefined ? '' : `, maxUncommitted ${maxUncommitted}`}: ${tasks} tasks, ${result.tasksPerSec} tasks/s, ${Math.round(((cpu.user + cpu.system) / tasks) * 10) / 10} µs CPU/task (profiler on); profile ${summary.totalMs} ms, idle ${summary.idleMs} ms`);
   for (const [title, rows] of [['self time by area', summary.byArea], ['self time', summary.self], ['inclusive time', summary.inclusive]] as const) {
     console.log(`-- ${title}`);
     for (const [ms, share, name] of rows) console.log(`${String(ms).padStart(7)} ms ${String(share).padStart(5)}%  ${name}`);

@@ -9,13 +9,13 @@ export type { ContenderResult, ContenderRun } from './contender-meter.js';
 
 /**
  * The Switchyard worker on the queue's lanes: no-op handler, ordered queue (default), default
- * commit interval. Done when `stats().totalProcessed` (counted once committed) reaches `tasks`.
+ * commit interval (`tuning` overrides a default, for bench/worker/profile-worker.ts). Done when `stats().totalProcessed` (counted once committed) reaches `tasks`.
  */
-export async function runSwitchyard(k: BenchKafka, queue: string, run: ContenderRun): Promise<ContenderResult> {
+export async function runSwitchyard(k: BenchKafka, queue: string, run: ContenderRun, tuning: { readonly maxUncommitted?: number } = {}): Promise<ContenderResult> {
   const meter = new Meter();
   const worker = createWorker(
     k.client,
-    { config: { name: `${queue}-worker`, queues: [queue], queueConfigs: [{ name: queue, concurrency: run.concurrency }] }, queueOptions: { [queue]: { ordered: true } } },
+    { config: { name: `${queue}-worker`, queues: [queue], queueConfigs: [{ name: queue, concurrency: run.concurrency }] }, queueOptions: { [queue]: { ordered: true } }, ...tuning },
     { noop: () => meter.hit() },
     { log: createLogger('bench.worker', { level: 'warn' }) },
   );

@@ -2,7 +2,9 @@ import { SwitchyardError, type TaskExecutionResult } from '@switchyard/protocol'
 import type { Logger } from 'pino';
 import { taskMetadataOf, type TaskEnvelope } from '@switchyard/kafka';
 import { raceAttempt } from '@switchyard/pipeline';
-import type { TaskHandler } from './task-handler.js';
+import type { TaskContext, TaskHandler } from './task-handler.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What one attempt did. */
 export type AttemptResult =
@@ -27,8 +29,8 @@ export async function runAttempt(
 ): Promise<AttemptResult> {
   let childLog: Logger | undefined;
   const result = await raceAttempt(
-    (signal) =>
-      handler({
+    (signal) => {
+      const context: Mutable<TaskContext> = {
         id: envelope.taskId,
         type: envelope.type,
         queue: envelope.queue,
@@ -41,10 +43,13 @@ export async function runAttempt(
         get log() {
           return (childLog ??= log.child({ taskId: envelope.taskId, type: envelope.type, attempt }));
         },
-        ...(envelope.tenant ? { tenant: envelope.tenant } : {}),
-        ...(envelope.orderingKey ? { orderingKey: envelope.orderingKey } : {}),
-        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-      }),
+      };
+      // Set only when present (assigned, not spread: no temporary object per field).
+      if (envelope.tenant) context.tenant = envelope.tenant;
+      if (envelope.orderingKey) context.orderingKey = envelope.orderingKey;
+      if (envelope.traceparent) context.traceparent = envelope.traceparent;
+      return handler(context);
+    },
     {
       timeoutMs,
       controller,
