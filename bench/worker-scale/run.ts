@@ -1,0 +1,249 @@
+/**
+ * Scale-out and memory of the worker (issue 11 item 4), each worker its own process
+ * (`scale-worker.fixture.ts`) on the same broker:
+ *
+ * (s) throughput with 1, 2 and 4 worker processes of one group on an I/O-bound handler (it waits
+ *     `--handler-ms`, 5 ms), `--concurrency` per process, over `--tasks` preloaded tasks on
+ *     `--partitions` partitions (12: 4 processes get 3 each). The processes start first; once the
+ *     group is stable with all of them, the tasks are written (faster than they are consumed).
+ *     Rate = tasks / time from the first committed offset to the last (the group's committed
+ *     offsets, polled every 100 ms), and the steady rate between 10% and 90% of them.
+ * (m) the resident memory (VmRSS, sampled every 250 ms from /proc) of one worker process with
+ *     `--memory-tasks` tasks (1 KB payloads, no-op handler) queued ahead of it, from its start
+ *     until `--memory-seconds` have passed or every task is committed. Goal: <= 200 MB.
+ *
+ *   npx tsx bench/worker-scale/run.ts [--quick] [--only s|m] [--procs 1,2,4] [--tasks 30000] [--memory-tasks 1000000]
+ *
+ * Writes bench/results/worker-scale-<date>.json. Every wait has a deadline; topics and groups
+ * are deleted at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { laneTopic, workerGroup } from '@switchyard/kafka';
+import { BenchResources, createBenchQueue, openBenchKafka, PAYLOAD_1KB, preloadTasks, uniqueQueue, type BenchKafka } from '../worker/bench-kafka.js';
+import { collectEnv, resolveBroker } from '../worker/bench-env.js';
+import { round, sleep } from '../worker/bench-timing.js';
+import { writeReport } from '../worker/report.js';
+import { parseClientFlag } from '../clients/bench-clients.js';
+
+const FIXTURE = fileURLToPath(new URL('./scale-worker.fixture.ts', import.meta.url));
+const usage = 'usage: npx tsx bench/worker-scale/run.ts [--quick] [--only s|m] [--procs 1,2,4] [--tasks N] [--handler-ms 5] [--concurrency 20] [--partitions 12] [--memory-tasks N] [--memory-seconds 60] [--client platformatic]';
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    procs: { type: 'string', default: '1,2,4' },
+    tasks: { type: 'string' },
+    'handler-ms': { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '20' },
+    partitions: { type: 'string', default: '12' },
+    'memory-tasks': { type: 'string' },
+    'memory-seconds': { type: 'string', default: '60' },
+    client: { type: 'string' },
+  },
+});
+const whole = (name: string, raw: string | undefined, fallback: number, min: number) => {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}; ${usage}`);
+  return n;
+};
+const procs = values.procs.split(',').map((p) => whole('procs', p, 1, 1));
+const tasks = whole('tasks', values.tasks, values.quick ? 6_000 : 30_000, 100);
+const handlerMs = whole('handler-ms', values['handler-ms'], 5, 0);
+const concurrency = whole('concurrency', values.concurrency, 20, 1);
+const partitions = whole('partitions', values.partitions, 12, 1);
+const memoryTasks = whole('memory-tasks', values['memory-tasks'], values.quick ? 50_000 : 1_000_000, 1_000);
+const memorySeconds = whole('memory-seconds', values['memory-seconds'], values.quick ? 15 : 60, 5);
+const only = new Set((values.only ?? 's,m').split(','));
+const clientName = parseClientFlag(values.client, usage);
+
+/** Sum of a group's committed offsets on one topic, through the Switchyard admin (kafkajs' admin keeps deleted topics in its metadata and then fails every call). */
+async function committedOffsets(k: BenchKafka, groupId: string, topic: string): Promise<number> {
+  const offsets = await k.admin.groupOffsets(groupId, [topic]);
+  return offsets.reduce((sum, o) => sum + Math.max(0, Number(o.offset)), 0);
+}
+
+function startWorkers(k: BenchKafka, queue: string, worker: string, count: number, handler: number): ChildProcess[] {
+  return Array.from({ length: count }, () =>
+    spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+      env: { ...process.env, KAFKA_BROKERS: k.bootstrap, KAFKA_CLIENT: k.clientName, SCALE_QUEUE: queue, SCALE_WORKER: worker, SCALE_HANDLER_MS: String(handler), SCALE_CONCURRENCY: String(concurrency), LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+}
+
+async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** Resident memory of a process in MiB (VmRSS), undefined once it is gone. */
+function rssMiB(pid: number | undefined): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : round(Number(kb) / 1024, 1);
+  } catch {
+    return undefined;
+  }
+}
+
+interface ScaleResult {
+  readonly processes: number;
+  readonly tasks: number;
+  readonly tasksPerSec: number;
+  readonly steadyTasksPerSec: number;
+  /** From the start of writing the tasks. */
+  readonly firstCommitAfterMs: number;
+  readonly membersJoined: number;
+  readonly maxRssMiB: number;
+}
+
+/** (s): `count` worker processes over `tasks` preloaded tasks; committed offsets polled every 100 ms. */
+async function scaleRun(k: BenchKafka, res: BenchResources, count: number): Promise<ScaleResult> {
+  const queue = uniqueQueue(`scale${count}`);
+  const worker = `${queue}-w`;
+  await createBenchQueue(k, res, queue, partitions, [workerGroup(worker)]);
+  const topic = laneTopic(queue, 'normal');
+  const children = startWorkers(k, queue, worker, count, handlerMs);
+  let maxRss = 0;
+  const samples: { at: number; committed: number }[] = [];
+  let startedAt = performance.now();
+  try {
+    // Every process in the group first (joins are not what is measured), then the tasks.
+    let members = 0;
+    let state = '';
+    while (members !== count || state !== 'Stable') {
+      if (performance.now() - startedAt > 120_000) throw new Error(`(s) ${count} processes: the group has ${members} members (${state}) after 120 s`);
+      if (children.some((c) => c.exitCode !== null)) throw new Error(`a worker process exited early (exit ${children.map((c) => c.exitCode).join(',')})`);
+      await sleep(250);
+      const group = await k.admin.describeGroup(workerGroup(worker)).catch(() => undefined);
+      members = group?.members.length ?? 0;
+      state = group?.state ?? '';
+    }
+    startedAt = performance.now();
+    await preloadTasks(k, { queue, lane: 'normal', count: tasks, task: (i) => ({ type: 'scale_task', tenant: `tenant-${i % 100}`, payload: { i } }) });
+    const deadline = startedAt + 120_000 + (tasks * handlerMs) / concurrency;
+    for (;;) {
+      const committed = await committedOffsets(k, workerGroup(worker), topic).catch(() => 0);
+      samples.push({ at: performance.now(), committed });
+      for (const child of children) maxRss = Math.max(maxRss, rssMiB(child.pid) ?? 0);
+      if (committed >= tasks) break;
+      if (children.some((c) => c.exitCode !== null)) throw new Error(`a worker process exited early (exit ${children.map((c) => c.exitCode).join(',')})`);
+      if (performance.now() > deadline) throw new Error(`(s) ${count} processes: ${committed}/${tasks} committed at the deadline`);
+      await sleep(100);
+    }
+  } finally {
+    await stopWorkers(children);
+  }
+  const first = samples.find((s) => s.committed > 0)!;
+  const last = samples.at(-1)!;
+  const at = (share: number) => samples.find((s) => s.committed >= tasks * share)!;
+  const [p10, p90] = [at(0.1), at(0.9)];
+  return {
+    processes: count,
+    tasks,
+    tasksPerSec: round(((last.committed - first.committed) / (last.at - first.at)) * 1000, 0),
+    steadyTasksPerSec: round(((p90.committed - p10.committed) / Math.max(1, p90.at - p10.at)) * 1000, 0),
+    firstCommitAfterMs: round(first.at - startedAt, 0),
+    membersJoined: count,
+    maxRssMiB: maxRss,
+  };
+}
+
+interface MemoryResult {
+  readonly queuedTasks: number;
+  readonly preloadSeconds: number;
+  readonly seconds: number;
+  readonly committed: number;
+  readonly rssAtFirstCommitMiB: number;
+  readonly maxRssMiB: number;
+  readonly lastRssMiB: number;
+}
+
+/** (m): one worker process with `memoryTasks` tasks (1 KB) queued ahead of it. */
+async function memoryRun(k: BenchKafka, res: BenchResources): Promise<MemoryResult> {
+  const queue = uniqueQueue('mem');
+  const worker = `${queue}-w`;
+  await createBenchQueue(k, res, queue, 6, [workerGroup(worker)]);
+  const preloadMs = await preloadTasks(k, { queue, lane: 'normal', count: memoryTasks, chunkSize: 2_000, task: (i) => ({ type: 'scale_task', tenant: `tenant-${i % 1000}`, payload: PAYLOAD_1KB }) });
+  const topic = laneTopic(queue, 'normal');
+  const [child] = startWorkers(k, queue, worker, 1, 0);
+  const startedAt = performance.now();
+  let maxRss = 0;
+  let lastRss = 0;
+  let atFirstCommit = 0;
+  let committed = 0;
+  try {
+    while (performance.now() - startedAt < memorySeconds * 1_000 && committed < memoryTasks) {
+      const rss = rssMiB(child!.pid);
+      if (rss === undefined) throw new Error(`the worker process exited early (exit ${child!.exitCode})`);
+      maxRss = Math.max(maxRss, rss);
+      lastRss = rss;
+      committed = await committedOffsets(k, workerGroup(worker), topic).catch(() => committed);
+      if (committed > 0 && atFirstCommit === 0) atFirstCommit = rss;
+      await sleep(250);
+    }
+  } finally {
+    await stopWorkers([child!]);
+  }
+  return { queuedTasks: memoryTasks, preloadSeconds: round(preloadMs / 1000, 1), seconds: round((performance.now() - startedAt) / 1000, 1), committed, rssAtFirstCommitMiB: atFirstCommit, maxRssMiB: maxRss, lastRssMiB: lastRss };
+}
+
+const broker = await resolveBroker();
+const k = await openBenchKafka(broker.bootstrap, clientName);
+const env = collectEnv(broker, clientName);
+console.log(`worker scale-out and memory on ${broker.bootstrap}, client ${clientName}; ${env.date}; load ${env.machine.loadAvgAtStart.join(' ')}`);
+const res = new BenchResources();
+const report: { benchmark: string; env: typeof env; params: Record<string, unknown>; scale: ScaleResult[]; memory?: MemoryResult; errors: Record<string, string> } = {
+  benchmark: 'worker-scale',
+  env,
+  params: { procs, tasks, handlerMs, concurrency, partitions, memoryTasks, memorySeconds },
+  scale: [],
+  errors: {},
+};
+try {
+  if (only.has('s')) {
+    for (const count of procs) {
+      try {
+        const r = await scaleRun(k, res, count);
+        report.scale.push(r);
+        console.log(`(s) ${count} process(es): ${r.tasksPerSec} tasks/s (steady 10-90%: ${r.steadyTasksPerSec}/s), first commit after ${r.firstCommitAfterMs} ms, max RSS per process ${r.maxRssMiB} MiB`);
+      } catch (error) {
+        report.errors[`scale-${count}`] = String(error);
+        console.error(`(s) ${count} process(es) failed: ${String(error)}`);
+      }
+      await res.cleanup(k.log);
+    }
+  }
+  if (only.has('m')) {
+    try {
+      report.memory = await memoryRun(k, res);
+      const m = report.memory;
+      console.log(`(m) ${m.queuedTasks} tasks queued (preloaded in ${m.preloadSeconds} s): max RSS ${m.maxRssMiB} MiB over ${m.seconds} s (${m.committed} committed; at the first commit ${m.rssAtFirstCommitMiB} MiB, last ${m.lastRssMiB} MiB); goal <= 200 MB`);
+    } catch (error) {
+      report.errors.memory = String(error);
+      console.error(`(m) failed: ${String(error)}`);
+    }
+  }
+} finally {
+  await res.cleanup(k.log);
+  await k.close();
+}
+const base = report.scale.find((r) => r.processes === 1);
+if (base) for (const r of report.scale) console.log(`(s) ${r.processes} vs 1 process: ${round(r.tasksPerSec / base.tasksPerSec, 2)}x (steady ${round(r.steadyTasksPerSec / base.steadyTasksPerSec, 2)}x)`);
+console.log(`wrote ${writeReport(report)}`);
+process.exit(Object.keys(report.errors).length > 0 ? 1 : 0);
