@@ -12,7 +12,7 @@
  *     `--memory-tasks` tasks (1 KB payloads, no-op handler) queued ahead of it, from its start
  *     until `--memory-seconds` have passed or every task is committed. Goal: <= 200 MB.
  *
- *   npx tsx bench/worker-scale/run.ts [--quick] [--only s|m] [--procs 1,2,4] [--tasks 30000] [--memory-tasks 1000000]
+ *   npm run bench:worker-scale -- [--quick] [--only s|m] [--procs 1,2,4] [--tasks 30000] [--memory-tasks 1000000]
  *
  * Writes bench/results/worker-scale-<date>.json. Every wait has a deadline; topics and groups
  * are deleted at the end.
@@ -29,7 +29,7 @@ import { writeReport } from '../worker/report.js';
 import { parseClientFlag } from '../clients/bench-clients.js';
 
 const FIXTURE = fileURLToPath(new URL('./scale-worker.fixture.ts', import.meta.url));
-const usage = 'usage: npx tsx bench/worker-scale/run.ts [--quick] [--only s|m] [--procs 1,2,4] [--tasks N] [--handler-ms 5] [--concurrency 20] [--partitions 12] [--memory-tasks N] [--memory-seconds 60] [--client platformatic]';
+const usage = 'usage: npm run bench:worker-scale -- [--quick] [--only s|m] [--procs 1,2,4] [--tasks N] [--handler-ms 5] [--concurrency 20] [--partitions 12] [--memory-tasks N] [--memory-seconds 60] [--client platformatic]';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
