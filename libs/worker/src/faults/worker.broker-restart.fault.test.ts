@@ -5,10 +5,9 @@
  * uncaught error fails the run), and reruns stay within the worker's rerun window per incident.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, decodeTaskStatus, DEFAULT_KAFKA_CLIENT, ensureTopology, planQueueTopology, taskStatusTopic, type KafkaClient } from '@switchyard/kafka';
-import { collectTopics, progressed as grew, startFaultBroker, type FaultBroker } from '@switchyard/testing';
-import { TaskProducer } from '../producer/task-producer.js';
-import { createWorker, type Worker } from '../worker.js';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClient } from '@switchyard/kafka';
+import { progressed as grew, startFaultBroker, type FaultBroker } from '@switchyard/testing';
+import { expectAllCompleted, setupFaultQueue } from './worker-faults.test-support.js';
 
 const CLIENT = process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT;
 /**
@@ -45,52 +44,12 @@ afterAll(async () => broker?.close());
 
 const progressed = (ran: () => number, tasks: number) => grew(ran, tasks, TASKS);
 
-/** Every task's last status, read back from the status topic. */
-async function expectAllCompleted(queue: string): Promise<void> {
-  const statuses = await collectTopics(client, [taskStatusTopic(queue)]);
-  await vi.waitFor(() => {
-    const latest = new Map<string, string>();
-    for (const r of statuses.records) {
-      const s = decodeTaskStatus(r);
-      if (s) latest.set(s.taskId, s.status);
-    }
-    const byStatus: Record<string, string[]> = {};
-    for (const [id, status] of latest) (byStatus[status] ??= []).push(id);
-    const missing = Array.from({ length: TASKS }, (_, i) => `t-${i}`).filter((id) => !latest.has(id));
-    // On failure: which tasks ended in which status (ids of all but completed), and which have none.
-    expect({ ...Object.fromEntries(Object.entries(byStatus).map(([k, ids]) => [k, k === 'completed' ? ids.length : ids.slice(0, 20)])), missing: missing.slice(0, 20) }).toEqual({ completed: TASKS, missing: [] });
-  }, { timeout: 60_000, interval: 250 });
-}
-
 describe.skipIf(WEDGES.has(CLIENT) || UNSTABLE)(`worker through broker restarts (its only broker stops and starts, then is killed -9 and starts; ${CLIENT} client)`, () => {
   it(`completes all ${TASKS} tasks through a stop/start and a kill -9/start of the broker; reruns <= restarts x maxUncommitted (${MAX_UNCOMMITTED})`, { timeout: 240_000 }, async () => {
-    const queue = 'brokerrestart';
-    const config = { name: queue, concurrency: CONCURRENCY };
-    const admin = client.admin();
-    await admin.connect();
-    await ensureTopology(admin, config, { partitions: 6 });
-    const producer = new TaskProducer({ client, queues: [queue] });
-    await producer.connect();
-    for (let i = 0; i < TASKS; i += 500) {
-      await producer.enqueueMany(Array.from({ length: 500 }, (_, j) => ({ task: { id: `t-${i + j}`, type: 'restart_task', queue, payload: { n: i + j } }, options: { tenant: `tenant-${(i + j) % 40}` } })));
-    }
-
-    const runs: string[] = [];
-    const distinct = () => new Set(runs).size;
-    let worker: Worker | undefined;
+    const q = await setupFaultQueue(client, { queue: 'brokerrestart', tasks: TASKS, type: 'restart_task', concurrency: CONCURRENCY, handlerMs: HANDLER_MS, maxUncommitted: MAX_UNCOMMITTED });
+    const distinct = q.distinct;
     try {
-      worker = createWorker(
-        client,
-        { config: { name: `w-${queue}`, queues: [queue], queueConfigs: [config] }, commitIntervalMs: 50, maxUncommitted: MAX_UNCOMMITTED, sessionTimeoutMs: 10_000 },
-        {
-          restart_task: async (task) => {
-            runs.push(task.id);
-            await new Promise((resolve) => setTimeout(resolve, HANDLER_MS));
-          },
-        },
-        { log: createLogger('broker-restart.worker', { level: process.env.LOG_LEVEL ?? 'silent' }) },
-      );
-      await worker.start();
+      await q.startWorker('broker-restart.worker');
 
       // Each restart breaks the open transaction and the group session once: the tasks started and
       // not committed then (at most maxUncommitted) run again.
@@ -105,16 +64,13 @@ describe.skipIf(WEDGES.has(CLIENT) || UNSTABLE)(`worker through broker restarts 
       expect(distinct()).toBeLessThan(TASKS);
 
       await vi.waitFor(() => expect(distinct()).toBe(TASKS), { timeout: 180_000, interval: 100 });
-      await expectAllCompleted(queue);
+      await expectAllCompleted(client, 'brokerrestart', TASKS, q.runs);
 
-      const duplicates = runs.length - TASKS;
-      console.log(`broker restarts: ${TASKS} tasks, ${runs.length} runs, ${duplicates} reruns over ${restarts.length} restarts (${restarts.join(', ')})`);
+      const duplicates = q.runs.length - TASKS;
+      console.log(`broker restarts: ${TASKS} tasks, ${q.runs.length} runs, ${duplicates} reruns over ${restarts.length} restarts (${restarts.join(', ')})`);
       expect(duplicates).toBeLessThanOrEqual(restarts.length * MAX_UNCOMMITTED);
     } finally {
-      await worker?.close();
-      await producer.disconnect();
-      await admin.deleteTopics(planQueueTopology(config, { partitions: 6 }).map((s) => s.topic)).catch(() => undefined);
-      await admin.disconnect();
+      await q.close();
     }
   });
 });

@@ -6,10 +6,9 @@
  * run), and reruns stay within what the worker guarantees per incident.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, decodeTaskStatus, ensureTopology, planQueueTopology, taskStatusTopic, type KafkaClient } from '@switchyard/kafka';
-import { collectTopics, injectNetworkFaults, startFaultBroker, type FaultBroker } from '@switchyard/testing';
-import { TaskProducer } from '../producer/task-producer.js';
-import { createWorker, type Worker } from '../worker.js';
+import type { KafkaClient } from '@switchyard/kafka';
+import { injectNetworkFaults, startFaultBroker, type FaultBroker } from '@switchyard/testing';
+import { expectAllCompleted, setupFaultQueue } from './worker-faults.test-support.js';
 
 const TASKS = 4_000;
 /** Each task takes this long, so the run lasts seconds and every fault lands mid-flow (at most CONCURRENCY / HANDLER_MS tasks per ms). */
@@ -30,59 +29,24 @@ afterAll(async () => broker?.close());
 
 describe('worker under network faults (TCP proxy between it and the broker)', () => {
   it(`completes all ${TASKS} tasks through latency, resets, a stall, drops and refused connections; reruns <= incidents x maxUncommitted (${MAX_UNCOMMITTED})`, async () => {
-    const queue = 'netfaults';
-    const config = { name: queue, concurrency: CONCURRENCY };
-    const admin = client.admin();
-    await admin.connect();
-    await ensureTopology(admin, config, { partitions: 6 });
-    const producer = new TaskProducer({ client, queues: [queue] });
-    await producer.connect();
-    for (let i = 0; i < TASKS; i += 500) {
-      await producer.enqueueMany(Array.from({ length: 500 }, (_, j) => ({ task: { id: `t-${i + j}`, type: 'net_task', queue, payload: { n: i + j } }, options: { tenant: `tenant-${(i + j) % 40}` } })));
-    }
-
-    const runs: string[] = [];
-    const distinct = () => new Set(runs).size;
-    let worker: Worker | undefined;
+    const q = await setupFaultQueue(client, { queue: 'netfaults', tasks: TASKS, type: 'net_task', concurrency: CONCURRENCY, handlerMs: HANDLER_MS, maxUncommitted: MAX_UNCOMMITTED });
     try {
-      worker = createWorker(
-        client,
-        { config: { name: `w-${queue}`, queues: [queue], queueConfigs: [config] }, commitIntervalMs: 50, maxUncommitted: MAX_UNCOMMITTED, sessionTimeoutMs: 10_000 },
-        {
-          net_task: async (task) => {
-            runs.push(task.id);
-            await new Promise((resolve) => setTimeout(resolve, HANDLER_MS));
-          },
-        },
-        { log: createLogger('network-faults.worker', { level: process.env.LOG_LEVEL ?? 'silent' }) },
-      );
-      await worker.start();
+      await q.startWorker('network-faults.worker');
 
       // Each incident can break a transaction or the group session at most once.
-      const incidents = await injectNetworkFaults(broker.proxy!, distinct, TASKS, 250);
+      const incidents = await injectNetworkFaults(broker.proxy!, q.distinct, TASKS, 250);
 
-      await vi.waitFor(() => expect(distinct()).toBe(TASKS), { timeout: 180_000, interval: 100 });
+      await vi.waitFor(() => expect(q.distinct()).toBe(TASKS), { timeout: 180_000, interval: 100 });
       // Every task's last status is completed, read back through the (now healthy) proxy.
-      const statuses = await collectTopics(client, [taskStatusTopic(queue)]);
-      await vi.waitFor(() => {
-        const latest = new Map<string, string>();
-        for (const r of statuses.records) {
-          const s = decodeTaskStatus(r);
-          if (s) latest.set(s.taskId, s.status);
-        }
-        expect([...latest.values()].filter((s) => s === 'completed').length).toBe(TASKS);
-      }, { timeout: 60_000, interval: 250 });
+      await expectAllCompleted(client, 'netfaults', TASKS, q.runs);
 
-      const duplicates = runs.length - TASKS;
-      console.log(`network faults: ${TASKS} tasks, ${runs.length} runs, ${duplicates} reruns over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${broker.proxy!.counts.accepted}, refused ${broker.proxy!.counts.refused}`);
+      const duplicates = q.runs.length - TASKS;
+      console.log(`network faults: ${TASKS} tasks, ${q.runs.length} runs, ${duplicates} reruns over ${incidents.length} incidents (${incidents.join(', ')}); proxy accepted ${broker.proxy!.counts.accepted}, refused ${broker.proxy!.counts.refused}`);
       // A rerun needs a task started and not committed when an incident broke the transaction or
       // the session; the worker never has more than maxUncommitted such tasks.
       expect(duplicates).toBeLessThanOrEqual(incidents.length * MAX_UNCOMMITTED);
     } finally {
-      await worker?.close();
-      await producer.disconnect();
-      await admin.deleteTopics(planQueueTopology(config, { partitions: 6 }).map((s) => s.topic)).catch(() => undefined);
-      await admin.disconnect();
+      await q.close();
     }
   });
 });
