@@ -78,7 +78,7 @@ export function commitStallThresholdMs(commitIntervalMs: number, transactionTime
  * commit lands.
  */
 export function commitHealth(state: CommitState, thresholdMs: number): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
-  if (state.lastFailed) return { ok: false, reason: `the last transaction failed (${state.consecutiveFailures} in a row); outcomes and offsets wait for the next one; see the worker log` };
+  if (state.lastFailed) return { ok: false, reason: `the last transaction failed (${state.consecutiveFailures} in a row); outcomes and offsets wait for the next one; see the log` };
   if (state.stalledMs > thresholdMs) return { ok: false, reason: `finished work has waited ${state.stalledMs} ms with no transaction committing (limit ${thresholdMs} ms: commit interval + transaction timeout)` };
   return { ok: true };
 }
