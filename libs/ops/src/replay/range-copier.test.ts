@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingRecord } from '@switchyard/kafka';
 import { replayTopicHeaders } from '../subscription/replay-record.js';
 import type { ChunkWriter, CopyChunk } from './copy-writer.js';
-import { RangeCopier, replayedRecord } from './range-copier.js';
+import { RangeCopier, replayedRecord, replayStamp } from './range-copier.js';
 import { ReplayPacer } from './replay-pacer.js';
 import { ReplayStats } from './replay-stats.js';
 
@@ -16,17 +16,18 @@ const record: IncomingRecord = {
   timestamp: '0',
 };
 const at = new Date('2024-05-01T10:00:00Z');
+const stamp = replayStamp('r1', at, record.topic, record.partition);
 
 describe('replayedRecord', () => {
   it('keeps the headers and adds where and when it was copied', () => {
-    const copy = replayedRecord(record, 'r1', at);
-    expect(copy.headers).toMatchObject({ ce_type: record.headers.ce_type, 'sy-event-attempt': record.headers['sy-event-attempt'], 'sy-replay-origin': 'events.user/1/42', 'sy-replayed-at': at.toISOString(), 'sy-replay-id': 'r1' });
+    const copy = replayedRecord(record, stamp);
+    expect(copy.headers).toMatchObject({ ce_type: record.headers.ce_type, 'sy-event-attempt': record.headers['sy-event-attempt'], 'sy-replay-origin': Buffer.from('events.user/1/42'), 'sy-replayed-at': Buffer.from(at.toISOString()), 'sy-replay-id': Buffer.from('r1') });
   });
 
   it('starts from the rewritten headers for a subscription target', () => {
-    const copy = replayedRecord(record, 'r1', at, (headers) => replayTopicHeaders(headers, ['h1']));
+    const copy = replayedRecord(record, stamp, (headers) => replayTopicHeaders(headers, ['h1']));
     expect(copy.headers).not.toHaveProperty('sy-event-attempt');
-    expect(copy.headers).toMatchObject({ ce_type: record.headers.ce_type, 'sy-event-target-handlers': 'h1', 'sy-replay-origin': 'events.user/1/42' });
+    expect(copy.headers).toMatchObject({ ce_type: record.headers.ce_type, 'sy-event-target-handlers': 'h1', 'sy-replay-origin': Buffer.from('events.user/1/42') });
   });
 });
 

@@ -62,22 +62,57 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * A replayed copy: key, value and headers kept (or rewritten by `headersOf`), origin and time of
- * the replay added. `replayedAt` is an ISO timestamp (one per fetched batch in the copy loop).
+ * The replay headers every copy of a fetched batch shares, as bytes made once per batch: the
+ * replay's id and time, and the start of the origin. Strings would be encoded again for every copy
+ * (sized here, by the produce splitter and by the producer).
  */
-export function replayedRecord(record: IncomingRecord, replayId: string, replayedAt: Date | string = new Date(), headersOf?: HeadersOf): OutgoingRecord {
+export interface ReplayStamp {
+  readonly replayId: Buffer;
+  /** ISO timestamp of the batch's copying. */
+  readonly replayedAt: Buffer;
+  /** `<topic>/<partition>/`: the origin header without the offset. */
+  readonly originPrefix: Buffer;
+}
+
+export function replayStamp(replayId: string, replayedAt: Date, topic: string, partition: number): ReplayStamp {
+  return { replayId: Buffer.from(replayId), replayedAt: Buffer.from(replayedAt.toISOString()), originPrefix: Buffer.from(`${topic}/${partition}/`) };
+}
+
+/** A copy's sy-replay-origin (`<topic>/<partition>/<offset>`): the stamp's prefix, then the offset's ASCII digits written in place. */
+function originOf(prefix: Buffer, offset: string): Buffer {
+  const bytes = Buffer.allocUnsafe(prefix.length + offset.length);
+  bytes.set(prefix);
+  bytes.write(offset, prefix.length, 'latin1');
+  return bytes;
+}
+
+/** A replayed copy: key, value and headers kept (or rewritten by `headersOf`), the replay's headers added. */
+export function replayedRecord(record: IncomingRecord, stamp: ReplayStamp, headersOf?: HeadersOf): OutgoingRecord {
   const headers: Record<string, HeaderValue> = Object.assign({}, headersOf ? headersOf(record.headers) : record.headers);
-  headers[REPLAY_HEADERS.origin] = `${record.topic}/${record.partition}/${record.offset}`;
-  headers[REPLAY_HEADERS.replayedAt] = typeof replayedAt === 'string' ? replayedAt : replayedAt.toISOString();
-  headers[REPLAY_HEADERS.replayId] = replayId;
+  headers[REPLAY_HEADERS.origin] = originOf(stamp.originPrefix, record.offset);
+  headers[REPLAY_HEADERS.replayedAt] = stamp.replayedAt;
+  headers[REPLAY_HEADERS.replayId] = stamp.replayId;
   return { key: record.key, value: record.value, headers };
+}
+
+/** UTF-8 lengths of header names seen: copies carry the same few names. */
+const nameBytes = new Map<string, number>();
+const NAMES_KEPT = 1_000;
+
+function nameLength(name: string): number {
+  let bytes = nameBytes.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.byteLength(name);
+    if (nameBytes.size < NAMES_KEPT) nameBytes.set(name, bytes);
+  }
+  return bytes;
 }
 
 /** Estimated encoded bytes of a copy, an upper bound for ASCII header names (Kafka header names of Switchyard are). */
 export function copyBytes(copy: OutgoingRecord): number {
   let bytes = RECORD_OVERHEAD_BYTES + byteLength(copy.key) + byteLength(copy.value);
   const headers = copy.headers ?? {};
-  for (const name in headers) bytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + byteLength(headers[name]);
+  for (const name in headers) bytes += HEADER_OVERHEAD_BYTES + nameLength(name) + byteLength(headers[name]);
   return bytes;
 }
 
@@ -143,7 +178,7 @@ export class RangeCopier {
     if (position === undefined || end === undefined || position >= end) return;
     const { matches, pacer, signal, replayId, headersOf, dryRun } = this.#options;
     const stopped = () => signal.aborted || !control.isRunning() || control.isStale();
-    const replayedAt = new Date().toISOString();
+    const stamp = replayStamp(replayId, new Date(), batch.topic, partition);
     let chunk: PendingChunk = { records: [], bytes: 0, read: 0, matched: 0 };
     const handOver = async (): Promise<boolean> => {
       const accepted = await this.#handOver(partition, chunk, position!);
@@ -166,7 +201,7 @@ export class RangeCopier {
         if (dryRun) {
           if (this.samples.length < MAX_SAMPLES) this.samples.push(record);
         } else {
-          const copy = replayedRecord(record, replayId, replayedAt, headersOf);
+          const copy = replayedRecord(record, stamp, headersOf);
           chunk.records.push(copy);
           chunk.bytes += copyBytes(copy);
         }
