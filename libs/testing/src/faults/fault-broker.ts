@@ -19,8 +19,10 @@ export interface FaultBrokerSpec {
   readonly name: string;
   /** First base port tried (then +7 steps, 500 ports): each fault file has its own range, away from the other tests'. */
   readonly basePort: number;
-  /** Put a TCP proxy in front of the broker (every client connection goes through it). */
+  /** Put a TCP proxy in front of the broker (every client connection goes through it; one broker only). */
   readonly proxied: boolean;
+  /** Brokers of the cluster (default 1). Three: topics of RF 3 get min ISR 2 (deploy/kafka-local). */
+  readonly brokers?: 1 | 3;
 }
 
 export interface FaultBroker {
@@ -28,35 +30,47 @@ export interface FaultBroker {
   readonly proxy: TcpProxy | undefined;
   /** The client adapter under test: KAFKA_CLIENT, else the default. */
   readonly clientName: string;
+  /** KAFKA_BROKERS for a client in another process (through the proxy when there is one). */
+  readonly bootstrap: string;
   /** A client on the broker (through the proxy when there is one), logging nothing unless LOG_LEVEL. */
   client(id: string): KafkaClient;
   /** Stops the broker with a controlled shutdown (data kept) and starts it again. */
   restart(): Promise<void>;
   /** kill -9 of the broker, then starts it again. */
   killAndStart(): Promise<void>;
+  /** kill -9 of one node (1-based id, as the cluster's broker ids), resolved once it is gone. */
+  kill(nodeId: number): Promise<void>;
+  /** Starts the nodes that are not running and waits until every broker answers. */
+  startAll(): Promise<void>;
   /** Stops the proxy and the broker and removes its folder. */
   close(): Promise<void>;
 }
 
-async function freePort(from: number, shift: number): Promise<number> {
+/** A base port with each node's port (base + i), its controller's (+1000) and the proxy's (+shift) free. */
+async function freePort(from: number, shift: number, brokers: number): Promise<number> {
   for (let port = from; port < from + 500; port += 7) {
-    if ((await Promise.all([port, port + 1000, ...(shift ? [port + shift] : [])].map(portIsFree))).every(Boolean)) return port;
+    const ports = Array.from({ length: brokers }, (_, i) => [port + i, port + 1000 + i]).flat();
+    if ((await Promise.all([...ports, ...(shift ? [port + shift] : [])].map(portIsFree))).every(Boolean)) return port;
   }
   throw new Error(`no free port between ${from} and ${from + 500}`);
 }
 
 export async function startFaultBroker(spec: FaultBrokerSpec): Promise<FaultBroker> {
   const shift = spec.proxied ? SHIFT : 0;
-  const port = await freePort(spec.basePort, shift);
+  const brokers = spec.brokers ?? 1;
+  if (spec.proxied && brokers > 1) throw new Error(`${spec.name}: a proxy fronts a single broker only`);
+  const port = await freePort(spec.basePort, shift, brokers);
   const proxy = spec.proxied ? await TcpProxy.start({ port }, port + shift) : undefined;
-  const options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), `sy-${spec.name}-`)), brokers: 1 as const, heap: '384m', advertisedPortShift: shift };
+  const options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), `sy-${spec.name}-`)), brokers, heap: '384m', advertisedPortShift: shift };
   const { bootstrap } = await ensureLocalKafka(options);
   const clientName = process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT;
+  const reach = proxy ? `127.0.0.1:${proxy.port}` : bootstrap;
   return {
     proxy,
     clientName,
+    bootstrap: reach,
     client(id) {
-      const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: proxy ? `127.0.0.1:${proxy.port}` : bootstrap, KAFKA_CLIENT_ID: id, KAFKA_CLIENT: clientName });
+      const settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: reach, KAFKA_CLIENT_ID: id, KAFKA_CLIENT: clientName });
       return createKafkaClient(settings, createLogger(id, { level: process.env.LOG_LEVEL ?? 'silent' }));
     },
     async restart() {
@@ -65,6 +79,12 @@ export async function startFaultBroker(spec: FaultBrokerSpec): Promise<FaultBrok
     },
     async killAndStart() {
       if ((await signalLocalKafkaNode(options, 1, 'SIGKILL')) === undefined) throw new Error(`${spec.name}: no broker process to kill`);
+      await ensureLocalKafka(options);
+    },
+    async kill(nodeId) {
+      if ((await signalLocalKafkaNode(options, nodeId, 'SIGKILL')) === undefined) throw new Error(`${spec.name}: node ${nodeId} is not running`);
+    },
+    async startAll() {
       await ensureLocalKafka(options);
     },
     async close() {
