@@ -66,6 +66,8 @@ describe('encodeProduceRequest', () => {
     const messages: EncodableMessage[] = [{ topic: 't', partition: 0, value: Buffer.from('v'), timestamp: 1n }];
     expect(encodeProduceRequest(-1, 1_000, messages, { compression: 'lz4' })).toBeUndefined();
     expect(encodeProduceRequest(-1, 1_000, [{ topic: 't', value: 'text' as unknown as Buffer }], {})).toBeUndefined();
+    const textHeader = new Map([[Buffer.from('h'), 'text' as unknown as Buffer]]);
+    expect(encodeProduceRequest(-1, 1_000, [{ topic: 't', value: Buffer.from('v'), headers: textHeader }], {})).toBeUndefined();
   });
 
   it('marks acks=0 requests as expecting no response', () => {
