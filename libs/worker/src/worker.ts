@@ -13,7 +13,6 @@ import {
   type ConsumerPort,
   type KafkaClient,
   type Logger,
-  type ProducerPort,
   type RecordBatch,
 } from '@switchyard/kafka';
 import type { Registry } from 'prom-client';
@@ -23,7 +22,7 @@ import { QueueRuntime, readPartitionCounts } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
 import { PartitionHandOver } from './consumer/partition-hand-over.js';
 import { rebuildKeyBlocks } from './consumer/key-block-rebuild.js';
-import { commitHealth, commitStallThresholdMs, errorInfo, OffsetTrackers, settledWithin, shareOfLimit, tierDueAt, TimedPauses, TransactionalCommitter } from '@switchyard/pipeline';
+import { ConsumeLoopRunner, errorInfo, OffsetTrackers, shareOfLimit, tierDueAt, TimedPauses } from '@switchyard/pipeline';
 import type { WorkItem } from './consumer/work-item.js';
 import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
@@ -65,9 +64,8 @@ export class Worker {
   readonly #groupId: string;
   readonly #startedAt = Date.now();
   readonly #counts = { processed: 0, succeeded: 0, failed: 0 };
-  #consumer: ConsumerPort | undefined;
-  #producer: ProducerPort | undefined;
-  #committer: TransactionalCommitter | undefined;
+  /** Consumer, transactional producer and committer, started and closed in the pipeline's order. */
+  #runner: ConsumeLoopRunner | undefined;
   #execution: TaskExecution | undefined;
   #cancellations: CancelWatch | undefined;
   #running = 0;
@@ -77,8 +75,6 @@ export class Worker {
   #owned: ReadonlySet<string> = new Set<string>();
   /** Rebuilding the ordered-retry blocks of newly assigned partitions: batches wait for it. */
   #rebuilding: Promise<unknown> | undefined;
-  /** The lane and retry topics the consumer subscribed to. */
-  #topics: readonly string[] = [];
 
   constructor(client: KafkaClient, options: WorkerOptionsInput, handlers: TaskHandlers, deps: WorkerDeps = {}) {
     this.options = parseOrThrow(WorkerOptionsSchema, options, { code: 'SY_INVALID_CONFIG', what: 'WorkerOptions' });
@@ -101,6 +97,14 @@ export class Worker {
     for (const part of this.unsupported) this.#log.warn({ field: part.field }, `WorkerConfig.${part.field} has no effect: ${part.reason}`);
   }
 
+  get #consumer(): ConsumerPort | undefined {
+    return this.#runner?.consumer;
+  }
+
+  get #committer() {
+    return this.#runner?.committer;
+  }
+
   get state() {
     return this.#lifecycle.state;
   }
@@ -109,24 +113,29 @@ export class Worker {
   async start(): Promise<void> {
     this.#lifecycle.to('starting');
     const instance = this.options.instanceId ?? randomUUID().slice(0, 12);
-    this.#producer = this.#client.producer({ transactionalId: `${this.#groupId}.${instance}`, transactionTimeoutMs: this.options.transactionTimeoutMs });
+    const { sessionTimeoutMs } = this.options;
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
-    this.#consumer = this.#client.consumer({ groupId: this.#groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true, maxBytesPerPartition: 256 * 1024 });
-    this.#committer = new TransactionalCommitter({
-      producer: this.#producer,
-      consumer: this.#consumer,
+    const runner = new ConsumeLoopRunner({
+      client: this.#client,
+      consumer: { groupId: this.#groupId, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true, maxBytesPerPartition: 256 * 1024 },
+      transactionalId: `${this.#groupId}.${instance}`,
+      transactionTimeoutMs: this.options.transactionTimeoutMs,
       trackers: this.#trackers,
-      intervalMs: this.options.commitIntervalMs,
+      commitIntervalMs: this.options.commitIntervalMs,
       maxUncommitted: this.options.maxUncommitted,
-      log: this.#log,
       onRoom: () => setImmediate(() => this.#pump()),
+      // Each close step after the tasks ended is bounded: with the topics deleted or the broker
+      // gone, a commit, a leave or the cancel watch's fetch loop can retry forever.
+      leaveTimeoutMs: this.options.leaveTimeoutMs,
+      log: this.#log,
     });
+    this.#runner = runner;
     this.#cancellations = new CancelWatch(this.#client, [...this.#queues.keys()], this.#log);
     this.#execution = new TaskExecution({
       isStopping: () => this.#lifecycle.state === 'stopping' || this.#lifecycle.state === 'stopped',
       cancellations: this.#cancellations,
       handlers: this.#handlers,
-      committer: this.#committer,
+      committer: runner.committer,
       metrics: this.metrics,
       log: this.#log,
       defaultTimeoutMs: this.options.config.defaultTimeoutMs,
@@ -136,26 +145,28 @@ export class Worker {
       onSettled: (item, outcome) => this.#count(item, outcome),
       ...(this.#deps.onBatchProgress ? { onBatchProgress: this.#deps.onBatchProgress } : {}),
     });
-    await Promise.all([this.#producer.connect(), this.#consumer.connect(), this.#cancellations.start(), readPartitionCounts(this.#client, this.#queues), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)]);
-    this.#consumer.onGroupJoin(({ assignment }) => this.#onAssignment(assignment));
-    // Partitions about to move: hand them over (consumer/partition-hand-over.ts). Lost ones (this
-    // member was fenced out of the group): forget them and drop their work, nothing can commit.
-    this.#consumer.onPartitionsRevoked((revoked, lost) => {
-      const keys = new Set(revoked.flatMap(({ topic, partitions = [] }) => partitions.map((p) => `${topic}\u0000${p}`)));
-      if (!lost) return this.#handOver.handOver(keys);
-      this.#forget(keys, new Set([...this.#owned].filter((key) => !keys.has(key))));
-      return undefined;
-    });
-    this.#consumer.onCrash((error, restart) => this.#log.error({ err: error, restart }, 'consumer crashed'));
     const topics = [...this.#queues.keys()].flatMap((queue) => [...laneTopics(queue), ...RETRY_TIERS.map((tier) => retryTopic(queue, tier))]);
-    this.#topics = topics;
-    await this.#consumer.subscribe(topics, { fromBeginning: true });
-    this.#committer.start();
-    await this.#consumer.run({
-      autoResolve: false,
-      partitionsConsumedConcurrently: Math.min(topics.length, 16),
-      eachBatch: (batch, control) => this.#onBatch(batch, control),
-    });
+    await runner.start(
+      {
+        onAssignment: (assignment) => this.#onAssignment(assignment),
+        // Partitions about to move: hand them over (consumer/partition-hand-over.ts). Lost ones (this
+        // member was fenced out of the group): forget them and drop their work, nothing can commit.
+        onRevoked: (revoked, lost) => {
+          const keys = new Set(revoked.flatMap(({ topic, partitions = [] }) => partitions.map((p) => `${topic}\u0000${p}`)));
+          if (!lost) return this.#handOver.handOver(keys);
+          this.#forget(keys, new Set([...this.#owned].filter((key) => !keys.has(key))));
+          return undefined;
+        },
+        eachBatch: (batch, control) => this.#onBatch(batch, control),
+      },
+      {
+        topics,
+        fromBeginning: true,
+        autoResolve: false,
+        partitionsConsumedConcurrently: Math.min(topics.length, 16),
+        alongside: [this.#cancellations.start(), readPartitionCounts(this.#client, this.#queues), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)],
+      },
+    );
     this.#lifecycle.to('running');
     this.#log.info({ group: this.#groupId, queues: [...this.#queues.keys()] }, 'worker running');
   }
@@ -172,7 +183,13 @@ export class Worker {
     if (!this.#lifecycle.canMoveTo('stopping')) return;
     this.#lifecycle.to('stopping');
     this.#timedPauses.clear();
-    this.#consumer?.pause(this.#topics.map((topic) => ({ topic })));
+    await this.#runner?.close(() => this.#drain(), () => this.#cancellations?.stop() ?? Promise.resolve());
+    this.#lifecycle.to('stopped');
+    this.#log.info('worker stopped');
+  }
+
+  /** Buffered tasks dropped (uncommitted: the next owner runs them), waiting ones cancelled; running tasks finish, aborted at shutdownTimeoutMs. */
+  async #drain(): Promise<void> {
     const stopping = new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down');
     for (const q of this.#queues.values()) {
       q.dispatcher.drop(() => true);
@@ -186,21 +203,6 @@ export class Worker {
       this.#shutdown.abort(new SwitchyardError('SY_TASK_TIMEOUT', 'worker shutting down'));
       await idle;
     }
-    // Each step bounded: with the topics deleted or the broker gone, a commit, a leave or the
-    // cancel watch's fetch loop can retry forever, and close() must still return.
-    await this.#bounded('commit', this.#committer?.stop());
-    const consumer = this.#consumer;
-    const producer = this.#producer;
-    const leave = consumer ? consumer.stop().then(() => Promise.all([consumer.disconnect(), producer?.disconnect()])) : producer?.disconnect();
-    await this.#bounded('leave', Promise.all([leave, this.#cancellations?.stop()]));
-    this.#lifecycle.to('stopped');
-    this.#log.info('worker stopped');
-  }
-
-  /** A step of close() after the tasks ended, awaited at most leaveTimeoutMs; a late one goes on unawaited. */
-  async #bounded(step: 'commit' | 'leave', work: Promise<unknown> | undefined): Promise<void> {
-    if (!work || (await settledWithin(work, this.options.leaveTimeoutMs))) return;
-    this.#log.warn({ step, leaveTimeoutMs: this.options.leaveTimeoutMs }, 'close step not done in time (broker or topics gone?): going on without it');
   }
 
   /**
@@ -212,8 +214,8 @@ export class Worker {
   health(): { readonly ok: boolean; readonly state: string; readonly reason?: string } {
     const state = this.#lifecycle.state;
     if (state !== 'running') return { ok: false, state, reason: `worker is ${state}` };
-    if (!this.#committer) return { ok: true, state };
-    const commits = commitHealth(this.#committer.commitState(), commitStallThresholdMs(this.options.commitIntervalMs, this.options.transactionTimeoutMs));
+    if (!this.#runner) return { ok: true, state };
+    const commits = this.#runner.commitHealth();
     return commits.ok ? { ok: true, state } : { ok: false, state, reason: commits.reason };
   }
 

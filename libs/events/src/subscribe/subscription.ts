@@ -201,9 +201,10 @@ export class Subscription {
     const state = this.#lifecycle.state;
     if (state !== 'running') return { ok: false, state, reason: `subscription ${this.name} is ${state}` };
     if (this.#registryOutage.down) return { ok: false, state, reason: 'schema registry unavailable: events wait (uncommitted) until it answers' };
-    const failures = this.#runner?.committer.consecutiveFailures ?? 0;
-    if (failures >= 5) return { ok: false, state, reason: `${failures} transactions failed in a row` };
-    return { ok: true, state };
+    // The worker's rule (the runner's): not while the last transaction failed or finished work
+    // waits past the commit interval plus the transaction timeout (a hung transaction).
+    const commits = this.#runner?.commitHealth() ?? { ok: true };
+    return commits.ok ? { ok: true, state } : { ok: false, state, reason: commits.reason };
   }
 
   /** Event topics (existing, plus those of literal domains and `domains`, created), retry tiers, replay, DLQs. */
