@@ -89,6 +89,12 @@ export async function startFaultBroker(spec: FaultBrokerSpec): Promise<FaultBrok
     },
     async close() {
       await proxy?.close();
+      // SY_FAULT_KEEP_DATA=1 keeps the logs for a post-mortem (kafka-dump-log, the broker's own log).
+      if (process.env.SY_FAULT_KEEP_DATA === '1') {
+        await stopLocalKafka(options);
+        console.log(`${spec.name}: broker data kept in ${options.dataDir}`);
+        return;
+      }
       await stopLocalKafka(options, { wipe: true });
       rmSync(options.dataDir, { recursive: true, force: true });
     },

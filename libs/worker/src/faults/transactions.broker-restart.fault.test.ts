@@ -1,0 +1,84 @@
+/**
+ * Fault suite (issue 11 item 3), the client under the worker's broker-restart test: a transactional
+ * producer commits small transactions back to back, each with the offset of a consumer group as the
+ * worker's do (KIP-447: the group's generation and member id), while its only broker stops and
+ * starts, then is killed -9 and starts. Every transaction whose commit() resolved must be readable
+ * (read committed) afterwards; one that failed may or may not be. It narrows down the worker's
+ * broker-restart failure (worker.broker-restart.fault.test.ts: outcomes in aborted transactions
+ * the committer took for committed) and runs with it, on demand (SY_FAULT_UNSTABLE=1).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type KafkaClient } from '@switchyard/kafka';
+import { collectTopics, progressed, startFaultBroker, type FaultBroker } from '@switchyard/testing';
+
+const ON_DEMAND = process.env.SY_FAULT_UNSTABLE !== '1';
+
+let broker: FaultBroker;
+let client: KafkaClient;
+
+beforeAll(async () => {
+  if (ON_DEMAND) return;
+  broker = await startFaultBroker({ name: 'txn-restart', basePort: 27_092, proxied: false });
+  client = broker.client('txn-restart');
+}, 180_000);
+
+afterAll(async () => broker?.close());
+
+describe.skipIf(ON_DEMAND)('transactions through broker restarts', () => {
+  it('every transaction whose commit resolved is read committed after a stop/start and a kill -9/start of the broker', { timeout: 240_000 }, async () => {
+    const topic = 'txn-restart';
+    const admin = client.admin();
+    await admin.connect();
+    await vi.waitFor(() => admin.createTopics([{ topic, numPartitions: 6, replicationFactor: 1, configs: {} }]), { timeout: 60_000, interval: 500 });
+    const producer = client.producer({ transactionalId: 'txn-restart', transactionTimeoutMs: 15_000 });
+    await producer.connect();
+    // A member of a group on another topic: its metadata fences each transaction's offsets.
+    await vi.waitFor(() => admin.createTopics([{ topic: `${topic}-source`, numPartitions: 1, replicationFactor: 1, configs: {} }]), { timeout: 60_000, interval: 500 });
+    const consumer = client.consumer({ groupId: 'txn-restart-group', sessionTimeoutMs: 10_000 });
+    await consumer.connect();
+    await consumer.subscribe([`${topic}-source`]);
+    await consumer.run({ eachBatch: async () => undefined });
+    await vi.waitFor(() => expect(consumer.groupMetadata().generationId).toBeGreaterThanOrEqual(0), { timeout: 60_000, interval: 100 });
+    const acked: number[] = [];
+    const failed: number[] = [];
+    let stop = false;
+    const loop = (async () => {
+      for (let n = 0; !stop; n++) {
+        let tx: Awaited<ReturnType<typeof producer.transaction>> | undefined;
+        try {
+          tx = await producer.transaction();
+          await tx.send([{ topic, records: Array.from({ length: 6 }, (_, p) => ({ key: `k-${n}-${p}`, value: String(n), partition: p })) }]);
+          await tx.sendOffsets(consumer.groupMetadata(), [{ topic: `${topic}-source`, partition: 0, offset: String(n + 1) }]);
+          await tx.commit();
+          acked.push(n);
+        } catch {
+          await tx?.abort().catch(() => undefined);
+          failed.push(n);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    })();
+    try {
+      await progressed(() => acked.length, 200, Number.MAX_SAFE_INTEGER);
+      await broker.restart();
+      await progressed(() => acked.length, 200, Number.MAX_SAFE_INTEGER);
+      await broker.killAndStart();
+      await progressed(() => acked.length, 200, Number.MAX_SAFE_INTEGER);
+    } finally {
+      stop = true;
+      await loop;
+    }
+    const read = await collectTopics(client, [topic]);
+    const visible = () => new Set(read.records.map((r) => Number(r.value!.toString())));
+    try {
+      await vi.waitFor(() => expect(acked.filter((n) => !visible().has(n)).length).toBe(0), { timeout: 60_000, interval: 500 });
+    } finally {
+      const lost = acked.filter((n) => !visible().has(n));
+      console.log(`transactions: ${acked.length} committed, ${failed.length} failed; committed but not visible: ${lost.length} (${lost.slice(0, 30).join(', ')}); failed ones: ${failed.slice(0, 30).join(', ')}`);
+      await producer.disconnect();
+      await consumer.disconnect();
+      await admin.deleteTopics([topic, `${topic}-source`]).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+});
