@@ -143,12 +143,13 @@ describe('gateway: metadata, discovery, OpenAPI', () => {
   it('discovery lists the generated endpoints and the operator routes; unknown routes are 404 SY_ROUTE_NOT_FOUND', async () => {
     const discovery = await gw.call('GET', '');
     expect(discovery.status).toBe(200);
-    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 6, events: 5, 'dead-letters': 3, 'event-types': 2, queues: 2, subscriptions: 2, webhooks: 4, offsets: 2, replays: 4 });
+    expect(discovery.body.data.registry.byObject).toEqual({ tasks: 6, events: 5, 'dead-letters': 3, 'event-types': 2, queues: 2, subscriptions: 2, webhooks: 7, offsets: 2, replays: 4 });
     expect(discovery.body.data.registry.endpoints.map((e: { id: string }) => e.id)).toEqual([
       ...['tasks.create', 'tasks.batch', 'tasks.createMany', 'tasks.list', 'tasks.read', 'tasks.delete', 'events.create', 'events.batch', 'events.createMany', 'events.list', 'events.read', 'dead-letters.list'],
       ...['event-types.list', 'event-types.read', 'queues.list', 'queues.read', 'subscriptions.list', 'subscriptions.read'],
       ...['webhooks.create', 'webhooks.list', 'webhooks.read', 'webhooks.delete'],
       ...['dead-letters.redrive', 'dead-letters.purge', 'offsets.read', 'offsets.reset', 'replays.create', 'replays.list', 'replays.read', 'replays.cancel'],
+      ...['webhooks.rotate-secret', 'webhooks.disable', 'webhooks.enable'],
     ]);
     expect(discovery.body.data.registry.endpoints.find((e: { id: string }) => e.id === 'replays.cancel')).toMatchObject({ method: 'DELETE', path: '/api/v1/replays/:id', object: 'replays', operation: 'cancel' });
     expect((await gw.call('GET', '/nothing-here')).body).toMatchObject({ code: 'SY_ROUTE_NOT_FOUND' });
