@@ -18,7 +18,7 @@ import { ensureLocalKafka, portIsFree, runKafkaTool, signalLocalKafkaNode, stopL
 import { createKafkaClient, createKafkajsClient, createLogger, DEFAULT_KAFKA_CLIENT, ensureTopology, kafkaSettingsFromEnv, laneTopics, planQueueTopology, workerGroup } from '@switchyard/kafka';
 import { uniqueName } from '@switchyard/testing';
 import { freeClusterPort, lines, timeline, TRANSACTION_STATE, transactionCoordinator, waitInSync, workerLog } from './worker.coordinator-restart.test-support.js';
-import { TaskProducer } from './producer/task-producer.js';
+import { TaskProducer } from '../producer/task-producer.js';
 
 const FIXTURE = fileURLToPath(new URL('./worker.coordinator-restart-fixture.ts', import.meta.url));
 const CLIENT = process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT;

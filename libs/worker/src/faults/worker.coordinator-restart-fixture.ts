@@ -1,5 +1,5 @@
 /**
- * A worker process for the coordinator-restart test (worker.coordinator-restart.int.test.ts):
+ * A worker process for the coordinator-restart test (worker.coordinator-restart.fault.test.ts):
  * every task it runs appends its id to OUT_FILE synchronously (a `cr_slow` task appends it to
  * STARTED_FILE when it starts, then sleeps `payload.ms` first), and it answers `GET /healthz` on
  * HEALTH_PORT from `worker.health()` (200 when ok, else 503), the same reading services/worker's
@@ -11,7 +11,7 @@ import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaClient, createLogger, kafkaSettingsFromEnv } from '@switchyard/kafka';
-import { createWorker } from './worker.js';
+import { createWorker } from '../worker.js';
 
 const queue = process.env.CR_QUEUE!;
 const out = process.env.CR_OUT_FILE!;

@@ -1,5 +1,5 @@
 /**
- * Helpers of the coordinator-restart fault test (worker.coordinator-restart.int.test.ts): which
+ * Helpers of the coordinator-restart fault test (worker.coordinator-restart.fault.test.ts): which
  * broker coordinates a transactional id, replicas in sync, free ports for a cluster of its own,
  * and compact timelines of health samples and worker logs for the report.
  */
