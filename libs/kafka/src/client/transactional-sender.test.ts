@@ -11,6 +11,8 @@ function memoryClient() {
   const transactions: { records: string[]; ended?: 'committed' | 'aborted' }[] = [];
   let held: (() => void) | undefined;
   let holdNext = false;
+  /** The next this-many sends are refused with NOT_COORDINATOR (a fresh cluster's coordinator loading). */
+  let notNow = 0;
   const producer = {
     connect: async () => undefined,
     disconnect: async () => undefined,
@@ -26,6 +28,10 @@ function memoryClient() {
           const values = batch.flatMap((t) => t.records.map((r) => String(r.value)));
           if (values.includes('too-big')) throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE', retriable: false });
           if (values.includes('broken')) throw Object.assign(new Error('connection lost'), { type: 'NETWORK_EXCEPTION', retriable: true });
+          if (notNow > 0) {
+            notNow--;
+            throw Object.assign(new Error('This is not the correct coordinator.'), { type: 'NOT_COORDINATOR', retriable: true });
+          }
           tx.records.push(...values);
           return batch.map((t, i) => ({ topic: t.topic, partition: i, baseOffset: '0' }));
         },
@@ -45,6 +51,7 @@ function memoryClient() {
     client,
     transactions,
     hold: () => void (holdNext = true),
+    refuseNext: (times: number) => void (notNow = times),
     release: async () => {
       while (!held) await new Promise((resolve) => setImmediate(resolve));
       held();
@@ -113,5 +120,17 @@ describe('TransactionalSender', () => {
       expect(result).toMatchObject({ status: 'rejected', reason: { code: 'SY_KAFKA_UNAVAILABLE', retriable: true, message: expect.stringContaining('NETWORK_EXCEPTION'), details: { written: 0 } } });
     }
     expect(memory.transactions.map((t) => t.ended)).toEqual(['committed', 'aborted']);
+  });
+
+  it('makes a transaction again while the broker answers NOT_COORDINATOR (nothing of a refused one is visible), at most 7 times', { timeout: 20_000 }, async () => {
+    const memory = memoryClient();
+    const sender = new TransactionalSender({ client: memory.client, idPrefix: 'test' });
+    memory.refuseNext(2);
+    await expect(sender.send(call('a', 'a1'))).resolves.toHaveLength(1);
+    expect(memory.transactions.map((t) => [t.ended, t.records])).toEqual([['aborted', []], ['aborted', []], ['committed', ['a1']]]);
+
+    memory.refuseNext(7);
+    await expect(sender.send(call('b', 'b1'))).rejects.toMatchObject({ code: 'SY_KAFKA_UNAVAILABLE', retriable: true, message: expect.stringContaining('NOT_COORDINATOR'), details: { written: 0 } });
+    expect(memory.transactions.slice(3).map((t) => t.ended)).toEqual(Array(7).fill('aborted'));
   });
 });

@@ -19,6 +19,15 @@ const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 const NAMED_ITEMS = 5;
 /** Waiting calls join one transaction until it holds this many records (a single call may hold more). */
 const MAX_SHARED_RECORDS = 10_000;
+/**
+ * Broker answers that mean "not now" for a transaction: a fresh cluster's transaction coordinator
+ * still loading, a coordinator that moved, the previous transaction's markers still being written.
+ * The refused transaction is aborted (nothing of it is visible), so it is made again, whole.
+ */
+const NOT_NOW = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'CONCURRENT_TRANSACTIONS']);
+/** Transactions a call makes at most on NOT_NOW answers, with a doubling pause from 100 ms between them (6.3 s in all: a fresh broker creates and loads its transaction state topic). */
+const NOT_NOW_ATTEMPTS = 7;
+const NOT_NOW_FIRST_PAUSE_MS = 100;
 
 export interface TransactionalSenderOptions {
   readonly client: KafkaClient;
@@ -110,7 +119,19 @@ export class TransactionalSender {
     }
   }
 
+  /** One transaction for `batch`; made again (up to NOT_NOW_ATTEMPTS) while the broker answers "not now". */
   async #transact(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#transactOnce(batch);
+      } catch (error) {
+        if (attempt >= NOT_NOW_ATTEMPTS || !NOT_NOW.has(kafkaErrorType(error) ?? '')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, NOT_NOW_FIRST_PAUSE_MS * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  async #transactOnce(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
     let tx;
     try {
       tx = await this.#producer.transaction();
