@@ -45,14 +45,17 @@ describe('a subscription and a route through a kill -9 of their partitions\' lea
       for (const p of described!.partitions) leads.set(p.leader, (leads.get(p.leader) ?? 0) + 1);
       const [victim, led] = [...leads].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
       await broker.kill(victim);
-      const killed = `${run.at()} (${run.handled()} handled, ${run.routed()} routed)`;
-      // Both make progress with the node gone (its leaderships moved): the kill landed mid-flow,
-      // both still had events to go after it. Then the node comes back (a restart takes longer
-      // than the rest of the run: the consumers finish with the node rejoining or back).
+      const [handledAtKill, routedAtKill] = [run.handled(), run.routed()];
+      const killed = `${run.at()} (${handledAtKill} handled, ${routedAtKill} routed)`;
+      // The kill landed mid-flow: both still had events to go once the node was dead (the route
+      // runs about twice as fast as the subscription; the subscription may rejoin its group for a
+      // session while the route goes on, so later counts say nothing about the kill).
+      expect(handledAtKill).toBeLessThan(EVENTS);
+      expect(routedAtKill).toBeLessThan(EVENTS);
+      // Both make progress with the node gone (its leaderships moved), then the node comes back (a
+      // restart takes longer than the rest of the run: the consumers finish with it rejoining or back).
       await progressed(both, 300, EVENTS);
       const progressedWithout = `${run.at()} (${run.handled()} handled, ${run.routed()} routed)`;
-      expect(run.handled()).toBeLessThan(EVENTS);
-      expect(run.routed()).toBeLessThan(EVENTS);
       await broker.startAll();
       const restarted = `${run.at()} (${run.handled()} handled, ${run.routed()} routed)`;
       await run.settle(

@@ -93,6 +93,12 @@ export interface TransactionPort {
    * kafkajs adapter cannot fence (its TxnOffsetCommit carries the group id only).
    */
   sendOffsets(group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Resolves once the coordinator confirmed the commit. A commit whose answer was lost (a reset
+   * connection, a moved coordinator) is asked again until answered, so a rejection means the
+   * transaction did not commit, except SY_KAFKA_COMMIT_UNKNOWN (no answer for twice the
+   * transaction timeout: it may have). The kafkajs adapter gives up at its first failure.
+   */
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

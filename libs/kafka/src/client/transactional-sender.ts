@@ -125,7 +125,9 @@ export class TransactionalSender {
       try {
         return await this.#transactOnce(batch);
       } catch (error) {
-        if (attempt >= NOT_NOW_ATTEMPTS || !NOT_NOW.has(kafkaErrorType(error) ?? '')) throw error;
+        // A commit whose answer never came may have landed: never made again (it would write the batch twice).
+        const unknown = error instanceof SwitchyardError && error.code === 'SY_KAFKA_COMMIT_UNKNOWN';
+        if (unknown || attempt >= NOT_NOW_ATTEMPTS || !NOT_NOW.has(kafkaErrorType(error) ?? '')) throw error;
         await new Promise((resolve) => setTimeout(resolve, NOT_NOW_FIRST_PAUSE_MS * 2 ** (attempt - 1)));
       }
     }

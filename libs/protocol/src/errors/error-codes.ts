@@ -58,6 +58,10 @@ export const ERROR_CODES = {
     retriable: true,
     summary: 'The Kafka cluster could not be reached or did not answer in time.',
   },
+  SY_KAFKA_COMMIT_UNKNOWN: {
+    retriable: false,
+    summary: 'A transaction commit got no answer from its coordinator, asked again for twice the transaction timeout; the transaction may have committed.',
+  },
   SY_BROKER_START_FAILED: {
     retriable: false,
     summary: 'A local service (the Kafka broker, the schema registry) failed to start.',

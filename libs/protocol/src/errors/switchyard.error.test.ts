@@ -19,6 +19,7 @@ describe('ERROR_CODES', () => {
         'SY_UNRECOVERABLE',
         'SY_TOPOLOGY_DRIFT',
         'SY_KAFKA_UNAVAILABLE',
+        'SY_KAFKA_COMMIT_UNKNOWN',
         'SY_BROKER_START_FAILED',
         'SY_PORT_IN_USE',
         'SY_MISSING_TOOL',

@@ -34,7 +34,7 @@ describe('TcpProxy', () => {
     const c = await connect();
     for (const word of ['a', 'b', 'c']) c.socket.write(word);
     await vi.waitFor(() => expect(c.text()).toBe('abc'));
-    expect(proxy.counts).toEqual({ accepted: 1, refused: 0, open: 1 });
+    expect(proxy.counts).toEqual({ accepted: 1, refused: 0, open: 1, lostAnswers: 0 });
     c.socket.destroy();
   });
 
@@ -59,6 +59,30 @@ describe('TcpProxy', () => {
     proxy.release();
     await vi.waitFor(() => expect(c.text()).toBe('12'));
     c.socket.destroy();
+  });
+
+  it('loses the answer to the next request of one Kafka API (the request gets through), once', async () => {
+    // A Kafka request starts with its size (int32) and its API key (int16): 26 is EndTxn.
+    const request = (apiKey: number) => {
+      const bytes = Buffer.alloc(10);
+      bytes.writeInt32BE(6, 0);
+      bytes.writeInt16BE(apiKey, 4);
+      return bytes;
+    };
+    const c = await connect();
+    proxy.loseAnswerTo(26);
+    c.socket.write(request(3)); // another API: answered
+    await vi.waitFor(() => expect(c.text().length).toBe(10));
+    c.socket.write(request(26));
+    await vi.waitFor(() => expect(c.ended.how).toBe('ECONNRESET'));
+    expect(c.text().length).toBe(10);
+    expect(proxy.counts.lostAnswers).toBe(1);
+    // Once: the next EndTxn is answered.
+    const again = await connect();
+    again.socket.write(request(26));
+    await vi.waitFor(() => expect(again.text().length).toBe(10));
+    expect(proxy.counts.lostAnswers).toBe(1);
+    again.socket.destroy();
   });
 
   it('drops connections with a clean close, resets them, and refuses new ones while told to', async () => {

@@ -4,7 +4,9 @@
  *  - add latency to every chunk in both directions (`setLatency`), order kept per direction;
  *  - stall (`hold`): nothing is forwarded and new connections wait, until `release`;
  *  - drop every open connection with a clean close (`dropAll`, FIN) or a reset (`resetAll`, RST);
- *  - refuse new connections for a while (`refuse`), as a dead host would.
+ *  - refuse new connections for a while (`refuse`), as a dead host would;
+ *  - lose the answer to the next Kafka request of one API (`loseAnswerTo`): the request reaches the
+ *    broker, its answer is dropped and the connection reset, so the client cannot know the outcome.
  * A broker reached through it must advertise the proxy's address (deploy/kafka-local's
  * `advertisedPortShift`), or clients would go around it after the first metadata answer.
  */
@@ -15,6 +17,8 @@ export interface TcpProxyCounts {
   readonly accepted: number;
   /** Client connections refused (while `refuse` was on). */
   readonly refused: number;
+  /** Answers dropped by {@link TcpProxy.loseAnswerTo}. */
+  readonly lostAnswers: number;
   /** Connections open now. */
   readonly open: number;
 }
@@ -33,6 +37,9 @@ export class TcpProxy {
   #refusing = false;
   #accepted = 0;
   #refused = 0;
+  /** The Kafka API key whose next request's answer is lost (see loseAnswerTo). */
+  #loseAnswerTo: number | undefined;
+  #lostAnswers = 0;
 
   private constructor(
     readonly port: number,
@@ -55,7 +62,7 @@ export class TcpProxy {
   }
 
   get counts(): TcpProxyCounts {
-    return { accepted: this.#accepted, refused: this.#refused, open: this.#pairs.size };
+    return { accepted: this.#accepted, refused: this.#refused, open: this.#pairs.size, lostAnswers: this.#lostAnswers };
   }
 
   /** Delays every chunk by `ms` in both directions (0: none). */
@@ -77,6 +84,16 @@ export class TcpProxy {
   /** While on, new connections are closed at once (resets), as by a host with nothing listening. */
   refuse(on: boolean): void {
     this.#refusing = on;
+  }
+
+  /**
+   * Once: the next request of Kafka API `apiKey` (e.g. 26, EndTxn) a client sends goes to the
+   * broker, and the broker's next bytes on that connection (its answer) are dropped and the
+   * connection reset. A request is recognized by the API key after its size (a request's first
+   * chunk starts with it).
+   */
+  loseAnswerTo(apiKey: number): void {
+    this.#loseAnswerTo = apiKey;
   }
 
   /** Closes every open connection cleanly (FIN both ways); returns how many. */
@@ -123,16 +140,33 @@ export class TcpProxy {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
+    // Set when this connection carried the request whose answer is lost.
+    let loseNextAnswer = false;
     upstream.once('connect', () => {
-      this.#pipe(client, upstream);
-      this.#pipe(upstream, client);
+      this.#pipe(client, upstream, (chunk) => {
+        if (this.#loseAnswerTo !== undefined && chunk.length >= 6 && chunk.readInt16BE(4) === this.#loseAnswerTo) {
+          this.#loseAnswerTo = undefined;
+          loseNextAnswer = true;
+        }
+        return true;
+      });
+      this.#pipe(upstream, client, () => {
+        if (!loseNextAnswer) return true;
+        loseNextAnswer = false;
+        this.#lostAnswers++;
+        this.#pairs.delete(pair);
+        client.resetAndDestroy();
+        upstream.resetAndDestroy();
+        return false;
+      });
     });
   }
 
-  /** Forwards `from` -> `to`, each chunk after the latency and only while not held; order kept. */
-  #pipe(from: net.Socket, to: net.Socket): void {
+  /** Forwards `from` -> `to`, each chunk after the latency and only while not held; order kept. `pass` sees each chunk first: false drops it. */
+  #pipe(from: net.Socket, to: net.Socket, pass: (chunk: Buffer) => boolean): void {
     let chain = Promise.resolve();
     from.on('data', (chunk: Buffer) => {
+      if (!pass(chunk)) return;
       const due = Date.now() + this.#latencyMs;
       chain = chain.then(async () => {
         const wait = due - Date.now();

@@ -84,6 +84,24 @@ const RETRIES = 40;
 const CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS = 20;
 const CONCURRENT_TRANSACTIONS_QUICK_RETRIES = 10;
 
+/** How many transaction timeouts a commit waits for the coordinator's answer (see PlatformaticProducer.#commit). */
+const COMMIT_PATIENCE = 2;
+/** Pauses between asking a commit again: doubling from the first, at most the max. */
+const COMMIT_RETRY_FIRST_MS = 100;
+const COMMIT_RETRY_MAX_MS = 2_000;
+
+/**
+ * Whether a commit failed without the coordinator's answer on the transaction: the connection
+ * broke, the coordinator moved or was loading, it was still writing markers, or the call's
+ * deadline passed. Any other error is the coordinator's answer (fenced, invalid epoch or state:
+ * the transaction did not commit).
+ */
+function isUnanswered(error: unknown): boolean {
+  if (isDeadEnd(error) || (error instanceof SwitchyardError && error.code === 'SY_KAFKA_UNAVAILABLE')) return true;
+  return UNANSWERED.has(protocolErrorId(error) ?? '');
+}
+const UNANSWERED = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'CONCURRENT_TRANSACTIONS', 'REQUEST_TIMED_OUT']);
+
 /** One library producer and the calls running on it. */
 interface Instance {
   readonly producer: Producer;
@@ -212,14 +230,17 @@ export class PlatformaticProducer implements ProducerPort {
 
   /**
    * One library call on `instance`, settled by the first of: its answer, a dead end met by any of
-   * its retries, the deadline. A failure spoils the producer; a dead end or the deadline retires it.
+   * its retries, the deadline. A failure spoils the producer; a dead end or the deadline retires it
+   * (`keep`: neither, the caller asks again on the same producer; see {@link #commit}).
    */
-  #call<T>(instance: Instance, what: string, call: () => Promise<T>): Promise<T> {
+  #call<T>(instance: Instance, what: string, call: () => Promise<T>, keep = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const fail = (error: unknown, deadEnd: boolean) => {
         clearTimeout(timer);
         instance.calls.delete(failHere);
-        if (deadEnd) this.#retire(instance);
+        if (keep) {
+          // The caller asks again on this producer: only a deadline or a dead end of the whole ask retires it.
+        } else if (deadEnd) this.#retire(instance);
         else this.#spoil(instance);
         reject(error instanceof SwitchyardError ? error : withErrorType(error));
       };
@@ -284,7 +305,7 @@ export class PlatformaticProducer implements ProducerPort {
     return {
       send: (batch) => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 })),
       sendOffsets: (group, offsets) => this.#sendOffsets(instance, tx, group, offsets),
-      commit: () => this.#call(instance, 'commit', () => tx.commit()).finally(ended),
+      commit: () => this.#commit(instance, tx).finally(ended),
       abort: () => {
         // A producer closed after a dead end cannot reach its coordinator: its successor's
         // InitProducerId (same transactional id) aborts the open transaction, else the broker does
@@ -297,6 +318,44 @@ export class PlatformaticProducer implements ProducerPort {
           .finally(ended);
       },
     };
+  }
+
+  /**
+   * EndTxn(commit) until the coordinator answers it. A commit whose answer is lost (a connection
+   * reset, the coordinator moved or died) may have landed: giving up and replacing the producer
+   * leaves its fate unknown, and a caller that writes the batch again then writes it twice (the
+   * events network-fault test saw 3 routed records doubled that way). So the commit is asked again
+   * of the same producer (same producer id and epoch), the coordinator found anew each time, as
+   * Java's producer does: the coordinator answers a repeated commit of a committed transaction
+   * with success, commits one still open, and refuses (fenced, invalid epoch or state) one it
+   * aborted at its timeout. Only an answer settles it: success, or a refusal that says the
+   * transaction did not commit. After COMMIT_PATIENCE transaction timeouts with no answer the
+   * producer is retired and the call fails with SY_KAFKA_COMMIT_UNKNOWN (not retriable: the
+   * transaction may have committed).
+   */
+  async #commit(instance: Instance, tx: Transaction): Promise<void> {
+    const giveUpAt = Date.now() + COMMIT_PATIENCE * this.#deadlineMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#call(instance, 'commit', () => tx.commit(), true);
+        return;
+      } catch (error) {
+        if (!isUnanswered(error)) {
+          this.#spoil(instance);
+          throw error;
+        }
+        if (Date.now() >= giveUpAt || instance.retired) {
+          this.#retire(instance);
+          throw new SwitchyardError('SY_KAFKA_COMMIT_UNKNOWN', `@platformatic/kafka commit: no answer from the transaction coordinator after ${attempt} attempts over ${COMMIT_PATIENCE * this.#deadlineMs} ms; the transaction may have committed`, {
+            hint: 'Read the written topics (read_committed) or the group\'s committed offsets to learn whether it landed before writing it again.',
+            details: { attempts: attempt, kafkaError: protocolErrorId(error) ?? null },
+            cause: withErrorType(error),
+          });
+        }
+        this.#logger.warn({ err: error, attempt }, 'a transaction commit got no answer; asking the coordinator again (same producer, same epoch)');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(COMMIT_RETRY_MAX_MS, COMMIT_RETRY_FIRST_MS * 2 ** (attempt - 1))));
+      }
+    }
   }
 
   /**
