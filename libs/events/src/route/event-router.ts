@@ -161,7 +161,8 @@ export class EventRouter {
     this.#stopping.abort();
     // Batches under way stop after their current event and wait for their routed events to commit.
     await this.#runner.close(async () => {
-      while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+      // allSettled: a batch that failed must not end the wait for the others.
+      while (this.#inFlight.size > 0) await Promise.allSettled(this.#inFlight);
     });
     this.#lifecycle.to('stopped');
   }
@@ -181,8 +182,9 @@ export class EventRouter {
       if (!outputs) break; // closing during a registry outage: not committed, routed by the next owner
       committed.push(this.#runner!.committer.submit({ records: outputs, complete: () => tracker.complete(record.offset), source: record, stale: () => tracker.revoked }));
     }
-    // One transaction per fetched batch (at most): wait for it before fetching more.
-    await Promise.all(committed).catch((error: unknown) => logUncommitted(this.#deps.log, error, { route: this.id }, 'routed events were not committed; they will be routed again'));
+    // One transaction per fetched batch (at most): wait for all of it before fetching more.
+    const failed = (await Promise.allSettled(committed)).find((r) => r.status === 'rejected');
+    if (failed) logUncommitted(this.#deps.log, failed.reason, { route: this.id }, 'routed events were not committed; they will be routed again');
   }
 
   async #route(record: RecordBatch['records'][number], topic: string): Promise<{ topic: string; record: OutgoingRecord }[] | undefined> {
