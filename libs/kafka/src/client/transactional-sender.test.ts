@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AdminPort, KafkaClient, ProducerPort, RecordAck, TopicRecords } from './kafka-client.port.js';
+import { SwitchyardError } from '@switchyard/protocol';
 import { TransactionalSender } from './transactional-sender.js';
 
 /**
@@ -13,6 +14,8 @@ function memoryClient() {
   let holdNext = false;
   /** The next this-many sends are refused with NOT_COORDINATOR (a fresh cluster's coordinator loading). */
   let notNow = 0;
+  /** The next commit lands but its answer never comes (the adapter gives up with SY_KAFKA_COMMIT_UNKNOWN). */
+  let commitUnknown = false;
   const producer = {
     connect: async () => undefined,
     disconnect: async () => undefined,
@@ -36,7 +39,13 @@ function memoryClient() {
           return batch.map((t, i) => ({ topic: t.topic, partition: i, baseOffset: '0' }));
         },
         sendOffsets: async () => undefined,
-        commit: async () => void (tx.ended = 'committed'),
+        commit: async () => {
+          tx.ended = 'committed';
+          if (commitUnknown) {
+            commitUnknown = false;
+            throw new SwitchyardError('SY_KAFKA_COMMIT_UNKNOWN', 'no answer from the transaction coordinator; the transaction may have committed', { cause: Object.assign(new Error('not the coordinator'), { type: 'NOT_COORDINATOR' }) });
+          }
+        },
         abort: async () => void (tx.ended = 'aborted'),
       };
     },
@@ -52,6 +61,7 @@ function memoryClient() {
     transactions,
     hold: () => void (holdNext = true),
     refuseNext: (times: number) => void (notNow = times),
+    loseNextCommitAnswer: () => void (commitUnknown = true),
     release: async () => {
       while (!held) await new Promise((resolve) => setImmediate(resolve));
       held();
@@ -122,15 +132,40 @@ describe('TransactionalSender', () => {
     expect(memory.transactions.map((t) => t.ended)).toEqual(['committed', 'aborted']);
   });
 
-  it('makes a transaction again while the broker answers NOT_COORDINATOR (nothing of a refused one is visible), at most 7 times', { timeout: 20_000 }, async () => {
+  it('never makes again a transaction whose commit got no answer (SY_KAFKA_COMMIT_UNKNOWN: it may have landed): the call fails with that error', async () => {
     const memory = memoryClient();
     const sender = new TransactionalSender({ client: memory.client, idPrefix: 'test' });
-    memory.refuseNext(2);
-    await expect(sender.send(call('a', 'a1'))).resolves.toHaveLength(1);
-    expect(memory.transactions.map((t) => [t.ended, t.records])).toEqual([['aborted', []], ['aborted', []], ['committed', ['a1']]]);
+    memory.loseNextCommitAnswer();
+    await expect(sender.send(call('a', 'a1'))).rejects.toMatchObject({ code: 'SY_KAFKA_COMMIT_UNKNOWN', retriable: false });
+    expect(memory.transactions.map((t) => [t.ended, t.records])).toEqual([['committed', ['a1']]]);
+  });
 
-    memory.refuseNext(7);
-    await expect(sender.send(call('b', 'b1'))).rejects.toMatchObject({ code: 'SY_KAFKA_UNAVAILABLE', retriable: true, message: expect.stringContaining('NOT_COORDINATOR'), details: { written: 0 } });
-    expect(memory.transactions.slice(3).map((t) => t.ended)).toEqual(Array(7).fill('aborted'));
+  it('makes a transaction again while the broker answers NOT_COORDINATOR (nothing of a refused one is visible), at most 7 times, pausing 100 ms doubling', async () => {
+    const memory = memoryClient();
+    const sender = new TransactionalSender({ client: memory.client, idPrefix: 'test' });
+    // The pauses run on fake timers: the test checks their sum instead of waiting 6.3 s.
+    vi.useFakeTimers();
+    try {
+      memory.refuseNext(2);
+      let started = Date.now();
+      const a = sender.send(call('a', 'a1'));
+      await vi.runAllTimersAsync();
+      await expect(a).resolves.toHaveLength(1);
+      expect(Date.now() - started).toBe(100 + 200);
+      expect(memory.transactions.map((t) => [t.ended, t.records])).toEqual([['aborted', []], ['aborted', []], ['committed', ['a1']]]);
+
+      memory.refuseNext(7);
+      started = Date.now();
+      const b = sender.send(call('b', 'b1')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await vi.runAllTimersAsync();
+      expect(await b).toMatchObject({ code: 'SY_KAFKA_UNAVAILABLE', retriable: true, message: expect.stringContaining('NOT_COORDINATOR'), details: { written: 0 } });
+      expect(Date.now() - started).toBe(100 + 200 + 400 + 800 + 1_600 + 3_200);
+      expect(memory.transactions.slice(3).map((t) => t.ended)).toEqual(Array(7).fill('aborted'));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

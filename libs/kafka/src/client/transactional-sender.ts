@@ -126,8 +126,7 @@ export class TransactionalSender {
         return await this.#transactOnce(batch);
       } catch (error) {
         // A commit whose answer never came may have landed: never made again (it would write the batch twice).
-        const unknown = error instanceof SwitchyardError && error.code === 'SY_KAFKA_COMMIT_UNKNOWN';
-        if (unknown || attempt >= NOT_NOW_ATTEMPTS || !NOT_NOW.has(kafkaErrorType(error) ?? '')) throw error;
+        if (isCommitUnknown(error) || attempt >= NOT_NOW_ATTEMPTS || !NOT_NOW.has(kafkaErrorType(error) ?? '')) throw error;
         await new Promise((resolve) => setTimeout(resolve, NOT_NOW_FIRST_PAUSE_MS * 2 ** (attempt - 1)));
       }
     }
@@ -141,13 +140,16 @@ export class TransactionalSender {
       await tx.commit();
       return acks;
     } catch (error) {
-      await tx?.abort().catch(() => undefined);
+      // A commit that may have landed is not aborted (its producer was retired: nothing to abort on).
+      if (!isCommitUnknown(error)) await tx?.abort().catch(() => undefined);
       throw error;
     }
   }
 
   /** The catalog error of an aborted call: oversized items by name, else the broker's reason. */
   async #explain(error: unknown, batch: readonly TopicRecords[], labelOf: RecordLabeller): Promise<SwitchyardError> {
+    // Not aborted: the commit may have landed, so the call is not said to be safe to send again.
+    if (isCommitUnknown(error)) return error;
     const records = batch.reduce((n, t) => n + t.records.length, 0);
     const type = kafkaErrorType(error);
     const aborted = `Nothing of the ${records} records was written (the transaction was aborted)`;
@@ -224,6 +226,10 @@ function acksOf(acks: readonly RecordAck[], batch: readonly TopicRecords[]): Rec
 }
 
 /** The Kafka protocol error name (`type`) of an error or of the errors it wraps (kafkajs wraps retried ones). */
+function isCommitUnknown(error: unknown): error is SwitchyardError {
+  return error instanceof SwitchyardError && error.code === 'SY_KAFKA_COMMIT_UNKNOWN';
+}
+
 function kafkaErrorType(error: unknown): string | undefined {
   for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
     if (typeof e.type === 'string') return e.type;

@@ -233,10 +233,13 @@ export class TransactionalCommitter {
       if (offsetsSent.status === 'rejected') throw offsetsSent.reason;
       await open.commit();
     } catch (error) {
-      await tx?.abort().catch(() => undefined);
-      // Keep the outcomes: their outputs go into the next transaction, before any later offset.
+      const unknown = error instanceof SwitchyardError && error.code === 'SY_KAFKA_COMMIT_UNKNOWN';
+      if (!unknown) await tx?.abort().catch(() => undefined);
+      // Keep the outcomes: their outputs go into the next transaction, before any later offset. A
+      // commit that got no answer may have landed: writing again may double its outputs (never
+      // loses them); the adapter asked the coordinator for twice the transaction timeout first.
       this.#pending.unshift(...batch);
-      this.#options.log.error({ err: error, outcomes: batch.length }, 'transaction failed; retrying with the next flush');
+      this.#options.log.error({ err: error, outcomes: batch.length }, unknown ? 'transaction commit got no answer (it may have landed); writing its outcomes again with the next flush' : 'transaction failed; retrying with the next flush');
       this.#options.onError?.(error);
       this.#consecutiveFailures++;
       this.#lastFailed = true;
