@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, type ProducerPort, type TransactionPort } from '@switchyard/kafka';
 import { inMemoryTransactions } from '@switchyard/testing';
 import { OffsetTrackers } from '../offsets/offset-tracker.js';
-import { commitHealth, commitStallThresholdMs, TransactionalCommitter } from './transactional-committer.js';
+import { commitHealth, commitStallThresholdMs, MAX_RETRY_PAUSE_MS, retryPauseMs, TransactionalCommitter } from './transactional-committer.js';
 
 const log = createLogger('committer-health-test', { level: 'silent' });
 
@@ -90,6 +90,52 @@ describe('TransactionalCommitter.commitState', () => {
     const state = committer.commitState();
     expect(state.lastFailed).toBe(false);
     expect(commitHealth(state, commitStallThresholdMs(100, 10_000)).ok).toBe(false);
+  });
+});
+
+describe('TransactionalCommitter: the pause after a failed transaction', () => {
+  it('is the commit interval doubled per failure in a row, at most MAX_RETRY_PAUSE_MS', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 30].map((failures) => retryPauseMs(50, failures))).toEqual([50, 100, 200, 400, 800, 1_600, 2_000, 2_000]);
+    expect(MAX_RETRY_PAUSE_MS).toBe(2_000);
+  });
+
+  it('holds back the flushes hasRoom starts until it passed (no storm of transactions at a broker that refuses them); an explicit flush goes at once', async () => {
+    let now = 0;
+    let attempts = 0;
+    const { producer, next } = scriptedProducer();
+    const counting: ProducerPort = { ...producer, transaction: () => (attempts++, producer.transaction()) };
+    const committer = new TransactionalCommitter({
+      producer: counting,
+      consumer: { groupMetadata: () => ({ groupId: 'g', generationId: 1, memberId: 'm' }) },
+      trackers: new OffsetTrackers(),
+      intervalMs: 50,
+      maxUncommitted: 2,
+      log,
+      now: () => now,
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    next('fail');
+    const done = committer.submit({ records: [{ topic: 'out', record: { key: 'k', value: 'v' } }], complete: () => undefined });
+    await committer.flush();
+    expect(attempts).toBe(1);
+    // Half the window used: hasRoom would start a flush, but the first pause (50 ms) runs.
+    committer.hasRoom(1);
+    await settle();
+    expect(attempts).toBe(1);
+    now += 50;
+    committer.hasRoom(1);
+    await settle();
+    expect(attempts).toBe(2);
+    // Two failures in a row: 100 ms.
+    now += 99;
+    committer.hasRoom(1);
+    await settle();
+    expect(attempts).toBe(2);
+    next('commit');
+    await committer.flush();
+    expect(attempts).toBe(3);
+    await done;
+    expect(committer.commitState().lastFailed).toBe(false);
   });
 });
 

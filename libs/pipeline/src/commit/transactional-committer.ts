@@ -4,6 +4,20 @@ import { recordSizeBytes, type ConsumerPort, type OutgoingRecord, type ProducerP
 
 import type { OffsetTrackers } from '../offsets/offset-tracker.js';
 
+/**
+ * After a failed transaction, the timer and {@link TransactionalCommitter.hasRoom} wait before
+ * the next one: the commit interval, doubled for each failure in a row, at most this long. Without
+ * it a restarting broker met a storm: the rerun window's flushes made a transaction (a new
+ * producer, an InitProducerId) every few ms, ~50 a second refused with NOT_COORDINATOR while the
+ * coordinator loaded. Explicit flushes (a revoke, the close) go at once.
+ */
+export const MAX_RETRY_PAUSE_MS = 2_000;
+
+/** The pause after `failures` failed transactions in a row (see MAX_RETRY_PAUSE_MS). */
+export function retryPauseMs(intervalMs: number, failures: number): number {
+  return Math.min(MAX_RETRY_PAUSE_MS, intervalMs * 2 ** Math.min(Math.max(failures - 1, 0), 16));
+}
+
 /** Caps of one transaction, well below the 1 MiB default max.message.bytes of a partition. */
 const MAX_OUTCOMES_PER_TRANSACTION = 1_000;
 const MAX_BYTES_PER_TRANSACTION = 512 * 1024;
@@ -96,6 +110,8 @@ export class TransactionalCommitter {
   #flushing: Promise<void> | undefined;
   #consecutiveFailures = 0;
   #lastFailed = false;
+  /** After a failure: no transaction from the timer or hasRoom before this time (see retryPauseMs). */
+  #retryAt = 0;
   /** Since when committable work has waited with no commit landing; undefined while nothing waits. */
   #waitingSince: number | undefined;
   readonly #now: () => number;
@@ -139,7 +155,13 @@ export class TransactionalCommitter {
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.flush(), this.#options.intervalMs);
+    this.#timer ??= setInterval(() => void this.#tick(), this.#options.intervalMs);
+  }
+
+  /** A flush from the timer or hasRoom: none while the pause after a failed transaction runs. */
+  #tick(): Promise<void> {
+    if (this.#lastFailed && this.#now() < this.#retryAt) return Promise.resolve();
+    return this.flush();
   }
 
   /** Flushes what is pending now; concurrent calls share one transaction at a time. */
@@ -203,7 +225,7 @@ export class TransactionalCommitter {
   hasRoom(inFlight: number): boolean {
     const max = this.#options.maxUncommitted ?? Number.POSITIVE_INFINITY;
     const used = inFlight + this.uncommitted;
-    if (this.#pending.length > 0 && !this.#flushing && used * 2 >= max) void this.flush();
+    if (this.#pending.length > 0 && !this.#flushing && used * 2 >= max) void this.#tick();
     return used < max;
   }
 
@@ -243,6 +265,7 @@ export class TransactionalCommitter {
       this.#options.onError?.(error);
       this.#consecutiveFailures++;
       this.#lastFailed = true;
+      this.#retryAt = this.#now() + retryPauseMs(this.#options.intervalMs, this.#consecutiveFailures);
       return;
     }
     this.#consecutiveFailures = 0;

@@ -133,9 +133,35 @@ async function uncommittedView(client: KafkaClient, queue: string, ids: Readonly
     for (const r of list) last.set(r.partition, r.offset);
     return JSON.stringify(Object.fromEntries([...last].sort((a, b) => a[0] - b[0])));
   };
+  // A fresh read_committed reader, from the beginning in one go: tells a collector that missed
+  // records (its group rejoined during the restarts) from statuses that are really not committed.
+  const fresh: IncomingRecord[] = [];
+  const again = throwawayConsumer(client, { groupId: uniqueName('committed-again'), maxWaitTimeMs: 200 });
+  await again.connect();
+  await again.subscribe([taskStatusTopic(queue)], { fromBeginning: true });
+  await again.run({ eachBatch: async (batch) => void fresh.push(...batch.records) });
+  for (let count = -1; count !== fresh.length; ) {
+    count = fresh.length;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+  }
+  await again.disconnect();
+  const freshLatest = new Map<string, string>();
+  for (const r of fresh) {
+    const s = decodeTaskStatus(r);
+    if (s) freshLatest.set(s.taskId, s.status);
+  }
+  const freshCompleted = [...ids].filter((id) => freshLatest.get(id) === 'completed').length;
+  const collectorOffsets = (partition: number) => committed.filter((r) => r.partition === partition).map((r) => Number(r.offset));
+  const gaps = [...new Set(committed.map((r) => r.partition))].map((p) => {
+    const offsets = collectorOffsets(p);
+    const jumps = offsets.flatMap((o, i) => (i > 0 && o > offsets[i - 1]! + 20 ? [`${offsets[i - 1]}->${o}`] : []));
+    const rewinds = offsets.flatMap((o, i) => (i > 0 && o <= offsets[i - 1]! ? [`${offsets[i - 1]}->${o}`] : []));
+    return `p${p}: jumps ${jumps.slice(0, 8).join(' ')} rewinds ${rewinds.slice(0, 4).join(' ')}`;
+  });
+  const freshView = `a fresh read_committed reader finds ${freshCompleted} of the ${ids.size} completed; the collector's offset jumps over 20 and rewinds: ${gaps.join('; ')}`;
   const found = records.flatMap((r) => {
     const s = decodeTaskStatus(r);
     return s && ids.has(s.taskId) && s.status !== 'queued' ? [`${s.taskId}:${s.status}@${r.partition}/${r.offset}`] : [];
   });
-  return `read_uncommitted finds ${found.length} non-queued statuses of them (${found.slice(0, 20).join(' ')}); last offsets read committed ${lastOffsets(committed)}, read uncommitted ${lastOffsets(records)}`;
+  return `${freshView}; read_uncommitted finds ${found.length} non-queued statuses of them (${found.slice(0, 20).join(' ')}); last offsets read committed ${lastOffsets(committed)}, read uncommitted ${lastOffsets(records)}`;
 }
