@@ -12,6 +12,13 @@
  *     `--memory-tasks` tasks (1 KB payloads, no-op handler) queued ahead of it, from its start
  *     until `--memory-seconds` have passed or every task is committed. Goal: <= 200 MB.
  *
+ *     Beside VmRSS, the process reports process.memoryUsage() over IPC (heapUsed, heapTotal,
+ *     external, arrayBuffers); `--memory-gc-ms N` runs it with --expose-gc and a full GC every N ms
+ *     before a sample (the live heap); `--heap-snapshots 100000,400000` writes heap snapshots to /tmp
+ *     after that many tasks (compare them in Chrome DevTools' Memory tab); `--alloc-profile N` samples
+ *     every allocation (garbage included) until N tasks and writes a .heapprofile to /tmp;
+ *     `--worker-node-args` passes node flags to the worker process (to measure V8's sizing, not to tune it).
+ *
  *   npm run bench:worker-scale -- [--quick] [--only s|m] [--procs 1,2,4] [--tasks 30000] [--memory-tasks 1000000]
  *
  * Writes bench/results/worker-scale-<date>.json. Every wait has a deadline; topics and groups
@@ -29,7 +36,7 @@ import { writeReport } from '../worker/report.js';
 import { parseClientFlag } from '../clients/bench-clients.js';
 
 const FIXTURE = fileURLToPath(new URL('./scale-worker.fixture.ts', import.meta.url));
-const usage = 'usage: npm run bench:worker-scale -- [--quick] [--only s|m] [--procs 1,2,4] [--tasks N] [--handler-ms 5] [--concurrency 20] [--partitions 12] [--memory-tasks N] [--memory-seconds 60] [--client platformatic]';
+const usage = 'usage: npm run bench:worker-scale -- [--quick] [--only s|m] [--procs 1,2,4] [--tasks N] [--handler-ms 5] [--concurrency 20] [--partitions 12] [--memory-tasks N] [--memory-seconds 60] [--memory-gc-ms 0] [--heap-snapshots 100000,400000] [--alloc-profile 200000] [--worker-node-args "--max-semi-space-size=16"] [--client platformatic]';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -41,6 +48,10 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '12' },
     'memory-tasks': { type: 'string' },
     'memory-seconds': { type: 'string', default: '60' },
+    'memory-gc-ms': { type: 'string', default: '0' },
+    'heap-snapshots': { type: 'string', default: '' },
+    'alloc-profile': { type: 'string', default: '0' },
+    'worker-node-args': { type: 'string', default: '' },
     client: { type: 'string' },
   },
 });
@@ -56,6 +67,9 @@ const concurrency = whole('concurrency', values.concurrency, 20, 1);
 const partitions = whole('partitions', values.partitions, 12, 1);
 const memoryTasks = whole('memory-tasks', values['memory-tasks'], values.quick ? 50_000 : 1_000_000, 1_000);
 const memorySeconds = whole('memory-seconds', values['memory-seconds'], values.quick ? 15 : 60, 5);
+const memoryGcMs = whole('memory-gc-ms', values['memory-gc-ms'], 0, 0);
+const heapSnapshots = values['heap-snapshots'].split(',').filter(Boolean).map((n) => whole('heap-snapshots', n, 0, 1)).join(',');
+const allocProfile = whole('alloc-profile', values['alloc-profile'], 0, 0);
 const only = new Set((values.only ?? 's,m').split(','));
 const clientName = parseClientFlag(values.client, usage);
 
@@ -65,11 +79,27 @@ async function committedOffsets(k: BenchKafka, groupId: string, topic: string): 
   return offsets.reduce((sum, o) => sum + Math.max(0, Number(o.offset)), 0);
 }
 
-function startWorkers(k: BenchKafka, queue: string, worker: string, count: number, handler: number): ChildProcess[] {
+/** Extra for the memory run's process: node flags, env (the fixture's memory probes) and an IPC channel for its samples. */
+interface WorkerProbe {
+  readonly nodeArgs: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+function startWorkers(k: BenchKafka, queue: string, worker: string, count: number, handler: number, probe?: WorkerProbe): ChildProcess[] {
   return Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-      env: { ...process.env, KAFKA_BROKERS: k.bootstrap, KAFKA_CLIENT: k.clientName, SCALE_QUEUE: queue, SCALE_WORKER: worker, SCALE_HANDLER_MS: String(handler), SCALE_CONCURRENCY: String(concurrency), LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    spawn(process.execPath, [...(probe?.nodeArgs ?? []), '--import', 'tsx', FIXTURE], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: k.bootstrap,
+        KAFKA_CLIENT: k.clientName,
+        SCALE_QUEUE: queue,
+        SCALE_WORKER: worker,
+        SCALE_HANDLER_MS: String(handler),
+        SCALE_CONCURRENCY: String(concurrency),
+        LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? 'warn',
+        ...probe?.env,
+      },
+      stdio: probe ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit'],
     }),
   );
 }
@@ -164,15 +194,45 @@ async function scaleRun(k: BenchKafka, res: BenchResources, count: number): Prom
   };
 }
 
+/** process.memoryUsage() of the worker process, in MiB, with the tasks it had handled. */
+interface MemorySample {
+  readonly atSec: number;
+  readonly handled: number;
+  readonly rssMiB: number;
+  readonly heapUsedMiB: number;
+  readonly heapTotalMiB: number;
+  readonly externalMiB: number;
+  readonly arrayBuffersMiB: number;
+  /** Taken right after a full GC (`--memory-gc-ms`): heapUsed is the live heap. */
+  readonly afterGc: boolean;
+  /** V8's malloc'd memory (compiler zones and the like) and its peak. */
+  readonly v8MallocedMiB: number;
+  readonly v8PeakMallocedMiB: number;
+  /** V8's heap spaces with more than 1 MiB committed: [committed, used] MiB. */
+  readonly spacesMiB: Readonly<Record<string, readonly [number, number]>>;
+}
+
 interface MemoryResult {
   readonly queuedTasks: number;
   readonly preloadSeconds: number;
   readonly seconds: number;
   readonly committed: number;
+  readonly handled: number;
   readonly rssAtFirstCommitMiB: number;
   readonly maxRssMiB: number;
   readonly lastRssMiB: number;
+  readonly maxHeapUsedMiB: number;
+  readonly maxHeapTotalMiB: number;
+  readonly maxExternalMiB: number;
+  readonly maxArrayBuffersMiB: number;
+  /** The live heap (after a full GC), first and last: only with `--memory-gc-ms`. */
+  readonly liveHeapMiB?: { readonly first: number; readonly last: number; readonly max: number };
+  readonly snapshots: readonly { readonly at: number; readonly path: string }[];
+  /** One sample a second (the last sample after a GC among them when there is one). */
+  readonly timeline: readonly MemorySample[];
 }
+
+const mib = (bytes: number) => round(bytes / 1_048_576, 1);
 
 /** (m): one worker process with `memoryTasks` tasks (1 KB) queued ahead of it. */
 async function memoryRun(k: BenchKafka, res: BenchResources): Promise<MemoryResult> {
@@ -181,8 +241,37 @@ async function memoryRun(k: BenchKafka, res: BenchResources): Promise<MemoryResu
   await createBenchQueue(k, res, queue, 6, [workerGroup(worker)]);
   const preloadMs = await preloadTasks(k, { queue, lane: 'normal', count: memoryTasks, chunkSize: 2_000, task: (i) => ({ type: 'scale_task', tenant: `tenant-${i % 1000}`, payload: PAYLOAD_1KB }) });
   const topic = laneTopic(queue, 'normal');
-  const [child] = startWorkers(k, queue, worker, 1, 0);
+  const probe: WorkerProbe = {
+    nodeArgs: [...(memoryGcMs > 0 ? ['--expose-gc'] : []), ...values['worker-node-args'].split(' ').filter(Boolean)],
+    env: { SCALE_MEMORY_GC_MS: String(memoryGcMs), SCALE_HEAP_SNAPSHOTS: heapSnapshots, SCALE_HEAP_SNAPSHOT_DIR: '/tmp', SCALE_ALLOC_PROFILE: String(allocProfile) },
+  };
+  const [child] = startWorkers(k, queue, worker, 1, 0, probe);
   const startedAt = performance.now();
+  const samples: MemorySample[] = [];
+  const snapshots: { at: number; path: string }[] = [];
+  type Spaces = Record<string, { size: number; used: number }>;
+  child!.on('message', (message: { memory?: NodeJS.MemoryUsage & { handled: number; afterGc: boolean; spaces: Spaces; malloced: number; peakMalloced: number }; snapshot?: { at: number; path: string } }) => {
+    const m = message.memory;
+    if (m) {
+      samples.push({
+        atSec: round((performance.now() - startedAt) / 1000, 2),
+        handled: m.handled,
+        rssMiB: mib(m.rss),
+        heapUsedMiB: mib(m.heapUsed),
+        heapTotalMiB: mib(m.heapTotal),
+        externalMiB: mib(m.external),
+        arrayBuffersMiB: mib(m.arrayBuffers),
+        afterGc: m.afterGc,
+        v8MallocedMiB: mib(m.malloced),
+        v8PeakMallocedMiB: mib(m.peakMalloced),
+        spacesMiB: Object.fromEntries(Object.entries(m.spaces).filter(([, space]) => space.size > 1_048_576).map(([name, space]) => [name, [mib(space.size), mib(space.used)] as const])),
+      });
+    }
+    if (message.snapshot) {
+      snapshots.push({ at: message.snapshot.at, path: message.snapshot.path });
+      console.log(`(m) heap snapshot after ${message.snapshot.at} tasks: ${message.snapshot.path}`);
+    }
+  });
   let maxRss = 0;
   let lastRss = 0;
   let atFirstCommit = 0;
@@ -200,7 +289,26 @@ async function memoryRun(k: BenchKafka, res: BenchResources): Promise<MemoryResu
   } finally {
     await stopWorkers([child!]);
   }
-  return { queuedTasks: memoryTasks, preloadSeconds: round(preloadMs / 1000, 1), seconds: round((performance.now() - startedAt) / 1000, 1), committed, rssAtFirstCommitMiB: atFirstCommit, maxRssMiB: maxRss, lastRssMiB: lastRss };
+  const max = (pick: (s: MemorySample) => number) => samples.reduce((m, s) => Math.max(m, pick(s)), 0);
+  const live = samples.filter((s) => s.afterGc);
+  const timeline = samples.filter((s, i) => s.afterGc || i % 4 === 0);
+  return {
+    queuedTasks: memoryTasks,
+    preloadSeconds: round(preloadMs / 1000, 1),
+    seconds: round((performance.now() - startedAt) / 1000, 1),
+    committed,
+    handled: samples.at(-1)?.handled ?? 0,
+    rssAtFirstCommitMiB: atFirstCommit,
+    maxRssMiB: maxRss,
+    lastRssMiB: lastRss,
+    maxHeapUsedMiB: max((s) => s.heapUsedMiB),
+    maxHeapTotalMiB: max((s) => s.heapTotalMiB),
+    maxExternalMiB: max((s) => s.externalMiB),
+    maxArrayBuffersMiB: max((s) => s.arrayBuffersMiB),
+    ...(live.length > 0 ? { liveHeapMiB: { first: live[0]!.heapUsedMiB, last: live.at(-1)!.heapUsedMiB, max: Math.max(...live.map((s) => s.heapUsedMiB)) } } : {}),
+    snapshots,
+    timeline,
+  };
 }
 
 const broker = await resolveBroker();
@@ -234,6 +342,7 @@ try {
       report.memory = await memoryRun(k, res);
       const m = report.memory;
       console.log(`(m) ${m.queuedTasks} tasks queued (preloaded in ${m.preloadSeconds} s): max RSS ${m.maxRssMiB} MiB over ${m.seconds} s (${m.committed} committed; at the first commit ${m.rssAtFirstCommitMiB} MiB, last ${m.lastRssMiB} MiB); goal <= 200 MB`);
+      console.log(`(m) max heapUsed ${m.maxHeapUsedMiB} MiB, heapTotal ${m.maxHeapTotalMiB} MiB, external ${m.maxExternalMiB} MiB, arrayBuffers ${m.maxArrayBuffersMiB} MiB${m.liveHeapMiB ? `; live heap after GC ${m.liveHeapMiB.first} -> ${m.liveHeapMiB.last} MiB (max ${m.liveHeapMiB.max})` : ''}`);
     } catch (error) {
       report.errors.memory = String(error);
       console.error(`(m) failed: ${String(error)}`);
