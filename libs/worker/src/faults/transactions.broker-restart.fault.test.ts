@@ -39,6 +39,9 @@ describe.skipIf(ON_DEMAND)('transactions through broker restarts', () => {
     await consumer.subscribe([`${topic}-source`]);
     await consumer.run({ eachBatch: async () => undefined });
     await vi.waitFor(() => expect(consumer.groupMetadata().generationId).toBeGreaterThanOrEqual(0), { timeout: 60_000, interval: 100 });
+    // A read_committed reader alive through the restarts (the worker's consumers are): at the end it
+    // must have what a fresh reader has.
+    const live = await collectTopics(client, [topic]);
     const acked: number[] = [];
     const failed: number[] = [];
     let stop = false;
@@ -70,9 +73,13 @@ describe.skipIf(ON_DEMAND)('transactions through broker restarts', () => {
     }
     const read = await collectTopics(client, [topic]);
     const visible = () => new Set(read.records.map((r) => Number(r.value!.toString())));
+    const seenLive = () => new Set(live.records.map((r) => Number(r.value!.toString())));
     try {
       await vi.waitFor(() => expect(acked.filter((n) => !visible().has(n)).length).toBe(0), { timeout: 60_000, interval: 500 });
+      await vi.waitFor(() => expect([...visible()].filter((n) => !seenLive().has(n)).slice(0, 30)).toEqual([]), { timeout: 30_000, interval: 500 });
     } finally {
+      const missedLive = [...visible()].filter((n) => !seenLive().has(n));
+      console.log(`live reader through the restarts: ${live.records.length} records, missed ${missedLive.length} a fresh reader has (${missedLive.slice(0, 30).join(', ')})`);
       const lost = acked.filter((n) => !visible().has(n));
       console.log(`transactions: ${acked.length} committed, ${failed.length} failed; committed but not visible: ${lost.length} (${lost.slice(0, 30).join(', ')}); failed ones: ${failed.slice(0, 30).join(', ')}`);
       await producer.disconnect();
