@@ -84,6 +84,9 @@ const RETRIES = 40;
 const CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS = 20;
 const CONCURRENT_TRANSACTIONS_QUICK_RETRIES = 10;
 
+/** The delay a retired producer's cancelled retry would have had (see PlatformaticProducer.#endRetries). */
+const RETIRED_RETRY_DELAY_MS = 60_000;
+
 /** How many transaction timeouts a commit waits for the coordinator's answer (see PlatformaticProducer.#commit). */
 const COMMIT_PATIENCE = 2;
 /** Pauses between asking a commit again: doubling from the first, at most the max. */
@@ -155,7 +158,7 @@ export class PlatformaticProducer implements ProducerPort {
 
   #create(): Instance {
     const instance: Omit<Instance, 'producer'> & { producer?: Producer } = { calls: new Set(), retired: false };
-    const producer = new Producer({
+    const producer: Producer = new Producer({
       ...platformaticBaseOptions(this.#settings),
       timeout: this.#deadlineMs,
       idempotent: (this.#options.idempotent ?? true) || Boolean(this.#options.transactionalId),
@@ -167,8 +170,8 @@ export class PlatformaticProducer implements ProducerPort {
       producerId: -1n,
       producerEpoch: -1,
       retries: RETRIES,
-      retryDelay: (_client, operation, attempt, _retries, error) => {
-        if (instance.retired) return 0;
+      retryDelay: (_client, operation, attempt, _retries, error): number => {
+        if (instance.retired) return this.#endRetries(producer);
         if (isDeadEnd(error, operation)) {
           const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
           for (const fail of instance.calls) fail(failure);
@@ -180,6 +183,21 @@ export class PlatformaticProducer implements ProducerPort {
     });
     instance.producer = guardConnections(withFastProduce(producer));
     return instance as Instance;
+  }
+
+  /**
+   * The retry a retired (closed) library producer is about to arm, cancelled: none of its leftover
+   * retries may reach a broker. One that did re-initialized the transactional id (fencing the
+   * producer in use) and finished old transactions its caller had been told failed: zombie commits
+   * in transactions.broker-restart (transactions 400-405 committed at the end of the run, their
+   * batches already written again). The library arms a retry, then listens for 'client:close'
+   * (emitted once, at close, before this retry existed): emitted again right after, it cancels it
+   * and the operation fails with "Client closed while retrying". The delay only bounds a retry
+   * whose cancellation went missing.
+   */
+  #endRetries(producer: Producer): number {
+    setImmediate(() => producer.emit('client:close'));
+    return RETIRED_RETRY_DELAY_MS;
   }
 
   async connect(): Promise<void> {
