@@ -8,7 +8,7 @@
  * the committer took for committed) and runs with it, on demand (SY_FAULT_UNSTABLE=1).
  *
  * 2026-12-06 (seventh session): 3 of 16 runs failed (9 of them three at a time), and
- * kafka-dump-log of the kept data shows three defects, none fixed yet (issue 11 note):
+ * kafka-dump-log of the kept data shows three defects (issue 11 note):
  * - A COMMIT ACKNOWLEDGED, THEN ABORTED. Transaction 205: its commit() resolved at the first
  *   EndTxn answer (no retry logged) just before the controlled stop; its record (producer epoch
  *   0) is followed by an ABORT marker (epoch 1, coordinator epoch 2) written after the broker
@@ -19,7 +19,8 @@
  *   much later (producer epochs 543-551, interleaved with the live producer's 652-662): a retired
  *   library producer's leftover retries (the adapter's retryDelay answers 0 for a retired one, and
  *   close() did not stop them) re-initialized the id and finished its old transactions. A caller
- *   that writes such a batch again writes it twice.
+ *   that writes such a batch again writes it twice. 953f23f cancels a retired producer's armed
+ *   retries (3 runs after it: green, producer epochs stay at 3-4 where the storm reached 553).
  * - COMMITTED BUT NOT READ. Transactions 654-659 are committed in all 6 partitions (COMMIT markers;
  *   our read_committed filter, fed the dumped log and its txnindex, keeps them), yet neither the
  *   live reader nor a fresh one handed them over, while later ones arrived. The same symptom as
