@@ -225,11 +225,12 @@ function acksOf(acks: readonly RecordAck[], batch: readonly TopicRecords[]): Rec
   return acks.filter((a) => topics.has(a.topic));
 }
 
-/** The Kafka protocol error name (`type`) of an error or of the errors it wraps (kafkajs wraps retried ones). */
+/** A commit that got no answer from its coordinator (it may have landed: never aborted, never made again). */
 function isCommitUnknown(error: unknown): error is SwitchyardError {
   return error instanceof SwitchyardError && error.code === 'SY_KAFKA_COMMIT_UNKNOWN';
 }
 
+/** The Kafka protocol error name (`type`) of an error or of the errors it wraps (kafkajs wraps retried ones). */
 function kafkaErrorType(error: unknown): string | undefined {
   for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
     if (typeof e.type === 'string') return e.type;

@@ -256,10 +256,11 @@ export class PlatformaticProducer implements ProducerPort {
       const fail = (error: unknown, deadEnd: boolean) => {
         clearTimeout(timer);
         instance.calls.delete(failHere);
-        if (keep) {
-          // The caller asks again on this producer: only a deadline or a dead end of the whole ask retires it.
-        } else if (deadEnd) this.#retire(instance);
-        else this.#spoil(instance);
+        // `keep`: the caller asks again on this producer and retires or spoils it itself.
+        if (!keep) {
+          if (deadEnd) this.#retire(instance);
+          else this.#spoil(instance);
+        }
         reject(error instanceof SwitchyardError ? error : withErrorType(error));
       };
       const failHere = (error: unknown) => fail(error, true);
