@@ -81,6 +81,19 @@ export function renderServerProperties(node: BrokerNode, nodes: readonly BrokerN
     'transaction.max.timeout.ms': 900_000,
     'log.retention.check.interval.ms': 60_000,
     'unclean.leader.election.enable': false,
+    // A single node shuts down WITHOUT a controlled shutdown. Kafka 4.4.0 loses the commit markers of
+    // a transaction that completes during the controlled shutdown of a partition's only replica: the
+    // controller takes the partitions' leadership away (leader -1), the transaction coordinator then
+    // finds no leader endpoint (KRaftMetadataCache.getPartitionLeaderEndpoint answers empty for
+    // leader -1 where the Scala cache answered Node.noNode, which is retried), logs "these partitions
+    // are likely deleted already and hence can be skipped", skips their markers and writes
+    // CompleteCommit. The producer was told the commit succeeded, its records stay in an open
+    // transaction, and the next abort of that producer aborts them (measured in
+    // worker.broker-restart.fault.test.ts: 18 acknowledged status records lost; issue 11 note).
+    // One node has no other replica to hand leadership to, so a controlled shutdown gains nothing
+    // there; without it, an interrupted commit stays PrepareCommit and its markers are written
+    // after the restart. Three nodes keep it: leadership moves to a live replica, which gets them.
+    'controlled.shutdown.enable': replicated,
   };
   return `# Written by deploy/kafka-local; edits are overwritten on the next start.\n${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)
