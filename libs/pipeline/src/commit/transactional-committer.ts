@@ -158,8 +158,14 @@ export class TransactionalCommitter {
     this.#timer ??= setInterval(() => void this.#tick(), this.#options.intervalMs);
   }
 
-  /** A flush from the timer or hasRoom: none while the pause after a failed transaction runs. */
+  /**
+   * A flush from the timer or hasRoom: none while a transaction is under way (the next tick comes)
+   * nor while the pause after a failed transaction runs. A tick that waited for the transaction
+   * under way would flush right after it failed, past the pause: in worker.broker-restart the ticks
+   * that came while a transaction waited on the restarting broker made 15 transactions in 1.3 s.
+   */
   #tick(): Promise<void> {
+    if (this.#flushing) return Promise.resolve();
     if (this.#lastFailed && this.#now() < this.#retryAt) return Promise.resolve();
     return this.flush();
   }
