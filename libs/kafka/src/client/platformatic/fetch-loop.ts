@@ -1,7 +1,7 @@
 import type { Consumer, fetchV17 } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
-import { toRecordBatch } from './fetched-batch.js';
+import { toRecordBatch, type SkippedBatch } from './fetched-batch.js';
 import { protocolErrorId, withDeadline } from './platformatic.errors.js';
 
 export interface Assigned {
@@ -251,7 +251,9 @@ export class FetchLoop {
         const key = tp(topic, partition.partitionIndex);
         const fetchOffset = requested.get(key);
         if (fetchOffset === undefined) continue;
-        const fetched = toRecordBatch(topic, partition, fetchOffset, this.#options.readCommitted);
+        const skipped: SkippedBatch[] = [];
+        const fetched = toRecordBatch(topic, partition, fetchOffset, this.#options.readCommitted, skipped);
+        if (skipped.length > 0) this.#logSkipped(topic, partition, fetchOffset, skipped);
         if (!fetched) continue;
         const epoch = this.#epochs.get(key) ?? 0;
         if (!fetched.batch) {
@@ -265,6 +267,24 @@ export class FetchLoop {
     }
     const limit = Math.max(1, this.#options.run.partitionsConsumedConcurrently ?? 1);
     for (let i = 0; i < work.length; i += limit) await Promise.all(work.slice(i, i + limit).map((deliver) => deliver()));
+  }
+
+  /** What read_committed left out of one answer, and the broker's list it went by (a post-mortem of a fault run reads it). */
+  #logSkipped(topic: string, partition: fetchV17.FetchResponsePartition, fetchOffset: bigint, skipped: readonly SkippedBatch[]): void {
+    if (!this.#options.log.isLevelEnabled('debug')) return;
+    const records = partition.records ?? [];
+    this.#options.log.debug(
+      {
+        topic,
+        partition: partition.partitionIndex,
+        fetchOffset: String(fetchOffset),
+        answer: records.length === 0 ? [] : [String(records[0]!.firstOffset), String(records[records.length - 1]!.firstOffset + BigInt(records[records.length - 1]!.lastOffsetDelta))],
+        lastStableOffset: String(partition.lastStableOffset),
+        aborted: (partition.abortedTransactions ?? []).map((a) => `${a.producerId}@${a.firstOffset}`),
+        skipped: skipped.map((s) => `${s.producerId}/${s.producerEpoch}:${s.firstOffset}-${s.lastOffset}`),
+      },
+      'aborted transactions left out of a read_committed fetch',
+    );
   }
 
   /** True while the partition's fetch position is still the one this batch was fetched from. */

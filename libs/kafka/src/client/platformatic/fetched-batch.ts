@@ -56,7 +56,7 @@ const EMPTY = Buffer.alloc(0);
  * producer, and none whose marker was not in the same answer; the contract test proves this
  * filter, so it stays on 2.x.)
  */
-function withoutAborted(partition: FetchResponsePartition): RecordsBatch[] {
+function withoutAborted(partition: FetchResponsePartition, skipped: SkippedBatch[]): RecordsBatch[] {
   const batches = partition.records ?? [];
   const abortedTransactions = partition.abortedTransactions ?? [];
   if (abortedTransactions.length === 0) return batches;
@@ -82,20 +82,31 @@ function withoutAborted(partition: FetchResponsePartition): RecordsBatch[] {
       continue;
     }
     if (!(transactional && aborting.has(batch.producerId))) kept.push(batch);
+    else skipped.push({ producerId: batch.producerId, producerEpoch: batch.producerEpoch, firstOffset: batch.firstOffset, lastOffset: batch.firstOffset + BigInt(batch.lastOffsetDelta) });
   }
   return kept;
+}
+
+/** A data batch of an aborted transaction that read_committed left out (for the debug log). */
+export interface SkippedBatch {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly firstOffset: bigint;
+  readonly lastOffset: bigint;
 }
 
 /**
  * One partition of a fetch answer as the port's RecordBatch, or only the next fetch offset when it
  * holds no record to hand over (markers or aborted records only). Records before `fetchOffset`
- * (a compressed batch is returned whole) are left out; `lastOffset` counts markers.
+ * (a compressed batch is returned whole) are left out; `lastOffset` counts markers. The data batches
+ * of aborted transactions left out are added to `skipped`.
  */
 export function toRecordBatch(
   topic: string,
   partition: FetchResponsePartition,
   fetchOffset: bigint,
   readCommitted: boolean,
+  skipped: SkippedBatch[] = [],
 ): { batch?: RecordBatch; nextOffset: bigint } | undefined {
   const all = partition.records ?? [];
   if (all.length === 0) return undefined;
@@ -105,7 +116,7 @@ export function toRecordBatch(
   const records: IncomingRecord[] = [];
   // Compared as a Number only where offsets are exact (see below).
   const fetchFrom = fetchOffset <= MAX_EXACT ? Number(fetchOffset) : -1;
-  for (const batch of readCommitted ? withoutAborted(partition) : all) {
+  for (const batch of readCommitted ? withoutAborted(partition, skipped) : all) {
     if ((batch.attributes & CONTROL) !== 0) continue;
     const logAppend = (batch.attributes & TIMESTAMP_LOG_APPEND) !== 0;
     // Offsets and timestamps as Numbers where they are exact (every real log): no BigInt per record.

@@ -171,6 +171,7 @@ export class PlatformaticProducer implements ProducerPort {
       producerEpoch: -1,
       retries: RETRIES,
       retryDelay: (_client, operation, attempt, _retries, error): number => {
+        this.#logger.debug({ operation, attempt, error: protocolErrorId(error) ?? error.message, retired: instance.retired }, 'the library retries a call');
         if (instance.retired) return this.#endRetries(producer);
         if (isDeadEnd(error, operation)) {
           const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
@@ -357,6 +358,7 @@ export class PlatformaticProducer implements ProducerPort {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#call(instance, 'commit', () => tx.commit(), true);
+        this.#logger.debug({ attempt }, 'transaction committed');
         return;
       } catch (error) {
         if (!isUnanswered(error)) {
