@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TcpProxy } from './tcp-proxy.js';
+import { kafkaRequestReader, TcpProxy } from './tcp-proxy.js';
 
 let echo: net.Server;
 let proxy: TcpProxy;
@@ -28,6 +28,25 @@ async function connect() {
   socket.on('close', () => (ended.how ??= 'close'));
   return { socket, text: () => got.join(''), ended };
 }
+
+/** A Kafka request of 10 bytes: its size (int32, 6), its API key (int16: 26 is EndTxn), 4 more bytes. */
+function kafkaRequest(apiKey: number): Buffer {
+  const bytes = Buffer.alloc(10);
+  bytes.writeInt32BE(6, 0);
+  bytes.writeInt16BE(apiKey, 4);
+  return bytes;
+}
+
+describe('kafkaRequestReader', () => {
+  it('reads the API key of each request across chunk boundaries: split heads, split bodies, several in one chunk', () => {
+    const keys: number[] = [];
+    const read = kafkaRequestReader((apiKey) => keys.push(apiKey));
+    const stream = Buffer.concat([kafkaRequest(22), kafkaRequest(26), kafkaRequest(0), kafkaRequest(24)]);
+    // Cuts inside a size, between a size and its API key, inside a body, and a chunk of two requests and a half.
+    for (const [from, to] of [[0, 3], [3, 5], [5, 13], [13, 15], [15, 35], [35, 40]] as const) read(stream.subarray(from, to));
+    expect(keys).toEqual([22, 26, 0, 24]);
+  });
+});
 
 describe('TcpProxy', () => {
   it('forwards both ways, in order, and counts connections', async () => {
@@ -61,25 +80,44 @@ describe('TcpProxy', () => {
     c.socket.destroy();
   });
 
+  it('counts Kafka requests per API key: received, and forwarded (one held, then dropped with its connection, never is)', async () => {
+    const c = await connect();
+    c.socket.write(Buffer.concat([kafkaRequest(22), kafkaRequest(26)]));
+    await vi.waitFor(() => expect(c.text().length).toBe(20));
+    expect([proxy.requestsOf(22), proxy.requestsOf(26), proxy.requestsOf(0)]).toEqual([
+      { received: 1, forwarded: 1 },
+      { received: 1, forwarded: 1 },
+      { received: 0, forwarded: 0 },
+    ]);
+    proxy.hold();
+    c.socket.write(kafkaRequest(26));
+    await vi.waitFor(() => expect(proxy.requestsOf(26).received).toBe(2));
+    expect(proxy.resetAll()).toBe(1);
+    proxy.release();
+    await vi.waitFor(() => expect(c.ended.how).toBe('ECONNRESET'));
+    // Released after its connection was reset: the held request was dropped, not forwarded.
+    const again = await connect();
+    again.socket.write(kafkaRequest(0));
+    await vi.waitFor(() => expect(again.text().length).toBe(10));
+    expect([proxy.requestsOf(26), proxy.requestsOf(0)]).toEqual([
+      { received: 2, forwarded: 1 },
+      { received: 1, forwarded: 1 },
+    ]);
+    again.socket.destroy();
+  });
+
   it('loses the answer to the next request of one Kafka API (the request gets through), once', async () => {
-    // A Kafka request starts with its size (int32) and its API key (int16): 26 is EndTxn.
-    const request = (apiKey: number) => {
-      const bytes = Buffer.alloc(10);
-      bytes.writeInt32BE(6, 0);
-      bytes.writeInt16BE(apiKey, 4);
-      return bytes;
-    };
     const c = await connect();
     proxy.loseAnswerTo(26);
-    c.socket.write(request(3)); // another API: answered
+    c.socket.write(kafkaRequest(3)); // another API: answered
     await vi.waitFor(() => expect(c.text().length).toBe(10));
-    c.socket.write(request(26));
+    c.socket.write(kafkaRequest(26));
     await vi.waitFor(() => expect(c.ended.how).toBe('ECONNRESET'));
     expect(c.text().length).toBe(10);
     expect(proxy.counts.lostAnswers).toBe(1);
     // Once: the next EndTxn is answered.
     const again = await connect();
-    again.socket.write(request(26));
+    again.socket.write(kafkaRequest(26));
     await vi.waitFor(() => expect(again.text().length).toBe(10));
     expect(proxy.counts.lostAnswers).toBe(1);
     again.socket.destroy();

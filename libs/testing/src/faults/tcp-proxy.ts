@@ -7,6 +7,8 @@
  *  - refuse new connections for a while (`refuse`), as a dead host would;
  *  - lose the answer to the next Kafka request of one API (`loseAnswerTo`): the request reaches the
  *    broker, its answer is dropped and the connection reset, so the client cannot know the outcome.
+ * It counts clients' Kafka requests per API key (`requestsOf`): received, and forwarded to the
+ * target (what reached the broker; a request held, then dropped with its connection, never is).
  * A broker reached through it must advertise the proxy's address (deploy/kafka-local's
  * `advertisedPortShift`), or clients would go around it after the first metadata answer.
  */
@@ -21,6 +23,43 @@ export interface TcpProxyCounts {
   readonly lostAnswers: number;
   /** Connections open now. */
   readonly open: number;
+}
+
+/** Kafka's request framing: a request's size (int32, the bytes after it), then its API key (int16). */
+const REQUEST_HEAD = 6;
+
+/**
+ * Reads a client's byte stream as Kafka requests, across chunk boundaries (a chunk may hold part of
+ * a request, or several): calls `onRequest` with the API key of each request as its head arrives.
+ */
+export function kafkaRequestReader(onRequest: (apiKey: number) => void): (chunk: Buffer) => void {
+  let head = Buffer.alloc(0);
+  // Bytes of the current request still to come after its head.
+  let rest = 0;
+  return (chunk) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (rest > 0) {
+        const skip = Math.min(rest, chunk.length - at);
+        rest -= skip;
+        at += skip;
+        continue;
+      }
+      const take = Math.min(REQUEST_HEAD - head.length, chunk.length - at);
+      head = Buffer.concat([head, chunk.subarray(at, at + take)]);
+      at += take;
+      if (head.length < REQUEST_HEAD) return;
+      rest = Math.max(0, head.readInt32BE(0) - 2);
+      onRequest(head.readInt16BE(4));
+      head = Buffer.alloc(0);
+    }
+  };
+}
+
+/** Kafka requests of one API the proxy got from clients, and the share of them it passed on to the target. */
+export interface KafkaRequestCounts {
+  readonly received: number;
+  readonly forwarded: number;
 }
 
 interface Pair {
@@ -40,6 +79,8 @@ export class TcpProxy {
   /** The Kafka API key whose next request's answer is lost (see loseAnswerTo). */
   #loseAnswerTo: number | undefined;
   #lostAnswers = 0;
+  /** Requests received from clients and forwarded to the target, per Kafka API key. */
+  readonly #requests = new Map<number, { received: number; forwarded: number }>();
 
   private constructor(
     readonly port: number,
@@ -63,6 +104,22 @@ export class TcpProxy {
 
   get counts(): TcpProxyCounts {
     return { accepted: this.#accepted, refused: this.#refused, open: this.#pairs.size, lostAnswers: this.#lostAnswers };
+  }
+
+  /**
+   * How many Kafka requests of API `apiKey` (e.g. 22, InitProducerId; 26, EndTxn) clients sent
+   * the proxy so far (`received`), and how many of them it wrote to the target (`forwarded`: after
+   * the latency, once released; a request dropped with its connection while held never is).
+   */
+  requestsOf(apiKey: number): KafkaRequestCounts {
+    const { received, forwarded } = this.#requests.get(apiKey) ?? { received: 0, forwarded: 0 };
+    return { received, forwarded };
+  }
+
+  #requestCount(apiKey: number): { received: number; forwarded: number } {
+    let count = this.#requests.get(apiKey);
+    if (!count) this.#requests.set(apiKey, (count = { received: 0, forwarded: 0 }));
+    return count;
   }
 
   /** Delays every chunk by `ms` in both directions (0: none). */
@@ -89,8 +146,7 @@ export class TcpProxy {
   /**
    * Once: the next request of Kafka API `apiKey` (e.g. 26, EndTxn) a client sends goes to the
    * broker, and the broker's next bytes on that connection (its answer) are dropped and the
-   * connection reset. A request is recognized by the API key after its size (a request's first
-   * chunk starts with it).
+   * connection reset.
    */
   loseAnswerTo(apiKey: number): void {
     this.#loseAnswerTo = apiKey;
@@ -143,13 +199,23 @@ export class TcpProxy {
     // Set when this connection carried the request whose answer is lost.
     let loseNextAnswer = false;
     upstream.once('connect', () => {
-      this.#pipe(client, upstream, (chunk) => {
-        if (this.#loseAnswerTo !== undefined && chunk.length >= 6 && chunk.readInt16BE(4) === this.#loseAnswerTo) {
+      const received = kafkaRequestReader((apiKey) => this.#requestCount(apiKey).received++);
+      const forwarded = kafkaRequestReader((apiKey) => {
+        this.#requestCount(apiKey).forwarded++;
+        if (this.#loseAnswerTo === apiKey) {
           this.#loseAnswerTo = undefined;
           loseNextAnswer = true;
         }
-        return true;
       });
+      this.#pipe(
+        client,
+        upstream,
+        (chunk) => {
+          received(chunk);
+          return true;
+        },
+        forwarded,
+      );
       this.#pipe(upstream, client, () => {
         if (!loseNextAnswer) return true;
         loseNextAnswer = false;
@@ -162,8 +228,11 @@ export class TcpProxy {
     });
   }
 
-  /** Forwards `from` -> `to`, each chunk after the latency and only while not held; order kept. `pass` sees each chunk first: false drops it. */
-  #pipe(from: net.Socket, to: net.Socket, pass: (chunk: Buffer) => boolean): void {
+  /**
+   * Forwards `from` -> `to`, each chunk after the latency and only while not held; order kept.
+   * `pass` sees each chunk as it arrives (false drops it), `forwarded` as it is written to `to`.
+   */
+  #pipe(from: net.Socket, to: net.Socket, pass: (chunk: Buffer) => boolean, forwarded?: (chunk: Buffer) => void): void {
     let chain = Promise.resolve();
     from.on('data', (chunk: Buffer) => {
       if (!pass(chunk)) return;
@@ -172,7 +241,9 @@ export class TcpProxy {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.#holding) await new Promise<void>((resolve) => this.#held.push(resolve));
-        if (!to.destroyed) to.write(chunk);
+        if (to.destroyed) return;
+        to.write(chunk);
+        forwarded?.(chunk);
       });
     });
     from.on('end', () => void chain.then(() => to.end()));

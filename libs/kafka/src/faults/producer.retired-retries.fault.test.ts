@@ -1,0 +1,210 @@
+/**
+ * Fault suite (issue 11 item 3), the zombie-commit defect (953f23f, transactions.broker-restart
+ * note): a library producer retired (closed and replaced) while its retries were still running
+ * must send nothing once the network comes back. One that did re-initialized the transactional
+ * id (fencing its successor) and committed a transaction whose caller had been told it failed.
+ *
+ * The client reaches its broker only through a TCP proxy. A transaction's commit goes into a black
+ * hole (the proxy holds every byte): the EndTxn reaches the proxy, never the broker, and after
+ * twice the transaction timeout the commit fails (SY_KAFKA_COMMIT_UNKNOWN) and the library
+ * producer is retired with that EndTxn still in flight: closing it fails the request, and the
+ * library asks our retryDelay for a retry of a retired producer. Then the path heals (what was held
+ * is dropped, as a dead path's bytes are) and the successor writes on. Every request the library
+ * starts is attributed to its library producer (the library's diagnostics channels): none may come
+ * from a closed one, the successor is never fenced, and the failed transaction is never read
+ * committed.
+ *
+ * The library guards this itself: its ConnectionPool refuses connections once closed ("Connection
+ * pool is closed", not retriable), so a closed producer's retry ends there, without a request. The
+ * second test takes that guard away (a closed pool that goes on connecting, as close() was
+ * reported not to stop the broker-restart run's retries) and so tests the adapter's own guard,
+ * the cancellation of a retired producer's retries (953f23f, PlatformaticProducer#endRetries).
+ *
+ * Measured 2026-12-07, @platformatic/kafka 2.12.1, 2 cores at load 9-11:
+ * - With the fix: 4 of 4 runs green, 34-40 s for the file (the broker's start included; the
+ *   tests ~10 s and ~7.5 s).
+ * - The fix undone (#endRetries returning 0, no 'client:close' again): the first test passes (the
+ *   library's guard), the second fails, 3 of 3 runs: the retired producer's retry started
+ *   FindCoordinator (API 10) and EndTxn (API 26); in a run whose watch missed them (started after
+ *   the producer), its EndTxn had committed the failed transaction (failed@0-2 read committed).
+ * - With the fix undone and the library's guard on, no closed library producer started a request
+ *   in any run of this scenario, nor of back-to-back transactions through refused connections,
+ *   stalls and resets, nor through a broker stop/start and kill -9/start (707 library producers).
+ * Not covered by the fix: a retry armed by the retryDelay call that retires the producer (a dead
+ * end fails its calls, which retire and close it, then RETRY_DELAY_MS is returned and the retry
+ * armed after close's 'client:close'). The library's guard stops it; without the guard one
+ * reached the broker in an experiment (FindCoordinator and InitProducerId of a producer retired
+ * during a warm-up), hence the second test takes the guard away only after its warm-up.
+ */
+import dc from 'node:diagnostics_channel';
+import { ConnectionPool } from '@platformatic/kafka';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { collectTopics, startFaultBroker, type FaultBroker } from '@switchyard/testing';
+import type { KafkaClient, ProducerPort, TopicRecords } from '../client/kafka-client.port.js';
+import { DEFAULT_KAFKA_CLIENT } from '../client/kafka.options.js';
+import { protocolErrorId } from '../client/platformatic/platformatic.errors.js';
+
+/** Kafka's API key of EndTxn (commit or abort of a transaction). */
+const END_TXN = 26;
+/** Small: the black-holed commit fails after twice this (PlatformaticProducer's COMMIT_PATIENCE). */
+const TRANSACTION_TIMEOUT_MS = 3_000;
+/** What the broker answers a producer another one with its transactional id fenced. */
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
+/** The retired producer's internals are the platformatic adapter's; another client is not under test. */
+const PLATFORMATIC = (process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT) === 'platformatic';
+
+let broker: FaultBroker;
+let client: KafkaClient;
+
+beforeAll(async () => {
+  if (!PLATFORMATIC) return;
+  broker = await startFaultBroker({ name: 'retired-retries', basePort: 31_092, proxied: true });
+  client = broker.client('retired-retries');
+}, 180_000);
+
+afterAll(async () => broker?.close());
+
+interface LibraryProducer {
+  readonly instanceId: number;
+  readonly closed: boolean;
+}
+
+/**
+ * The requests the library starts (each on a connection, as it writes it) on behalf of a library
+ * producer already closed, as `producer <id>: API <key>`, from now until `stop`. The library names
+ * each client it creates on its instances channel and each request's connection's owner on its
+ * connections:api channel.
+ */
+function watchClosedProducers(): { readonly requests: readonly string[]; stop(): void } {
+  const producers = new Map<number, LibraryProducer>();
+  const requests: string[] = [];
+  const created = (message: unknown) => {
+    const { type, instance } = message as { type: string; instance: LibraryProducer };
+    if (type === 'producer') producers.set(instance.instanceId, instance);
+  };
+  const none = () => undefined;
+  const api = {
+    start: (message: unknown) => {
+      const { apiKey, connection } = message as { apiKey: number; connection: { ownerId?: number } };
+      const owner = connection.ownerId === undefined ? undefined : producers.get(connection.ownerId);
+      if (owner?.closed) requests.push(`producer ${owner.instanceId}: API ${apiKey}`);
+    },
+    end: none,
+    asyncStart: none,
+    asyncEnd: none,
+    error: none,
+  };
+  dc.subscribe('plt:kafka:instances', created);
+  dc.tracingChannel('plt:kafka:connections:api').subscribe(api);
+  return {
+    requests,
+    stop() {
+      dc.unsubscribe('plt:kafka:instances', created);
+      dc.tracingChannel('plt:kafka:connections:api').unsubscribe(api);
+    },
+  };
+}
+
+/** What the committers do: a batch whose transaction failed goes into the next one, until one commits. */
+async function writeUntilCommitted(producer: ProducerPort, batch: readonly TopicRecords[], failures: unknown[]): Promise<void> {
+  for (;;) {
+    let tx: Awaited<ReturnType<ProducerPort['transaction']>> | undefined;
+    try {
+      tx = await producer.transaction();
+      await tx.send(batch);
+      await tx.commit();
+      return;
+    } catch (error) {
+      failures.push(error);
+      await tx?.abort().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/**
+ * A transaction's commit black-holed until its producer is retired, the path healed, three more
+ * transactions: requests of closed library producers from the black hole on, the successor's
+ * failures, and what a read_committed reader finds. `fault` is on from the warm-up's end to the
+ * successor's last commit.
+ */
+async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(): void }): Promise<{ closedProducerRequests: readonly string[]; successorFailures: unknown[]; read: string[] }> {
+  const topic = name;
+  const proxy = broker.proxy!;
+  const admin = client.admin();
+  await admin.connect();
+  await vi.waitFor(() => admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 1, configs: {} }]), { timeout: 60_000, interval: 500 });
+  await admin.disconnect();
+  const batchOf = (label: string): TopicRecords[] => [{ topic, records: [0, 1, 2].map((partition) => ({ key: `${label}-${partition}`, value: label, partition })) }];
+  // Before the producer: its first library producer is created with it.
+  const watch = watchClosedProducers();
+  const producer = client.producer({ transactionalId: name, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS });
+  try {
+    await producer.connect();
+    // A fresh broker refuses transactions until its coordinator has loaded: the first one is retried until it lands.
+    await writeUntilCommitted(producer, batchOf('warmup'), []);
+    fault?.on();
+
+    const tx = await producer.transaction();
+    await tx.send(batchOf('failed'));
+    const endTxnBefore = proxy.requestsOf(END_TXN);
+    const closedBefore = watch.requests.length;
+    proxy.hold();
+    const failure = await tx.commit().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((failure as { code?: string } | undefined)?.code).toBe('SY_KAFKA_COMMIT_UNKNOWN');
+    // The fault landed: the commit's EndTxn reached the proxy, never the broker (the transaction did not commit).
+    expect(proxy.requestsOf(END_TXN).received).toBeGreaterThan(endTxnBefore.received);
+    expect(proxy.requestsOf(END_TXN).forwarded).toBe(endTxnBefore.forwarded);
+    // Retired: nothing to send (its successor's InitProducerId aborts the transaction).
+    await tx.abort();
+
+    proxy.resetAll();
+    proxy.release();
+    const successorFailures: unknown[] = [];
+    for (const label of ['after-0', 'after-1', 'after-2']) await writeUntilCommitted(producer, batchOf(label), successorFailures);
+    fault?.off();
+
+    const reader = await collectTopics(client, [topic]);
+    const values = () => reader.records.map((r) => `${r.value!.toString()}@${r.partition}`).toSorted();
+    // The last batch is read in every partition: the reader is past every earlier transaction, the failed one decided.
+    await vi.waitFor(() => expect(values().filter((v) => v.startsWith('after-2@'))).toHaveLength(3), { timeout: 30_000, interval: 200 });
+    await reader.stop();
+    return { closedProducerRequests: watch.requests.slice(closedBefore), successorFailures, read: values() };
+  } finally {
+    fault?.off();
+    proxy.release();
+    watch.stop();
+    await producer.disconnect();
+  }
+}
+
+const committed = ['warmup', 'after-0', 'after-1', 'after-2'].flatMap((label) => [0, 1, 2].map((p) => `${label}@${p}`)).toSorted();
+
+describe.skipIf(!PLATFORMATIC)('a library producer retired while its commit is in flight, then the network heals', () => {
+  it('sends nothing more: its successor is not fenced and the failed transaction is never committed', { timeout: 120_000 }, async () => {
+    const outcome = await retireWithCommitInFlight('retired-retries');
+    expect(outcome.closedProducerRequests).toEqual([]);
+    expect(outcome.successorFailures.map((e) => protocolErrorId(e)).filter((id) => id !== undefined && FENCED.has(id))).toEqual([]);
+    expect(outcome.read).toEqual(committed);
+  });
+
+  it('sends nothing more even if closing it did not stop its connections: its retries are cancelled (953f23f)', { timeout: 120_000 }, async () => {
+    // The library's guard taken away from the warm-up's end to the successor's last commit: a
+    // connection pool closed then closes its connections and goes on connecting, so only the
+    // adapter's cancellation of a retired producer's retries (PlatformaticProducer#endRetries)
+    // keeps them from the broker.
+    const pool = ConnectionPool.prototype as unknown as { close: (callback: (error: Error | null) => void) => void };
+    const close = pool.close;
+    const stillConnecting = function (this: ConnectionPool, callback: (error: Error | null) => void) {
+      for (const [, connection] of this) void connection.close();
+      callback(null);
+    };
+    const outcome = await retireWithCommitInFlight('retired-retries-open-pool', { on: () => void (pool.close = stillConnecting), off: () => void (pool.close = close) });
+    expect(outcome.closedProducerRequests).toEqual([]);
+    expect(outcome.successorFailures.map((e) => protocolErrorId(e)).filter((id) => id !== undefined && FENCED.has(id))).toEqual([]);
+    expect(outcome.read).toEqual(committed);
+  });
+});
