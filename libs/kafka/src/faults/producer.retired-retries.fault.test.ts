@@ -21,10 +21,10 @@
  * the cancellation of a retired producer's retries (953f23f, PlatformaticProducer#endRetries).
  *
  * Measured 2026-12-07, @platformatic/kafka 2.12.1, 2 cores at load 9-11:
- * - With the fix: 4 of 4 runs green, 34-40 s for the file (the broker's start included; the
+ * - With the fix: 7 of 7 runs green, 34-40 s for the file (the broker's start included; the
  *   tests ~10 s and ~7.5 s).
  * - The fix undone (#endRetries returning 0, no 'client:close' again): the first test passes (the
- *   library's guard), the second fails, 3 of 3 runs: the retired producer's retry started
+ *   library's guard), the second fails, 4 of 4 runs: the retired producer's retry started
  *   FindCoordinator (API 10) and EndTxn (API 26); in a run whose watch missed them (started after
  *   the producer), its EndTxn had committed the failed transaction (failed@0-2 read committed).
  * - With the fix undone and the library's guard on, no closed library producer started a request
@@ -75,9 +75,11 @@ interface LibraryProducer {
  * each client it creates on its instances channel and each request's connection's owner on its
  * connections:api channel.
  */
-function watchClosedProducers(): { readonly requests: readonly string[]; stop(): void } {
+function watchClosedProducers(): { readonly requests: readonly string[]; readonly seen: () => number; stop(): void } {
   const producers = new Map<number, LibraryProducer>();
   const requests: string[] = [];
+  // Requests of any library producer: none seen would mean the library names them no longer, and the watch proves nothing.
+  let seen = 0;
   const created = (message: unknown) => {
     const { type, instance } = message as { type: string; instance: LibraryProducer };
     if (type === 'producer') producers.set(instance.instanceId, instance);
@@ -87,6 +89,7 @@ function watchClosedProducers(): { readonly requests: readonly string[]; stop():
     start: (message: unknown) => {
       const { apiKey, connection } = message as { apiKey: number; connection: { ownerId?: number } };
       const owner = connection.ownerId === undefined ? undefined : producers.get(connection.ownerId);
+      if (owner) seen++;
       if (owner?.closed) requests.push(`producer ${owner.instanceId}: API ${apiKey}`);
     },
     end: none,
@@ -98,6 +101,7 @@ function watchClosedProducers(): { readonly requests: readonly string[]; stop():
   dc.tracingChannel('plt:kafka:connections:api').subscribe(api);
   return {
     requests,
+    seen: () => seen,
     stop() {
       dc.unsubscribe('plt:kafka:instances', created);
       dc.tracingChannel('plt:kafka:connections:api').unsubscribe(api);
@@ -128,7 +132,7 @@ async function writeUntilCommitted(producer: ProducerPort, batch: readonly Topic
  * failures, and what a read_committed reader finds. `fault` is on from the warm-up's end to the
  * successor's last commit.
  */
-async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(): void }): Promise<{ closedProducerRequests: readonly string[]; successorFailures: unknown[]; read: string[] }> {
+async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(): void }): Promise<{ closedProducerRequests: readonly string[]; requestsSeen: number; successorFailures: unknown[]; read: string[] }> {
   const topic = name;
   const proxy = broker.proxy!;
   const admin = client.admin();
@@ -172,7 +176,7 @@ async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(
     // The last batch is read in every partition: the reader is past every earlier transaction, the failed one decided.
     await vi.waitFor(() => expect(values().filter((v) => v.startsWith('after-2@'))).toHaveLength(3), { timeout: 30_000, interval: 200 });
     await reader.stop();
-    return { closedProducerRequests: watch.requests.slice(closedBefore), successorFailures, read: values() };
+    return { closedProducerRequests: watch.requests.slice(closedBefore), requestsSeen: watch.seen(), successorFailures, read: values() };
   } finally {
     fault?.off();
     proxy.release();
@@ -186,6 +190,7 @@ const committed = ['warmup', 'after-0', 'after-1', 'after-2'].flatMap((label) =>
 describe.skipIf(!PLATFORMATIC)('a library producer retired while its commit is in flight, then the network heals', () => {
   it('sends nothing more: its successor is not fenced and the failed transaction is never committed', { timeout: 120_000 }, async () => {
     const outcome = await retireWithCommitInFlight('retired-retries');
+    expect(outcome.requestsSeen).toBeGreaterThan(0);
     expect(outcome.closedProducerRequests).toEqual([]);
     expect(outcome.successorFailures.map((e) => protocolErrorId(e)).filter((id) => id !== undefined && FENCED.has(id))).toEqual([]);
     expect(outcome.read).toEqual(committed);
@@ -203,6 +208,7 @@ describe.skipIf(!PLATFORMATIC)('a library producer retired while its commit is i
       callback(null);
     };
     const outcome = await retireWithCommitInFlight('retired-retries-open-pool', { on: () => void (pool.close = stillConnecting), off: () => void (pool.close = close) });
+    expect(outcome.requestsSeen).toBeGreaterThan(0);
     expect(outcome.closedProducerRequests).toEqual([]);
     expect(outcome.successorFailures.map((e) => protocolErrorId(e)).filter((id) => id !== undefined && FENCED.has(id))).toEqual([]);
     expect(outcome.read).toEqual(committed);
