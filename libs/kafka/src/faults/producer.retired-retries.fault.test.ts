@@ -15,29 +15,23 @@
  * committed.
  *
  * The library guards this itself: its ConnectionPool refuses connections once closed ("Connection
- * pool is closed", not retriable), so a closed producer's retry ends there, without a request. The
- * second test takes that guard away (a closed pool that goes on connecting, as close() was
- * reported not to stop the broker-restart run's retries) and so tests the adapter's own guard,
- * the cancellation of a retired producer's retries (953f23f, PlatformaticProducer#endRetries).
+ * pool is closed", not retriable), so a closed producer's retry ends there, without a request.
+ * So this test passes with 953f23f undone too: it guards the outcome (a regression in the library's
+ * guard or in the adapter's retirement fails it), not 953f23f's cancellation of a retired producer's
+ * retries, which is defence in depth. A variant that took the library's guard away (a closed pool
+ * going on connecting: patching the library, so not kept here) failed without 953f23f (the retired
+ * producer's retry sent FindCoordinator and EndTxn, 4 of 4 runs; once its EndTxn committed the
+ * failed transaction) and passed with it.
  *
- * Measured 2026-12-07, @platformatic/kafka 2.12.1, 2 cores at load 9-11:
- * - With the fix: 7 of 7 runs green, 34-40 s for the file (the broker's start included; the
- *   tests ~10 s and ~7.5 s).
- * - The fix undone (#endRetries returning 0, no 'client:close' again): the first test passes (the
- *   library's guard), the second fails, 4 of 4 runs: the retired producer's retry started
- *   FindCoordinator (API 10) and EndTxn (API 26); in a run whose watch missed them (started after
- *   the producer), its EndTxn had committed the failed transaction (failed@0-2 read committed).
- * - With the fix undone and the library's guard on, no closed library producer started a request
- *   in any run of this scenario, nor of back-to-back transactions through refused connections,
- *   stalls and resets, nor through a broker stop/start and kill -9/start (707 library producers).
- * Not covered by the fix: a retry armed by the retryDelay call that retires the producer (a dead
- * end fails its calls, which retire and close it, then RETRY_DELAY_MS is returned and the retry
- * armed after close's 'client:close'). The library's guard stops it; without the guard one
- * reached the broker in an experiment (FindCoordinator and InitProducerId of a producer retired
- * during a warm-up), hence the second test takes the guard away only after its warm-up.
+ * Measured 2026-12-07, @platformatic/kafka 2.12.1, 2 cores at load 9-11: 7 of 7 runs green, 34-40 s
+ * for the file (the broker's start included; the test ~10 s). With 953f23f undone and the library's
+ * guard on, no closed library producer started a request in any run of this scenario, nor of
+ * back-to-back transactions through refused connections, stalls and resets, nor through a broker
+ * stop/start and kill -9/start (707 library producers). So what made the zombie commits of
+ * transactions.broker-restart (epochs 543-551) is NOT explained by a closed producer's retries: it
+ * stays open (issue 11 note), and the on-demand restart tests are watched for it.
  */
 import dc from 'node:diagnostics_channel';
-import { ConnectionPool } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { collectTopics, startFaultBroker, type FaultBroker } from '@switchyard/testing';
 import type { KafkaClient, ProducerPort, TopicRecords } from '../client/kafka-client.port.js';
@@ -129,10 +123,9 @@ async function writeUntilCommitted(producer: ProducerPort, batch: readonly Topic
 /**
  * A transaction's commit black-holed until its producer is retired, the path healed, three more
  * transactions: requests of closed library producers from the black hole on, the successor's
- * failures, and what a read_committed reader finds. `fault` is on from the warm-up's end to the
- * successor's last commit.
+ * failures, and what a read_committed reader finds.
  */
-async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(): void }): Promise<{ closedProducerRequests: readonly string[]; requestsSeen: number; successorFailures: unknown[]; read: string[] }> {
+async function retireWithCommitInFlight(name: string): Promise<{ closedProducerRequests: readonly string[]; requestsSeen: number; successorFailures: unknown[]; read: string[] }> {
   const topic = name;
   const proxy = broker.proxy!;
   const admin = client.admin();
@@ -147,7 +140,6 @@ async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(
     await producer.connect();
     // A fresh broker refuses transactions until its coordinator has loaded: the first one is retried until it lands.
     await writeUntilCommitted(producer, batchOf('warmup'), []);
-    fault?.on();
 
     const tx = await producer.transaction();
     await tx.send(batchOf('failed'));
@@ -169,7 +161,6 @@ async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(
     proxy.release();
     const successorFailures: unknown[] = [];
     for (const label of ['after-0', 'after-1', 'after-2']) await writeUntilCommitted(producer, batchOf(label), successorFailures);
-    fault?.off();
 
     const reader = await collectTopics(client, [topic]);
     const values = () => reader.records.map((r) => `${r.value!.toString()}@${r.partition}`).toSorted();
@@ -178,7 +169,6 @@ async function retireWithCommitInFlight(name: string, fault?: { on(): void; off(
     await reader.stop();
     return { closedProducerRequests: watch.requests.slice(closedBefore), requestsSeen: watch.seen(), successorFailures, read: values() };
   } finally {
-    fault?.off();
     proxy.release();
     watch.stop();
     await producer.disconnect();
@@ -190,24 +180,6 @@ const committed = ['warmup', 'after-0', 'after-1', 'after-2'].flatMap((label) =>
 describe.skipIf(!PLATFORMATIC)('a library producer retired while its commit is in flight, then the network heals', () => {
   it('sends nothing more: its successor is not fenced and the failed transaction is never committed', { timeout: 120_000 }, async () => {
     const outcome = await retireWithCommitInFlight('retired-retries');
-    expect(outcome.requestsSeen).toBeGreaterThan(0);
-    expect(outcome.closedProducerRequests).toEqual([]);
-    expect(outcome.successorFailures.map((e) => protocolErrorId(e)).filter((id) => id !== undefined && FENCED.has(id))).toEqual([]);
-    expect(outcome.read).toEqual(committed);
-  });
-
-  it('sends nothing more even if closing it did not stop its connections: its retries are cancelled (953f23f)', { timeout: 120_000 }, async () => {
-    // The library's guard taken away from the warm-up's end to the successor's last commit: a
-    // connection pool closed then closes its connections and goes on connecting, so only the
-    // adapter's cancellation of a retired producer's retries (PlatformaticProducer#endRetries)
-    // keeps them from the broker.
-    const pool = ConnectionPool.prototype as unknown as { close: (callback: (error: Error | null) => void) => void };
-    const close = pool.close;
-    const stillConnecting = function (this: ConnectionPool, callback: (error: Error | null) => void) {
-      for (const [, connection] of this) void connection.close();
-      callback(null);
-    };
-    const outcome = await retireWithCommitInFlight('retired-retries-open-pool', { on: () => void (pool.close = stillConnecting), off: () => void (pool.close = close) });
     expect(outcome.requestsSeen).toBeGreaterThan(0);
     expect(outcome.closedProducerRequests).toEqual([]);
     expect(outcome.successorFailures.map((e) => protocolErrorId(e)).filter((id) => id !== undefined && FENCED.has(id))).toEqual([]);

@@ -176,6 +176,9 @@ export class PlatformaticProducer implements ProducerPort {
         if (isDeadEnd(error, operation)) {
           const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
           for (const fail of instance.calls) fail(failure);
+          // Failing them retired and closed this producer: the retry asked for now would be armed
+          // after close's 'client:close' and never cancelled (the library's closed pool stops it today).
+          if (instance.retired) return this.#endRetries(producer);
         }
         const quick = attempt <= CONCURRENT_TRANSACTIONS_QUICK_RETRIES && protocolErrorId(error) === 'CONCURRENT_TRANSACTIONS';
         return quick ? CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS : RETRY_DELAY_MS;
