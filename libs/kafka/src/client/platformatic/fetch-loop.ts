@@ -1,6 +1,7 @@
 import type { Consumer, fetchV17 } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
+import { fetchUnfiltered } from './fetch-request.js';
 import { toRecordBatch, type SkippedBatch } from './fetched-batch.js';
 import { protocolErrorId, withDeadline } from './platformatic.errors.js';
 
@@ -14,6 +15,9 @@ export interface FetchLoopOptions {
   readonly readCommitted: boolean;
   readonly fromBeginning: boolean;
   readonly maxBytesPerPartition: number;
+  /** How long the broker may hold a Fetch for `minBytes` to arrive. */
+  readonly maxWaitTimeMs: number;
+  readonly minBytes: number;
   readonly log: Logger;
   readonly onCrash: (error: Error, restart: boolean) => void;
   /** The longest one library call (metadata, fetch, offsets) may take before it fails with SY_KAFKA_UNAVAILABLE. */
@@ -22,6 +26,8 @@ export interface FetchLoopOptions {
 
 const EARLIEST = -2n;
 const LATEST = -1n;
+/** The most a Fetch answer may hold over all its partitions (the library's default, 50 MiB). */
+const MAX_FETCH_BYTES = 50 * 1_048_576;
 /** Pause after a failed fetch or eachBatch before the partition is fetched again. */
 const RETRY_BACKOFF_MS = 500;
 
@@ -235,8 +241,19 @@ export class FetchLoop {
             lastFetchedEpoch: -1,
           })),
         }));
-        const response = await this.#bounded('fetch', () => this.#consumer().fetch({ node, topics: request, isolationLevel: this.#options.readCommitted ? 1 : 0 }));
+        const broker = metadata.brokers.get(node);
+        if (!broker) throw new Error(`broker ${node}, leader of ${partitions.length} assigned partitions, is not in the cluster metadata`);
         const names = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
+        const response = await this.#bounded('fetch', () =>
+          fetchUnfiltered(this.#consumer(), broker, {
+            topics: request,
+            isolationLevel: this.#options.readCommitted ? 1 : 0,
+            maxWaitMs: this.#options.maxWaitTimeMs,
+            minBytes: this.#options.minBytes,
+            maxBytes: MAX_FETCH_BYTES,
+            topicNames: names,
+          }),
+        );
         await this.#handOver(response, names, requested, assignment);
       }),
     );

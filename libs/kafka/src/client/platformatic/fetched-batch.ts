@@ -52,9 +52,9 @@ const EMPTY = Buffer.alloc(0);
  * The record batches of a read_committed fetch without aborted transactions, the way the Java
  * consumer filters them: per producer, a transactional data batch from the first offset of one of
  * its aborted transactions (the broker lists them in the answer) up to that producer's ABORT marker
- * is dropped. (@platformatic/kafka 1.35 filtered only the last aborted transaction of each
- * producer, and none whose marker was not in the same answer; the contract test proves this
- * filter, so it stays on 2.x.)
+ * is dropped. The answers come unfiltered (fetch-request.ts): @platformatic/kafka's own filter
+ * (1.35 and 2.12.1) drops committed transactions between two aborts of one producer
+ * (read-committed.int.test.ts).
  */
 function withoutAborted(partition: FetchResponsePartition, skipped: SkippedBatch[]): RecordsBatch[] {
   const batches = partition.records ?? [];
@@ -68,8 +68,8 @@ function withoutAborted(partition: FetchResponsePartition, skipped: SkippedBatch
   const kept: RecordsBatch[] = [];
   for (const batch of batches) {
     const transactional = (batch.attributes & TRANSACTIONAL) !== 0;
-    // Aborted transactions that started at or before this batch's end (the library may already
-    // have dropped their first batches, so the marker can be the first batch seen of one).
+    // Aborted transactions that started at or before this batch's end (an answer that starts
+    // inside one shows its marker, or later batches of it, first).
     const starts = pending.get(batch.producerId);
     while (starts && starts.length > 0 && starts[0]! <= batch.firstOffset + BigInt(batch.lastOffsetDelta)) {
       starts.shift();

@@ -1,0 +1,74 @@
+import { kGetApi, kGetConnection, type Connection, type Consumer, type fetchV17 } from '@platformatic/kafka';
+
+type Callback<T> = (error: Error | null, result?: T) => void;
+type FetchApi = ((
+  connection: Connection,
+  maxWaitMs: number,
+  minBytes: number,
+  maxBytes: number,
+  isolationLevel: number,
+  sessionId: number,
+  sessionEpoch: number,
+  topics: fetchV17.FetchRequestTopic[],
+  forgottenTopicsData: never[],
+  rackId: string,
+  callback: Callback<fetchV17.FetchResponse>,
+) => void) & { readonly version?: number };
+
+/** The library's internals this needs, reached through the symbols its base client exports. */
+interface ConsumerInternals {
+  [kGetApi](name: string, callback: Callback<FetchApi>): void;
+  [kGetConnection](broker: { host: string; port: number }, callback: Callback<Connection>): void;
+}
+
+/** A full fetch request outside any fetch session (KIP-227: session id 0, epoch -1). */
+const NO_SESSION_ID = 0;
+const NO_SESSION_EPOCH = -1;
+/** Fetch v13 and later name topics by id; older versions by name. */
+const FIRST_TOPIC_ID_VERSION = 13;
+
+export interface FetchRequest {
+  readonly topics: fetchV17.FetchRequestTopic[];
+  readonly isolationLevel: 0 | 1;
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  /** Topic ids to names (for a broker that only speaks Fetch v12 or older). */
+  readonly topicNames: ReadonlyMap<string, string>;
+}
+
+/**
+ * One Fetch request to `broker` through the library consumer's connections, answered as the broker
+ * sent it: the records of aborted transactions are still in it, with the broker's list of them.
+ * The library's own fetch() filters read_committed answers before they reach us, and wrongly: per
+ * producer it drops every batch from the first listed aborted transaction up to that producer's
+ * LAST abort marker in the answer, committed transactions in between included. Measured in
+ * transactions.broker-restart: an answer with one aborted transaction listed (producer 0 from
+ * offset 400, its ABORT at 401) and a later ABORT of that producer at 806 (a transaction with no
+ * records in that partition, so not listed) lost the 202 committed transactions between them for a
+ * fresh reader. fetched-batch.ts filters the answer the way the Java consumer does. No fetch
+ * session either: the fetch loop sends every partition's position each time (a few bytes per
+ * partition), and an answer never depends on the broker's copy of an earlier request.
+ */
+export function fetchUnfiltered(consumer: Consumer, broker: { host: string; port: number }, request: FetchRequest): Promise<fetchV17.FetchResponse> {
+  const internals = consumer as unknown as ConsumerInternals;
+  return new Promise((resolve, reject) => {
+    internals[kGetConnection](broker, (connectionError, connection) => {
+      if (connectionError || !connection) return reject(connectionError ?? new Error(`no connection to ${broker.host}:${broker.port}`));
+      internals[kGetApi]('Fetch', (apiError, api) => {
+        if (apiError || !api) return reject(apiError ?? new Error('Fetch is not supported by the broker'));
+        const byName = (api.version ?? FIRST_TOPIC_ID_VERSION) < FIRST_TOPIC_ID_VERSION;
+        const topics = byName ? request.topics.map((t) => ({ ...t, topicId: request.topicNames.get(t.topicId) ?? t.topicId })) : request.topics;
+        api(connection, request.maxWaitMs, request.minBytes, request.maxBytes, request.isolationLevel, NO_SESSION_ID, NO_SESSION_EPOCH, topics, [], '', (error, result) => {
+          if (error) return reject(error);
+          const response = result!;
+          if (byName) {
+            const ids = new Map([...request.topicNames].map(([id, name]) => [name, id]));
+            for (const topic of response.responses) topic.topicId = ids.get(topic.topicId) ?? topic.topicId;
+          }
+          resolve(response);
+        });
+      });
+    });
+  });
+}
