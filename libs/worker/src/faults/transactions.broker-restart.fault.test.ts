@@ -5,16 +5,18 @@
  * starts, then is killed -9 and starts. Every transaction whose commit() resolved must be readable
  * (read committed) afterwards; one that failed may or may not be. It narrows down the worker's
  * broker-restart failure (worker.broker-restart.fault.test.ts: outcomes in aborted transactions
- * the committer took for committed) and runs with it, on demand (SY_FAULT_UNSTABLE=1).
+ * the committer took for committed).
  *
  * 2026-12-06 (seventh session): 3 of 16 runs failed (9 of them three at a time), and
  * kafka-dump-log of the kept data shows three defects (issue 11 note):
  * - A COMMIT ACKNOWLEDGED, THEN ABORTED. Transaction 205: its commit() resolved at the first
  *   EndTxn answer (no retry logged) just before the controlled stop; its record (producer epoch
  *   0) is followed by an ABORT marker (epoch 1, coordinator epoch 2) written after the broker
- *   came back. Either the broker answered EndTxn before PrepareCommit was durable, or the
- *   library answered the commit from a retry (a silent COORDINATOR_LOAD_IN_PROGRESS or
- *   CONCURRENT_TRANSACTIONS retry) the coordinator refused. Not yet told apart.
+ *   came back. 2026-12-07: a Kafka 4.4.0 broker defect (docs/kafka-client.md), told apart in a
+ *   worker.broker-restart run with the same signature: the coordinator committed the transaction
+ *   (CompleteCommit) but skipped its COMMIT markers, taking the partitions for deleted once the
+ *   controlled shutdown had taken the sole replica's leadership (leader -1). deploy/kafka-local
+ *   runs a single node without controlled shutdown since 3282a08.
  * - ZOMBIE COMMITS. Transactions 400-405 failed for the caller at the kill -9 and were committed
  *   much later (producer epochs 543-551, interleaved with the live producer's 652-662): a retired
  *   library producer's leftover retries (the adapter's retryDelay answers 0 for a retired one, and
@@ -25,25 +27,30 @@
  *   our read_committed filter, fed the dumped log and its txnindex, keeps them), yet neither the
  *   live reader nor a fresh one handed them over, while later ones arrived. The same symptom as
  *   the worker's broker-restart failures (statuses in committed transactions never read back).
+ *   2026-12-07: the worker's failures were the broker defect above. This one recurred in 1 of 10
+ *   runs (a fresh reader lost transactions 206-407, p0 offsets 402-805) and is a defect of
+ *   @platformatic/kafka 2.12.1's own read_committed filter in fetch(): per producer it drops
+ *   everything from the first listed aborted transaction to the producer's LAST abort marker in
+ *   the answer, and the ABORT at 806 (a failed transaction with no records in p0, so not listed)
+ *   stretched the range over 202 committed ones. Fixed in 59537e6 (fetches bypass that filter;
+ *   read-committed.int.test.ts). With LOG_LEVEL=debug the client logs what our filter leaves out.
+ * Since 3282a08 and 59537e6 this test runs by default.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type KafkaClient } from '@switchyard/kafka';
 import { collectTopics, progressed, startFaultBroker, type FaultBroker } from '@switchyard/testing';
 
-const ON_DEMAND = process.env.SY_FAULT_UNSTABLE !== '1';
-
 let broker: FaultBroker;
 let client: KafkaClient;
 
 beforeAll(async () => {
-  if (ON_DEMAND) return;
   broker = await startFaultBroker({ name: 'txn-restart', basePort: 27_092, proxied: false });
   client = broker.client('txn-restart');
 }, 180_000);
 
 afterAll(async () => broker?.close());
 
-describe.skipIf(ON_DEMAND)('transactions through broker restarts', () => {
+describe('transactions through broker restarts', () => {
   it('every transaction whose commit resolved is read committed after a stop/start and a kill -9/start of the broker', { timeout: 240_000 }, async () => {
     const topic = 'txn-restart';
     const admin = client.admin();

@@ -19,26 +19,24 @@ const CLIENT = process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT;
  */
 const WEDGES = new Set(['kafkajs']);
 /**
- * Not in the suite yet (issue 11 note). History: about 1 run in 5 failed on 2026-12-06 before
- * 111f220 (load 10-27); after it (a commit whose answer is lost is asked again, never written
- * twice) and cd932ad (the committer pauses after a failed transaction: no InitProducerId storm),
- * 26 of 28 runs passed: 4 on a quiet machine, 8 beside `npm test` and a benchmark (2 failed,
- * both before cd932ad), 14 after cd932ad (8 of them two at a time). What the 2 failures show:
- * - 347 and 36 tasks ran once and their last status read back was `queued`. kafka-dump-log of the
- *   kept broker data: their `completed` records are in an aborted transaction (producer epoch 0,
- *   ABORT marker when the broker came back) AND again in COMMITTED transactions right after
- *   (epoch 2, COMMIT markers; the batch retried). So the worker lost nothing; the test's status
- *   collector (a read_committed consumer alive through both restarts) did not hand them over,
- *   while its records after them arrived. A fresh read_committed reader over the same topic (in a
- *   scratch test of the same pattern: aborted by an epoch bump, then committed) reads them. Not
- *   explained yet: the collector's consumer across the restarts (rejoin, positions) is the suspect,
- *   and a consumer that skips committed records would lose tasks, so it stays open.
- * - On a failure the test now prints what a fresh read_committed reader finds and where the
- *   collector's offsets jumped or rewound; SY_FAULT_KEEP_DATA=1 keeps the broker's logs for
- *   kafka-dump-log.
- * A flaky test is a broken test: it runs on demand (SY_FAULT_UNSTABLE=1 npm run test:fault).
+ * History (issue 11 notes). 2026-12-06: about 1 run in 5 failed before 111f220 (a commit whose
+ * answer is lost is asked again) and cd932ad (the committer pauses after a failed transaction);
+ * after them 26 of 28 passed. The failures (347 and 36 tasks whose last status read back was
+ * `queued`) were taken for a consumer that skips committed records. 2026-12-07, with the fresh
+ * read_committed reader and SY_FAULT_KEEP_DATA=1: 1 of 8 runs failed the same way (18 tasks), the
+ * fresh reader found none of their `completed` records either, and the kept data shows why: a
+ * BROKER DEFECT of Kafka 4.4.0 (docs/kafka-client.md). Their transaction reached PrepareCommit and
+ * CompleteCommit in __transaction_state, but 17 ms after the controlled shutdown began the
+ * coordinator logged "Couldn't find leader endpoint for partitions ... likely deleted already and
+ * hence can be skipped" and wrote no COMMIT marker: the sole replica's leadership was already
+ * gone (leader -1). The records stayed in an open transaction, and the ABORT of the next
+ * (failed) transaction, written after the restart, covered them. The committer had been told the
+ * commit succeeded, so it rightly did not write them again. Fixed on our side by the broker's
+ * config: deploy/kafka-local runs a single node with controlled.shutdown.enable=false (3282a08), so
+ * "stop" here is a shutdown without leadership moves, and an interrupted commit completes after
+ * the restart. The same run showed the committer's timer ticks bypassing its retry pause (15
+ * transactions in 1.3 s against the restarting broker), fixed in e62fce9. Runs by default since.
  */
-const UNSTABLE = process.env.SY_FAULT_UNSTABLE !== '1';
 const TASKS = 4_000;
 /** Each task takes this long, so the run lasts seconds and both restarts land mid-flow (at most CONCURRENCY / HANDLER_MS tasks per ms). */
 const HANDLER_MS = 25;
@@ -50,7 +48,7 @@ let broker: FaultBroker;
 let client: KafkaClient;
 
 beforeAll(async () => {
-  if (WEDGES.has(CLIENT) || UNSTABLE) return;
+  if (WEDGES.has(CLIENT)) return;
   broker = await startFaultBroker({ name: 'broker-restart', basePort: 22_092, proxied: false });
   client = broker.client('broker-restart');
 }, 180_000);
@@ -59,7 +57,7 @@ afterAll(async () => broker?.close());
 
 const progressed = (ran: () => number, tasks: number) => grew(ran, tasks, TASKS);
 
-describe.skipIf(WEDGES.has(CLIENT) || UNSTABLE)(`worker through broker restarts (its only broker stops and starts, then is killed -9 and starts; ${CLIENT} client)`, () => {
+describe.skipIf(WEDGES.has(CLIENT))(`worker through broker restarts (its only broker stops and starts, then is killed -9 and starts; ${CLIENT} client)`, () => {
   it(`completes all ${TASKS} tasks through a stop/start and a kill -9/start of the broker; reruns <= restarts x maxUncommitted (${MAX_UNCOMMITTED})`, { timeout: 240_000 }, async () => {
     const q = await setupFaultQueue(client, { queue: 'brokerrestart', tasks: TASKS, type: 'restart_task', concurrency: CONCURRENCY, handlerMs: HANDLER_MS, maxUncommitted: MAX_UNCOMMITTED });
     const distinct = q.distinct;
