@@ -34,7 +34,8 @@
 import dc from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { collectTopics, startFaultBroker, type FaultBroker } from '@switchyard/testing';
-import type { KafkaClient, ProducerPort, TopicRecords } from '../client/kafka-client.port.js';
+import type { KafkaClient, TopicRecords } from '../client/kafka-client.port.js';
+import { writeUntilCommitted } from './transactions.test-support.js';
 import { DEFAULT_KAFKA_CLIENT } from '../client/kafka.options.js';
 import { protocolErrorId } from '../client/platformatic/platformatic.errors.js';
 
@@ -101,23 +102,6 @@ function watchClosedProducers(): { readonly requests: readonly string[]; readonl
       dc.tracingChannel('plt:kafka:connections:api').unsubscribe(api);
     },
   };
-}
-
-/** What the committers do: a batch whose transaction failed goes into the next one, until one commits. */
-async function writeUntilCommitted(producer: ProducerPort, batch: readonly TopicRecords[], failures: unknown[]): Promise<void> {
-  for (;;) {
-    let tx: Awaited<ReturnType<ProducerPort['transaction']>> | undefined;
-    try {
-      tx = await producer.transaction();
-      await tx.send(batch);
-      await tx.commit();
-      return;
-    } catch (error) {
-      failures.push(error);
-      await tx?.abort().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 }
 
 /**

@@ -8,7 +8,8 @@
  * resolve the commit: every record is read once (read committed), and the producer goes on.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { KafkaClient, ProducerPort, TopicRecords } from '../client/kafka-client.port.js';
+import type { KafkaClient, TopicRecords } from '../client/kafka-client.port.js';
+import { writeUntilCommitted } from './transactions.test-support.js';
 import { collectTopics, startFaultBroker, type FaultBroker } from '@switchyard/testing';
 
 /** Kafka's API key of EndTxn (commit or abort of a transaction). */
@@ -24,23 +25,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => broker?.close());
-
-/** What the committers do: a batch whose transaction failed goes into the next one, until one commits. */
-async function writeUntilCommitted(producer: ProducerPort, batch: readonly TopicRecords[], failures: unknown[]): Promise<void> {
-  for (;;) {
-    let tx: Awaited<ReturnType<ProducerPort['transaction']>> | undefined;
-    try {
-      tx = await producer.transaction();
-      await tx.send(batch);
-      await tx.commit();
-      return;
-    } catch (error) {
-      failures.push(error);
-      await tx?.abort().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 const batchOf = (name: string): TopicRecords[] => [{ topic: TOPIC, records: [0, 1, 2].map((partition) => ({ key: `${name}-${partition}`, value: name, partition })) }];
 
