@@ -268,9 +268,10 @@ export class FetchLoop {
         const key = tp(topic, partition.partitionIndex);
         const fetchOffset = requested.get(key);
         if (fetchOffset === undefined) continue;
-        const skipped: SkippedBatch[] = [];
+        // What read_committed leaves out is collected only for the debug log (no allocation per answer otherwise).
+        const skipped: SkippedBatch[] | undefined = this.#options.readCommitted && this.#options.log.isLevelEnabled('debug') ? [] : undefined;
         const fetched = toRecordBatch(topic, partition, fetchOffset, this.#options.readCommitted, skipped);
-        if (skipped.length > 0) this.#logSkipped(topic, partition, fetchOffset, skipped);
+        if (skipped && skipped.length > 0) this.#logSkipped(topic, partition, fetchOffset, skipped);
         if (!fetched) continue;
         const epoch = this.#epochs.get(key) ?? 0;
         if (!fetched.batch) {
@@ -288,7 +289,6 @@ export class FetchLoop {
 
   /** What read_committed left out of one answer, and the broker's list it went by (a post-mortem of a fault run reads it). */
   #logSkipped(topic: string, partition: fetchV17.FetchResponsePartition, fetchOffset: bigint, skipped: readonly SkippedBatch[]): void {
-    if (!this.#options.log.isLevelEnabled('debug')) return;
     const records = partition.records ?? [];
     this.#options.log.debug(
       {

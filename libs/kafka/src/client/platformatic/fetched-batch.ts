@@ -56,7 +56,7 @@ const EMPTY = Buffer.alloc(0);
  * (1.35 and 2.12.1) drops committed transactions between two aborts of one producer
  * (read-committed.int.test.ts).
  */
-function withoutAborted(partition: FetchResponsePartition, skipped: SkippedBatch[]): RecordsBatch[] {
+function withoutAborted(partition: FetchResponsePartition, skipped: SkippedBatch[] | undefined): RecordsBatch[] {
   const batches = partition.records ?? [];
   const abortedTransactions = partition.abortedTransactions ?? [];
   if (abortedTransactions.length === 0) return batches;
@@ -82,7 +82,7 @@ function withoutAborted(partition: FetchResponsePartition, skipped: SkippedBatch
       continue;
     }
     if (!(transactional && aborting.has(batch.producerId))) kept.push(batch);
-    else skipped.push({ producerId: batch.producerId, producerEpoch: batch.producerEpoch, firstOffset: batch.firstOffset, lastOffset: batch.firstOffset + BigInt(batch.lastOffsetDelta) });
+    else skipped?.push({ producerId: batch.producerId, producerEpoch: batch.producerEpoch, firstOffset: batch.firstOffset, lastOffset: batch.firstOffset + BigInt(batch.lastOffsetDelta) });
   }
   return kept;
 }
@@ -99,14 +99,14 @@ export interface SkippedBatch {
  * One partition of a fetch answer as the port's RecordBatch, or only the next fetch offset when it
  * holds no record to hand over (markers or aborted records only). Records before `fetchOffset`
  * (a compressed batch is returned whole) are left out; `lastOffset` counts markers. The data batches
- * of aborted transactions left out are added to `skipped`.
+ * of aborted transactions left out are added to `skipped` when given.
  */
 export function toRecordBatch(
   topic: string,
   partition: FetchResponsePartition,
   fetchOffset: bigint,
   readCommitted: boolean,
-  skipped: SkippedBatch[] = [],
+  skipped?: SkippedBatch[],
 ): { batch?: RecordBatch; nextOffset: bigint } | undefined {
   const all = partition.records ?? [];
   if (all.length === 0) return undefined;
