@@ -34,23 +34,28 @@
  *   the answer, and the ABORT at 806 (a failed transaction with no records in p0, so not listed)
  *   stretched the range over 202 committed ones. Fixed in 59537e6 (fetches bypass that filter;
  *   read-committed.int.test.ts). With LOG_LEVEL=debug the client logs what our filter leaves out.
- * Since 3282a08 and 59537e6 this test runs by default.
+ * Since 3282a08 and 59537e6 it passes (3 of 3, and in a whole fault tier). It stays out of `npm
+ * test` for CI's 25-minute budget (worker.broker-restart covers the same restarts through the
+ * worker): run it with SY_FAULT_LONG=1.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type KafkaClient } from '@switchyard/kafka';
 import { collectTopics, progressed, startFaultBroker, type FaultBroker } from '@switchyard/testing';
 
+const LONG = process.env.SY_FAULT_LONG === '1';
+
 let broker: FaultBroker;
 let client: KafkaClient;
 
 beforeAll(async () => {
+  if (!LONG) return;
   broker = await startFaultBroker({ name: 'txn-restart', basePort: 27_092, proxied: false });
   client = broker.client('txn-restart');
 }, 180_000);
 
 afterAll(async () => broker?.close());
 
-describe('transactions through broker restarts', () => {
+describe.skipIf(!LONG)('transactions through broker restarts', () => {
   it('every transaction whose commit resolved is read committed after a stop/start and a kill -9/start of the broker', { timeout: 240_000 }, async () => {
     const topic = 'txn-restart';
     const admin = client.admin();
