@@ -15,10 +15,11 @@ interface CommonFlags {
   dataDir?: string;
   secured?: boolean | string;
   securedPort?: string;
+  jvm?: string;
 }
 
 function optionsFrom(flags: CommonFlags): KafkaLocalOptionsInput {
-  return { brokers: flags.brokers, port: flags.port, dataDir: flags.dataDir, secured: flags.secured, securedPort: flags.securedPort } as KafkaLocalOptionsInput;
+  return { brokers: flags.brokers, port: flags.port, dataDir: flags.dataDir, secured: flags.secured, securedPort: flags.securedPort, jvm: flags.jvm } as KafkaLocalOptionsInput;
 }
 
 /** How to reach the secured broker: both listeners, the env files to load and the PEM files. */
@@ -37,12 +38,13 @@ function withCommon(command: Command): Command {
     .addOption(new Option('--data-dir <dir>', 'data, logs and pids (default .data/kafka)').env('KAFKA_LOCAL_DATA_DIR'))
     // No .env(): commander would take KAFKA_LOCAL_SECURED=0 as the flag; the options read it themselves.
     .addOption(new Option('--secured', 'the secured broker: SCRAM-SHA-512 over TLS and mutual TLS, own ports and data (KAFKA_LOCAL_SECURED=1)'))
-    .addOption(new Option('--secured-port <port>', 'SASL_SSL port of the secured broker; mutual TLS one above (default 9192)').env('KAFKA_LOCAL_SECURED_PORT'));
+    .addOption(new Option('--secured-port <port>', 'SASL_SSL port of the secured broker; mutual TLS one above (default 9192)').env('KAFKA_LOCAL_SECURED_PORT'))
+    .addOption(new Option('--jvm <profile>', "'server' (C2 JIT, the default) or 'short-lived' (C1 only: less CPU for a broker that runs minutes)").env('KAFKA_LOCAL_JVM'));
 }
 
 const program = new Command('kafka-local')
   .description('A real Apache Kafka (KRaft) from Maven Central on the local JDK, without Docker.')
-  .addHelpText('after', '\nEnvironment: KAFKA_LOCAL_PORT, KAFKA_LOCAL_BROKERS, KAFKA_LOCAL_DATA_DIR, KAFKA_LOCAL_HEAP, KAFKA_LOCAL_START_TIMEOUT_MS, KAFKA_LOCAL_SECURED, KAFKA_LOCAL_SECURED_PORT, KAFKA_LOCAL_ADVERTISED_PORT_SHIFT, JAVA_HOME.');
+  .addHelpText('after', '\nEnvironment: KAFKA_LOCAL_PORT, KAFKA_LOCAL_BROKERS, KAFKA_LOCAL_DATA_DIR, KAFKA_LOCAL_HEAP, KAFKA_LOCAL_JVM, KAFKA_LOCAL_START_TIMEOUT_MS, KAFKA_LOCAL_SECURED, KAFKA_LOCAL_SECURED_PORT, KAFKA_LOCAL_ADVERTISED_PORT_SHIFT, JAVA_HOME.');
 
 withCommon(program.command('up').description('start the broker(s) unless running; wait until they answer')).action(async (flags: CommonFlags) => {
   const handle = await ensureLocalKafka(optionsFrom(flags));

@@ -7,7 +7,7 @@ const props = (text: string) => Object.fromEntries(text.split('\n').filter((l) =
 describe('kafka-local options', () => {
   it('defaults to one broker on 9092 under the repo .data folder', () => {
     const options = resolveKafkaLocalOptions({}, {});
-    expect(options).toMatchObject({ port: 9092, brokers: 1, heap: '768m' });
+    expect(options).toMatchObject({ port: 9092, brokers: 1, heap: '768m', jvm: 'server' });
     expect(options.dataDir).toMatch(/\.data\/kafka$/);
     expect(bootstrapServers(options)).toBe('127.0.0.1:9092');
   });
@@ -16,12 +16,14 @@ describe('kafka-local options', () => {
     const env = { KAFKA_LOCAL_PORT: '19092', KAFKA_LOCAL_BROKERS: '3', KAFKA_LOCAL_DATA_DIR: '/tmp/x' };
     expect(bootstrapServers(resolveKafkaLocalOptions({}, env))).toBe('127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094');
     expect(resolveKafkaLocalOptions({ port: 29092 }, env).port).toBe(29092);
+    expect(resolveKafkaLocalOptions({}, { KAFKA_LOCAL_JVM: 'short-lived' }).jvm).toBe('short-lived');
   });
 
   it('names the variable and the expected form of a bad value', () => {
     expect(() => resolveKafkaLocalOptions({}, { KAFKA_LOCAL_PORT: 'abc' })).toThrow(/KAFKA_LOCAL_PORT \/ --port: must be a port number, e\.g\. 9092/);
     expect(() => resolveKafkaLocalOptions({}, { KAFKA_LOCAL_BROKERS: '2' })).toThrow(/KAFKA_LOCAL_BROKERS \/ --brokers: must be 1 \(single node\) or 3/);
     expect(() => resolveKafkaLocalOptions({}, { KAFKA_LOCAL_HEAP: 'lots' })).toThrow(/KAFKA_LOCAL_HEAP \/ --heap: must look like 512m or 1g/);
+    expect(() => resolveKafkaLocalOptions({}, { KAFKA_LOCAL_JVM: 'c1' })).toThrow(/KAFKA_LOCAL_JVM \/ --jvm: must be 'server' or 'short-lived'/);
     expect(() => resolveKafkaLocalOptions({ port: 80 })).toThrow(/--port: must be >= 1024/);
   });
 

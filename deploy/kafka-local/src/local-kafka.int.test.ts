@@ -62,7 +62,7 @@ describe('deploy/kafka-local', () => {
   it('brings up a 3-broker cluster idempotently, replicates RF 3, and takes it down cleanly', async () => {
     const port = await freePortPair();
     const dataDir = tempDir();
-    const options = { port, dataDir, brokers: 3, heap: '384m' } as const;
+    const options = { port, dataDir, brokers: 3, heap: '384m', jvm: 'short-lived' } as const;
     onTestFinished(async () => void (await stopLocalKafka(options, { wipe: true })));
 
     const first = await ensureLocalKafka(options);
@@ -100,7 +100,7 @@ describe('deploy/kafka-local', () => {
   it("offers the KIP-848 consumer protocol and share groups (KIP-932) to clients, checked with Kafka's own tools", async () => {
     const port = await freePortPair();
     const dataDir = tempDir();
-    const options = { port, dataDir, heap: '384m' } as const;
+    const options = { port, dataDir, heap: '384m', jvm: 'short-lived' } as const;
     onTestFinished(async () => void (await stopLocalKafka(options, { wipe: true })));
     const { bootstrap } = await ensureLocalKafka(options);
     const tool = async (mainClass: string, args: readonly string[], input?: string) => {

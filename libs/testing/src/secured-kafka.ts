@@ -34,9 +34,9 @@ function readEnvFile(variable: string, file: string): Record<string, string> {
   );
 }
 
-/** Options of the local secured broker the tests start: one node, a small heap unless KAFKA_LOCAL_HEAP says otherwise. */
+/** Options of the local secured broker the tests start: one node, a small heap and the C1-only 'short-lived' JVM unless KAFKA_LOCAL_HEAP / KAFKA_LOCAL_JVM say otherwise. */
 export function testSecuredKafkaOptions(env: NodeJS.ProcessEnv = process.env) {
-  return { secured: true, brokers: 1, ...(env.KAFKA_LOCAL_HEAP ? {} : { heap: '384m' }) } as const;
+  return { secured: true, brokers: 1, ...(env.KAFKA_LOCAL_HEAP ? {} : { heap: '384m' }), ...(env.KAFKA_LOCAL_JVM ? {} : { jvm: 'short-lived' as const }) } as const;
 }
 
 /**

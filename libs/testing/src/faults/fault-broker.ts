@@ -61,7 +61,9 @@ export async function startFaultBroker(spec: FaultBrokerSpec): Promise<FaultBrok
   if (spec.proxied && brokers > 1) throw new Error(`${spec.name}: a proxy fronts a single broker only`);
   const port = await freePort(spec.basePort, shift, brokers);
   const proxy = spec.proxied ? await TcpProxy.start({ port }, port + shift) : undefined;
-  const options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), `sy-${spec.name}-`)), brokers, heap: '384m', advertisedPortShift: shift };
+  // A fault test's brokers live minutes: C1 only (deploy/kafka-local's 'short-lived' JVM) spends less of the 2 CI cores in the JIT.
+  const jvm = process.env.KAFKA_LOCAL_JVM === 'server' ? 'server' : 'short-lived';
+  const options = { port, dataDir: mkdtempSync(path.join(os.tmpdir(), `sy-${spec.name}-`)), brokers, heap: '384m', jvm, advertisedPortShift: shift } as const;
   const { bootstrap } = await ensureLocalKafka(options);
   const clientName = process.env.KAFKA_CLIENT ?? DEFAULT_KAFKA_CLIENT;
   const reach = proxy ? `127.0.0.1:${proxy.port}` : bootstrap;
