@@ -76,6 +76,10 @@ export function renderServerProperties(node: BrokerNode, nodes: readonly BrokerN
     'group.coordinator.rebalance.protocols': 'classic,consumer,streams',
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': minIsr,
+    // The floor of a KIP-848 group's own `consumer.session.timeout.ms` (Kafka's is 45 s, its default,
+    // which stays the default): 6 s, the classic protocol's floor, so a test can give its group a
+    // short session and wait past it in seconds (consumer-protocol.membership.int.test.ts: 15 s).
+    'group.consumer.min.session.timeout.ms': 6_000,
     // Tests and local runs form groups all the time; nobody wants to wait 3 s for each one.
     'group.initial.rebalance.delay.ms': 0,
     'transaction.max.timeout.ms': 900_000,

@@ -39,6 +39,8 @@ describe('kafka-local options', () => {
       'transaction.state.log.min.isr': '1',
       'min.insync.replicas': '1',
       'group.initial.rebalance.delay.ms': '0',
+      // A KIP-848 group may ask for a session timeout down to 6 s (the default stays Kafka's 45 s).
+      'group.consumer.min.session.timeout.ms': '6000',
       // Kafka 4.4.0 skips the commit markers of sole-replica partitions during a controlled shutdown (broker-config.ts).
       'controlled.shutdown.enable': 'false',
     });
