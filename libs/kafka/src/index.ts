@@ -11,6 +11,7 @@ export { connectionSecurityWarnings } from './client/connection-security.js';
 export { scanTopics } from './client/topic-scan.js';
 export { StateTopics } from './client/state-topics.js';
 export { TransactionalSender, type TransactionalSenderOptions, type RecordLabeller } from './client/transactional-sender.js';
+export { EncodedRecords, ExtraHeaders, type EncodedHeader, type EncodedRecordsData } from './client/records/encoded-records.js';
 export type {
   AdminPort,
   BatchControl,
@@ -28,6 +29,8 @@ export type {
   PartitionOffset,
   PartitionDescription,
   PartitionOffsets,
+  RawRecordCursor,
+  RawRecords,
   ProducerOptions,
   ProducerPort,
   RecordAck,

@@ -53,6 +53,10 @@ export function inMemoryTransactions(group: ConsumerGroupMetadata = { groupId: '
           records.push(...batch);
           return [];
         },
+        sendEncoded: async (topic, list) => {
+          step('send');
+          records.push({ topic, records: list.flatMap((encoded) => encoded.decode()) });
+        },
         sendOffsets: async (_group, sent) => {
           step('sendOffsets');
           offsets.push(...sent);

@@ -5,6 +5,7 @@
  * (kafka-client.port.int.test.ts).
  */
 import type { KafkaConnectionSettings } from './kafka.options.js';
+import type { EncodedRecords } from './records/encoded-records.js';
 
 export type HeaderValue = string | Buffer;
 
@@ -86,6 +87,12 @@ export interface TransactionPort {
   /** Sends within the transaction, split into requests like `ProducerPort.send`; nothing is visible to read_committed readers before `commit`. */
   send(batch: readonly TopicRecords[]): Promise<RecordAck[]>;
   /**
+   * Sends records already encoded (EncodedRecords: a bulk copy's records written straight from the
+   * fetched bytes) within the transaction, keyed ones to the partition of their key's hash, like
+   * `send`. An adapter without a faster path decodes them and sends them as `send` does.
+   */
+  sendEncoded(topic: string, records: readonly EncodedRecords[]): Promise<void>;
+  /**
    * Commits consumed offsets atomically with the records of this transaction, fenced by the
    * consumer's group generation and member id (KIP-447): a member that lost its partitions in a
    * rebalance (a zombie, e.g. a paused process that wakes up) has its commit refused and the
@@ -131,7 +138,47 @@ export interface RecordBatch {
   readonly highWatermark: string;
   /** Offset of the last entry fetched, counting transaction markers the records skip. */
   readonly lastOffset: string;
+  /** Empty when the records come as `raw` instead. */
   readonly records: readonly IncomingRecord[];
+  /**
+   * The same records read in place from the fetched bytes, no object per record: only when the
+   * consumer runs with `rawRecords` and the adapter supports it (then `records` is empty).
+   */
+  readonly raw?: RawRecords;
+}
+
+/** A batch's records in the fetched bytes (the same records, in the same order, as `RecordBatch.records` would hold). */
+export interface RawRecords {
+  /** A fresh cursor before the first record. */
+  cursor(): RawRecordCursor;
+}
+
+/**
+ * One record at a time of a RawRecords, as positions in `buffer` (valid while the batch is being
+ * handled). Its fields change with every `next()`.
+ */
+export interface RawRecordCursor {
+  /** Moves to the next record; false after the last. */
+  next(): boolean;
+  readonly buffer: Buffer;
+  /** The record's offset (raw batches are only handed out where offsets are exact as Numbers). */
+  readonly offset: number;
+  /** Milliseconds since epoch. */
+  readonly timestamp: number;
+  /** Where the key's length varint starts: key and value with their lengths are the bytes from here to the end of the value. */
+  readonly keyLengthStart: number;
+  readonly keyStart: number;
+  /** -1: a null key. */
+  readonly keyLength: number;
+  readonly valueStart: number;
+  /** -1: a null value. */
+  readonly valueLength: number;
+  /** The record's headers as on the wire, after their count: `headerCount` of (name length varint, name, value length varint, value). */
+  readonly headersStart: number;
+  readonly headersEnd: number;
+  readonly headerCount: number;
+  /** The current record as an IncomingRecord (key, value and header values are views on `buffer`). */
+  toIncoming(): IncomingRecord;
 }
 
 export interface BatchControl {
@@ -178,6 +225,8 @@ export interface ConsumerRunOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Resolve every record of a batch when eachBatch returns (default true). */
   readonly autoResolve?: boolean;
+  /** Batches carry `raw` (read in place) instead of `records` where the adapter can (@platformatic/kafka); a bulk copy (replay) uses it. */
+  readonly rawRecords?: boolean;
 }
 
 export interface GroupAssignment {

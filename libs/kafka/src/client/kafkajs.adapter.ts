@@ -178,6 +178,8 @@ class KafkajsProducer implements ProducerPort {
       });
     return {
       send: (batch) => marking(sendSplit((request) => tx.sendBatch(request), batch, this.#caps)),
+      // No faster path: kafkajs encodes the decoded records itself.
+      sendEncoded: async (topic, list) => void (await marking(sendSplit((request) => tx.sendBatch(request), [{ topic, records: list.flatMap((e) => e.decode()) }], this.#caps))),
       // Not fenced: kafkajs' TxnOffsetCommit carries the group id only, never generation and member.
       sendOffsets: (group, offsets) =>
         retryConcurrentTransactions(() =>

@@ -7,21 +7,26 @@
  * failed transaction is aborted and fails the writer: nothing queued after it is written, and a
  * rerun resumes from the last commit.
  */
-import type { OutgoingRecord, ProducerPort } from '@switchyard/kafka';
+import type { EncodedRecords, OutgoingRecord, ProducerPort } from '@switchyard/kafka';
 import { ChangeSignal } from './change-signal.js';
 
 /** Copies of one source partition and the progress that covers them. */
 export interface CopyChunk {
   readonly partition: number;
   readonly records: readonly OutgoingRecord[];
-  /** Estimated encoded bytes of `records`. */
+  /** Copies written straight from the fetched bytes (raw records), after `records`. */
+  readonly encoded?: EncodedRecords;
+  /** Estimated encoded bytes of the copies. */
   readonly bytes: number;
   /** The partition's next offset to read once this chunk is written (its records and every skipped one before). */
   readonly position: bigint;
 }
 
+/** The copies a chunk holds. */
+export const copiesIn = (chunk: CopyChunk): number => chunk.records.length + (chunk.encoded?.count ?? 0);
+
 /** Caps of one transaction (and of one chunk): the target's batches stay under the 1 MiB default max.message.bytes. */
-export const TRANSACTION_CAPS = Object.freeze({ maxRecords: 5_000, maxBytes: 900 * 1024 });
+export const TRANSACTION_CAPS = Object.freeze({ maxRecords: 20_000, maxBytes: 4 * 1024 * 1024 });
 
 /** The reader may run this far ahead of the transaction in flight (records queued, not yet in a transaction). */
 export const MAX_QUEUED_RECORDS = 2 * TRANSACTION_CAPS.maxRecords;
@@ -82,7 +87,7 @@ export class CopyWriter implements ChunkWriter {
     if (this.#state === 'failed') throw this.#error;
     if (this.#state !== 'open') return false;
     this.#queue.push(chunk);
-    this.#queuedRecords += chunk.records.length;
+    this.#queuedRecords += copiesIn(chunk);
     if (!this.#writing) void this.#writeQueued();
     return true;
   }
@@ -128,12 +133,12 @@ export class CopyWriter implements ChunkWriter {
   /** The queued chunks of the next transaction: at least one, then as many as fit the caps. */
   #takeTransaction(): CopyChunk[] {
     const taken = [this.#queue.shift()!];
-    let records = taken[0]!.records.length;
+    let records = copiesIn(taken[0]!);
     let bytes = taken[0]!.bytes;
     for (let next = this.#queue[0]; next; next = this.#queue[0]) {
-      if (records + next.records.length > TRANSACTION_CAPS.maxRecords || bytes + next.bytes > TRANSACTION_CAPS.maxBytes) break;
+      if (records + copiesIn(next) > TRANSACTION_CAPS.maxRecords || bytes + next.bytes > TRANSACTION_CAPS.maxBytes) break;
       taken.push(this.#queue.shift()!);
-      records += next.records.length;
+      records += copiesIn(next);
       bytes += next.bytes;
     }
     this.#queuedRecords -= records;
@@ -146,10 +151,12 @@ export class CopyWriter implements ChunkWriter {
     if (!producer) return;
     const records: OutgoingRecord[] = [];
     for (const chunk of chunks) for (const record of chunk.records) records.push(record);
+    const encoded = chunks.flatMap((chunk) => (chunk.encoded && chunk.encoded.count > 0 ? [chunk.encoded] : []));
     const offsets = [...progressOf(chunks)].map(([partition, { position }]) => ({ topic, partition, offset: position.toString() }));
     const tx = await producer.transaction();
     try {
       if (records.length > 0) await tx.send([{ topic: toTopic, records }]);
+      if (encoded.length > 0) await tx.sendEncoded(toTopic, encoded);
       // Group id only: a replay is fenced by its transactional id (one per replay id and lane), so
       // a second process of the same replay bumps the epoch and this one's commit is refused.
       await tx.sendOffsets({ groupId: group, generationId: -1, memberId: '' }, offsets);
@@ -164,9 +171,9 @@ export class CopyWriter implements ChunkWriter {
 /** Per partition, the progress after the last of its chunks and how many copies they hold. */
 function progressOf(chunks: readonly CopyChunk[]): Map<number, { position: bigint; written: number }> {
   const progress = new Map<number, { position: bigint; written: number }>();
-  for (const { partition, position, records } of chunks) {
-    const seen = progress.get(partition);
-    progress.set(partition, { position, written: (seen?.written ?? 0) + records.length });
+  for (const chunk of chunks) {
+    const seen = progress.get(chunk.partition);
+    progress.set(chunk.partition, { position: chunk.position, written: (seen?.written ?? 0) + copiesIn(chunk) });
   }
   return progress;
 }

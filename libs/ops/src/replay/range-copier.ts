@@ -5,9 +5,9 @@
  * goes on) and `committed` (written and committed; what a rerun resumes from). A run killed at
  * any point resumes from the last commit without a duplicate or a gap.
  */
-import type { BatchControl, HeaderValue, IncomingRecord, OutgoingRecord, RecordBatch } from '@switchyard/kafka';
+import { EncodedRecords, ExtraHeaders, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type RawRecordCursor, type RawRecords, type RecordBatch } from '@switchyard/kafka';
 import { TRANSACTION_CAPS, type ChunkWriter } from './copy-writer.js';
-import type { RecordPredicate } from './record-filter.js';
+import { matchAll, type RecordPredicate } from './record-filter.js';
 import type { PartitionRange } from './replay-plan.js';
 import type { ReplayPacer } from './replay-pacer.js';
 import type { ReplayStats } from './replay-stats.js';
@@ -121,9 +121,42 @@ const byteLength = (v: string | Buffer | null | undefined) => (v == null ? 0 : t
 /** Copies of one batch on their way to the writer, with the counts of what they cover. */
 interface PendingChunk {
   records: OutgoingRecord[];
+  /** Copies of raw records (written from the fetched bytes). */
+  encoded?: EncodedRecords;
   bytes: number;
   read: number;
   matched: number;
+}
+
+const newChunk = (): PendingChunk => ({ records: [], bytes: 0, read: 0, matched: 0 });
+
+const isFull = (chunk: PendingChunk): boolean => chunk.records.length + (chunk.encoded?.count ?? 0) >= TRANSACTION_CAPS.maxRecords || chunk.bytes >= TRANSACTION_CAPS.maxBytes;
+
+/** A batch being copied: its partition's range end and read position, the chunk being filled. */
+interface BatchCopy {
+  readonly partition: number;
+  readonly end: bigint;
+  position: bigint;
+  chunk: PendingChunk;
+  readonly stamp: ReplayStamp;
+  readonly control: BatchControl;
+}
+
+/** A copy's framing beyond its tail (length, attributes, deltas), as the estimate of copyBytes counts it. */
+const ENCODED_OVERHEAD_BYTES = 12;
+
+/** The replay's headers of a raw copy (origin first: its offset is set per copy). */
+const replayHeaders = (stamp: ReplayStamp): ExtraHeaders =>
+  new ExtraHeaders([
+    { name: Buffer.from(REPLAY_HEADERS.origin), value: stamp.originPrefix, suffixed: true },
+    { name: Buffer.from(REPLAY_HEADERS.replayedAt), value: stamp.replayedAt },
+    { name: Buffer.from(REPLAY_HEADERS.replayId), value: stamp.replayId },
+  ]);
+
+function decodeAll(raw: RawRecords): IncomingRecord[] {
+  const records: IncomingRecord[] = [];
+  for (const cursor = raw.cursor(); cursor.next(); ) records.push(cursor.toIncoming());
+  return records;
 }
 
 export class RangeCopier {
@@ -174,52 +207,103 @@ export class RangeCopier {
   async copy(batch: RecordBatch, control: BatchControl): Promise<void> {
     const { partition } = batch;
     const end = this.#ends.get(partition);
-    let position = this.#read.get(partition);
+    const position = this.#read.get(partition);
     if (position === undefined || end === undefined || position >= end) return;
-    const { matches, pacer, signal, replayId, headersOf, dryRun } = this.#options;
-    const stopped = () => signal.aborted || !control.isRunning() || control.isStale();
-    const stamp = replayStamp(replayId, new Date(), batch.topic, partition);
-    let chunk: PendingChunk = { records: [], bytes: 0, read: 0, matched: 0 };
-    const handOver = async (): Promise<boolean> => {
-      const accepted = await this.#handOver(partition, chunk, position!);
-      chunk = { records: [], bytes: 0, read: 0, matched: 0 };
-      await heartbeat(control);
-      return accepted && !stopped();
-    };
-    for (const record of batch.records) {
+    const { replayId, headersOf, dryRun } = this.#options;
+    const run: BatchCopy = { partition, end, position, chunk: newChunk(), stamp: replayStamp(replayId, new Date(), batch.topic, partition), control };
+    // Raw records are copied as bytes, unless the copies' headers are rewritten or nothing is written.
+    const completed = batch.raw && !headersOf && !dryRun ? await this.#copyRaw(run, batch.raw.cursor()) : await this.#copyRecords(run, batch.raw ? decodeAll(batch.raw) : batch.records);
+    if (!completed) return;
+    // A batch that read to its end also passed any transaction markers after its last record.
+    const afterBatch = BigInt(batch.lastOffset) + 1n;
+    if (afterBatch > run.position) run.position = afterBatch < end ? afterBatch : end;
+    if (run.position > this.#read.get(partition)!) await this.#flush(run);
+  }
+
+  /** The copy loop over decoded records; false when it stopped early (writer stopped, paused out, stale). */
+  async #copyRecords(run: BatchCopy, records: readonly IncomingRecord[]): Promise<boolean> {
+    const { matches, headersOf, dryRun } = this.#options;
+    for (const record of records) {
       const offset = BigInt(record.offset);
-      if (offset < position) continue;
-      if (offset >= end) break;
+      if (offset < run.position) continue;
+      if (offset >= run.end) break;
       if (matches(record)) {
-        const wait = pacer.unpaced ? 0 : pacer.delayFor(Number(record.timestamp));
-        if (wait >= MIN_WAIT_MS) {
-          if (!(await handOver())) return;
-          await pause(wait, signal, control);
-          if (stopped()) return;
-        }
-        chunk.matched++;
+        if (!(await this.#paced(run, Number(record.timestamp)))) return false;
+        run.chunk.matched++;
         if (dryRun) {
           if (this.samples.length < MAX_SAMPLES) this.samples.push(record);
         } else {
-          const copy = replayedRecord(record, stamp, headersOf);
-          chunk.records.push(copy);
-          chunk.bytes += copyBytes(copy);
+          const copy = replayedRecord(record, run.stamp, headersOf);
+          run.chunk.records.push(copy);
+          run.chunk.bytes += copyBytes(copy);
         }
       }
-      chunk.read++;
-      position = offset + 1n;
-      if ((chunk.records.length >= TRANSACTION_CAPS.maxRecords || chunk.bytes >= TRANSACTION_CAPS.maxBytes) && !(await handOver())) return;
+      run.chunk.read++;
+      run.position = offset + 1n;
+      if (isFull(run.chunk) && !(await this.#flush(run))) return false;
     }
-    // A batch that read to its end also passed any transaction markers after its last record.
-    const afterBatch = BigInt(batch.lastOffset) + 1n;
-    if (afterBatch > position) position = afterBatch < end ? afterBatch : end;
-    if (position > this.#read.get(partition)!) await handOver();
+    return true;
+  }
+
+  /** The copy loop over raw records: each copy is written from the fetched bytes (EncodedRecords), no object per record. */
+  async #copyRaw(run: BatchCopy, cursor: RawRecordCursor): Promise<boolean> {
+    const { matches, pacer } = this.#options;
+    const everything = matches === matchAll;
+    const headers = replayHeaders(run.stamp);
+    const end = Number(run.end);
+    let position = Number(run.position);
+    while (cursor.next()) {
+      const offset = cursor.offset;
+      if (offset < position) continue;
+      if (offset >= end) break;
+      if (everything || matches(cursor.toIncoming())) {
+        if (!pacer.unpaced) {
+          run.position = BigInt(position);
+          if (!(await this.#paced(run, cursor.timestamp))) return false;
+        }
+        run.chunk.matched++;
+        const encoded = (run.chunk.encoded ??= new EncodedRecords());
+        const before = encoded.byteLength;
+        encoded.appendCopy(cursor, headers, offset);
+        run.chunk.bytes += encoded.byteLength - before + ENCODED_OVERHEAD_BYTES;
+      }
+      run.chunk.read++;
+      position = offset + 1;
+      if (isFull(run.chunk)) {
+        run.position = BigInt(position);
+        if (!(await this.#flush(run))) return false;
+      }
+    }
+    run.position = BigInt(position);
+    return true;
+  }
+
+  /** Waits for the pacer's time of a record stamped `timestamp` (handing over what waits first); false when the copy is to stop. */
+  async #paced(run: BatchCopy, timestamp: number): Promise<boolean> {
+    const { pacer, signal } = this.#options;
+    const wait = pacer.unpaced ? 0 : pacer.delayFor(timestamp);
+    if (wait < MIN_WAIT_MS) return true;
+    if (!(await this.#flush(run))) return false;
+    await pause(wait, signal, run.control);
+    return !this.#stopped(run.control);
+  }
+
+  #stopped(control: BatchControl): boolean {
+    return this.#options.signal.aborted || !control.isRunning() || control.isStale();
+  }
+
+  /** Hands the run's chunk over with its progress and starts a new one; false when the copy is to stop. */
+  async #flush(run: BatchCopy): Promise<boolean> {
+    const accepted = await this.#handOver(run.partition, run.chunk, run.position);
+    run.chunk = newChunk();
+    await heartbeat(run.control);
+    return accepted && !this.#stopped(run.control);
   }
 
   /** Queues the chunk with the progress `position` (waiting while the writer's queue is full); false when the writer stopped. */
   async #handOver(partition: number, chunk: PendingChunk, position: bigint): Promise<boolean> {
     if (position <= this.#read.get(partition)!) return true;
-    const accepted = await this.#options.writer.write({ partition, records: chunk.records, bytes: chunk.bytes, position });
+    const accepted = await this.#options.writer.write({ partition, records: chunk.records, ...(chunk.encoded ? { encoded: chunk.encoded } : {}), bytes: chunk.bytes, position });
     if (accepted) {
       this.#read.set(partition, position);
       this.#options.stats.countRead(partition, chunk.read, chunk.matched);

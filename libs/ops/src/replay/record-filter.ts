@@ -58,7 +58,10 @@ function parseJson(value: Buffer | null): unknown {
   }
 }
 
-/** One predicate for all the filters (true for every record when none is given). */
+/** The predicate of no filter: every record matches (a copy need not decode records to ask). */
+export const matchAll: RecordPredicate = () => true;
+
+/** One predicate for all the filters (`matchAll` when none is given). */
 export function buildRecordFilter(spec: RecordFilterSpec): RecordPredicate {
   const checks: RecordPredicate[] = [];
   if (spec.types.length > 0) {
@@ -79,5 +82,6 @@ export function buildRecordFilter(spec: RecordFilterSpec): RecordPredicate {
       return spec.where.every(({ path, value }) => jsonEquals(valueAt(document, path), value));
     });
   }
+  if (checks.length === 0) return matchAll;
   return (record) => checks.every((check) => check(record));
 }

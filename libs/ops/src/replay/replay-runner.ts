@@ -72,7 +72,8 @@ async function readRanges(consumer: ConsumerPort, run: ReplayRun, plan: ReplayPl
   };
   // Every partition's batch at once: a partition whose writer lane is full must not hold up the
   // others' (with one at a time, the lanes took turns).
-  consumer.run({ eachBatch, partitionsConsumedConcurrently: Math.max(1, plan.partitions.length) }).catch(ended.reject);
+  // Raw records: copies are written from the fetched bytes where the client can (range-copier.ts).
+  consumer.run({ eachBatch, partitionsConsumedConcurrently: Math.max(1, plan.partitions.length), rawRecords: true }).catch(ended.reject);
   await ended.promise;
 }
 

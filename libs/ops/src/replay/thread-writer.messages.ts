@@ -1,5 +1,5 @@
 /** Messages between the replay's main thread and a writer thread (thread-writer.worker.ts). */
-import type { KafkaConnectionSettings } from '@switchyard/kafka';
+import type { EncodedRecordsData, KafkaConnectionSettings } from '@switchyard/kafka';
 
 /** What a writer thread starts with (its workerData). */
 export interface WriterThreadInit {
@@ -13,7 +13,15 @@ export interface WriterThreadInit {
 
 /** Main thread -> writer thread. `copies` is packed by copy-chunk.codec.ts and transferred. */
 export type ToWriterThread =
-  | { readonly kind: 'chunk'; readonly partition: number; readonly position: string; readonly bytes: number; readonly copies: ArrayBuffer }
+  | {
+      readonly kind: 'chunk';
+      readonly partition: number;
+      readonly position: string;
+      readonly bytes: number;
+      readonly copies: ArrayBuffer;
+      /** Copies written from raw records (EncodedRecords), transferred as they are. */
+      readonly encoded?: EncodedRecordsData;
+    }
   | { readonly kind: 'stop' };
 
 /** Writer thread -> main thread. */

@@ -6,7 +6,7 @@
  * lanes use two cores.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKafkaClient, createLogger, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
+import { createKafkaClient, createLogger, EncodedRecords, hideSettingsSecrets, type ProducerPort } from '@switchyard/kafka';
 import { unpackCopies } from './copy-chunk.codec.js';
 import { CopyWriter } from './copy-writer.js';
 import { toThreadError, type FromWriterThread, type ToWriterThread, type WriterThreadInit } from './thread-writer.messages.js';
@@ -53,7 +53,13 @@ function start(): void {
   let queued: Promise<unknown> = connected;
   port.on('message', (message: ToWriterThread) => {
     if (message.kind === 'stop') return void connected.then(() => stop(producer, writer));
-    const chunk = { partition: message.partition, position: BigInt(message.position), bytes: message.bytes, records: unpackCopies(message.copies) };
+    const chunk = {
+      partition: message.partition,
+      position: BigInt(message.position),
+      bytes: message.bytes,
+      records: unpackCopies(message.copies),
+      ...(message.encoded ? { encoded: EncodedRecords.fromTransfer(message.encoded) } : {}),
+    };
     queued = queued.then(() => writer?.write(chunk)).catch(() => undefined);
   });
 }

@@ -18,6 +18,7 @@ function fakeClient() {
         send: async () => [],
         transaction: async () => ({
           send: async (batch: readonly TopicRecords[]) => (p.sent.push(...batch.flatMap((b) => b.records.map((r) => String(r.key)))), []),
+          sendEncoded: async () => undefined,
           sendOffsets: async (_group: unknown, offsets: readonly TopicPartitionOffset[]) => void p.offsets.push(...offsets),
           commit: async () => undefined,
           abort: async () => undefined,

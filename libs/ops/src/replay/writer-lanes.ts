@@ -1,10 +1,9 @@
 /**
  * A replay's writes split over WRITER_LANES transactional producers, each for a fixed share of
  * the source partitions (by their place in the plan) with its own transactional id derived from
- * the replay id, so each lane commits only its own partitions' progress. kafkajs encodes records
- * on the thread that sends them and that is what limits a replay (CPU-bound, see bench/README.md),
- * so with kafkajs lane 0 writes from this thread (which also reads) and every other lane from its
- * own thread; with @platformatic/kafka every lane writes from this thread (THREADED_CLIENTS).
+ * the replay id, so each lane commits only its own partitions' progress. A replay is CPU-bound
+ * (bench/README.md), so lane 0 writes from this thread (which also reads) and every other lane
+ * with enough to write from its own thread (THREAD_MIN_RECORDS).
  * Every run connects every lane's producer, which fences each lane of an interrupted run and
  * aborts its open transaction: the lane count is a constant for that reason.
  */
@@ -22,17 +21,16 @@ import { ThreadWriter } from './thread-writer.js';
  */
 export const WRITER_LANES = 2;
 /**
- * Clients whose lanes past the first write from threads of their own: kafkajs spends ~20 µs of CPU
- * encoding a record, so one thread cannot keep up. @platformatic/kafka's requests are encoded by
- * produce-request.encoder.ts (~2 µs a record): there a thread's start-up (tsx and the client's
- * modules loaded again, ~3 CPU-s) and the packing of every copy for it cost more than they win
- * (bench/README.md, replay section), so its lanes all write from this thread.
+ * Per client, how many records a lane past the first must have to write before it gets a thread
+ * of its own (fewer: it writes from this thread, which also reads). A thread costs ~1-2 CPU-s to
+ * start (tsx and the client's modules loaded again, beside the group join). kafkajs spends ~20 µs
+ * of CPU encoding a record, so one thread cannot keep up with a few thousand. @platformatic/kafka
+ * copies raw records as bytes (~6 µs a record, reading included): one thread carries a small
+ * replay, and a second core pays only for a large one (bench/README.md, replay section).
  */
-const THREADED_CLIENTS: ReadonlySet<KafkaClientName> = new Set(['kafkajs']);
-const threaded = (settings: KafkaConnectionSettings) => THREADED_CLIENTS.has(settings.client ?? DEFAULT_KAFKA_CLIENT);
+const THREAD_MIN_RECORDS: Readonly<Record<KafkaClientName, number>> = { kafkajs: 5_000, platformatic: 100_000 };
+const threadMinRecords = (settings: KafkaConnectionSettings) => THREAD_MIN_RECORDS[settings.client ?? DEFAULT_KAFKA_CLIENT];
 
-/** A lane with fewer records than this to write stays in this thread: a writer thread takes ~0.4 s of CPU to start (alongside the group join), as long as encoding ~5,000 records. */
-const THREAD_MIN_RECORDS = 5_000;
 const TRANSACTION_TIMEOUT_MS = 30_000;
 
 class WriterLanes implements ChunkWriter {
@@ -86,7 +84,7 @@ export async function startWriterLanes(client: KafkaClient, plan: ReplayPlan, op
   const producers: ProducerPort[] = [];
   const startLane = async (lane: number): Promise<ChunkWriter> => {
     const transactionalId = replayTransactionalId(options.id, lane);
-    if (lane > 0 && client.settings && threaded(client.settings) && remaining[lane]! >= THREAD_MIN_RECORDS) {
+    if (lane > 0 && client.settings && remaining[lane]! >= threadMinRecords(client.settings)) {
       return ThreadWriter.start({ settings: client.settings, transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS, ...target }, events);
     }
     const producer = client.producer({ transactionalId, transactionTimeoutMs: TRANSACTION_TIMEOUT_MS });

@@ -32,6 +32,7 @@ function scriptedProducer(): { producer: ProducerPort; next: (how: 'commit' | 'f
   let how: 'commit' | 'fail' | 'hang' = 'commit';
   const tx: TransactionPort = {
     send: async () => [],
+    sendEncoded: async () => undefined,
     sendOffsets: async () => undefined,
     commit: async () => {
       if (how === 'fail') throw new Error('coordinator gone');

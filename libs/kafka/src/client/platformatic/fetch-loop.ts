@@ -1,8 +1,8 @@
 import type { Consumer, fetchV17 } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
-import { fetchUnfiltered } from './fetch-request.js';
-import { toRecordBatch, type SkippedBatch } from './fetched-batch.js';
+import { fetchRaw, fetchUnfiltered } from './fetch-request.js';
+import { toRawRecordBatch, toRecordBatch, type SkippedBatch } from './fetched-batch.js';
 import { protocolErrorId, withDeadline } from './platformatic.errors.js';
 
 export interface Assigned {
@@ -22,6 +22,14 @@ export interface FetchLoopOptions {
   readonly onCrash: (error: Error, restart: boolean) => void;
   /** The longest one library call (metadata, fetch, offsets) may take before it fails with SY_KAFKA_UNAVAILABLE. */
   readonly deadlineMs: number;
+}
+
+/** What the hand-over reads of a fetched partition, parsed (fetchUnfiltered) or raw (fetchRaw). */
+interface FetchedPartition {
+  readonly partitionIndex: number;
+  readonly lastStableOffset: bigint;
+  readonly abortedTransactions: readonly { readonly producerId: bigint; readonly firstOffset: bigint }[] | null;
+  readonly records?: unknown;
 }
 
 const EARLIEST = -2n;
@@ -244,22 +252,32 @@ export class FetchLoop {
         const broker = metadata.brokers.get(node);
         if (!broker) throw new Error(`broker ${node}, leader of ${partitions.length} assigned partitions, is not in the cluster metadata`);
         const names = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
-        const response = await this.#bounded('fetch', () =>
-          fetchUnfiltered(this.#consumer(), broker, {
-            topics: request,
-            isolationLevel: this.#options.readCommitted ? 1 : 0,
-            maxWaitMs: this.#options.maxWaitTimeMs,
-            minBytes: this.#options.minBytes,
-            maxBytes: MAX_FETCH_BYTES,
-            topicNames: names,
-          }),
-        );
-        await this.#handOver(response, names, requested, assignment);
+        const fetchRequest = {
+          topics: request,
+          isolationLevel: this.#options.readCommitted ? 1 : 0,
+          maxWaitMs: this.#options.maxWaitTimeMs,
+          minBytes: this.#options.minBytes,
+          maxBytes: MAX_FETCH_BYTES,
+          topicNames: names,
+        } as const;
+        if (this.#options.run.rawRecords) {
+          // Undefined from a broker older than Fetch v13: records come parsed then.
+          const raw = await this.#bounded('fetch', () => fetchRaw(this.#consumer(), broker, fetchRequest));
+          if (raw) return this.#handOver(raw, names, requested, assignment, toRawRecordBatch);
+        }
+        const response = await this.#bounded('fetch', () => fetchUnfiltered(this.#consumer(), broker, fetchRequest));
+        await this.#handOver(response, names, requested, assignment, toRecordBatch);
       }),
     );
   }
 
-  async #handOver(response: fetchV17.FetchResponse, names: Map<string, string>, requested: Map<string, bigint>, assignment: number): Promise<void> {
+  async #handOver<P extends FetchedPartition>(
+    response: { readonly responses: readonly { readonly topicId: string; readonly partitions: readonly P[] }[] },
+    names: Map<string, string>,
+    requested: Map<string, bigint>,
+    assignment: number,
+    toBatch: (topic: string, partition: P, fetchOffset: bigint, readCommitted: boolean, skipped?: SkippedBatch[]) => ReturnType<typeof toRecordBatch>,
+  ): Promise<void> {
     const work: (() => Promise<void>)[] = [];
     for (const topicResponse of response.responses) {
       const topic = names.get(topicResponse.topicId);
@@ -270,7 +288,7 @@ export class FetchLoop {
         if (fetchOffset === undefined) continue;
         // What read_committed leaves out is collected only for the debug log (no allocation per answer otherwise).
         const skipped: SkippedBatch[] | undefined = this.#options.readCommitted && this.#options.log.isLevelEnabled('debug') ? [] : undefined;
-        const fetched = toRecordBatch(topic, partition, fetchOffset, this.#options.readCommitted, skipped);
+        const fetched = toBatch(topic, partition, fetchOffset, this.#options.readCommitted, skipped);
         if (skipped && skipped.length > 0) this.#logSkipped(topic, partition, fetchOffset, skipped);
         if (!fetched) continue;
         const epoch = this.#epochs.get(key) ?? 0;
@@ -288,8 +306,8 @@ export class FetchLoop {
   }
 
   /** What read_committed left out of one answer, and the broker's list it went by (a post-mortem of a fault run reads it). */
-  #logSkipped(topic: string, partition: fetchV17.FetchResponsePartition, fetchOffset: bigint, skipped: readonly SkippedBatch[]): void {
-    const records = partition.records ?? [];
+  #logSkipped(topic: string, partition: FetchedPartition, fetchOffset: bigint, skipped: readonly SkippedBatch[]): void {
+    const records = Array.isArray(partition.records) ? (partition.records as NonNullable<fetchV17.FetchResponsePartition['records']>) : [];
     this.#options.log.debug(
       {
         topic,

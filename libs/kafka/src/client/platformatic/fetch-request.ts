@@ -1,4 +1,4 @@
-import { kGetApi, kGetConnection, type Connection, type Consumer, type fetchV17 } from '@platformatic/kafka';
+import { fetchV13, fetchV14, fetchV15, fetchV16, fetchV17, kGetApi, kGetConnection, ResponseError, type Connection, type Consumer, type Reader, type Writer } from '@platformatic/kafka';
 
 type Callback<T> = (error: Error | null, result?: T) => void;
 type FetchApi = ((
@@ -24,6 +24,7 @@ interface ConsumerInternals {
 /** A full fetch request outside any fetch session (KIP-227: session id 0, epoch -1). */
 const NO_SESSION_ID = 0;
 const NO_SESSION_EPOCH = -1;
+const FETCH_API_KEY = 1;
 /** Fetch v13 and later name topics by id; older versions by name. */
 const FIRST_TOPIC_ID_VERSION = 13;
 
@@ -68,6 +69,84 @@ export function fetchUnfiltered(consumer: Consumer, broker: { host: string; port
           }
           resolve(response);
         });
+      });
+    });
+  });
+}
+
+/** A partition of a raw fetch answer: its record batches as the broker sent them (bytes). */
+export interface RawFetchPartition {
+  readonly partitionIndex: number;
+  readonly errorCode: number;
+  readonly highWatermark: bigint;
+  readonly lastStableOffset: bigint;
+  readonly abortedTransactions: readonly { readonly producerId: bigint; readonly firstOffset: bigint }[] | null;
+  readonly records: Buffer | null;
+}
+
+export interface RawFetchResponse {
+  readonly responses: readonly { topicId: string; readonly partitions: readonly RawFetchPartition[] }[];
+}
+
+/** The library's Fetch request encoders by version (v13 on: topics by id, the answers' layout the same up to v17). */
+const RAW_FETCH_REQUESTS: Readonly<Record<number, { createRequest: (...args: never[]) => Writer }>> = { 13: fetchV13, 14: fetchV14, 15: fetchV15, 16: fetchV16, 17: fetchV17 };
+
+/**
+ * A Fetch answer (v13-v17) with each partition's records left as bytes: `RecordBatch.raw` reads
+ * them in place (records/record-batch-reader.ts), with no object per record. Errors as the
+ * library's parser reports them (a ResponseError naming each failed partition's path).
+ */
+function parseRawFetchResponse(_correlationId: number, apiKey: number, apiVersion: number, reader: Reader): RawFetchResponse {
+  const errors: [string, [number, null]][] = [];
+  reader.readInt32(); // throttle time
+  const errorCode = reader.readInt16();
+  if (errorCode !== 0) errors.push(['/', [errorCode, null]]);
+  reader.readInt32(); // session id
+  const response: RawFetchResponse = {
+    responses: reader.readArray((r, i) => ({
+      topicId: r.readUUID(),
+      partitions: r.readArray((r, j): RawFetchPartition => {
+        const partitionIndex = r.readInt32();
+        const partitionError = r.readInt16();
+        if (partitionError !== 0) errors.push([`/responses/${i}/partitions/${j}`, [partitionError, null]]);
+        const highWatermark = r.readInt64();
+        const lastStableOffset = r.readInt64();
+        r.readInt64(); // log start offset
+        const abortedTransactions = r.readNullableArray((r) => ({ producerId: r.readInt64(), firstOffset: r.readInt64() }));
+        r.readInt32(); // preferred read replica
+        // COMPACT_RECORDS: length + 1, 0 = null.
+        const size = r.readUnsignedVarInt() - 1;
+        const records = size > 0 ? r.buffer.slice(r.position, r.position + size) : null;
+        if (size > 0) r.skip(size);
+        return { partitionIndex, errorCode: partitionError, highWatermark, lastStableOffset, abortedTransactions, records };
+      }),
+    })),
+  };
+  reader.readTaggedFields();
+  if (errors.length > 0) throw new ResponseError(apiKey, apiVersion, Object.fromEntries(errors), response);
+  return response;
+}
+
+interface RawConnection {
+  send(apiKey: number, apiVersion: number, payload: () => Writer, parser: typeof parseRawFetchResponse, requestTagged: boolean, responseTagged: boolean, callback: Callback<RawFetchResponse>): void;
+}
+
+/**
+ * Like fetchUnfiltered, with the records left as bytes; undefined (without a request) when the
+ * broker's Fetch version is older than v13: the caller fetches with fetchUnfiltered then.
+ */
+export function fetchRaw(consumer: Consumer, broker: { host: string; port: number }, request: FetchRequest): Promise<RawFetchResponse | undefined> {
+  const internals = consumer as unknown as ConsumerInternals;
+  return new Promise((resolve, reject) => {
+    internals[kGetConnection](broker, (connectionError, connection) => {
+      if (connectionError || !connection) return reject(connectionError ?? new Error(`no connection to ${broker.host}:${broker.port}`));
+      internals[kGetApi]('Fetch', (apiError, api) => {
+        if (apiError || !api) return reject(apiError ?? new Error('Fetch is not supported by the broker'));
+        const encoder = RAW_FETCH_REQUESTS[api.version ?? 0];
+        if (!encoder) return resolve(undefined);
+        const payload = () =>
+          (encoder.createRequest as (...args: unknown[]) => Writer)(request.maxWaitMs, request.minBytes, request.maxBytes, request.isolationLevel, NO_SESSION_ID, NO_SESSION_EPOCH, request.topics, [], '');
+        (connection as unknown as RawConnection).send(FETCH_API_KEY, api.version!, payload, parseRawFetchResponse, true, true, (error, result) => (error ? reject(error) : resolve(result)));
       });
     });
   });

@@ -6,7 +6,9 @@ import type { ConsumerGroupMetadata, ProducerOptions, ProducerPort, RecordAck, T
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../produce-splitter.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
 import { commitTransactionOffsets } from './txn-offset-commit.js';
-import { withFastProduce } from './produce-request.encoder.js';
+import { sectionMessageValue, withFastProduce } from './produce-request.encoder.js';
+import type { EncodedRecords } from '../records/encoded-records.js';
+import { partitionSections } from '../records/encoded-sections.js';
 import { keyPartitionHash } from './murmur2-partition.js';
 import { guardConnections, isDeadEnd, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
@@ -297,6 +299,23 @@ export class PlatformaticProducer implements ProducerPort {
     return acks;
   }
 
+  /**
+   * Encoded records as one library message per partition and request (a framed section, see
+   * produce-request.encoder.ts): the library's per-message work (header Maps, partition keys,
+   * sequence counts) is done once per partition instead of once per record.
+   */
+  async #sendEncoded(instance: Instance, topic: string, lists: readonly EncodedRecords[], send: (messages: MessageToProduce[]) => Promise<ProduceResult>): Promise<void> {
+    if (lists.every((list) => list.count === 0)) return;
+    const metadata = await this.#call(instance, 'metadata', () => instance.producer.metadata({ topics: [topic] }));
+    const partitions = metadata.topics.get(topic)?.partitionsCount;
+    if (!partitions) throw new Error(`topic ${topic} has no partitions in the cluster metadata`);
+    const nullKeysFrom = Math.floor(Math.random() * partitions);
+    for (const request of partitionSections(lists, partitions, this.#caps.maxTopicBytes, this.#caps.maxRequestBytes, nullKeysFrom)) {
+      const messages = request.map((section) => ({ topic, partition: section.partition, value: sectionMessageValue(section) }) as MessageToProduce);
+      await this.#call(instance, 'send', () => send(messages));
+    }
+  }
+
   send(batch: readonly TopicRecords[]): Promise<RecordAck[]> {
     return this.#serial((instance) => this.#sendSplit(instance, batch, (messages) => instance.producer.send({ messages, acks: -1 })));
   }
@@ -327,6 +346,7 @@ export class PlatformaticProducer implements ProducerPort {
     const ended = () => release();
     return {
       send: (batch) => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 })),
+      sendEncoded: (topic, lists) => this.#sendEncoded(instance, topic, lists, (messages) => tx.send({ messages, acks: -1 })),
       sendOffsets: (group, offsets) => this.#sendOffsets(instance, tx, group, offsets),
       commit: () => this.#commit(instance, tx).finally(ended),
       abort: () => {

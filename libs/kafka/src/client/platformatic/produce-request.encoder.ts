@@ -1,3 +1,4 @@
+import type { RecordSection } from '../records/encoded-sections.js';
 import { crc32c, kGetApi, produceV9, produceV10, produceV11, Writer, type NumericMap } from '@platformatic/kafka';
 
 /**
@@ -167,6 +168,79 @@ interface PlannedBatch {
   readonly bytes: number;
 }
 
+/**
+ * Records framed already (records/encoded-sections.ts), sent as the value of ONE library message
+ * per partition: the library counts that message as one record, so its sequence numbers run
+ * behind by `count - 1` per section; EncodedSequences makes up the difference.
+ */
+const sections = new WeakMap<Buffer, RecordSection>();
+
+/** The value of the message that carries `section` (a placeholder the encoder knows it by). */
+export function sectionMessageValue(section: RecordSection): Buffer {
+  const value = Buffer.alloc(0);
+  sections.set(value, section);
+  return value;
+}
+
+/** A batch of one section. */
+interface SectionBatch {
+  readonly partition: number;
+  readonly section: RecordSection;
+  readonly timestamp: bigint;
+  readonly bytes: number;
+}
+
+/**
+ * The records the library did not count, per partition, for one producer id and epoch (a new one
+ * starts its sequences from 0, and so does the library): added when a request of sections succeeds,
+ * so a retry of that request gets the same sequence numbers (the broker answers a duplicate as a success).
+ */
+export class EncodedSequences {
+  #producer = '';
+  readonly #uncounted = new Map<string, number>();
+
+  #for(options: ProduceEncodeOptions): Map<string, number> {
+    const producer = `${options.producerId ?? -1n}/${options.producerEpoch ?? -1}`;
+    if (producer !== this.#producer) {
+      this.#producer = producer;
+      this.#uncounted.clear();
+    }
+    return this.#uncounted;
+  }
+
+  uncounted(options: ProduceEncodeOptions, partitionKey: string): number {
+    return this.#for(options).get(partitionKey) ?? 0;
+  }
+
+  add(options: ProduceEncodeOptions, partitionKey: string, records: number): void {
+    const uncounted = this.#for(options);
+    uncounted.set(partitionKey, (uncounted.get(partitionKey) ?? 0) + records);
+  }
+}
+
+/** What a request of sections leaves uncounted, per partition key: added once it succeeds. */
+export type Uncounted = [partitionKey: string, records: number][];
+
+function writeSectionBatch(c: Cursor, batch: SectionBatch, options: ProduceEncodeOptions, sequence: number): void {
+  const start = c.at;
+  c.int64(0n);
+  c.int32(batch.bytes - BATCH_HEAD_BYTES);
+  c.int32(options.partitionLeaderEpoch ?? 0);
+  c.int8(MAGIC);
+  const crcAt = c.at;
+  c.at += 4;
+  c.int16(options.transactionalId ? TRANSACTIONAL : 0);
+  c.int32(batch.section.count - 1);
+  c.int64(batch.timestamp);
+  c.int64(batch.timestamp);
+  c.int64(options.producerId ?? -1n);
+  c.int16(options.producerEpoch ?? 0);
+  c.int32(sequence);
+  c.int32(batch.section.count);
+  c.at = batch.section.write(c.buffer, c.at);
+  c.buffer.writeUInt32BE(crc32c(c.buffer.subarray(start + CRC_FROM, c.at)), crcAt);
+}
+
 function writeBatch(c: Cursor, batch: PlannedBatch, options: ProduceEncodeOptions): void {
   const { messages, sizes } = batch;
   const start = c.at;
@@ -205,12 +279,32 @@ function writeBatch(c: Cursor, batch: PlannedBatch, options: ProduceEncodeOption
   c.buffer.writeUInt32BE(crc32c(c.buffer.subarray(start + CRC_FROM, c.at)), crcAt);
 }
 
+/** One partition's batch of a request: a section's, or the messages' (undefined when one is not Buffers only). */
+function planBatch(partition: number, messages: readonly EncodableMessage[], sectionsAllowed: boolean): PlannedBatch | SectionBatch | undefined {
+  const firstTimestamp = messages[0]!.timestamp!;
+  const section = messages.length === 1 && messages[0]!.value ? sections.get(messages[0]!.value) : undefined;
+  if (section !== undefined) {
+    if (!sectionsAllowed) throw new Error('produce request encoder: a section of encoded records without EncodedSequences');
+    return { partition, section, timestamp: firstTimestamp, bytes: BATCH_HEAD_BYTES + BATCH_FIELDS_BYTES + section.bytes };
+  }
+  if (messages.some((m) => m.value && sections.has(m.value))) throw new Error('produce request encoder: a section of encoded records shares its partition with other records');
+  const sizes = sizeRecords(messages, firstTimestamp);
+  if (!sizes) return undefined;
+  return { partition, messages, sizes, firstTimestamp, bytes: BATCH_HEAD_BYTES + BATCH_FIELDS_BYTES + sizes.bytes };
+}
+
 /**
  * The Produce request body (after the request header) for the library's arguments, or undefined
  * when the library must encode it itself (compression, or keys, values or headers not Buffers).
  * Like the library, it fills in each message's missing partition (0) and timestamp (now).
  */
-export function encodeProduceRequest(acks: number, timeout: number, messages: EncodableMessage[], options: ProduceEncodeOptions = {}): Writer | undefined {
+export function encodeProduceRequest(
+  acks: number,
+  timeout: number,
+  messages: EncodableMessage[],
+  options: ProduceEncodeOptions = {},
+  encoded?: { readonly sequences: EncodedSequences; readonly uncounted: Uncounted },
+): Writer | undefined {
   if ((options.compression ?? 'none') !== 'none') return undefined;
   const now = BigInt(Date.now());
   for (const m of messages) {
@@ -219,20 +313,18 @@ export function encodeProduceRequest(acks: number, timeout: number, messages: En
   }
   let bytes = unsignedVarIntSize(options.transactionalId == null ? 0 : Buffer.byteLength(options.transactionalId) + 1) + (options.transactionalId == null ? 0 : Buffer.byteLength(options.transactionalId));
   bytes += 2 + 4 + 1; // acks, timeout, request tagged fields
-  const topics: { topic: string; batches: PlannedBatch[] }[] = [];
+  const topics: { topic: string; batches: (PlannedBatch | SectionBatch)[] }[] = [];
   const byTopic = groupBy(messages, 'topic');
   bytes += unsignedVarIntSize(byTopic.length + 1);
   for (const [topic, list] of byTopic) {
-    const batches: PlannedBatch[] = [];
+    const batches: (PlannedBatch | SectionBatch)[] = [];
     const byPartition = groupBy(list, 'partition');
     bytes += unsignedVarIntSize(Buffer.byteLength(topic) + 1) + Buffer.byteLength(topic) + unsignedVarIntSize(byPartition.length + 1) + 1;
     for (const [partition, batchMessages] of byPartition) {
-      const firstTimestamp = batchMessages[0]!.timestamp!;
-      const records = sizeRecords(batchMessages, firstTimestamp);
-      if (!records) return undefined;
-      const batchBytes = BATCH_HEAD_BYTES + BATCH_FIELDS_BYTES + records.bytes;
-      batches.push({ partition: Number(partition), messages: batchMessages, sizes: records, firstTimestamp, bytes: batchBytes });
-      bytes += 4 + unsignedVarIntSize(batchBytes + 1) + batchBytes + 1;
+      const batch = planBatch(Number(partition), batchMessages, encoded !== undefined);
+      if (!batch) return undefined;
+      batches.push(batch);
+      bytes += 4 + unsignedVarIntSize(batch.bytes + 1) + batch.bytes + 1;
     }
     topics.push({ topic, batches });
   }
@@ -247,7 +339,12 @@ export function encodeProduceRequest(acks: number, timeout: number, messages: En
     for (const batch of batches) {
       c.int32(batch.partition);
       c.uvarint(batch.bytes + 1);
-      writeBatch(c, batch, options);
+      if ('section' in batch) {
+        const partitionKey = `${topic}:${batch.partition}`;
+        const counted = options.sequences ? options.sequences.getWithDefault(partitionKey, 0) : 0;
+        writeSectionBatch(c, batch, options, counted + encoded!.sequences.uncounted(options, partitionKey));
+        encoded!.uncounted.push([partitionKey, batch.section.count - 1]);
+      } else writeBatch(c, batch, options);
       c.uvarint(0);
     }
     c.uvarint(0);
@@ -272,17 +369,24 @@ type ApiGetter = (name: string, callback: (error: Error | null, api?: unknown) =
 const PRODUCE_PARSERS: Record<number, unknown> = { 9: produceV9.parseResponse, 10: produceV10.parseResponse, 11: produceV11.parseResponse };
 
 /** The library's Produce API of one version with requests encoded here (the library's own when this cannot). */
-function fastProduceApi(library: ProduceApi): ProduceApi {
+function fastProduceApi(library: ProduceApi, sequences: EncodedSequences): ProduceApi {
   const parser = PRODUCE_PARSERS[library.version];
   const api = (connection: ConnectionLike, acks: number, timeout: number, messages: EncodableMessage[], options: ProduceEncodeOptions, callback: ApiCallback) => {
     let payload: Writer | undefined;
+    const uncounted: Uncounted = [];
     try {
-      payload = parser === undefined ? undefined : encodeProduceRequest(acks, timeout, messages, options);
+      payload = parser === undefined ? undefined : encodeProduceRequest(acks, timeout, messages, options, { sequences, uncounted });
     } catch (error) {
       return callback(error as Error);
     }
-    if (!payload) return library(connection, acks, timeout, messages, options, callback);
-    connection.send(library.key, library.version, () => payload, parser, true, true, callback);
+    if (!payload) {
+      if (messages.some((m) => m.value && sections.has(m.value))) return callback(new Error(`produce request encoder: sections of encoded records need Produce v9-v11 without compression (v${library.version})`));
+      return library(connection, acks, timeout, messages, options, callback);
+    }
+    connection.send(library.key, library.version, () => payload, parser, true, true, (error, result) => {
+      if (!error) for (const [partitionKey, records] of uncounted) sequences.add(options, partitionKey, records);
+      callback(error, result);
+    });
   };
   return Object.assign(api, { key: library.key, version: library.version });
 }
@@ -296,12 +400,13 @@ export function withFastProduce<T extends object>(client: T): T {
   const target = client as unknown as Record<symbol, ApiGetter>;
   const getApi = target[kGetApi]!.bind(client);
   const wrapped = new Map<unknown, ProduceApi>();
+  const sequences = new EncodedSequences();
   target[kGetApi] = (name, callback) => {
     if (name !== 'Produce') return getApi(name, callback);
     getApi(name, (error, api) => {
       if (error || !api) return callback(error, api);
       let fast = wrapped.get(api);
-      if (!fast) wrapped.set(api, (fast = fastProduceApi(api as ProduceApi)));
+      if (!fast) wrapped.set(api, (fast = fastProduceApi(api as ProduceApi, sequences)));
       callback(null, fast);
     });
   };
