@@ -66,8 +66,9 @@ async function requireFreePorts(node: BrokerNode): Promise<void> {
 /**
  * JIT flags per `jvm` profile. A test's broker lives for seconds to minutes: C2 compiles barely pay
  * off there, and with 2 cores its compiler threads compete with the test. C1 only took a fresh
- * broker to ready plus a short transactional workload in 6.8-7.6 CPU-s instead of 11.4-13.2 (C2),
- * ready 0.5-1 s sooner on a loaded machine; steady-state throughput is C2's, so 'server' stays the default.
+ * broker to ready plus a short transactional workload in 6.8-7.6 CPU-s instead of 11.4-13.2 (C2);
+ * time to ready was 3.0-5.0 s against 3.8-4.0 s, no clear difference. Steady-state throughput is
+ * C2's, so 'server' stays the default.
  */
 const JIT_FLAGS: Record<KafkaLocalOptions['jvm'], readonly string[]> = {
   server: [],
