@@ -38,6 +38,20 @@ export interface FetchRequest {
   readonly topicNames: ReadonlyMap<string, string>;
 }
 
+/** A connection to `broker` from the consumer's pool and the negotiated Fetch API. */
+function fetchApiOf(consumer: Consumer, broker: { host: string; port: number }): Promise<{ connection: Connection; api: FetchApi }> {
+  const internals = consumer as unknown as ConsumerInternals;
+  return new Promise((resolve, reject) => {
+    internals[kGetConnection](broker, (connectionError, connection) => {
+      if (connectionError || !connection) return reject(connectionError ?? new Error(`no connection to ${broker.host}:${broker.port}`));
+      internals[kGetApi]('Fetch', (apiError, api) => {
+        if (apiError || !api) return reject(apiError ?? new Error('Fetch is not supported by the broker'));
+        resolve({ connection, api });
+      });
+    });
+  });
+}
+
 /**
  * One Fetch request to `broker` through the library consumer's connections, answered as the broker
  * sent it: the records of aborted transactions are still in it, with the broker's list of them.
@@ -51,27 +65,18 @@ export interface FetchRequest {
  * session either: the fetch loop sends every partition's position each time (a few bytes per
  * partition), and an answer never depends on the broker's copy of an earlier request.
  */
-export function fetchUnfiltered(consumer: Consumer, broker: { host: string; port: number }, request: FetchRequest): Promise<fetchV17.FetchResponse> {
-  const internals = consumer as unknown as ConsumerInternals;
-  return new Promise((resolve, reject) => {
-    internals[kGetConnection](broker, (connectionError, connection) => {
-      if (connectionError || !connection) return reject(connectionError ?? new Error(`no connection to ${broker.host}:${broker.port}`));
-      internals[kGetApi]('Fetch', (apiError, api) => {
-        if (apiError || !api) return reject(apiError ?? new Error('Fetch is not supported by the broker'));
-        const byName = (api.version ?? FIRST_TOPIC_ID_VERSION) < FIRST_TOPIC_ID_VERSION;
-        const topics = byName ? request.topics.map((t) => ({ ...t, topicId: request.topicNames.get(t.topicId) ?? t.topicId })) : request.topics;
-        api(connection, request.maxWaitMs, request.minBytes, request.maxBytes, request.isolationLevel, NO_SESSION_ID, NO_SESSION_EPOCH, topics, [], '', (error, result) => {
-          if (error) return reject(error);
-          const response = result!;
-          if (byName) {
-            const ids = new Map([...request.topicNames].map(([id, name]) => [name, id]));
-            for (const topic of response.responses) topic.topicId = ids.get(topic.topicId) ?? topic.topicId;
-          }
-          resolve(response);
-        });
-      });
-    });
-  });
+export async function fetchUnfiltered(consumer: Consumer, broker: { host: string; port: number }, request: FetchRequest): Promise<fetchV17.FetchResponse> {
+  const { connection, api } = await fetchApiOf(consumer, broker);
+  const byName = (api.version ?? FIRST_TOPIC_ID_VERSION) < FIRST_TOPIC_ID_VERSION;
+  const topics = byName ? request.topics.map((t) => ({ ...t, topicId: request.topicNames.get(t.topicId) ?? t.topicId })) : request.topics;
+  const response = await new Promise<fetchV17.FetchResponse>((resolve, reject) =>
+    api(connection, request.maxWaitMs, request.minBytes, request.maxBytes, request.isolationLevel, NO_SESSION_ID, NO_SESSION_EPOCH, topics, [], '', (error, result) => (error ? reject(error) : resolve(result!))),
+  );
+  if (byName) {
+    const ids = new Map([...request.topicNames].map(([id, name]) => [name, id]));
+    for (const topic of response.responses) topic.topicId = ids.get(topic.topicId) ?? topic.topicId;
+  }
+  return response;
 }
 
 /** A partition of a raw fetch answer: its record batches as the broker sent them (bytes). */
@@ -135,19 +140,13 @@ interface RawConnection {
  * Like fetchUnfiltered, with the records left as bytes; undefined (without a request) when the
  * broker's Fetch version is older than v13: the caller fetches with fetchUnfiltered then.
  */
-export function fetchRaw(consumer: Consumer, broker: { host: string; port: number }, request: FetchRequest): Promise<RawFetchResponse | undefined> {
-  const internals = consumer as unknown as ConsumerInternals;
-  return new Promise((resolve, reject) => {
-    internals[kGetConnection](broker, (connectionError, connection) => {
-      if (connectionError || !connection) return reject(connectionError ?? new Error(`no connection to ${broker.host}:${broker.port}`));
-      internals[kGetApi]('Fetch', (apiError, api) => {
-        if (apiError || !api) return reject(apiError ?? new Error('Fetch is not supported by the broker'));
-        const encoder = RAW_FETCH_REQUESTS[api.version ?? 0];
-        if (!encoder) return resolve(undefined);
-        const payload = () =>
-          (encoder.createRequest as (...args: unknown[]) => Writer)(request.maxWaitMs, request.minBytes, request.maxBytes, request.isolationLevel, NO_SESSION_ID, NO_SESSION_EPOCH, request.topics, [], '');
-        (connection as unknown as RawConnection).send(FETCH_API_KEY, api.version!, payload, parseRawFetchResponse, true, true, (error, result) => (error ? reject(error) : resolve(result)));
-      });
-    });
-  });
+export async function fetchRaw(consumer: Consumer, broker: { host: string; port: number }, request: FetchRequest): Promise<RawFetchResponse | undefined> {
+  const { connection, api } = await fetchApiOf(consumer, broker);
+  const encoder = RAW_FETCH_REQUESTS[api.version ?? 0];
+  if (!encoder) return undefined;
+  const payload = () =>
+    (encoder.createRequest as (...args: unknown[]) => Writer)(request.maxWaitMs, request.minBytes, request.maxBytes, request.isolationLevel, NO_SESSION_ID, NO_SESSION_EPOCH, request.topics, [], '');
+  return new Promise((resolve, reject) =>
+    (connection as unknown as RawConnection).send(FETCH_API_KEY, api.version!, payload, parseRawFetchResponse, true, true, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }

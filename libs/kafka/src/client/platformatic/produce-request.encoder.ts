@@ -221,45 +221,52 @@ export class EncodedSequences {
 /** What a request of sections leaves uncounted, per partition key: added once it succeeds. */
 export type Uncounted = [partitionKey: string, records: number][];
 
-function writeSectionBatch(c: Cursor, batch: SectionBatch, options: ProduceEncodeOptions, sequence: number): void {
+/** A batch's fields before its records. */
+interface BatchHeader {
+  readonly bytes: number;
+  readonly count: number;
+  readonly firstTimestamp: bigint;
+  readonly maxTimestamp: bigint;
+  readonly sequence: number;
+}
+
+/** Writes a batch's header (CRC left for `closeBatch`); returns where the batch and its CRC start. */
+function openBatch(c: Cursor, header: BatchHeader, options: ProduceEncodeOptions): { start: number; crcAt: number } {
   const start = c.at;
   c.int64(0n);
-  c.int32(batch.bytes - BATCH_HEAD_BYTES);
+  c.int32(header.bytes - BATCH_HEAD_BYTES);
   c.int32(options.partitionLeaderEpoch ?? 0);
   c.int8(MAGIC);
   const crcAt = c.at;
   c.at += 4;
   c.int16(options.transactionalId ? TRANSACTIONAL : 0);
-  c.int32(batch.section.count - 1);
-  c.int64(batch.timestamp);
-  c.int64(batch.timestamp);
+  c.int32(header.count - 1);
+  c.int64(header.firstTimestamp);
+  c.int64(header.maxTimestamp);
   c.int64(options.producerId ?? -1n);
   c.int16(options.producerEpoch ?? 0);
-  c.int32(sequence);
-  c.int32(batch.section.count);
+  c.int32(header.sequence);
+  c.int32(header.count);
+  return { start, crcAt };
+}
+
+/** Writes the CRC of the batch written since `openBatch`. */
+function closeBatch(c: Cursor, opened: { start: number; crcAt: number }): void {
+  c.buffer.writeUInt32BE(crc32c(c.buffer.subarray(opened.start + CRC_FROM, c.at)), opened.crcAt);
+}
+
+function writeSectionBatch(c: Cursor, batch: SectionBatch, options: ProduceEncodeOptions, sequence: number): void {
+  const { count } = batch.section;
+  const opened = openBatch(c, { bytes: batch.bytes, count, firstTimestamp: batch.timestamp, maxTimestamp: batch.timestamp, sequence }, options);
   c.at = batch.section.write(c.buffer, c.at);
-  c.buffer.writeUInt32BE(crc32c(c.buffer.subarray(start + CRC_FROM, c.at)), crcAt);
+  closeBatch(c, opened);
 }
 
 function writeBatch(c: Cursor, batch: PlannedBatch, options: ProduceEncodeOptions): void {
   const { messages, sizes } = batch;
-  const start = c.at;
   const first = messages[0]!;
   const sequence = options.sequences ? options.sequences.getWithDefault(`${first.topic}:${first.partition}`, 0) : 0;
-  c.int64(0n);
-  c.int32(batch.bytes - BATCH_HEAD_BYTES);
-  c.int32(options.partitionLeaderEpoch ?? 0);
-  c.int8(MAGIC);
-  const crcAt = c.at;
-  c.at += 4;
-  c.int16(options.transactionalId ? TRANSACTIONAL : 0);
-  c.int32(messages.length - 1);
-  c.int64(batch.firstTimestamp);
-  c.int64(sizes.maxTimestamp);
-  c.int64(options.producerId ?? -1n);
-  c.int16(options.producerEpoch ?? 0);
-  c.int32(sequence);
-  c.int32(messages.length);
+  const opened = openBatch(c, { bytes: batch.bytes, count: messages.length, firstTimestamp: batch.firstTimestamp, maxTimestamp: sizes.maxTimestamp, sequence }, options);
   const writeHeader = (value: Buffer, name: Buffer) => {
     c.bytes(name);
     c.bytes(value);
@@ -276,7 +283,7 @@ function writeBatch(c: Cursor, batch: PlannedBatch, options: ProduceEncodeOption
     c.varint(headers?.size ?? 0);
     headers?.forEach(writeHeader);
   }
-  c.buffer.writeUInt32BE(crc32c(c.buffer.subarray(start + CRC_FROM, c.at)), crcAt);
+  closeBatch(c, opened);
 }
 
 /** One partition's batch of a request: a section's, or the messages' (undefined when one is not Buffers only). */
