@@ -1,9 +1,9 @@
 /**
  * A replay's writes split over WRITER_LANES transactional producers, each for a fixed share of
  * the source partitions (by their place in the plan) with its own transactional id derived from
- * the replay id, so each lane commits only its own partitions' progress. A replay is CPU-bound
- * (bench/README.md), so lane 0 writes from this thread (which also reads) and every other lane
- * with enough to write from its own thread (THREAD_MIN_RECORDS).
+ * the replay id, so each lane commits only its own partitions' progress. Lane 0 writes from this
+ * thread (which also reads); every other lane too, or from its own thread where its client encodes
+ * slowly and it has enough to write (THREAD_MIN_RECORDS).
  * Every run connects every lane's producer, which fences each lane of an interrupted run and
  * aborts its open transaction: the lane count is a constant for that reason.
  */
@@ -22,13 +22,13 @@ import { ThreadWriter } from './thread-writer.js';
 export const WRITER_LANES = 2;
 /**
  * Per client, how many records a lane past the first must have to write before it gets a thread
- * of its own (fewer: it writes from this thread, which also reads). A thread costs ~1-2 CPU-s to
- * start (tsx and the client's modules loaded again, beside the group join). kafkajs spends ~20 µs
- * of CPU encoding a record, so one thread cannot keep up with a few thousand. @platformatic/kafka
- * copies raw records as bytes (~6 µs a record, reading included): one thread carries a small
- * replay, and a second core pays only for a large one (bench/README.md, replay section).
+ * of its own (fewer: it writes from this thread, which also reads). kafkajs spends ~20 µs of CPU
+ * encoding a record, so one thread cannot keep up with a few thousand. @platformatic/kafka copies
+ * raw records as bytes (~5 µs a record, reading included) and its lanes never get a thread: on 2
+ * cores beside a local broker, 1M records went 191-223k/s from one thread and 162-182k/s with the
+ * second lane on a thread, which also cost ~2 CPU-s to start (bench/README.md, replay section).
  */
-const THREAD_MIN_RECORDS: Readonly<Record<KafkaClientName, number>> = { kafkajs: 5_000, platformatic: 100_000 };
+const THREAD_MIN_RECORDS: Readonly<Record<KafkaClientName, number>> = { kafkajs: 5_000, platformatic: Number.POSITIVE_INFINITY };
 const threadMinRecords = (settings: KafkaConnectionSettings) => THREAD_MIN_RECORDS[settings.client ?? DEFAULT_KAFKA_CLIENT];
 
 const TRANSACTION_TIMEOUT_MS = 30_000;

@@ -162,8 +162,8 @@ describe('switchyard replay', () => {
     const [src, dst] = [uniqueName('replay-src'), uniqueName('replay-dst')];
     await topicsOf(client, 2, src, dst);
     // 6,000 records per partition: on kafkajs the second partition's lane gets a thread of its own
-    // (writer-lanes.ts); on @platformatic/kafka it needs 100,000 (thread-writer.int.test.ts has a
-    // thread write raw copies).
+    // (writer-lanes.ts); on @platformatic/kafka both write from the main thread
+    // (thread-writer.int.test.ts has a thread write raw copies).
     await produce(client, src, Array.from({ length: 12_000 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 2 })));
 
     const run = await runCli(['replay', '--topic', src, '--from', '1h', '--to-topic', dst, '--json']);
