@@ -18,6 +18,7 @@ export type {
   ConsumerOptions,
   ConsumerPort,
   ConsumerRunOptions,
+  EncodedRecordList,
   GroupAssignment,
   ConsumerGroupMetadata,
   GroupDescription,

@@ -5,7 +5,6 @@
  * (kafka-client.port.int.test.ts).
  */
 import type { KafkaConnectionSettings } from './kafka.options.js';
-import type { EncodedRecords } from './records/encoded-records.js';
 
 export type HeaderValue = string | Buffer;
 
@@ -91,7 +90,7 @@ export interface TransactionPort {
    * fetched bytes) within the transaction, keyed ones to the partition of their key's hash, like
    * `send`. An adapter without a faster path decodes them and sends them as `send` does.
    */
-  sendEncoded(topic: string, records: readonly EncodedRecords[]): Promise<void>;
+  sendEncoded(topic: string, records: readonly EncodedRecordList[]): Promise<void>;
   /**
    * Commits consumed offsets atomically with the records of this transaction, fenced by the
    * consumer's group generation and member id (KIP-447): a member that lost its partitions in a
@@ -145,6 +144,22 @@ export interface RecordBatch {
    * consumer runs with `rawRecords` and the adapter supports it (then `records` is empty).
    */
   readonly raw?: RawRecords;
+}
+
+/**
+ * Records to produce already in Kafka's record format (`EncodedRecords` in records/ builds them):
+ * per record its "tail" (key, value and headers as on the wire) in `buffer`, and its key's
+ * partition hash.
+ */
+export interface EncodedRecordList {
+  readonly count: number;
+  readonly buffer: Buffer;
+  startOf(i: number): number;
+  endOf(i: number): number;
+  /** toPositive(murmur2(key)) as Kafka's Java client computes it; -1 for a null key. */
+  hashOf(i: number): number;
+  /** The records as OutgoingRecords, for a producer without a path for encoded records. */
+  decode(): OutgoingRecord[];
 }
 
 /** A batch's records in the fetched bytes (the same records, in the same order, as `RecordBatch.records` would hold). */

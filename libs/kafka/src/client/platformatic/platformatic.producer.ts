@@ -2,12 +2,11 @@ import { compatibilityPartitioner, Producer, type MessageToProduce, type Produce
 import type { Logger } from 'pino';
 import { SwitchyardError } from '@switchyard/protocol';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
-import type { ConsumerGroupMetadata, ProducerOptions, ProducerPort, RecordAck, TopicPartitionOffset, TopicRecords, TransactionPort } from '../kafka-client.port.js';
+import type { ConsumerGroupMetadata, EncodedRecordList, ProducerOptions, ProducerPort, RecordAck, TopicPartitionOffset, TopicRecords, TransactionPort } from '../kafka-client.port.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../produce-splitter.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
 import { commitTransactionOffsets } from './txn-offset-commit.js';
 import { sectionMessageValue, withFastProduce } from './produce-request.encoder.js';
-import type { EncodedRecords } from '../records/encoded-records.js';
 import { partitionSections } from '../records/encoded-sections.js';
 import { keyPartitionHash } from './murmur2-partition.js';
 import { guardConnections, isDeadEnd, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
@@ -304,7 +303,7 @@ export class PlatformaticProducer implements ProducerPort {
    * produce-request.encoder.ts): the library's per-message work (header Maps, partition keys,
    * sequence counts) is done once per partition instead of once per record.
    */
-  async #sendEncoded(instance: Instance, topic: string, lists: readonly EncodedRecords[], send: (messages: MessageToProduce[]) => Promise<ProduceResult>): Promise<void> {
+  async #sendEncoded(instance: Instance, topic: string, lists: readonly EncodedRecordList[], send: (messages: MessageToProduce[]) => Promise<ProduceResult>): Promise<void> {
     if (lists.every((list) => list.count === 0)) return;
     const metadata = await this.#call(instance, 'metadata', () => instance.producer.metadata({ topics: [topic] }));
     const partitions = metadata.topics.get(topic)?.partitionsCount;

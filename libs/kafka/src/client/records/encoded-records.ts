@@ -6,7 +6,7 @@
  * record after the timestamp and offset deltas: key (varint length, -1 = null, then bytes), value
  * (the same), header count (varint), headers (name length, name, value length, value).
  */
-import type { HeaderValue, OutgoingRecord, RawRecordCursor } from '../kafka-client.port.js';
+import type { EncodedRecordList, HeaderValue, OutgoingRecord, RawRecordCursor } from '../kafka-client.port.js';
 import { murmur2Range } from './murmur2.js';
 import { copyBytes, readVarInt, varIntSize, writeVarInt, type VarIntCursor } from './varint.js';
 
@@ -99,7 +99,7 @@ export interface EncodedRecordsData {
   readonly hashes: ArrayBuffer;
 }
 
-export class EncodedRecords {
+export class EncodedRecords implements EncodedRecordList {
   #buffer: Buffer;
   #length = 0;
   /** Record i's tail is [#starts[i], #starts[i + 1]) (the last one ends at #length). */

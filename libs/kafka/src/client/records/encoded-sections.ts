@@ -4,7 +4,7 @@
  * time) and offset delta (its place in the batch), then its tail. A producer writes the batch
  * header (offsets, producer id, epoch, sequence, CRC) around a section.
  */
-import type { EncodedRecords } from './encoded-records.js';
+import type { EncodedRecordList } from '../kafka-client.port.js';
 import { copyBytes, varIntSize, writeVarInt } from './varint.js';
 
 /** The records of one batch to one partition, framed when written into the request. */
@@ -29,7 +29,7 @@ const framedSize = (tail: number, delta: number): number => {
  * per partition at most): a section stays under `maxSectionBytes` (a batch under the broker's
  * max.message.bytes) and a request's sections under `maxRequestBytes`, unless a single record is bigger.
  */
-export function partitionSections(lists: readonly EncodedRecords[], partitions: number, maxSectionBytes: number, maxRequestBytes: number, firstNullKeyPartition = 0): RecordSection[][] {
+export function partitionSections(lists: readonly EncodedRecordList[], partitions: number, maxSectionBytes: number, maxRequestBytes: number, firstNullKeyPartition = 0): RecordSection[][] {
   // Per partition, the records in order as (list, index) pairs.
   const byPartition: number[][] = Array.from({ length: partitions }, () => []);
   let nullKeys = firstNullKeyPartition;
@@ -60,7 +60,7 @@ export function partitionSections(lists: readonly EncodedRecords[], partitions: 
 }
 
 /** The records of `pairs` from pair `from` on that fit `maxBytes` (at least one when `first`). */
-function planSection(lists: readonly EncodedRecords[], partition: number, pairs: readonly number[], from: number, maxBytes: number, first: boolean): (RecordSection & { next: number }) | undefined {
+function planSection(lists: readonly EncodedRecordList[], partition: number, pairs: readonly number[], from: number, maxBytes: number, first: boolean): (RecordSection & { next: number }) | undefined {
   let bytes = 0;
   let end = from;
   for (let delta = 0; end < pairs.length; end += 2, delta++) {
