@@ -166,6 +166,10 @@ export interface EncodedRecordList {
 export interface RawRecords {
   /** A fresh cursor before the first record. */
   cursor(): RawRecordCursor;
+  /** Bytes of the records (decompressed), at least what the cursor's records take: a size hint for copies. */
+  readonly byteLength: number;
+  /** Records in the batches, at least as many as the cursor visits. */
+  readonly count: number;
 }
 
 /**

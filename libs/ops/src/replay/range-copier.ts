@@ -5,7 +5,7 @@
  * goes on) and `committed` (written and committed; what a rerun resumes from). A run killed at
  * any point resumes from the last commit without a duplicate or a gap.
  */
-import { EncodedRecords, ExtraHeaders, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type RawRecordCursor, type RawRecords, type RecordBatch } from '@switchyard/kafka';
+import { EncodedRecords, ExtraHeaders, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type RawRecords, type RecordBatch } from '@switchyard/kafka';
 import { TRANSACTION_CAPS, type ChunkWriter } from './copy-writer.js';
 import { matchAll, type RecordPredicate } from './record-filter.js';
 import type { PartitionRange } from './replay-plan.js';
@@ -212,7 +212,7 @@ export class RangeCopier {
     const { replayId, headersOf, dryRun } = this.#options;
     const run: BatchCopy = { partition, end, position, chunk: newChunk(), stamp: replayStamp(replayId, new Date(), batch.topic, partition), control };
     // Raw records are copied as bytes, unless the copies' headers are rewritten or nothing is written.
-    const completed = batch.raw && !headersOf && !dryRun ? await this.#copyRaw(run, batch.raw.cursor()) : await this.#copyRecords(run, batch.raw ? decodeAll(batch.raw) : batch.records);
+    const completed = batch.raw && !headersOf && !dryRun ? await this.#copyRaw(run, batch.raw) : await this.#copyRecords(run, batch.raw ? decodeAll(batch.raw) : batch.records);
     if (!completed) return;
     // A batch that read to its end also passed any transaction markers after its last record.
     const afterBatch = BigInt(batch.lastOffset) + 1n;
@@ -246,10 +246,15 @@ export class RangeCopier {
   }
 
   /** The copy loop over raw records: each copy is written from the fetched bytes (EncodedRecords), no object per record. */
-  async #copyRaw(run: BatchCopy, cursor: RawRecordCursor): Promise<boolean> {
+  async #copyRaw(run: BatchCopy, raw: RawRecords): Promise<boolean> {
     const { matches, pacer } = this.#options;
     const everything = matches === matchAll;
     const headers = replayHeaders(run.stamp);
+    // A chunk's buffer sized for the batch's copies (up to a transaction's cap), not a fixed size:
+    // many small batches queue many chunks.
+    const sizeHint = Math.min(raw.byteLength + raw.count * (headers.size(Number(run.end)) + 8), TRANSACTION_CAPS.maxBytes);
+    const newEncoded = () => new EncodedRecords(sizeHint, Math.min(raw.count, TRANSACTION_CAPS.maxRecords));
+    const cursor = raw.cursor();
     const end = Number(run.end);
     let position = Number(run.position);
     while (cursor.next()) {
@@ -262,7 +267,7 @@ export class RangeCopier {
           if (!(await this.#paced(run, cursor.timestamp))) return false;
         }
         run.chunk.matched++;
-        const encoded = (run.chunk.encoded ??= new EncodedRecords());
+        const encoded = (run.chunk.encoded ??= newEncoded());
         const before = encoded.byteLength;
         encoded.appendCopy(cursor, headers, offset);
         run.chunk.bytes += encoded.byteLength - before + ENCODED_OVERHEAD_BYTES;

@@ -43,19 +43,15 @@ const KILLS = INSTANCES.length - 1;
  * 59537e6, dropped committed transactions between two aborts of one producer, the same symptom),
  * and one timed out at 300 s at load 20+ (the timeout is 420 s since). Then 5 of 5 green (2 on
  * 2026-12-06, 3 on 2026-12-07 after 59537e6: 85-132 s, reruns per kill 250/250/250 each time, the
- * window full at every kill). Reliable, but kept out of `npm test` for CI's 25-minute budget: with it
- * and transactions.broker-restart beside unit and int, a clean-clone .ci/run took 1,466 s (the fault
- * tier 703 s, and its load stretched unit and int from ~930 s to 1,284 s). Run it with
- * SY_FAULT_LONG=1 (`SY_FAULT_LONG=1 npm run test:fault`); worker.crash.int.test.ts (20k tasks, 3
- * kill -9s) keeps a crash test in CI.
+ * window full at every kill). Kept out of `npm test` for CI's 25-minute budget from 7b1e0bf (with it
+ * and transactions.broker-restart a clean-clone .ci/run took 1,466 s), back in it since test brokers
+ * run the C1-only JVM (5398d5f) and .ci/run took 1,276 s without it.
  */
-const LONG = process.env.SY_FAULT_LONG === '1';
 
 let broker: FaultBroker;
 let client: KafkaClient;
 
 beforeAll(async () => {
-  if (!LONG) return;
   broker = await startFaultBroker({ name: 'worker-crash', basePort: 26_092, proxied: false });
   client = broker.client('worker-crash');
 }, 180_000);
@@ -74,7 +70,7 @@ function attempts(file: string): { proc: number; key: string }[] {
     });
 }
 
-describe.skipIf(!LONG)('worker crash recovery (kill -9 of the worker process)', () => {
+describe('worker crash recovery (kill -9 of the worker process)', () => {
   it(`accounts for all ${TASKS} tasks (completed or dead-lettered as their kind says) through ${KILLS} kill -9s, same and random instance ids; reruns per kill <= maxUncommitted (${MAX_UNCOMMITTED})`, { timeout: 420_000 }, async () => {
     const queue = 'crash';
     const config = { name: queue, concurrency: CONCURRENCY, defaultRetryPolicy: RETRY };

@@ -75,12 +75,18 @@ export interface ReadableBatch {
 
 /** The data batches' records from `fromOffset` on, read in place. */
 export class RawBatchRecords implements RawRecords {
+  readonly byteLength: number;
+  readonly count: number;
+
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly batches: readonly ReadableBatch[],
     readonly fromOffset: number,
-  ) {}
+  ) {
+    this.byteLength = batches.reduce((sum, batch) => sum + batch.records.length, 0);
+    this.count = batches.reduce((sum, batch) => sum + batch.count, 0);
+  }
 
   cursor(): RawRecordCursor {
     return new BatchCursor(this);
