@@ -145,7 +145,7 @@ interface BatchCopy {
 /** A copy's framing beyond its tail (length, attributes, deltas), as the estimate of copyBytes counts it. */
 const ENCODED_OVERHEAD_BYTES = 12;
 
-/** The replay's headers of a raw copy (origin first: its offset is set per copy). */
+/** The replay's headers of a raw copy (the origin's offset is written per copy, see ExtraHeaders). */
 const replayHeaders = (stamp: ReplayStamp): ExtraHeaders =>
   new ExtraHeaders([
     { name: Buffer.from(REPLAY_HEADERS.origin), value: stamp.originPrefix, suffixed: true },
