@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compatibilityPartitioner, murmur2 as libraryMurmur2 } from '@platformatic/kafka';
+import { keyPartitionHashRange } from '../records/murmur2.js';
 import { keyPartitionHash, murmur2 } from './murmur2-partition.js';
 
 describe('murmur2', () => {
@@ -18,6 +19,17 @@ describe('murmur2', () => {
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
         const key = Buffer.from(bytes);
         expect(keyPartitionHash(key)).toBe(compatibilityPartitioner(undefined as never, key));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('gives keyPartitionHash of the key for a key read in place (keyPartitionHashRange), the whole buffer or a range of it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 32 }), fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 32 }), (before, key, after) => {
+        const buffer = Buffer.concat([before, key, after]);
+        expect(keyPartitionHashRange(buffer, 0, buffer.length)).toBe(keyPartitionHash(buffer));
+        expect(keyPartitionHashRange(buffer, before.length, key.length)).toBe(keyPartitionHash(Buffer.from(key)));
       }),
       { numRuns: 5_000 },
     );

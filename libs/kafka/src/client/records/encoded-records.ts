@@ -7,7 +7,7 @@
  * (the same), header count (varint), headers (name length, name, value length, value).
  */
 import type { EncodedRecordList, HeaderValue, OutgoingRecord, RawRecordCursor } from '../kafka-client.port.js';
-import { murmur2Range } from './murmur2.js';
+import { keyPartitionHashRange } from './murmur2.js';
 import { copyBytes, readVarInt, varIntSize, writeVarInt, type VarIntCursor } from './varint.js';
 
 /** A header a copy gets after its own: `value`, then, with `suffixed`, the decimal digits of the copy's suffix (an origin's offset). */
@@ -159,7 +159,7 @@ export class EncodedRecords implements EncodedRecordList {
     w = replaced.count === 0 ? copyBytes(source, headersStart, headersEnd, b, w) : copyKeptHeaders(source, headersStart, from.headerCount, extra.names, b, w);
     w = extra.write(b, w, suffix);
     if (w !== at + size) throw new Error(`encoded records: wrote ${w - at} bytes of ${size}`);
-    this.#hashes[this.#count] = keyLength < 0 ? -1 : murmur2Range(source, keyStart, keyLength) & 0x7fffffff;
+    this.#hashes[this.#count] = keyLength < 0 ? -1 : keyPartitionHashRange(source, keyStart, keyLength);
     this.#starts[this.#count++] = at;
     this.#length = w;
   }

@@ -34,3 +34,12 @@ export function murmur2Range(data: Uint8Array, start: number, length: number): n
   h ^= h >>> 15;
   return h | 0;
 }
+
+/**
+ * The partition hash of a key at `data[start, start + length)` as Kafka's Java client computes it:
+ * toPositive(murmur2(key)), before `% partitions` (what @platformatic/kafka's
+ * `compatibilityPartitioner` returns).
+ */
+export function keyPartitionHashRange(data: Uint8Array, start: number, length: number): number {
+  return murmur2Range(data, start, length) & 0x7fffffff;
+}
