@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
+import { retryDelayUnlessRefused } from './platformatic.errors.js';
 
 const SASL_MECHANISMS = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512': 'SCRAM-SHA-512' } as const;
 
@@ -19,7 +20,7 @@ export function platformaticBaseOptions(settings: KafkaConnectionSettings): Base
     requestTimeout: settings.requestTimeoutMs,
     timeout: settings.requestTimeoutMs,
     retries: 10,
-    retryDelay: 200,
+    retryDelay: (client, _operation, _attempt, _retries, error) => retryDelayUnlessRefused(client, error, 200),
     // Topics are created by ensureTopology, never by a produce or a metadata request.
     autocreateTopics: false,
     ...(settings.sasl

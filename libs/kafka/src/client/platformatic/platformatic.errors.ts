@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { kGetConnection, NetworkError } from '@platformatic/kafka';
 import { SwitchyardError } from '@switchyard/protocol';
 import type { KafkaConnectionSettings } from '../kafka.options.js';
@@ -48,6 +49,26 @@ export function platformaticConnectError(error: unknown, settings: KafkaConnecti
     if (isRefusedClientCertificateCode(e.code)) return refusedClientCertificateError(broker, tlsAlertReason(e.code as string), settings, error);
   }
   return error;
+}
+
+/** True when `error` holds the broker's refusal of the SASL login (no retry can get past it). */
+export function isRefusedLogin(error: unknown): boolean {
+  for (const e of errorTree(error)) if (e.code === 'PLT_KFK_AUTHENTICATION' || e.apiId === 'SASL_AUTHENTICATION_FAILED') return true;
+  return false;
+}
+
+/**
+ * The library's retry delay for `error`, or its retry cancelled when the error is a refused login:
+ * the library retries it (its connection error is retriable and it does not look at the cause),
+ * `retries` times. Emitting 'client:close' right after the retry is armed cancels it (the library
+ * listens for it while waiting) and the call fails with the refusal; the delay only bounds a
+ * retry whose cancellation went missing.
+ */
+export function retryDelayUnlessRefused(client: object, error: unknown, delayMs: number): number {
+  if (!isRefusedLogin(error)) return delayMs;
+  // Every library client is an EventEmitter (the getter's type says only `object`).
+  setImmediate(() => (client as EventEmitter).emit('client:close'));
+  return 60_000;
 }
 
 export type { Connector } from '../connection-security.js';

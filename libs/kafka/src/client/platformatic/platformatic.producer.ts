@@ -9,7 +9,7 @@ import { commitTransactionOffsets } from './txn-offset-commit.js';
 import { sectionMessageValue, withFastProduce } from './produce-request.encoder.js';
 import { partitionSections } from '../records/encoded-sections.js';
 import { keyPartitionHash } from './murmur2-partition.js';
-import { guardConnections, isDeadEnd, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
+import { guardConnections, isDeadEnd, isRefusedLogin, retryDelayUnlessRefused, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
@@ -174,6 +174,7 @@ export class PlatformaticProducer implements ProducerPort {
       retryDelay: (_client, operation, attempt, _retries, error): number => {
         this.#logger.debug({ operation, attempt, error: protocolErrorId(error) ?? error.message, retired: instance.retired }, 'the library retries a call');
         if (instance.retired) return this.#endRetries(producer);
+        if (isRefusedLogin(error)) return retryDelayUnlessRefused(producer, error, RETRY_DELAY_MS);
         if (isDeadEnd(error, operation)) {
           const failure = unavailableError(`@platformatic/kafka ${operation}`, `${error.message} (retrying the same node cannot help; the producer is replaced)`, error);
           for (const fail of instance.calls) fail(failure);
