@@ -28,5 +28,6 @@ export { TenantLimiter, TenantLimiterOptionsSchema, type TenantLimiterOptions } 
 export { ERROR_INFO_LIMITS, TRUNCATED_MARK, errorInfo, truncateText, type ErrorInfo } from './errors/error-info.js';
 export { Lifecycle, type TransitionTable } from './lifecycle/lifecycle.js';
 export { CONSUME_LOOP_TRANSITIONS, consumeLoopLifecycle, type ConsumeLoopState } from './lifecycle/consume-loop.lifecycle.js';
-export { longTimeout, settledWithin, timerDelayMs, type LongTimeout } from './timers/long-timeout.js';
+export { longTimeout, settledWithin, timerDelayMs, waitUntil, type LongTimeout } from './timers/long-timeout.js';
+export { NextTurn } from './timers/next-turn.js';
 export { ConsumeLoopRunner, type ConsumeLoopHandlers, type ConsumeLoopRunOptions, type ConsumeLoopRunnerOptions } from './runner/consume-loop-runner.js';

@@ -17,7 +17,7 @@ export const QueueRuntimeOptionsSchema = z
     tenantConcurrency: z.number().int().positive().optional(),
     /** Max task starts per tenant per `duration` ms, across this worker. */
     tenantRateLimit: z.object({ max: z.number().int().positive(), duration: z.number().int().positive() }).strict().optional(),
-    /** Tasks buffered per lane before that lane's partitions are paused (back-pressure; a fetched batch is always taken whole). Default: max(1000, 20 x concurrency). */
+    /** Tasks buffered per lane before that lane's partitions are paused (back-pressure; a fetched batch is always taken whole). Default: max(5000, 20 x concurrency). */
     laneBufferSize: z.number().int().positive().optional(),
   })
   .strict();

@@ -22,7 +22,7 @@ import { QueueRuntime, readPartitionCounts } from './consumer/queue-runtime.js';
 import { TaskExecution } from './consumer/task-execution.js';
 import { PartitionHandOver } from './consumer/partition-hand-over.js';
 import { rebuildKeyBlocks } from './consumer/key-block-rebuild.js';
-import { ConsumeLoopRunner, errorInfo, OffsetTrackers, shareOfLimit, tierDueAt, TimedPauses } from '@switchyard/pipeline';
+import { ConsumeLoopRunner, errorInfo, NextTurn, OffsetTrackers, shareOfLimit, tierDueAt, TimedPauses } from '@switchyard/pipeline';
 import type { WorkItem } from './consumer/work-item.js';
 import type { TaskHandler, TaskHandlers } from './handler/task-handler.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
@@ -71,6 +71,8 @@ export class Worker {
   #running = 0;
   /** Work items taken from the buffers and not settled yet (waiting in the executor or running). */
   readonly #taken = new Map<Promise<void>, WorkItem>();
+  /** One pump on the next turn, however many tasks settle before it. */
+  readonly #nextPump = new NextTurn(() => this.#pump());
   readonly #handOver: PartitionHandOver;
   #owned: ReadonlySet<string> = new Set<string>();
   /** Rebuilding the ordered-retry blocks of newly assigned partitions: batches wait for it. */
@@ -117,13 +119,16 @@ export class Worker {
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
     const runner = new ConsumeLoopRunner({
       client: this.#client,
-      consumer: { groupId: this.#groupId, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true, maxBytesPerPartition: 256 * 1024 },
+      // Fetches take Kafka's default 1 MiB of a partition. A fetch round costs about the same time
+      // however much it brings: 256 KiB (~1,000 tasks of 1 KB a round) held a no-op worker to
+      // 13-15k tasks/s, input-bound with its event loop idle 40% of the time (bench/README.md, 2026-12-07).
+      consumer: { groupId: this.#groupId, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true },
       transactionalId: `${this.#groupId}.${instance}`,
       transactionTimeoutMs: this.options.transactionTimeoutMs,
       trackers: this.#trackers,
       commitIntervalMs: this.options.commitIntervalMs,
       maxUncommitted: this.options.maxUncommitted,
-      onRoom: () => setImmediate(() => this.#pump()),
+      onRoom: () => this.#nextPump.schedule(),
       // Each close step after the tasks ended is bounded: with the topics deleted or the broker
       // gone, a commit, a leave or the cancel watch's fetch loop can retry forever.
       leaveTimeoutMs: this.options.leaveTimeoutMs,
@@ -288,14 +293,16 @@ export class Worker {
     for (const q of this.#order.turns((queue) => queue.dispatcher.size() > 0 && queue.hasCapacity() && this.#committer!.hasRoom(this.#running))) {
       const item = q.dispatcher.next()!;
       this.#running++;
-      const run: Promise<void> = this.#execution!.run(q, item)
-        .catch((error: unknown) => this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered'))
-        .finally(() => {
-          this.#running--;
-          this.#taken.delete(run);
-          // The executor frees the slot right after this promise settles: pump on the next turn.
-          setImmediate(() => this.#pump());
-        });
+      const settled = (): void => {
+        this.#running--;
+        this.#taken.delete(run);
+        // The executor frees the slot right after this promise settles: pump on the next turn.
+        this.#nextPump.schedule();
+      };
+      const run: Promise<void> = this.#execution!.run(q, item).then(settled, (error: unknown) => {
+        this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered');
+        settled();
+      });
       this.#taken.set(run, item);
     }
     for (const q of this.#queues.values()) q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));

@@ -1,11 +1,11 @@
 import { isSwitchyardError } from '@switchyard/protocol';
 import { RETRY_TIERS, type Logger } from '@switchyard/kafka';
-import { AttemptGate, KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, type ErrorInfo } from '@switchyard/pipeline';
+import { AttemptGate, KeyBlocks, chooseTier, computeBackoffMs, errorInfo, shouldRetry, waitUntil, type ErrorInfo } from '@switchyard/pipeline';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import type { BusEvent, CompiledHandler } from './event-handler.js';
 import { runHandlerOnce } from './handler-attempt.js';
 import type { HandlerOutcome } from './handler-outcome.js';
-import { retryAfterOf, waitUntil } from './retry-after.js';
+import { retryAfterOf } from './retry-after.js';
 import { attemptsOf, selectHandlers, type Selection } from './handler-selection.js';
 import type { Item } from './subscription-item.js';
 

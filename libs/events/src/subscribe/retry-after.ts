@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchyardError } from '@switchyard/protocol';
 import { RETRY_TIERS } from '@switchyard/kafka';
 
@@ -32,16 +31,4 @@ export function retryAfterOf(error: unknown): number | undefined {
   const ms = (error as { retryAfterMs: unknown }).retryAfterMs;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return undefined;
   return Math.min(RETRY_AFTER_CAP_MS, Math.ceil(ms));
-}
-
-/**
- * Waits until the wall clock reaches `notBefore` (epoch ms). Timers may fire a millisecond early
- * against Date.now(), so it checks again and waits the rest: a not-before is a guarantee. False
- * when the signal aborts first.
- */
-export async function waitUntil(notBefore: number, signal: AbortSignal): Promise<boolean> {
-  for (let left = notBefore - Date.now(); left > 0; left = notBefore - Date.now()) {
-    if (!(await sleep(left, true, { signal }).catch(() => false))) return false;
-  }
-  return !signal.aborted;
 }

@@ -1,6 +1,6 @@
 import type { TaskPriority } from '@switchyard/protocol';
 import { parseEventTopic, type BatchControl, type ConsumerPort, type Logger, type RecordBatch, type TopicPartitions } from '@switchyard/kafka';
-import { KeyedExecutor, LaneDispatcher, OffsetTrackers, RoomPauses, TimedPauses, tierDueAt, type TransactionalCommitter } from '@switchyard/pipeline';
+import { KeyedExecutor, LaneDispatcher, NextTurn, OffsetTrackers, RoomPauses, TimedPauses, tierDueAt, type TransactionalCommitter } from '@switchyard/pipeline';
 import { laneOfHeader, sourceOf, type Item } from './subscription-item.js';
 import type { SubscriptionOptions } from './subscription.options.js';
 
@@ -36,6 +36,7 @@ export class SubscriptionIntake {
   readonly #roomPauses: RoomPauses;
   /** Events handed to the executor and not settled yet (part of the committer's rerun window). */
   #dispatched = 0;
+  readonly #nextPump = new NextTurn(() => this.pump());
   #owned: ReadonlySet<string> = new Set<string>();
 
   constructor(deps: SubscriptionIntakeDeps) {
@@ -83,15 +84,26 @@ export class SubscriptionIntake {
       if (!item) break;
       const key = item.record.key?.toString('utf8');
       this.#dispatched++;
-      void this.#executor
-        .run(key, key, () => this.#deps.process(item))
-        .catch((error: unknown) => this.#deps.log.error({ err: error, subscription: this.#deps.name, offset: item.record.offset }, 'event processing failed unexpectedly; it will be redelivered'))
-        .finally(() => {
-          this.#dispatched--;
-          setImmediate(() => this.pump());
-        });
+      void this.#executor.run(key, key, () => this.#deps.process(item)).then(
+        () => this.#settled(),
+        (error: unknown) => {
+          this.#deps.log.error({ err: error, subscription: this.#deps.name, offset: item.record.offset }, 'event processing failed unexpectedly; it will be redelivered');
+          this.#settled();
+        },
+      );
     }
     this.#roomPauses.resumeWithRoom((lane) => this.#dispatcher.hasRoom(lane));
+  }
+
+  /** An event's processing settled: its slot is free, pump on the next turn (once for all that settle before it). */
+  #settled(): void {
+    this.#dispatched--;
+    this.#nextPump.schedule();
+  }
+
+  /** Asks for a pump on the next turn (e.g. the committer made room). */
+  pumpSoon(): void {
+    this.#nextPump.schedule();
   }
 
   /** After a rebalance: forget buffered events and offsets of partitions this process lost. */

@@ -15,7 +15,7 @@ import {
   type KafkaClient,
   type Logger,
 } from '@switchyard/kafka';
-import { ConsumeLoopRunner, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
+import { ConsumeLoopRunner, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, waitUntil, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { ensureEventTopics, planDedupTopic, planDomainTopics, planEventLogTopic, planSubscriptionTopics, type EventTopologyOptions } from '../topology/event-topology.js';
@@ -25,7 +25,6 @@ import { EventDedup } from './event-dedup.js';
 import { HandlerExecution } from './handler-execution.js';
 import type { MissingHandler } from './handler-selection.js';
 import { RegistryOutage } from './registry-outage.js';
-import { waitUntil } from './retry-after.js';
 import { SubscriptionCounts, type SubscriptionCountsView } from './subscription-counts.js';
 import { SubscriptionIntake } from './subscription-intake.js';
 import { header, type Item } from './subscription-item.js';
@@ -149,12 +148,14 @@ export class Subscription {
     const { sessionTimeoutMs } = this.options;
     this.#runner = new ConsumeLoopRunner({
       client,
-      consumer: { groupId: this.#group, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, maxBytesPerPartition: 256 * 1024, coPartitioned: this.#ordered },
+      // Fetches take Kafka's default 1 MiB of a partition (256 KiB held subscriptions and the worker
+      // input-bound: a fetch round costs about the same time however much it brings).
+      consumer: { groupId: this.#group, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes, coPartitioned: this.#ordered },
       transactionalId: `${this.#group}.${instance}`,
       trackers: this.#intake.trackers,
       commitIntervalMs: this.options.commitIntervalMs,
       maxUncommitted: this.options.maxUncommitted,
-      onRoom: () => setImmediate(() => this.#intake.pump()),
+      onRoom: () => this.#intake.pumpSoon(),
       log,
       logContext: { subscription: this.name },
     });

@@ -38,7 +38,9 @@ export interface Outcome {
   readonly stale?: () => boolean;
 }
 
-interface Pending extends Outcome {
+/** An outcome waiting for its transaction (held by reference: an outcome may be a class instance). */
+interface Pending {
+  readonly outcome: Outcome;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
   completed: boolean;
@@ -128,7 +130,7 @@ export class TransactionalCommitter {
   submit(outcome: Outcome): Promise<void> {
     if (outcome.stale?.()) return Promise.reject(revokedError(outcome));
     this.#waitingSince ??= this.#now();
-    return new Promise((resolve, reject) => this.#pending.push({ ...outcome, resolve, reject, completed: false }));
+    return new Promise((resolve, reject) => this.#pending.push({ outcome, resolve, reject, completed: false }));
   }
 
   /**
@@ -142,10 +144,10 @@ export class TransactionalCommitter {
   }
 
   #dropStale(): number {
-    if (!this.#pending.some((p) => p.stale?.())) return 0;
+    if (!this.#pending.some((p) => p.outcome.stale?.())) return 0;
     const kept: Pending[] = [];
     for (const p of this.#pending) {
-      if (p.stale?.()) p.reject(revokedError(p));
+      if (p.outcome.stale?.()) p.reject(revokedError(p.outcome));
       else kept.push(p);
     }
     const dropped = this.#pending.length - kept.length;
@@ -240,7 +242,7 @@ export class TransactionalCommitter {
     // Bounded transactions: a produce request per partition must stay under max.message.bytes.
     const { batch, full } = this.#takeBatch();
     for (const p of batch) {
-      if (!p.completed) p.complete();
+      if (!p.completed) p.outcome.complete();
       p.completed = true;
     }
     const offsets = this.#options.trackers.committableOffsets();
@@ -291,7 +293,7 @@ export class TransactionalCommitter {
     let bytes = 0;
     let count = 0;
     while (count < this.#pending.length && count < MAX_OUTCOMES_PER_TRANSACTION && bytes < MAX_BYTES_PER_TRANSACTION) {
-      bytes += this.#pending[count]!.records.reduce((n, r) => n + recordSizeBytes(r.record), 0);
+      for (const r of this.#pending[count]!.outcome.records) bytes += recordSizeBytes(r.record);
       count++;
     }
     const full = count >= MAX_OUTCOMES_PER_TRANSACTION || bytes >= MAX_BYTES_PER_TRANSACTION;
@@ -313,9 +315,9 @@ function revokedError(outcome: Outcome): SwitchyardError {
   return new SwitchyardError('SY_PARTITION_REVOKED', `${where} moved to another member before this outcome was committed; it is dropped and the record runs again there.`);
 }
 
-function groupRecords(batch: readonly Outcome[]): TopicRecords[] {
+function groupRecords(batch: readonly Pending[]): TopicRecords[] {
   const byTopic = new Map<string, OutgoingRecord[]>();
-  for (const outcome of batch) {
+  for (const { outcome } of batch) {
     for (const { topic, record } of outcome.records) {
       const list = byTopic.get(topic);
       if (list) list.push(record);

@@ -103,6 +103,38 @@ describe('KeyedExecutor', () => {
     expect(ex.active).toBe(2);
   });
 
+  it('never starts a fn inside run(), and gives freed slots to the waiting tasks first come first served', async () => {
+    const ex = new KeyedExecutor({ concurrency: 1 });
+    const h = harness(ex);
+    h.submit('t1', undefined);
+    expect(h.started).toEqual([]);
+    expect(ex.active + ex.waitingForSlot).toBe(1);
+    h.submit('t2', 'A');
+    h.submit('t3', 'A');
+    h.submit('t4', undefined);
+    await flush();
+    expect(h.started).toEqual(['t1']);
+    expect(ex.waitingForSlot).toBe(2);
+    await h.finish('t1');
+    expect(h.started).toEqual(['t1', 't2']);
+    // t2 frees key A: t3 queues for the slot behind t4, which was waiting first.
+    await h.finish('t2');
+    expect(h.started).toEqual(['t1', 't2', 't4']);
+    await h.finish('t4');
+    await h.finish('t3');
+    expect(h.started).toEqual(['t1', 't2', 't4', 't3']);
+    expect(ex.active + ex.pending).toBe(0);
+  });
+
+  it('keeps the slot order over many waiting tasks (its queue compacts as it drains)', async () => {
+    const ex = new KeyedExecutor({ concurrency: 1 });
+    const order: number[] = [];
+    const runs = Array.from({ length: 5000 }, (_, i) => ex.run(undefined, undefined, async () => void order.push(i)));
+    await Promise.all(runs);
+    expect(order).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(ex.waitingForSlot).toBe(0);
+  });
+
   it('does not let a key waiting for its predecessor hold a slot (no head-of-line blocking)', async () => {
     const ex = new KeyedExecutor({ concurrency: 2 });
     const h = harness(ex);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_TIMER_MS } from '@switchyard/protocol';
-import { longTimeout, settledWithin, timerDelayMs } from './long-timeout.js';
+import { longTimeout, settledWithin, timerDelayMs, waitUntil } from './long-timeout.js';
 
 describe('timerDelayMs', () => {
   it('keeps a delay setTimeout can take; NaN and negatives are 0, longer ones 2^31-1', () => {
@@ -50,5 +50,31 @@ describe('settledWithin', () => {
     const hanging = new Promise<void>((_, reject) => (late = () => reject(new Error('too late'))));
     await expect(settledWithin(hanging, 20)).resolves.toBe(false);
     late(); // a rejection after the time ran out is dropped, not unhandled
+  });
+});
+
+describe('waitUntil', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('waits again when the timer fires before the wall clock reaches notBefore: never early', async () => {
+    const start = Date.now();
+    // The wall clock as the waiter reads it: the first wake-up lands 1 ms short of notBefore.
+    const readings = [start, start + 19, start + 20];
+    const seen: number[] = [];
+    vi.spyOn(Date, 'now').mockImplementation(() => {
+      const now = readings.shift() ?? start + 20;
+      seen.push(now);
+      return now;
+    });
+    expect(await waitUntil(start + 20, new AbortController().signal)).toBe(true);
+    expect(seen).toEqual([start, start + 19, start + 20]);
+  });
+
+  it('is false when the signal aborts first, true at once for a time already passed', async () => {
+    const controller = new AbortController();
+    const waiting = waitUntil(Date.now() + 60_000, controller.signal);
+    controller.abort();
+    expect(await waiting).toBe(false);
+    expect(await waitUntil(Date.now() - 1, new AbortController().signal)).toBe(true);
   });
 });

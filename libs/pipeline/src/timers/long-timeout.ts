@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_TIMER_MS } from '@switchyard/protocol';
 
 /** A timer armed by {@link longTimeout}. */
@@ -22,18 +23,47 @@ export function timerDelayMs(delayMs: number): number {
  * callback never runs early.
  */
 export function longTimeout(callback: () => void, delayMs: number, options: { readonly unref?: boolean } = {}): LongTimeout {
-  const dueAt = Date.now() + delayMs;
-  let timer: NodeJS.Timeout;
-  const arm = (ms: number) => {
-    timer = setTimeout(() => {
-      const remaining = dueAt - Date.now();
-      if (ms === MAX_TIMER_MS && remaining > 0) arm(timerDelayMs(remaining));
-      else callback();
-    }, ms);
-    if (options.unref) timer.unref();
-  };
-  arm(timerDelayMs(delayMs));
-  return { clear: () => clearTimeout(timer) };
+  return new LongTimer(callback, Date.now() + delayMs, timerDelayMs(delayMs), options.unref === true);
+}
+
+/**
+ * One armed {@link longTimeout}. A class with the timer's state in fields, not closures: every
+ * handler attempt arms one, and closures made per call (renamed one by one under tsx) showed in
+ * the worker's profile.
+ */
+class LongTimer implements LongTimeout {
+  readonly #callback: () => void;
+  readonly #dueAt: number;
+  readonly #unref: boolean;
+  #timer: NodeJS.Timeout;
+
+  constructor(callback: () => void, dueAt: number, firstDelayMs: number, unref: boolean) {
+    this.#callback = callback;
+    this.#dueAt = dueAt;
+    this.#unref = unref;
+    this.#timer = this.#arm(firstDelayMs);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+
+  #arm(ms: number): NodeJS.Timeout {
+    const timer = setTimeout(fireLongTimer, ms, this, ms);
+    if (this.#unref) timer.unref();
+    return timer;
+  }
+
+  /** The timer fired after `ms`: the callback when due, else armed again for what remains. */
+  fired(ms: number): void {
+    const remaining = this.#dueAt - Date.now();
+    if (ms === MAX_TIMER_MS && remaining > 0) this.#timer = this.#arm(timerDelayMs(remaining));
+    else this.#callback();
+  }
+}
+
+function fireLongTimer(timer: LongTimer, ms: number): void {
+  timer.fired(ms);
 }
 
 /**
@@ -52,4 +82,17 @@ export async function settledWithin(work: Promise<unknown>, ms: number): Promise
   } finally {
     timer?.clear();
   }
+}
+
+/**
+ * Waits until the wall clock reaches `notBefore` (epoch ms). Timers may fire a millisecond early
+ * against Date.now(), so it checks again and waits the rest: a not-before is a guarantee (a worker
+ * retry ran 1 ms before its backoff in an int test before it waited this way). A wait longer than
+ * {@link MAX_TIMER_MS} goes in steps of it. False when the signal aborts first.
+ */
+export async function waitUntil(notBefore: number, signal: AbortSignal): Promise<boolean> {
+  for (let left = notBefore - Date.now(); left > 0; left = notBefore - Date.now()) {
+    if (!(await sleep(timerDelayMs(left), true, { signal }).catch(() => false))) return false;
+  }
+  return !signal.aborted;
 }

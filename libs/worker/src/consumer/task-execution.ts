@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isSwitchyardError, SwitchyardError, TaskRetryPolicySchema, UnrecoverableError, type BatchProgress, type TaskRetryPolicy } from '@switchyard/protocol';
 import { runBatch } from '../batch/batch-runner.js';
 import { RETRY_TIERS } from '@switchyard/kafka';
@@ -6,7 +5,7 @@ import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
 import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { AttemptGate, chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, type TransactionalCommitter } from '@switchyard/pipeline';
+import { AttemptGate, chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, waitUntil, type CommitOutcome, type TransactionalCommitter } from '@switchyard/pipeline';
 import { deadLetterRecord, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
 import type { CancelWatch } from './cancel-watch.js';
 import type { QueueRuntime } from './queue-runtime.js';
@@ -78,12 +77,11 @@ export class TaskExecution {
     if (this.#deps.isStopping() || item.tracker.revoked) return;
     // Not due yet (scheduledAt, retry backoff): wait briefly in memory, or move to a delay tier.
     if (envelope.notBefore) {
-      const hop = nextHop(Date.parse(envelope.notBefore), Date.now());
+      const notBefore = Date.parse(envelope.notBefore);
+      const hop = nextHop(notBefore, Date.now());
       if (hop.kind === 'tier') return this.#submit(item, [moveRecord(envelope, item.record, hop.tier)], 'moved');
-      if (hop.kind === 'wait') {
-        const waited = await sleep(hop.ms, true, { signal: this.#deps.shutdown }).catch(() => false);
-        if (!waited) return; // cut short by the shutdown deadline: not due yet, leave it for redelivery
-      }
+      // Cut short by the shutdown deadline: not due yet, leave it for redelivery.
+      if (hop.kind === 'wait' && !(await waitUntil(notBefore, this.#deps.shutdown))) return;
     }
     if (this.#deps.cancellations.isCancelled(envelope.taskId)) return this.#cancelled(q, item, key, envelope.attempt);
     if (q.runtime.ordered && key !== undefined && q.blocks.isBlocked(key) && q.blocks.head(key) !== envelope.taskId) {
@@ -218,10 +216,36 @@ export class TaskExecution {
 
   #submit(item: WorkItem, records: RoutedRecord[], outcome: Outcome): Promise<void> {
     if (outcome !== 'moved') this.#deps.metrics.countProcessed(item.envelope.queue, item.lane, item.envelope.type, outcome);
-    const committed = this.#deps.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
+    const committed = this.#deps.committer.submit(new TaskOutcome(records, item));
     // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.
     committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'));
     this.#deps.onSettled(item, outcome);
     return Promise.resolve();
+  }
+}
+
+/**
+ * What the committer gets for one task: its records, and its source record's offset to complete.
+ * A class, not an object of closures: one is made per task.
+ */
+class TaskOutcome implements CommitOutcome {
+  readonly records: RoutedRecord[];
+  readonly #item: WorkItem;
+
+  constructor(records: RoutedRecord[], item: WorkItem) {
+    this.records = records;
+    this.#item = item;
+  }
+
+  get source(): { readonly topic: string; readonly partition: number } {
+    return this.#item.record;
+  }
+
+  complete(): void {
+    this.#item.tracker.complete(this.#item.record.offset);
+  }
+
+  stale(): boolean {
+    return this.#item.tracker.revoked;
   }
 }
