@@ -14,7 +14,7 @@ import type { BareConsumerTarget } from './bare-consumers.js';
 const EARLIEST = -2n;
 
 export async function runBarePlatformaticFetch(target: BareConsumerTarget, run: ContenderRun): Promise<ContenderResult> {
-  const meter = new Meter();
+  const meter = new Meter(run.warmupTasks);
   const consumer = new Consumer({ groupId: target.groupId, clientId: 'switchyard-bench-bare', bootstrapBrokers: target.bootstrap.split(','), sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTime: 100 });
   const limit = createLimiter(run.concurrency);
   let committed = 0;

@@ -11,7 +11,7 @@ import { Meter, type ContenderResult, type ContenderRun } from '../worker/conten
 import type { BareConsumerTarget } from './bare-consumers.js';
 
 export async function runBarePlatformatic(target: BareConsumerTarget, run: ContenderRun): Promise<ContenderResult> {
-  const meter = new Meter();
+  const meter = new Meter(run.warmupTasks);
   const consumer = new Consumer({ groupId: target.groupId, clientId: 'switchyard-bench-bare', bootstrapBrokers: target.bootstrap.split(','), sessionTimeout: 30_000, heartbeatInterval: 3_000 });
   const limit = createLimiter(run.concurrency);
   /** Next offset to commit per partition (last handled + 1), and what the broker has confirmed. */

@@ -4,7 +4,12 @@ import { round } from './bench-timing.js';
 /** One contender's run over a preloaded backlog of `tasks` no-op tasks. */
 export interface ContenderResult {
   readonly tasks: number;
-  /** Tasks per second from the first handler call to the last committed task (steady state). */
+  /** Tasks handled before the measured window (JIT warm-up): not counted in tasksPerSec nor cpuUsPerRecord. */
+  readonly warmupTasks: number;
+  /**
+   * Tasks per second of the steady state: from the handler call after the warm-up tasks to the
+   * last committed task, over the tasks after the warm-up.
+   */
   readonly tasksPerSec: number;
   /** The same, from "start consuming" (includes group join / connection setup). */
   readonly tasksPerSecWithStartup: number;
@@ -12,8 +17,8 @@ export interface ContenderResult {
   readonly startupMs: number;
   readonly preloadMs: number;
   /**
-   * CPU time of this whole process (user + system, all threads) from the first handler call to
-   * the end, per task, in µs (`process.cpuUsage`).
+   * CPU time of this whole process (user + system, all threads) over the steady window, per task
+   * in it, in µs (`process.cpuUsage`).
    */
   readonly cpuUsPerRecord: number;
 }
@@ -24,33 +29,50 @@ export interface ContenderRun {
   readonly partitions: number;
   readonly timeoutMs: number;
   readonly preloadMs: number;
+  /** Handler calls before the measured window starts (default 0). */
+  readonly warmupTasks?: number;
 }
 
-/** Marks the start, the first handler call (and the CPU used so far); `result` turns them into a ContenderResult. */
+/**
+ * Marks the start, the first handler call, and the call that opens the steady window (the one
+ * after `warmupTasks` calls, with the CPU used so far); `result` turns them into a ContenderResult.
+ * The warm-up keeps JIT compilation out of the rate: a worker run alone in a fresh process ran
+ * 19-20k tasks/s, the same worker's second run 26-30k (2026-12-07).
+ */
 export class Meter {
   startAt = 0;
   firstAt = 0;
+  steadyAt = 0;
   handled = 0;
-  #firstCpu: NodeJS.CpuUsage | undefined;
+  readonly #warmupTasks: number;
+  #steadyCpu: NodeJS.CpuUsage | undefined;
+
+  constructor(warmupTasks = 0) {
+    this.#warmupTasks = warmupTasks;
+  }
 
   hit(): void {
-    if (this.handled++ === 0) {
-      this.firstAt = performance.now();
-      this.#firstCpu = process.cpuUsage();
+    const n = ++this.handled;
+    if (n === 1) this.firstAt = performance.now();
+    if (n === this.#warmupTasks + 1) {
+      this.steadyAt = performance.now();
+      this.#steadyCpu = process.cpuUsage();
     }
   }
 
   result(run: Pick<ContenderRun, 'tasks' | 'preloadMs'>, endAt: number): ContenderResult {
-    const cpu = process.cpuUsage(this.#firstCpu);
-    const steadyMs = endAt - this.firstAt;
+    const cpu = process.cpuUsage(this.#steadyCpu);
+    const steadyMs = endAt - this.steadyAt;
+    const measured = run.tasks - this.#warmupTasks;
     return {
       tasks: run.tasks,
-      tasksPerSec: round((run.tasks / steadyMs) * 1000, 0),
+      warmupTasks: this.#warmupTasks,
+      tasksPerSec: round((measured / steadyMs) * 1000, 0),
       tasksPerSecWithStartup: round((run.tasks / (endAt - this.startAt)) * 1000, 0),
       steadyMs: round(steadyMs, 1),
       startupMs: round(this.firstAt - this.startAt, 1),
       preloadMs: round(run.preloadMs, 0),
-      cpuUsPerRecord: round((cpu.user + cpu.system) / run.tasks, 2),
+      cpuUsPerRecord: round((cpu.user + cpu.system) / measured, 2),
     };
   }
 }

@@ -9,10 +9,13 @@ export type { ContenderResult, ContenderRun } from './contender-meter.js';
 
 /**
  * The Switchyard worker on the queue's lanes: no-op handler, ordered queue (default), default
- * commit interval (`tuning` overrides a default, for bench/worker/profile-worker.ts). Done when `stats().totalProcessed` (counted once committed) reaches `tasks`.
+ * commit interval (`tuning` overrides a default: `statusOnSuccess: false` writes no completed
+ * status records, the like of BullMQ's removeOnComplete; `maxUncommitted` for
+ * bench/worker/profile-worker.ts). Done when `stats().totalProcessed` (counted once committed)
+ * reaches `tasks`.
  */
-export async function runSwitchyard(k: BenchKafka, queue: string, run: ContenderRun, tuning: { readonly maxUncommitted?: number } = {}): Promise<ContenderResult> {
-  const meter = new Meter();
+export async function runSwitchyard(k: BenchKafka, queue: string, run: ContenderRun, tuning: { readonly maxUncommitted?: number; readonly statusOnSuccess?: boolean } = {}): Promise<ContenderResult> {
+  const meter = new Meter(run.warmupTasks);
   const worker = createWorker(
     k.client,
     { config: { name: `${queue}-worker`, queues: [queue], queueConfigs: [{ name: queue, concurrency: run.concurrency }] }, queueOptions: { [queue]: { ordered: true } }, ...tuning },
@@ -39,7 +42,7 @@ export async function runSwitchyard(k: BenchKafka, queue: string, run: Contender
  * under a shared limiter of `concurrency`, offsets committed after each batch.
  */
 export async function runBareKafkajs(k: BenchKafka, queue: string, groupId: string, run: ContenderRun): Promise<ContenderResult> {
-  const meter = new Meter();
+  const meter = new Meter(run.warmupTasks);
   const consumer = k.raw.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
   const limit = createLimiter(run.concurrency);
   let committed = 0;
@@ -89,11 +92,12 @@ export function redisConnection(url: string): RedisConnection {
 }
 
 /**
- * BullMQ on Redis: the same payloads preloaded with Queue.addBulk (chunks of 1000,
- * removeOnComplete), then a Worker with the same concurrency and a no-op processor. Done when
- * `completed` fired `tasks` times. Obliterates the queue afterwards.
+ * BullMQ on Redis: the same payloads preloaded with Queue.addBulk (chunks of 1000), then a Worker
+ * with the same concurrency and a no-op processor. Done when `completed` fired `tasks` times.
+ * `keepCompleted`: completed jobs stay in Redis (the like of our completed status records);
+ * otherwise removeOnComplete. Obliterates the queue afterwards.
  */
-export async function runBullmq(url: string, name: string, payload: unknown, run: Omit<ContenderRun, 'preloadMs' | 'partitions'>): Promise<ContenderResult & { redisVersion: string }> {
+export async function runBullmq(url: string, name: string, payload: unknown, run: Omit<ContenderRun, 'preloadMs' | 'partitions'>, keepCompleted = false): Promise<ContenderResult & { redisVersion: string }> {
   const connection = redisConnection(url);
   const queue = new Queue(name, { connection });
   let worker: BullWorker | undefined;
@@ -101,11 +105,11 @@ export async function runBullmq(url: string, name: string, payload: unknown, run
     const redisVersion = /redis_version:(\S+)/.exec(await (await queue.client).info())?.[1] ?? 'unknown';
     const preloadStart = performance.now();
     for (let from = 0; from < run.tasks; from += 1000) {
-      const jobs = Array.from({ length: Math.min(1000, run.tasks - from) }, () => ({ name: 'noop', data: payload, opts: { removeOnComplete: true, removeOnFail: true } }));
+      const jobs = Array.from({ length: Math.min(1000, run.tasks - from) }, () => ({ name: 'noop', data: payload, opts: { removeOnComplete: !keepCompleted, removeOnFail: true } }));
       await queue.addBulk(jobs);
     }
     const preloadMs = performance.now() - preloadStart;
-    const meter = new Meter();
+    const meter = new Meter(run.warmupTasks);
     let completed = 0;
     let endAt = 0;
     worker = new BullWorker(name, async () => meter.hit(), { connection, concurrency: run.concurrency, autorun: false });
