@@ -34,7 +34,7 @@ const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
 function throughputRows(a: ThroughputResult, client: string): string[][] {
   const p = a.params;
   const { publish, consume, ratios } = a;
-  const what = `${num(p.events)} events, ~1 KB, ${p.tenants} tenants, ${p.partitions} partitions`;
+  const what = `${num(p.events)} events, ~1 KB, ${p.tenants} tenants, ${p.partitions} partitions; consume rates after ${num(p.warmupEvents)} warm-up events`;
   return [
     ['(a) publish', `bare ${publish.bare.api} (${what}, chunks of ${num(p.chunkSize)})`, `${num(publish.bare.eventsPerSec)} events/s`, `${ms(publish.bare.ms)}; ${cpu(publish.bare.load)}`],
     ['', `\`bus.publishMany\` (same events, chunks of ${num(p.chunkSize)})`, `${num(publish.switchyard.eventsPerSec)} events/s`, `**${ratios.publishOursOverBare}x** bare; ${ms(publish.switchyard.ms)}; ${cpu(publish.switchyard.load)}`],

@@ -48,7 +48,7 @@ try {
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
   const cpuBefore = process.cpuUsage();
-  const result = await runSubscription(k, { domain, subscription, eventLog: values['event-log'], events, concurrency: 50, partitions: PARTITIONS, timeoutMs: 120_000 + events * 5 }, log);
+  const result = await runSubscription(k, { domain, subscription, eventLog: values['event-log'], events, warmupEvents: 0, concurrency: 50, partitions: PARTITIONS, timeoutMs: 120_000 + events * 5 }, log);
   const cpu = process.cpuUsage(cpuBefore);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   if (values.out) writeFileSync(values.out, JSON.stringify(profile));

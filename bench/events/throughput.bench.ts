@@ -14,6 +14,8 @@ import { publishWithBus, runSubscription, type ConsumeResult, type PublishResult
 
 export interface ThroughputParams {
   readonly events: number;
+  /** Handler calls of each consumer before its measured window (JIT warm-up). */
+  readonly warmupEvents: number;
   readonly concurrency: number;
   readonly partitions: number;
   /** Bytes of the JSON payload (the record adds ~250 bytes of CloudEvents headers and a tenant key). */
@@ -53,6 +55,7 @@ const fromWorkerBench = (r: BareConsumeResult): BareConsumeEvents => ({
   api: r.api,
   cpuUsPerRecord: r.cpuUsPerRecord,
   events: r.tasks,
+  warmupEvents: r.warmupTasks,
   eventsPerSec: r.tasksPerSec,
   eventsPerSecWithStartup: r.tasksPerSecWithStartup,
   steadyMs: r.steadyMs,
@@ -73,7 +76,7 @@ export async function runThroughput(k: BenchKafka, res: RunResources, params: Th
   const barePublish = await loaded(params.events, () => publishBareWith(k.clientName, k, bare.topic, params.partitions, plan));
   say(`  bare ${barePublish.api}: ${params.events} events in ${barePublish.ms} ms = ${barePublish.eventsPerSec} events/s; consuming...`);
   const bareConsume = await loaded(params.events, async () =>
-    fromWorkerBench(await runBareConsumer(k.clientName, k, bare.queue, bareGroup, { tasks: params.events, concurrency: params.concurrency, partitions: params.partitions, timeoutMs, preloadMs: barePublish.ms })),
+    fromWorkerBench(await runBareConsumer(k.clientName, k, bare.queue, bareGroup, { tasks: params.events, warmupTasks: params.warmupEvents, concurrency: params.concurrency, partitions: params.partitions, timeoutMs, preloadMs: barePublish.ms })),
   );
   say(`  bare ${bareConsume.api}: ${bareConsume.eventsPerSec} events/s, ${bareConsume.cpuUsPerRecord} µs CPU/event`);
 
@@ -91,7 +94,7 @@ export async function runThroughput(k: BenchKafka, res: RunResources, params: Th
   const consume = async (eventLog: boolean) => {
     const subscription = `bench-${domain}-${eventLog ? 'log' : 'nolog'}`;
     res.subscriptions.add(subscription);
-    const result = await loaded(params.events, () => runSubscription(k, { domain, subscription, eventLog, events: params.events, concurrency: params.concurrency, partitions: params.partitions, timeoutMs }, log));
+    const result = await loaded(params.events, () => runSubscription(k, { domain, subscription, eventLog, events: params.events, warmupEvents: params.warmupEvents, concurrency: params.concurrency, partitions: params.partitions, timeoutMs }, log));
     say(`  switchyard eventLog ${eventLog}: ${result.eventsPerSec} events/s (handled: ${result.eventsPerSecHandled}/s, commit tail ${result.commitTailMs} ms, ${result.handlerCalls} handler calls)`);
     return result;
   };

@@ -82,7 +82,9 @@ export async function publishBare(k: BenchKafka, topic: string, plan: PublishPla
 /** One consumer's pass over the preloaded events. */
 export interface ConsumeResult {
   readonly events: number;
-  /** N / (first handler call -> every offset committed): the headline number. */
+  /** Handler calls before the measured window (JIT warm-up), not counted in the rates below. */
+  readonly warmupEvents: number;
+  /** (N - warm-up) / (the handler call after the warm-up -> every offset committed): the headline number. */
   readonly eventsPerSec: number;
   /** The same from `start()` / connect (group join, topic checks included). */
   readonly eventsPerSecWithStartup: number;
@@ -106,6 +108,8 @@ export interface SubscriptionRun {
   readonly subscription: string;
   readonly eventLog: boolean;
   readonly events: number;
+  /** Handler calls before the measured window starts. */
+  readonly warmupEvents: number;
   readonly concurrency: number;
   readonly partitions: number;
   readonly timeoutMs: number;
@@ -121,13 +125,16 @@ export async function runSubscription(k: BenchKafka, run: SubscriptionRun, log: 
   const bus = createEventBus({ queue: { concurrency: run.concurrency } }, { client: k.client, topology: { partitions: run.partitions }, log });
   let calls = 0;
   let firstAt = 0;
+  let steadyAt = 0;
   let lastDoneAt = 0;
   bus.subscribe(
     {
       id: 'noop',
       eventName: `${run.domain}.*`,
       handler: async () => {
-        if (calls++ === 0) firstAt = performance.now();
+        const call = ++calls;
+        if (call === 1) firstAt = performance.now();
+        if (call === run.warmupEvents + 1) steadyAt = performance.now();
         lastDoneAt = performance.now();
       },
     },
@@ -154,14 +161,16 @@ export async function runSubscription(k: BenchKafka, run: SubscriptionRun, log: 
       { what: `subscription ${run.subscription} committed`, timeoutMs: 60_000, intervalMs: 5, progress: () => `${committed}/${run.events} offsets committed` },
     );
     const committedAt = performance.now();
-    const steadyMs = committedAt - firstAt;
-    const handledMs = lastDoneAt - firstAt;
+    const steadyMs = committedAt - steadyAt;
+    const handledMs = lastDoneAt - steadyAt;
+    const measured = run.events - run.warmupEvents;
     return {
       events: run.events,
+      warmupEvents: run.warmupEvents,
       eventLog: run.eventLog,
-      eventsPerSec: round((run.events / steadyMs) * 1000, 0),
+      eventsPerSec: round((measured / steadyMs) * 1000, 0),
       eventsPerSecWithStartup: round((run.events / (committedAt - startAt)) * 1000, 0),
-      eventsPerSecHandled: round((run.events / handledMs) * 1000, 0),
+      eventsPerSecHandled: round((measured / handledMs) * 1000, 0),
       steadyMs: round(steadyMs, 1),
       handledMs: round(handledMs, 1),
       startupMs: round(firstAt - startAt, 1),
