@@ -191,23 +191,23 @@ export class EventRouter {
     const { metrics } = this.#deps;
     const decoded = decodeEventRecord(record);
     if (!decoded.ok) {
-      metrics.routed.inc({ route: this.id, outcome: 'undecodable' });
+      metrics.countRouted(this.id, 'undecodable');
       return [this.#dead(record, topic, new SwitchyardError('SY_UNDECODABLE_MESSAGE', `Not a CloudEvent: ${decoded.reason}.`))];
     }
     const a = decoded.attributes;
     const otherTenant = this.#deps.tenantId !== undefined && a.tenantId !== this.#deps.tenantId;
     if (!this.#from.matches(a.name) || a.source === this.#source || otherTenant) {
-      metrics.routed.inc({ route: this.id, outcome: 'skipped' });
+      metrics.countRouted(this.id, 'skipped');
       return [];
     }
     const outcome = await this.#registryOutage.decode(() => this.#routed(a, decoded.data), this.#stopping.signal);
     if (outcome.ok === 'stopped') return undefined;
     if (outcome.ok) {
-      metrics.routed.inc({ route: this.id, outcome: 'routed' });
+      metrics.countRouted(this.id, 'routed');
       return outcome.value;
     }
     this.#deps.log.warn({ err: outcome.error, route: this.id, eventId: a.id }, 'route could not transform the event: dead-lettered');
-    metrics.routed.inc({ route: this.id, outcome: 'dead' });
+    metrics.countRouted(this.id, 'dead');
     return [this.#dead(record, topic, outcome.error)];
   }
 

@@ -111,7 +111,7 @@ export class HandlerExecution {
       attempt++;
       const result = await runHandlerOnce(handler, event, { subscription: name, handlerId: handler.id, attempt, log, record: { topic: record.topic, partition: record.partition, offset: record.offset } }, shutdown);
       const status = result.ok ? 'success' : result.timedOut ? 'timeout' : 'failed';
-      metrics.handlerRuns.inc({ subscription: name, handler: handler.id, status });
+      metrics.countHandlerRun(name, handler.id, status);
       metrics.handlerDuration.observe({ subscription: name, handler: handler.id }, result.durationMs / 1000);
       if (result.ok) return { handler, status, attempt, durationMs: result.durationMs };
       this.#gate.hold(gateKey, result.settled);

@@ -30,18 +30,18 @@ export class SubscriptionCounts {
   /** An event its handlers ran on (or parked behind its key). */
   handled(eventName: string, outcome: EventOutcome): void {
     this.#counts[outcome]++;
-    this.#metrics.consumed.inc({ subscription: this.#name, event: eventName, outcome });
+    this.#metrics.countConsumed(this.#name, eventName, outcome);
   }
 
   /** An event no handler took: no match, a filter said no, another tenant's, or (`duplicate`) an id dedup had seen. */
   skipped(eventName: string, why: 'skipped' | 'duplicate' = 'skipped'): void {
     this.#counts.skipped++;
-    this.#metrics.consumed.inc({ subscription: this.#name, event: eventName, outcome: why });
+    this.#metrics.countConsumed(this.#name, eventName, why);
   }
 
   /** A record that is not an event this bus can read: dead-lettered. */
   undecodable(): void {
     this.#counts.dead++;
-    this.#metrics.consumed.inc({ subscription: this.#name, event: 'unknown', outcome: 'undecodable' });
+    this.#metrics.countConsumed(this.#name, 'unknown', 'undecodable');
   }
 }

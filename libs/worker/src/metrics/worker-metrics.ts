@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS } from '@switchyard/kafka';
+import { CollectedCounts } from '@switchyard/pipeline';
 
 export type TaskOutcomeLabel = 'succeeded' | 'retried' | 'dead' | 'parked' | 'cancelled';
 
@@ -10,7 +11,7 @@ export type TaskOutcomeLabel = 'succeeded' | 'retried' | 'dead' | 'parked' | 'ca
 export class WorkerMetrics {
   readonly registry: Registry;
   /** Outcomes counted by {@link countProcessed} since the last collection, by label set. */
-  readonly #processed = new Map<string, { readonly labels: Record<'queue' | 'lane' | 'type' | 'outcome', string>; count: number }>();
+  readonly #processed = new CollectedCounts<'queue' | 'lane' | 'type' | 'outcome'>(['queue', 'lane', 'type', 'outcome']);
   /** Attempts running now per queue, counted by {@link attemptStarted} / {@link attemptEnded}. */
   readonly #inFlight = new Map<string, number>();
   readonly processed: Counter<'queue' | 'lane' | 'type' | 'outcome'>;
@@ -25,7 +26,7 @@ export class WorkerMetrics {
       help: 'Task attempts by outcome: succeeded, retried (failed, moved to a delay tier), dead, parked (behind its key), cancelled',
       labelNames: ['queue', 'lane', 'type', 'outcome'],
       registers: [registry],
-      collect: () => this.#collectProcessed(),
+      collect: () => this.#processed.flush(this.processed),
     });
     this.duration = new Histogram({
       name: METRICS.taskDuration,
@@ -57,10 +58,7 @@ export class WorkerMetrics {
    * counter when it is collected (a scrape, `get()`), not one label lookup per task.
    */
   countProcessed(queue: string, lane: string, type: string, outcome: string): void {
-    const key = `${queue}\u0000${lane}\u0000${type}\u0000${outcome}`;
-    const entry = this.#processed.get(key);
-    if (entry) entry.count++;
-    else this.#processed.set(key, { labels: { queue, lane, type, outcome }, count: 1 });
+    this.#processed.add({ queue, lane, type, outcome });
   }
 
   /** One more attempt running in `queue` ({@link inFlight}, set when collected). */
@@ -73,11 +71,4 @@ export class WorkerMetrics {
     this.#inFlight.set(queue, (this.#inFlight.get(queue) ?? 1) - 1);
   }
 
-  #collectProcessed(): void {
-    for (const entry of this.#processed.values()) {
-      if (entry.count === 0) continue;
-      this.processed.inc(entry.labels, entry.count);
-      entry.count = 0;
-    }
-  }
 }
