@@ -50,6 +50,7 @@ export {
   EVENT_LOG_TOPIC,
   laneTopic,
   laneTopics,
+  laneFetchRank,
   retryTopic,
   taskDlqTopic,
   queueDlqTopic,

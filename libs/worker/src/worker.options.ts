@@ -47,6 +47,16 @@ export const WorkerOptionsSchema = z
      * partition finish holds the worker until it ends (its offset bounds the commit).
      */
     maxUncommitted: z.number().int().min(1).max(100_000).default(1_000),
+    /**
+     * The most one fetch brings over all its partitions (bytes; Kafka's `fetch.max.bytes`). The
+     * worker asks for its partitions most urgent lane first (critical, high, delay tiers, normal,
+     * low, background; partitions of one rank take turns), and the broker fills the answer in that
+     * order, so a critical task is read before the backlog. A fetch is parsed in one go, so a
+     * smaller cap also shortens what a critical task can wait behind: 1 MiB (the default, one
+     * partition's worth) against 50 MiB halved the critical lane's fetch wait p99 under a backlog,
+     * at the same throughput (bench/README.md, 2026-12-07).
+     */
+    fetchMaxBytes: z.number().int().min(1_024).max(52_428_800).default(1_048_576),
     /** How often finished work is flushed: outputs + offsets in one transaction (ms). */
     commitIntervalMs: z.number().int().positive().default(100),
     /**

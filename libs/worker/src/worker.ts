@@ -4,6 +4,7 @@ import { parseOrThrow, SwitchyardError, type BatchProgress, type TaskPriority, t
 import {
   createLogger,
   decodeTaskEnvelope,
+  laneFetchRank,
   laneTopics,
   parseTaskTopic,
   RETRY_TIERS,
@@ -119,10 +120,12 @@ export class Worker {
     // A short fetch wait: a resumed partition (room in a lane, a delay tier coming due) is fetched promptly.
     const runner = new ConsumeLoopRunner({
       client: this.#client,
-      // Fetches take Kafka's default 1 MiB of a partition. A fetch round costs about the same time
-      // however much it brings: 256 KiB (~1,000 tasks of 1 KB a round) held a no-op worker to
-      // 13-15k tasks/s, input-bound with its event loop idle 40% of the time (bench/README.md, 2026-12-07).
-      consumer: { groupId: this.#groupId, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true },
+      // Fetches take Kafka's default 1 MiB of a partition and at most fetchMaxBytes (1 MiB) in all,
+      // partitions most urgent lane first (laneFetchRank): a critical task waits for at most one
+      // 1 MiB round of backlog. The round cap cost no throughput in paired runs; 256 KiB per
+      // partition with a lane buffer of 1,000 had held a no-op worker to 13-15k tasks/s, input-bound
+      // (bench/README.md, 2026-12-07).
+      consumer: { groupId: this.#groupId, sessionTimeoutMs, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)), maxWaitTimeMs: 100, coPartitioned: true, maxBytes: this.options.fetchMaxBytes },
       transactionalId: `${this.#groupId}.${instance}`,
       transactionTimeoutMs: this.options.transactionTimeoutMs,
       trackers: this.#trackers,
@@ -169,6 +172,8 @@ export class Worker {
         fromBeginning: true,
         autoResolve: false,
         partitionsConsumedConcurrently: Math.min(topics.length, 16),
+        // Most urgent lane first in each fetch (capped at fetchMaxBytes): critical before the backlog.
+        fetchRank: laneFetchRank,
         alongside: [this.#cancellations.start(), readPartitionCounts(this.#client, this.#queues), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)],
       },
     );

@@ -6,6 +6,7 @@ import {
   RETRY_TIERS,
   decodeEventRecord,
   eventDomain,
+  laneFetchRank,
   parseEventTopic,
   subscriptionGroup,
   subscriptionReplayTopic,
@@ -161,7 +162,8 @@ export class Subscription {
     });
     await this.#runner.start(
       { onAssignment: (assignment) => this.#intake.onAssignment(assignment), onRevoked: (revoked, lost) => this.#intake.onRevoked(revoked, lost), eachBatch: (batch, control) => this.#intake.onBatch(batch, control) },
-      { topics: this.#topics, fromBeginning: this.options.startFrom === 'earliest', autoResolve: false, partitionsConsumedConcurrently: Math.min(this.#topics.length, 16) },
+      // Most urgent lane first in each fetch: a critical event's batch is handed over before the backlog's.
+      { topics: this.#topics, fromBeginning: this.options.startFrom === 'earliest', autoResolve: false, partitionsConsumedConcurrently: Math.min(this.#topics.length, 16), fetchRank: laneFetchRank },
     );
     // A close() during the start wins: the subscription stays stopping/stopped.
     if (!this.#lifecycle.canMoveTo('running')) return;

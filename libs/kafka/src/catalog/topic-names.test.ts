@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventDlqTopic, eventDomain, eventTopic, LANES, laneTopic, laneTopics, parseTaskTopic, RETRY_TIERS, retryTopic, stateTopic, taskDlqTopic, taskStatusTopic } from './topic-names.js';
+import { eventDlqTopic, eventDomain, eventLaneTopic, eventTopic, LANES, laneFetchRank, laneTopic, laneTopics, parseTaskTopic, RETRY_TIERS, retryTopic, stateTopic, taskDlqTopic, taskStatusTopic } from './topic-names.js';
 
 describe('topic catalog', () => {
   it('orders lanes from most to least urgent', () => {
@@ -36,5 +36,16 @@ describe('topic catalog', () => {
     expect(parseTaskTopic(taskStatusTopic('q1'))).toEqual({ kind: 'status', queue: 'q1' });
     expect(parseTaskTopic('tasks.q1.urgent')).toBeUndefined();
     expect(parseTaskTopic('orders')).toBeUndefined();
+  });
+});
+
+describe('laneFetchRank', () => {
+  it('ranks task lanes most urgent first, delay tiers with high, event lanes by lane, the rest with normal', () => {
+    expect(LANES.map((lane) => laneFetchRank(laneTopic('q', lane)))).toEqual([0, 1, 2, 3, 4]);
+    expect(laneFetchRank(retryTopic('q', RETRY_TIERS[0]!))).toBe(1);
+    expect(laneFetchRank(eventLaneTopic('orders', 'critical'))).toBe(0);
+    expect(laneFetchRank(eventLaneTopic('orders', 'background'))).toBe(4);
+    expect(laneFetchRank(eventTopic('orders'))).toBe(2);
+    expect(laneFetchRank('somebody.elses.topic')).toBe(2);
   });
 });

@@ -229,6 +229,19 @@ export function parseTaskTopic(topic: string): ParsedTopic | undefined {
   return undefined;
 }
 
+/**
+ * A consumer's fetch rank of a task or event topic (`ConsumerRunOptions.fetchRank`): its lane's
+ * place in {@link LANES} (critical 0 ... background 4); a delay tier ranks with `high` (retries
+ * come due in order and are few), an event topic by its lane (`normal` without one), any other topic
+ * with `normal`.
+ */
+export function laneFetchRank(topic: string): number {
+  const task = parseTaskTopic(topic);
+  if (task?.kind === 'lane') return LANES.indexOf(task.lane);
+  if (task?.kind === 'retry') return LANES.indexOf('high');
+  return LANES.indexOf((task ? undefined : parseEventTopic(topic))?.lane ?? 'normal');
+}
+
 /** `switchyard.scheduler.<scheduler>.jobs` (compacted): job definitions (key: job id), each job's last handled tick and sync barriers. */
 export function schedulerJobsTopic(scheduler: string): string {
   return `${TOPIC_PREFIX.switchyard}.scheduler.${scheduler}.jobs`;

@@ -219,6 +219,12 @@ export interface ConsumerOptions {
   readonly rebalanceTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly maxBytesPerPartition?: number;
+  /**
+   * The most one fetch answer holds over all its partitions (Kafka's `fetch.max.bytes`; default
+   * 50 MiB). A smaller cap means shorter fetch rounds: less data parsed in one go, so a record of
+   * an urgent partition (see `ConsumerRunOptions.fetchRank`) waits less for the round before it.
+   */
+  readonly maxBytes?: number;
   /** Longest time the broker holds a fetch open when no data is there (default 5000). */
   readonly maxWaitTimeMs?: number;
   /**
@@ -246,6 +252,13 @@ export interface ConsumerRunOptions {
   readonly autoResolve?: boolean;
   /** Batches carry `raw` (read in place) instead of `records` where the adapter can (@platformatic/kafka); a bulk copy (replay) uses it. */
   readonly rawRecords?: boolean;
+  /**
+   * The order of partitions in each fetch: lower rank first, equal ranks taking turns from round to
+   * round. The broker fills a capped answer (`ConsumerOptions.maxBytes`) in that order, so a
+   * worker's critical lane is read before its backlog. @platformatic/kafka only: kafkajs builds its
+   * own fetches and ignores it.
+   */
+  readonly fetchRank?: (topic: string) => number;
 }
 
 export interface GroupAssignment {

@@ -540,6 +540,7 @@ export function createKafkajsClient(settings: KafkaConnectionSettings, logger: L
           ...(options.rebalanceTimeoutMs ? { rebalanceTimeout: options.rebalanceTimeoutMs } : {}),
           ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
           ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+          ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
           ...(options.maxWaitTimeMs ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
           ...(options.minBytes ? { minBytes: options.minBytes } : {}),
           ...(options.coPartitioned ? { partitionAssigners: [CoPartitionedAssigner] } : {}),

@@ -46,6 +46,8 @@ export interface ConsumeLoopRunOptions {
   /** Whether every record of a batch is resolved when eachBatch returns (routes), or the loop resolves offsets itself (worker, subscriptions). */
   readonly autoResolve: boolean;
   readonly partitionsConsumedConcurrently: number;
+  /** Order of partitions in each fetch, lower first (`ConsumerRunOptions.fetchRank`; e.g. `laneFetchRank`). */
+  readonly fetchRank?: (topic: string) => number;
   /** Started together with the connects (readiness the loop needs before consuming: partition counts, a cancel watch). */
   readonly alongside?: readonly Promise<unknown>[];
   /**
@@ -110,7 +112,12 @@ export class ConsumeLoopRunner {
     this.#topics = run.topics;
     this.committer.start();
     if (run.beforeFetch && !run.beforeFetch()) return;
-    await this.consumer.run({ autoResolve: run.autoResolve, partitionsConsumedConcurrently: run.partitionsConsumedConcurrently, eachBatch: handlers.eachBatch });
+    await this.consumer.run({
+      autoResolve: run.autoResolve,
+      partitionsConsumedConcurrently: run.partitionsConsumedConcurrently,
+      eachBatch: handlers.eachBatch,
+      ...(run.fetchRank ? { fetchRank: run.fetchRank } : {}),
+    });
   }
 
   /**

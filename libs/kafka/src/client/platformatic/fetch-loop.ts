@@ -1,6 +1,7 @@
 import type { Consumer, fetchV17 } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
+import { fetchOrder } from './fetch-order.js';
 import { fetchRaw, fetchUnfiltered } from './fetch-request.js';
 import { toRawRecordBatch, toRecordBatch, type SkippedBatch } from './fetched-batch.js';
 import { protocolErrorId, withDeadline } from './platformatic.errors.js';
@@ -15,6 +16,8 @@ export interface FetchLoopOptions {
   readonly readCommitted: boolean;
   readonly fromBeginning: boolean;
   readonly maxBytesPerPartition: number;
+  /** The most one Fetch answer may hold over all its partitions (Kafka's `fetch.max.bytes`). */
+  readonly maxBytes: number;
   /** How long the broker may hold a Fetch for `minBytes` to arrive. */
   readonly maxWaitTimeMs: number;
   readonly minBytes: number;
@@ -34,8 +37,6 @@ interface FetchedPartition {
 
 const EARLIEST = -2n;
 const LATEST = -1n;
-/** The most a Fetch answer may hold over all its partitions (the library's default, 50 MiB). */
-const MAX_FETCH_BYTES = 50 * 1_048_576;
 /** Pause after a failed fetch or eachBatch before the partition is fetched again. */
 const RETRY_BACKOFF_MS = 500;
 
@@ -65,6 +66,8 @@ export class FetchLoop {
   #done: Promise<void> = Promise.resolve();
   #inFlight = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
+  /** Rounds so far: partitions of equal fetch rank take turns leading a Fetch (fetch-order.ts). */
+  #turn = 0;
   assignmentKey = '';
 
   constructor(consumer: () => Consumer, options: FetchLoopOptions) {
@@ -175,10 +178,11 @@ export class FetchLoop {
     return this.#pausedTopics.has(topic) || this.#pausedPartitions.has(tp(topic, partition));
   }
 
-  /** Assigned, unpaused partitions with a position. */
+  /** Assigned, unpaused partitions with a position, in this round's fetch order. */
   #fetchable(): Assigned[] {
     if (this.#suspended) return [];
-    return [...this.#assigned.values()].filter((p) => !this.#isPaused(p.topic, p.partition) && this.#positions.has(tp(p.topic, p.partition)));
+    const ready = [...this.#assigned.values()].filter((p) => !this.#isPaused(p.topic, p.partition) && this.#positions.has(tp(p.topic, p.partition)));
+    return fetchOrder(ready, this.#options.run.fetchRank, this.#turn++);
   }
 
   async #idle(ms: number): Promise<void> {
@@ -257,7 +261,7 @@ export class FetchLoop {
           isolationLevel: this.#options.readCommitted ? 1 : 0,
           maxWaitMs: this.#options.maxWaitTimeMs,
           minBytes: this.#options.minBytes,
-          maxBytes: MAX_FETCH_BYTES,
+          maxBytes: this.#options.maxBytes,
           topicNames: names,
         } as const;
         if (this.#options.run.rawRecords) {

@@ -212,6 +212,7 @@ export class PlatformaticConsumer implements ConsumerPort {
       readCommitted: this.#options.readCommitted ?? true,
       fromBeginning: this.#subscription.fromBeginning,
       maxBytesPerPartition: this.#options.maxBytesPerPartition ?? 1_048_576,
+      maxBytes: this.#options.maxBytes ?? 50 * 1_048_576,
       maxWaitTimeMs: this.#options.maxWaitTimeMs ?? 5_000,
       minBytes: this.#options.minBytes ?? 1,
       log: this.#log,
