@@ -1,11 +1,14 @@
 import { createLogger, workerGroup } from '@switchyard/kafka';
-import { createWorker, TaskProducer } from '@switchyard/worker';
+import { createWorker } from '@switchyard/worker';
 import { BenchResources, createBenchQueue, PAYLOAD_1KB, preloadTasks, uniqueQueue, type BenchKafka } from './bench-kafka.js';
 import { distribution, round, sleep, waitUntil, type Distribution } from './bench-timing.js';
+import { absoluteNow } from './critical-producer.thread.js';
+import { CriticalProducer } from './critical-producer.js';
 
 /**
  * (b) Critical-lane pickup latency (enqueue call -> handler start) with a deep background backlog
- * and a busy worker, vs the same on an idle queue.
+ * and a busy worker, vs the same on an idle queue. The critical tasks are enqueued from a producer
+ * in a worker thread (critical-producer.thread.ts): a producing service has its own event loop.
  */
 export interface CriticalLatencyParams {
   readonly criticalTasks: number;
@@ -70,44 +73,33 @@ async function scenario(k: BenchKafka, params: CriticalLatencyParams, backlog: n
         },
         critical_ping: (task) => {
           const i = (task.payload as { i: number }).i;
-          startAt.set(i, performance.now());
+          startAt.set(i, absoluteNow());
           backlogLeftAtEnd = backlog - backgroundHandled;
         },
       },
       { log: createLogger('bench.worker', { level: 'warn' }) },
     );
     res.defer(() => worker.close());
-    const producer = new TaskProducer({ client: k.client, queues: [queue], writeStatus: true });
-    res.defer(() => producer.disconnect());
-    await Promise.all([worker.start(), producer.connect()]);
+    const producer = new CriticalProducer(k, queue, (i, sent, ack) => {
+      sentAt.set(i, sent);
+      ackAt.set(i, ack);
+    });
+    res.defer(() => producer.stop());
+    await Promise.all([worker.start(), producer.ready]);
     if (backlog > 0) {
       // The worker is busy: its lane buffers are full and background tasks are flowing.
       await waitUntil(() => backgroundHandled >= Math.min(backlog / 10, 2000), { what: 'background flowing', timeoutMs: 120_000, progress: () => `${backgroundHandled} handled` });
     }
     // Warm-up (group joined, fetch loop running), not measured: ids below 0.
     const warm = Array.from({ length: params.warmupTasks }, (_, w) => -1 - w);
-    for (const i of warm) sentAt.set(i, performance.now());
-    await producer.enqueueMany(warm.map((i) => ({ task: { type: 'critical_ping', queue, priority: 'critical' as const, payload: { i } }, options: { tenant: `warm-${i}` } })));
-    await waitUntil(() => warm.every((i) => startAt.has(i)), { what: 'critical warm-up', timeoutMs: 60_000 });
+    producer.command({ kind: 'warm', ids: warm });
+    await waitUntil(() => producer.healthy() && warm.every((i) => startAt.has(i)), { what: 'critical warm-up', timeoutMs: 60_000 });
 
-    const sends: Promise<unknown>[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < params.criticalTasks; i++) {
-      const due = t0 + i * params.intervalMs;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const at = performance.now();
-      sentAt.set(i, at);
-      sends.push(
-        producer
-          .enqueue({ type: 'critical_ping', queue, priority: 'critical', payload: { i } }, { tenant: `critical-${i}` })
-          .then(() => ackAt.set(i, performance.now())),
-      );
-    }
-    await Promise.all(sends);
-    const measured = () => Array.from({ length: params.criticalTasks }, (_, i) => i).filter((i) => startAt.has(i)).length;
-    await waitUntil(() => measured() === params.criticalTasks, { what: 'critical tasks picked up', timeoutMs: 120_000, progress: () => `${measured()}/${params.criticalTasks}` });
     const ids = Array.from({ length: params.criticalTasks }, (_, i) => i);
+    producer.command({ kind: 'run', count: params.criticalTasks, intervalMs: params.intervalMs });
+    await waitUntil(() => producer.healthy() && ids.every((i) => ackAt.has(i)), { what: 'critical tasks acknowledged', timeoutMs: 120_000, progress: () => `${ackAt.size} acknowledged` });
+    const measured = () => ids.filter((i) => startAt.has(i)).length;
+    await waitUntil(() => measured() === params.criticalTasks, { what: 'critical tasks picked up', timeoutMs: 120_000, progress: () => `${measured()}/${params.criticalTasks}` });
     const of = (to: Map<number, number>, from: Map<number, number>) => distribution(ids.map((i) => to.get(i)! - from.get(i)!));
     return {
       latencyMs: of(startAt, sentAt),
