@@ -9,6 +9,7 @@ export { createKafkaClient } from './client/create-kafka-client.js';
 export { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, type KafkaClientName } from './client/kafka.options.js';
 export { connectionSecurityWarnings } from './client/connection-security.js';
 export { scanTopics } from './client/topic-scan.js';
+export { batchRecords } from './client/batch-records.js';
 export { StateTopics } from './client/state-topics.js';
 export { TransactionalSender, type TransactionalSenderOptions, type RecordLabeller } from './client/transactional-sender.js';
 export { EncodedRecords, ExtraHeaders, type EncodedHeader, type EncodedRecordsData } from './client/records/encoded-records.js';

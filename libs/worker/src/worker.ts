@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { parseOrThrow, SwitchyardError, type BatchProgress, type TaskPriority, type WorkerStats } from '@switchyard/protocol';
 import {
+  batchRecords,
   createLogger,
   decodeTaskEnvelope,
   laneFetchRank,
@@ -174,6 +175,9 @@ export class Worker {
         partitionsConsumedConcurrently: Math.min(topics.length, 16),
         // Most urgent lane first in each fetch (capped at fetchMaxBytes): critical before the backlog.
         fetchRank: laneFetchRank,
+        // Records read in place (batchRecords): no library object per record on the way. Paired runs:
+        // 8-20% more tasks/s at 7-17% less CPU per task (bench/README.md, 2026-12-07).
+        rawRecords: true,
         alongside: [this.#cancellations.start(), readPartitionCounts(this.#client, this.#queues), registerQueueDlqs(this.#client, [...this.#queues.values()], this.#log)],
       },
     );
@@ -256,7 +260,8 @@ export class Worker {
     const tier = parsed.kind === 'retry' ? RETRY_TIERS.find((t) => t.name === parsed.tier) : undefined;
     const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
     let fullest: TaskPriority = parsed.kind === 'lane' ? parsed.lane : 'normal';
-    for (const record of batch.records) {
+    const records = batchRecords(batch);
+    for (const record of records) {
       if (!control.isRunning() || control.isStale() || this.#lifecycle.state !== 'running') return;
       if (tier) {
         const due = tierDueAt(Number(record.timestamp), tier);
@@ -286,7 +291,7 @@ export class Worker {
       q.dispatcher.push(lane, { queue: parsed.queue, lane, record, envelope, tracker, fromRetry: parsed.kind === 'retry' });
     }
     if (q.dispatcher.isFull(fullest)) q.roomPauses.pause(fullest, batch.topic, batch.partition);
-    const last = batch.records.at(-1);
+    const last = records.at(-1);
     if (last) this.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition), group: this.#groupId }, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
     this.#pump();
   }

@@ -1,5 +1,5 @@
 import type { TaskPriority } from '@switchyard/protocol';
-import { parseEventTopic, type BatchControl, type ConsumerPort, type Logger, type RecordBatch, type TopicPartitions } from '@switchyard/kafka';
+import { batchRecords, parseEventTopic, type BatchControl, type ConsumerPort, type Logger, type RecordBatch, type TopicPartitions } from '@switchyard/kafka';
 import { KeyedExecutor, LaneDispatcher, NextTurn, OffsetTrackers, RoomPauses, TimedPauses, tierDueAt, type TransactionalCommitter } from '@switchyard/pipeline';
 import { laneOfHeader, sourceOf, type Item } from './subscription-item.js';
 import type { SubscriptionOptions } from './subscription.options.js';
@@ -59,7 +59,7 @@ export class SubscriptionIntake {
     const tracker = this.trackers.forPartition(batch.topic, batch.partition);
     const topicLane = parseEventTopic(batch.topic)?.lane ?? 'normal';
     let fullest: TaskPriority = topicLane;
-    for (const record of batch.records) {
+    for (const record of batchRecords(batch)) {
       if (!control.isRunning() || control.isStale() || !this.#deps.isRunning()) return;
       if (source.kind === 'retry') {
         const due = tierDueAt(Number(record.timestamp), source.tier);

@@ -5,7 +5,7 @@
  * goes on) and `committed` (written and committed; what a rerun resumes from). A run killed at
  * any point resumes from the last commit without a duplicate or a gap.
  */
-import { EncodedRecords, ExtraHeaders, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type RawRecords, type RecordBatch } from '@switchyard/kafka';
+import { batchRecords, EncodedRecords, ExtraHeaders, type BatchControl, type HeaderValue, type IncomingRecord, type OutgoingRecord, type RawRecords, type RecordBatch } from '@switchyard/kafka';
 import { TRANSACTION_CAPS, type ChunkWriter } from './copy-writer.js';
 import { matchAll, type RecordPredicate } from './record-filter.js';
 import type { PartitionRange } from './replay-plan.js';
@@ -153,12 +153,6 @@ const replayHeaders = (stamp: ReplayStamp): ExtraHeaders =>
     { name: Buffer.from(REPLAY_HEADERS.replayId), value: stamp.replayId },
   ]);
 
-function decodeAll(raw: RawRecords): IncomingRecord[] {
-  const records: IncomingRecord[] = [];
-  for (const cursor = raw.cursor(); cursor.next(); ) records.push(cursor.toIncoming());
-  return records;
-}
-
 export class RangeCopier {
   readonly #options: RangeCopierOptions;
   /** Next offset to read per partition: everything before it is with the writer (or committed). */
@@ -212,7 +206,7 @@ export class RangeCopier {
     const { replayId, headersOf, dryRun } = this.#options;
     const run: BatchCopy = { partition, end, position, chunk: newChunk(), stamp: replayStamp(replayId, new Date(), batch.topic, partition), control };
     // Raw records are copied as bytes, unless the copies' headers are rewritten or nothing is written.
-    const completed = batch.raw && !headersOf && !dryRun ? await this.#copyRaw(run, batch.raw) : await this.#copyRecords(run, batch.raw ? decodeAll(batch.raw) : batch.records);
+    const completed = batch.raw && !headersOf && !dryRun ? await this.#copyRaw(run, batch.raw) : await this.#copyRecords(run, batchRecords(batch));
     if (!completed) return;
     // A batch that read to its end also passed any transaction markers after its last record.
     const afterBatch = BigInt(batch.lastOffset) + 1n;

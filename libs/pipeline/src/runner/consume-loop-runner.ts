@@ -48,6 +48,8 @@ export interface ConsumeLoopRunOptions {
   readonly partitionsConsumedConcurrently: number;
   /** Order of partitions in each fetch, lower first (`ConsumerRunOptions.fetchRank`; e.g. `laneFetchRank`). */
   readonly fetchRank?: (topic: string) => number;
+  /** Batches as `raw` (read in place) where the adapter can (`ConsumerRunOptions.rawRecords`). */
+  readonly rawRecords?: boolean;
   /** Started together with the connects (readiness the loop needs before consuming: partition counts, a cancel watch). */
   readonly alongside?: readonly Promise<unknown>[];
   /**
@@ -117,6 +119,7 @@ export class ConsumeLoopRunner {
       partitionsConsumedConcurrently: run.partitionsConsumedConcurrently,
       eachBatch: handlers.eachBatch,
       ...(run.fetchRank ? { fetchRank: run.fetchRank } : {}),
+      ...(run.rawRecords ? { rawRecords: true } : {}),
     });
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { BatchControl, ConsumerRunOptions, RecordBatch, TopicPartitions } from '../kafka-client.port.js';
 import { fetchOrder } from './fetch-order.js';
 import { fetchRaw, fetchUnfiltered } from './fetch-request.js';
-import { toRawRecordBatch, toRecordBatch, type SkippedBatch } from './fetched-batch.js';
+import { RawRecordsUnreadable, toRawRecordBatch, toRecordBatch, type SkippedBatch } from './fetched-batch.js';
 import { protocolErrorId, withDeadline } from './platformatic.errors.js';
 
 export interface Assigned {
@@ -66,6 +66,8 @@ export class FetchLoop {
   #done: Promise<void> = Promise.resolve();
   #inFlight = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
+  /** Set once an answer could not be read raw (`RawRecordsUnreadable`): records come parsed from then on. */
+  #parsedOnly = false;
   /** Rounds so far: partitions of equal fetch rank take turns leading a Fetch (fetch-order.ts). */
   #turn = 0;
   assignmentKey = '';
@@ -264,10 +266,20 @@ export class FetchLoop {
           maxBytes: this.#options.maxBytes,
           topicNames: names,
         } as const;
-        if (this.#options.run.rawRecords) {
+        if (this.#options.run.rawRecords && !this.#parsedOnly) {
           // Undefined from a broker older than Fetch v13: records come parsed then.
           const raw = await this.#bounded('fetch', () => fetchRaw(this.#consumer(), broker, fetchRequest));
-          if (raw) return this.#handOver(raw, names, requested, assignment, toRawRecordBatch);
+          // Every batch of an answer is read before any is handed over: an unreadable one fails the
+          // whole answer, which is then fetched again parsed (and every later one too).
+          if (raw) {
+            try {
+              return await this.#handOver(raw, names, requested, assignment, toRawRecordBatch);
+            } catch (error) {
+              if (!(error instanceof RawRecordsUnreadable)) throw error;
+              this.#parsedOnly = true;
+              this.#options.log.warn({ err: error }, 'fetched records cannot be read in place; this consumer reads them parsed from now on');
+            }
+          }
         }
         const response = await this.#bounded('fetch', () => fetchUnfiltered(this.#consumer(), broker, fetchRequest));
         await this.#handOver(response, names, requested, assignment, toRecordBatch);

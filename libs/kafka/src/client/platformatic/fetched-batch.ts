@@ -96,6 +96,11 @@ export function toRecordBatch(
  * Compressed batches are decompressed here (the library's codecs); batches of the old formats
  * (magic 0 and 1: no Kafka 4 broker writes them) and offsets past 2^53 are refused with an error.
  */
+/** A fetched answer holds records that cannot be read in place (an old record format, offsets past 2^53): read them parsed. */
+export class RawRecordsUnreadable extends Error {
+  override readonly name = 'RawRecordsUnreadable';
+}
+
 export function toRawRecordBatch(
   topic: string,
   partition: RawFetchPartition,
@@ -105,12 +110,12 @@ export function toRawRecordBatch(
 ): { batch?: RecordBatch; nextOffset: bigint } | undefined {
   if (!partition.records || partition.records.length === 0) return undefined;
   const all = readWireBatches(partition.records);
-  if (!all) throw new Error(`${topic}/${partition.partitionIndex}: a record batch of an old format (magic 0 or 1) cannot be read raw`);
+  if (!all) throw new RawRecordsUnreadable(`${topic}/${partition.partitionIndex}: a record batch of an old format (magic 0 or 1) cannot be read raw`);
   if (all.length === 0) return undefined;
   const last = all[all.length - 1]!;
   const lastOffset = last.firstOffset + BigInt(last.lastOffsetDelta);
   if (lastOffset < fetchOffset || lastOffset > MAX_EXACT) {
-    if (lastOffset > MAX_EXACT) throw new Error(`${topic}/${partition.partitionIndex}: offset ${lastOffset} is past 2^53, which raw records do not read`);
+    if (lastOffset > MAX_EXACT) throw new RawRecordsUnreadable(`${topic}/${partition.partitionIndex}: offset ${lastOffset} is past 2^53, which raw records do not read`);
     return undefined;
   }
   const readable: ReadableBatch[] = [];

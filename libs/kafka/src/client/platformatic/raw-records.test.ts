@@ -4,7 +4,7 @@ import { createRecordsBatch, NumericMap, produceV11, Reader, readRecordsBatches 
 import type { IncomingRecord, RawRecordCursor } from '../kafka-client.port.js';
 import { EncodedRecords, ExtraHeaders } from '../records/encoded-records.js';
 import { partitionSections } from '../records/encoded-sections.js';
-import { toRawRecordBatch, toRecordBatch } from './fetched-batch.js';
+import { RawRecordsUnreadable, toRawRecordBatch, toRecordBatch } from './fetched-batch.js';
 import type { RawFetchPartition } from './fetch-request.js';
 import { keyPartitionHash } from './murmur2-partition.js';
 import { EncodedSequences, encodeProduceRequest, sectionMessageValue, type ProduceEncodeOptions } from './produce-request.encoder.js';
@@ -75,6 +75,15 @@ describe('raw records', () => {
     const whole = libraryBatch([{ key: Buffer.from('a'), value: Buffer.from('1'), headers: new Map() }], 7n, 'none');
     const cut = libraryBatch([{ key: Buffer.from('b'), value: Buffer.from('2'), headers: new Map() }], 8n, 'none');
     expect(rawRecords(Buffer.concat([whole, cut.subarray(0, cut.length - 3)]), 7n).map((r) => r.value?.toString())).toEqual(['1']);
+  });
+
+  it('refuse an old record format and offsets past 2^53 with RawRecordsUnreadable (the fetch loop then reads parsed)', () => {
+    const one = [{ key: Buffer.from('a'), value: Buffer.from('1'), headers: new Map() }];
+    const old = libraryBatch(one, 7n, 'none');
+    old[16] = 1; // magic byte: message format v1
+    expect(() => toRawRecordBatch('t', answer(old), 7n, false)).toThrow(RawRecordsUnreadable);
+    const far = BigInt(Number.MAX_SAFE_INTEGER) + 10n;
+    expect(() => toRawRecordBatch('t', answer(libraryBatch(one, far, 'none')), far, false)).toThrow(RawRecordsUnreadable);
   });
 });
 
