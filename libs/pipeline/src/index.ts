@@ -15,6 +15,7 @@ export {
   type Outcome as CommitOutcome,
   type TransactionalCommitterOptions,
 } from './commit/transactional-committer.js';
+export { TrackedOutcome, type TrackedRecord } from './commit/tracked-outcome.js';
 export { KeyedExecutor, KeyedExecutorOptionsSchema, type KeyedExecutorOptions } from './execution/keyed-executor.js';
 export { raceAttempt, type RaceOptions, type RaceResult } from './execution/attempt-race.js';
 export { AttemptGate } from './execution/attempt-gate.js';

@@ -303,19 +303,23 @@ export class Worker {
     for (const q of this.#order.turns((queue) => queue.dispatcher.size() > 0 && queue.hasCapacity() && this.#committer!.hasRoom(this.#running))) {
       const item = q.dispatcher.next()!;
       this.#running++;
-      const settled = (): void => {
-        this.#running--;
-        this.#taken.delete(run);
-        // The executor frees the slot right after this promise settles: pump on the next turn.
-        this.#nextPump.schedule();
-      };
-      const run: Promise<void> = this.#execution!.run(q, item).then(settled, (error: unknown) => {
-        this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered');
-        settled();
-      });
+      const run: Promise<void> = this.#execution!.run(q, item).then(
+        () => this.#settled(run),
+        (error: unknown) => {
+          this.#log.error({ err: error, taskId: item.envelope.taskId }, 'task execution failed unexpectedly; it will be redelivered');
+          this.#settled(run);
+        },
+      );
       this.#taken.set(run, item);
     }
     for (const q of this.#queues.values()) q.roomPauses.resumeWithRoom((lane) => q.dispatcher.hasRoom(lane));
+  }
+
+  #settled(run: Promise<void>): void {
+    this.#running--;
+    this.#taken.delete(run);
+    // The executor frees the slot right after this promise settles: pump on the next turn.
+    this.#nextPump.schedule();
   }
 
   /** After a rebalance: forget revoked partitions (their buffered tasks, offsets), re-share rate limits. */

@@ -16,7 +16,7 @@ import {
   type KafkaClient,
   type Logger,
 } from '@switchyard/kafka';
-import { ConsumeLoopRunner, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, waitUntil, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
+import { ConsumeLoopRunner, consumeLoopLifecycle, errorInfo, logUncommitted, longTimeout, nextHop, TrackedOutcome, waitUntil, type ConsumeLoopState, type ErrorInfo, type Lifecycle } from '@switchyard/pipeline';
 import type { EventCodec } from '../catalog/event-codec.js';
 import type { EventMetrics } from '../metrics/event-metrics.js';
 import { ensureEventTopics, planDedupTopic, planDomainTopics, planEventLogTopic, planSubscriptionTopics, type EventTopologyOptions } from '../topology/event-topology.js';
@@ -321,7 +321,7 @@ export class Subscription {
 
   /** Hands the outcome to the committer; resolves when it committed (failures are logged here, and rejected). */
   #commit(item: Item, records: RoutedRecord[]): Promise<void> {
-    const committed = this.#runner!.committer.submit({ records, complete: () => item.tracker.complete(item.record.offset), source: item.record, stale: () => item.tracker.revoked });
+    const committed = this.#runner!.committer.submit(new TrackedOutcome(records, item));
     committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { subscription: this.name }, 'outcome was not committed; the event will be redelivered'));
     return committed;
   }

@@ -323,9 +323,10 @@ function jsonHeader<T>(text: string | undefined, schema: z.ZodType<T>): { readon
   }
 }
 
+const size = (v: string | Buffer | null | undefined): number => (v == null ? 0 : Buffer.byteLength(v));
+
 /** Bytes a record occupies on the wire, approximately (key + value + headers); for size limits. */
 export function recordSizeBytes(record: OutgoingRecord): number {
-  const size = (v: string | Buffer | null | undefined) => (v == null ? 0 : Buffer.byteLength(v));
   let total = size(record.key) + size(record.value);
   for (const [name, value] of Object.entries(record.headers ?? {})) total += Buffer.byteLength(name) + size(value);
   return total;

@@ -283,4 +283,17 @@ describe('KeyedExecutor', () => {
       expect(isSwitchyardError(caught) && caught.code).toBe('SY_INVALID_CONFIG');
     }
   });
+
+  it('takes a fn that returns a plain value (a plain-JS caller), and one that throws, and frees the slot after each', async () => {
+    const ex = new KeyedExecutor({ concurrency: 1 });
+    const plain = () => 42 as unknown as Promise<number>;
+    await expect(ex.run('K', undefined, plain)).resolves.toBe(42);
+    await expect(
+      ex.run('K', undefined, () => {
+        throw new Error('sync throw');
+      }),
+    ).rejects.toThrow('sync throw');
+    await expect(ex.run('K', undefined, async () => 'after')).resolves.toBe('after');
+    expect(ex.active).toBe(0);
+  });
 });

@@ -171,7 +171,8 @@ export class KeyedExecutor {
   #start(job: Job): void {
     let result: Promise<unknown>;
     try {
-      result = job.fn();
+      // Promise.resolve: a plain-JS caller's fn may return a value, not a promise, as p-limit allowed.
+      result = Promise.resolve(job.fn());
     } catch (error) {
       result = Promise.reject(error);
     }

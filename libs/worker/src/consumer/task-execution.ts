@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
 import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { AttemptGate, chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, waitUntil, type CommitOutcome, type TransactionalCommitter } from '@switchyard/pipeline';
+import { AttemptGate, chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, waitUntil, TrackedOutcome, type TransactionalCommitter } from '@switchyard/pipeline';
 import { deadLetterRecord, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
 import type { CancelWatch } from './cancel-watch.js';
 import type { QueueRuntime } from './queue-runtime.js';
@@ -216,7 +216,7 @@ export class TaskExecution {
 
   #submit(item: WorkItem, records: RoutedRecord[], outcome: Outcome): Promise<void> {
     if (outcome !== 'moved') this.#deps.metrics.countProcessed(item.envelope.queue, item.lane, item.envelope.type, outcome);
-    const committed = this.#deps.committer.submit(new TaskOutcome(records, item));
+    const committed = this.#deps.committer.submit(new TrackedOutcome(records, item));
     // The slot is free once the outcome is decided; the commit follows within commitIntervalMs.
     committed.catch((error: unknown) => logUncommitted(this.#deps.log, error, { taskId: item.envelope.taskId }, 'outcome was not committed; the task will be redelivered'));
     this.#deps.onSettled(item, outcome);
@@ -228,24 +228,3 @@ export class TaskExecution {
  * What the committer gets for one task: its records, and its source record's offset to complete.
  * A class, not an object of closures: one is made per task.
  */
-class TaskOutcome implements CommitOutcome {
-  readonly records: RoutedRecord[];
-  readonly #item: WorkItem;
-
-  constructor(records: RoutedRecord[], item: WorkItem) {
-    this.records = records;
-    this.#item = item;
-  }
-
-  get source(): { readonly topic: string; readonly partition: number } {
-    return this.#item.record;
-  }
-
-  complete(): void {
-    this.#item.tracker.complete(this.#item.record.offset);
-  }
-
-  stale(): boolean {
-    return this.#item.tracker.revoked;
-  }
-}
