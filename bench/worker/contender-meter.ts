@@ -1,5 +1,6 @@
 /** Timing and CPU of one throughput contender's pass over a preloaded backlog. */
 import { round } from './bench-timing.js';
+import type { CpuReader } from './broker-cpu.js';
 
 /** One contender's run over a preloaded backlog of `tasks` no-op tasks. */
 export interface ContenderResult {
@@ -21,6 +22,18 @@ export interface ContenderResult {
    * in it, in µs (`process.cpuUsage`).
    */
   readonly cpuUsPerRecord: number;
+  /**
+   * CPU time of the local broker process over the same window, per task, in µs: present when the
+   * broker is the local single node (see {@link meterBrokerCpu}). Its clock ticks are 10 ms.
+   */
+  readonly brokerCpuUsPerRecord?: number;
+}
+
+let brokerCpu: CpuReader | undefined;
+
+/** Every Meter of this process records the broker's CPU with `reader` (undefined: not at all). */
+export function meterBrokerCpu(reader: CpuReader | undefined): void {
+  brokerCpu = reader;
 }
 
 export interface ContenderRun {
@@ -46,9 +59,14 @@ export class Meter {
   handled = 0;
   readonly #warmupTasks: number;
   #steadyCpu: NodeJS.CpuUsage | undefined;
+  #steadyBrokerMs: number | undefined;
 
-  constructor(warmupTasks = 0) {
+  readonly #broker: CpuReader | undefined;
+
+  /** `onKafka`: the contender runs on the Kafka broker, whose CPU is recorded beside its own (see meterBrokerCpu). */
+  constructor(warmupTasks = 0, onKafka = true) {
     this.#warmupTasks = warmupTasks;
+    this.#broker = onKafka ? brokerCpu : undefined;
   }
 
   hit(): void {
@@ -57,11 +75,13 @@ export class Meter {
     if (n === this.#warmupTasks + 1) {
       this.steadyAt = performance.now();
       this.#steadyCpu = process.cpuUsage();
+      this.#steadyBrokerMs = this.#broker?.();
     }
   }
 
   result(run: Pick<ContenderRun, 'tasks' | 'preloadMs'>, endAt: number): ContenderResult {
     const cpu = process.cpuUsage(this.#steadyCpu);
+    const brokerMs = this.#steadyBrokerMs === undefined ? undefined : this.#broker?.();
     const steadyMs = endAt - this.steadyAt;
     const measured = run.tasks - this.#warmupTasks;
     return {
@@ -73,6 +93,7 @@ export class Meter {
       startupMs: round(this.firstAt - this.startAt, 1),
       preloadMs: round(run.preloadMs, 0),
       cpuUsPerRecord: round((cpu.user + cpu.system) / measured, 2),
+      ...(brokerMs === undefined ? {} : { brokerCpuUsPerRecord: round(((brokerMs - this.#steadyBrokerMs!) * 1000) / measured, 1) }),
     };
   }
 }

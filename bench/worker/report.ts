@@ -38,19 +38,22 @@ export function markdownTable(report: WorkerBenchReport): string {
   const rows: string[][] = [];
   const { throughput: a, criticalLatency: b, keyParallel: c } = report.results;
   if (a) {
-    const { bare, switchyard, switchyardNoCompleted, bullmq, bullmqKeepCompleted } = a.contenders;
+    const { bare, bareTransactional, switchyard, switchyardNoCompleted, bullmq, bullmqKeepCompleted } = a.contenders;
     const p = a.params;
     const what = `${num(p.tasks)} no-op tasks, 1 KB, concurrency ${p.concurrency}, ${p.partitions} partitions; rates after ${num(p.warmupTasks)} warm-up tasks`;
-    const rate = (r: { tasksPerSec: number; cpuUsPerRecord: number }) => `${num(r.tasksPerSec)} tasks/s; ${r.cpuUsPerRecord} µs CPU/task`;
+    const rate = (r: { tasksPerSec: number; cpuUsPerRecord: number; brokerCpuUsPerRecord?: number }) =>
+      `${num(r.tasksPerSec)} tasks/s; ${r.cpuUsPerRecord} µs CPU/task${r.brokerCpuUsPerRecord === undefined ? '' : `; broker ${r.brokerCpuUsPerRecord} µs CPU/task`}`;
     const ratio = (name: keyof typeof a.ratios, label: string) =>
       rows.push(['', label, `${a.ratios[name]}x`, `>= ${a.targets.resolve[name]}x to resolve, ${a.targets.goal[name]}x goal`, verdict(a.pass[name])]);
     rows.push(['(a) throughput', `bare ${bare.api} (${what})`, rate(bare), '', '']);
+    if (bareTransactional) rows.push(['', 'bare platformatic exactly-once loop (decode, a completed record per task, a transaction per fetch)', rate(bareTransactional), '', '']);
     rows.push(['', `Switchyard worker (${report.env.client}), completed status records`, rate(switchyard), '', '']);
     rows.push(['', 'Switchyard worker, no completed records (`statusOnSuccess: false`)', rate(switchyardNoCompleted), '', '']);
     rows.push(['', 'BullMQ (Redis), completed jobs kept', rate(bullmqKeepCompleted), '', '']);
     rows.push(['', 'BullMQ (Redis), removeOnComplete', rate(bullmq), '', '']);
     ratio('oursOverBare', `ours / bare ${report.env.client}`);
     ratio('noCompletedOverBare', `ours without completed records / bare ${report.env.client}`);
+    if (a.reference) rows.push(['', 'ours / bare exactly-once loop', `${a.reference.oursOverBareTransactional}x`, 'reference, not a bar', '']);
     ratio('oursOverBullmq', 'ours / BullMQ keeping completed jobs');
     ratio('noCompletedOverBullmq', 'ours without completed records / BullMQ removeOnComplete');
   }

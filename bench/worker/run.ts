@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { CLIENT_FLAG_HELP, clientLibrary, parseClientFlag } from '../clients/bench-clients.js';
 import { openBenchKafka } from './bench-kafka.js';
 import { collectEnv, redisUrl, resolveBroker } from './bench-env.js';
+import { localBrokerCpu } from './broker-cpu.js';
+import { meterBrokerCpu } from './contender-meter.js';
 import { runCriticalLatency } from './critical-latency.bench.js';
 import { runKeyParallel } from './key-parallel.bench.js';
 import { envLine, markdownTable, writeReport, type WorkerBenchReport } from './report.js';
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
   const say = (line: string) => console.log(line);
   const broker = await resolveBroker();
   const env = collectEnv(broker, client);
+  // The broker's CPU per task beside each contender's, when the broker is the local one.
+  meterBrokerCpu(await localBrokerCpu(broker.bootstrap));
   say(`worker benchmarks (${quick ? 'quick' : 'full'}) on ${broker.bootstrap}, client ${clientLibrary(client)}\n${envLine(env)}`);
   const k = await openBenchKafka(broker.bootstrap, client);
   const started = performance.now();
@@ -50,10 +54,12 @@ async function main(): Promise<void> {
   try {
     if (only.has('a')) {
       await step('(a) throughput', async () => {
-        // 100k tasks, the first 20k of each contender a warm-up (JIT) outside its measured window.
+        // 100k tasks, the first 20k of each contender a warm-up (JIT) outside its measured window,
+        // after a warm-up pass of every contender over 30k tasks (see ThroughputParams.warmupPassTasks).
         const total = tasks ?? (quick ? 5_000 : 100_000);
         const warmupTasks = warmup ?? Math.floor(total / 5);
-        const { redisVersion, ...result } = await runThroughput(k, redisUrl(), { tasks: total, warmupTasks, concurrency: 50, partitions: 6, payloadBytes: 1024, tenants: 1000 }, say);
+        const warmupPassTasks = quick ? 0 : Math.min(30_000, total);
+        const { redisVersion, ...result } = await runThroughput(k, redisUrl(), { tasks: total, warmupTasks, warmupPassTasks, concurrency: 50, partitions: 6, payloadBytes: 1024, tenants: 1000 }, say);
         env.versions.redis = redisVersion;
         report.results.throughput = result;
       });

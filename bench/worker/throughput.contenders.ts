@@ -109,7 +109,7 @@ export async function runBullmq(url: string, name: string, payload: unknown, run
       await queue.addBulk(jobs);
     }
     const preloadMs = performance.now() - preloadStart;
-    const meter = new Meter(run.warmupTasks);
+    const meter = new Meter(run.warmupTasks, false);
     let completed = 0;
     let endAt = 0;
     worker = new BullWorker(name, async () => meter.hit(), { connection, concurrency: run.concurrency, autorun: false });
