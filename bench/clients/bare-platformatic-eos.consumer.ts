@@ -15,11 +15,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Consumer, Producer, type Message, type MessageToProduce } from '@platformatic/kafka';
-import { createLimiter, waitUntil } from '../worker/bench-timing.js';
+import { createLimiter } from '../worker/bench-timing.js';
 import { Meter, type ContenderResult, type ContenderRun } from '../worker/contender-meter.js';
 import type { BareConsumerTarget } from './bare-consumers.js';
-
-const EARLIEST = -2n;
+import { joinAtCommitted, partitionsByLeader, runLoopUntil } from './bare-platformatic-loop.js';
 
 export interface BareTransactionalTarget extends BareConsumerTarget {
   /** Where the completed records go (the queue's status topic). */
@@ -41,21 +40,10 @@ export async function runBarePlatformaticTransactional(target: BareTransactional
   let running = true;
   meter.startAt = performance.now();
   try {
-    consumer.topics.trackAll(target.topic);
-    await consumer.joinGroup({});
-    const partitions = (consumer.assignments ?? []).filter((a) => a.topic === target.topic).flatMap((a) => a.partitions);
-    const stored = await consumer.listCommittedOffsets({ topics: [{ topic: target.topic, partitions }] });
-    const earliest = await consumer.listOffsets({ topics: [target.topic], partitions: { [target.topic]: partitions }, timestamp: EARLIEST });
-    const positions = new Map(partitions.map((p) => {
-      const at = stored.get(target.topic)?.[p] ?? -1n;
-      return [p, at >= 0n ? at : (earliest.get(target.topic)?.[p] ?? 0n)] as const;
-    }));
+    const { partitions, positions } = await joinAtCommitted(consumer, target.topic);
     const loop = async () => {
       while (running && endAt === 0) {
-        const metadata = await consumer.metadata({ topics: [target.topic] });
-        const topic = metadata.topics.get(target.topic)!;
-        const byLeader = new Map<number, number[]>();
-        for (const p of partitions) byLeader.set(topic.partitions[p]!.leader, [...(byLeader.get(topic.partitions[p]!.leader) ?? []), p]);
+        const { topicId, byLeader } = await partitionsByLeader(consumer, target.topic, partitions);
         const outputs: MessageToProduce[] = [];
         const lasts = new Map<number, bigint>();
         const handled: Promise<void>[] = [];
@@ -63,7 +51,7 @@ export async function runBarePlatformaticTransactional(target: BareTransactional
           [...byLeader].map(async ([node, list]) => {
             const response = await consumer.fetch({
               node,
-              topics: [{ topicId: topic.id, partitions: list.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
+              topics: [{ topicId, partitions: list.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
             });
             for (const t of response.responses) {
               for (const partition of t.partitions) {
@@ -100,15 +88,8 @@ export async function runBarePlatformaticTransactional(target: BareTransactional
         if (committed >= run.tasks && endAt === 0) endAt = performance.now();
       }
     };
-    const looping = loop();
-    // A timeout below ends the run while a fetch may still be under way: its failure on close is not ours to report.
-    looping.catch(() => undefined);
-    await Promise.race([
-      looping,
-      waitUntil(() => endAt > 0, { what: 'bare platformatic transactional throughput', timeoutMs: run.timeoutMs, intervalMs: 5, progress: () => `${committed}/${run.tasks} committed` }),
-    ]);
-    running = false;
-    await looping;
+    const stop = () => (running = false);
+    await runLoopUntil(loop, stop, () => endAt > 0, { what: 'bare platformatic transactional throughput', timeoutMs: run.timeoutMs, progress: () => `${committed}/${run.tasks} committed` });
     return meter.result(run, endAt);
   } finally {
     running = false;

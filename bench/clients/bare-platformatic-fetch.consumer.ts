@@ -7,11 +7,10 @@
  * closure per record; this is the cheapest way through the library, so it is its ceiling.
  */
 import { Consumer } from '@platformatic/kafka';
-import { createLimiter, waitUntil } from '../worker/bench-timing.js';
+import { createLimiter } from '../worker/bench-timing.js';
 import { Meter, type ContenderResult, type ContenderRun } from '../worker/contender-meter.js';
 import type { BareConsumerTarget } from './bare-consumers.js';
-
-const EARLIEST = -2n;
+import { joinAtCommitted, partitionsByLeader, runLoopUntil } from './bare-platformatic-loop.js';
 
 export async function runBarePlatformaticFetch(target: BareConsumerTarget, run: ContenderRun): Promise<ContenderResult> {
   const meter = new Meter(run.warmupTasks);
@@ -22,26 +21,15 @@ export async function runBarePlatformaticFetch(target: BareConsumerTarget, run: 
   let running = true;
   meter.startAt = performance.now();
   try {
-    consumer.topics.trackAll(target.topic);
-    await consumer.joinGroup({});
-    const partitions = (consumer.assignments ?? []).filter((a) => a.topic === target.topic).flatMap((a) => a.partitions);
-    const stored = await consumer.listCommittedOffsets({ topics: [{ topic: target.topic, partitions }] });
-    const earliest = await consumer.listOffsets({ topics: [target.topic], partitions: { [target.topic]: partitions }, timestamp: EARLIEST });
-    const positions = new Map(partitions.map((p) => {
-      const at = stored.get(target.topic)?.[p] ?? -1n;
-      return [p, at >= 0n ? at : (earliest.get(target.topic)?.[p] ?? 0n)] as const;
-    }));
+    const { partitions, positions } = await joinAtCommitted(consumer, target.topic);
     const loop = async () => {
       while (running && endAt === 0) {
-        const metadata = await consumer.metadata({ topics: [target.topic] });
-        const topic = metadata.topics.get(target.topic)!;
-        const byLeader = new Map<number, number[]>();
-        for (const p of partitions) byLeader.set(topic.partitions[p]!.leader, [...(byLeader.get(topic.partitions[p]!.leader) ?? []), p]);
+        const { topicId, byLeader } = await partitionsByLeader(consumer, target.topic, partitions);
         await Promise.all(
           [...byLeader].map(async ([node, list]) => {
             const response = await consumer.fetch({
               node,
-              topics: [{ topicId: topic.id, partitions: list.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
+              topics: [{ topicId, partitions: list.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
             });
             // The partitions of one answer run concurrently, as kafkajs' partitionsConsumedConcurrently does.
             await Promise.all(
@@ -70,15 +58,8 @@ export async function runBarePlatformaticFetch(target: BareConsumerTarget, run: 
         );
       }
     };
-    const looping = loop();
-    // A timeout below ends the run while a fetch may still be under way: its failure on close is not ours to report.
-    looping.catch(() => undefined);
-    await Promise.race([
-      looping,
-      waitUntil(() => endAt > 0, { what: 'bare platformatic fetch throughput', timeoutMs: run.timeoutMs, intervalMs: 5, progress: () => `${committed}/${run.tasks} committed` }),
-    ]);
-    running = false;
-    await looping;
+    const stop = () => (running = false);
+    await runLoopUntil(loop, stop, () => endAt > 0, { what: 'bare platformatic fetch throughput', timeoutMs: run.timeoutMs, progress: () => `${committed}/${run.tasks} committed` });
     return meter.result(run, endAt);
   } finally {
     running = false;
