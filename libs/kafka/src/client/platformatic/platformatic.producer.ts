@@ -5,6 +5,7 @@ import type { KafkaConnectionSettings } from '../kafka.options.js';
 import type { ConsumerGroupMetadata, EncodedRecordList, ProducerOptions, ProducerPort, RecordAck, TopicPartitionOffset, TopicRecords, TransactionPort } from '../kafka-client.port.js';
 import { DEFAULT_PRODUCE_CAPS, splitProduceBatch, type ProduceCaps } from '../produce-splitter.js';
 import { platformaticBaseOptions } from './platformatic.config.js';
+import { concurrentTransactionsRetryDelayMs } from './concurrent-transactions.js';
 import { commitTransactionOffsets } from './txn-offset-commit.js';
 import { sectionMessageValue, withFastProduce } from './produce-request.encoder.js';
 import { partitionSections } from '../records/encoded-sections.js';
@@ -76,15 +77,6 @@ function toAcks(result: ProduceResult): RecordAck[] {
 const RETRY_DELAY_MS = 250;
 /** Retries of one library call: about 10 s of RETRY_DELAY_MS, then the error surfaces. */
 const RETRIES = 40;
-/**
- * Pause before retrying CONCURRENT_TRANSACTIONS: the broker still writes the previous transaction's
- * markers (a few ms after EndTxn's answer), so back-to-back transactions meet it often; waiting
- * RETRY_DELAY_MS there cost a replay lane 250 ms a time (Java's producer retries it after 20 ms).
- * The first CONCURRENT_TRANSACTIONS_QUICK_RETRIES retries are quick; later ones wait RETRY_DELAY_MS.
- */
-const CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS = 20;
-const CONCURRENT_TRANSACTIONS_QUICK_RETRIES = 10;
-
 /** The delay a retired producer's cancelled retry would have had (see PlatformaticProducer.#endRetries). */
 const RETIRED_RETRY_DELAY_MS = 60_000;
 
@@ -182,8 +174,7 @@ export class PlatformaticProducer implements ProducerPort {
           // after close's 'client:close' and never cancelled (the library's closed pool stops it today).
           if (instance.retired) return this.#endRetries(producer);
         }
-        const quick = attempt <= CONCURRENT_TRANSACTIONS_QUICK_RETRIES && protocolErrorId(error) === 'CONCURRENT_TRANSACTIONS';
-        return quick ? CONCURRENT_TRANSACTIONS_RETRY_DELAY_MS : RETRY_DELAY_MS;
+        return protocolErrorId(error) === 'CONCURRENT_TRANSACTIONS' ? concurrentTransactionsRetryDelayMs(attempt, RETRY_DELAY_MS) : RETRY_DELAY_MS;
       },
       ...(this.#options.transactionalId ? { transactionalId: this.#options.transactionalId } : {}),
     });
