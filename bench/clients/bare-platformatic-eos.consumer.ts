@@ -18,7 +18,7 @@ import { Consumer, Producer, type Message, type MessageToProduce } from '@platfo
 import { createLimiter } from '../worker/bench-timing.js';
 import { Meter, type ContenderResult, type ContenderRun } from '../worker/contender-meter.js';
 import type { BareConsumerTarget } from './bare-consumers.js';
-import { joinAtCommitted, partitionsByLeader, runLoopUntil } from './bare-platformatic-loop.js';
+import { fetchFrom, joinAtCommitted, partitionsByLeader, runLoopUntil } from './bare-platformatic-loop.js';
 
 export interface BareTransactionalTarget extends BareConsumerTarget {
   /** Where the completed records go (the queue's status topic). */
@@ -49,10 +49,7 @@ export async function runBarePlatformaticTransactional(target: BareTransactional
         const handled: Promise<void>[] = [];
         await Promise.all(
           [...byLeader].map(async ([node, list]) => {
-            const response = await consumer.fetch({
-              node,
-              topics: [{ topicId, partitions: list.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
-            });
+            const response = await fetchFrom(consumer, node, topicId, list, positions);
             for (const t of response.responses) {
               for (const partition of t.partitions) {
                 for (const batch of partition.records ?? []) {

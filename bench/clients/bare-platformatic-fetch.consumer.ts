@@ -10,7 +10,7 @@ import { Consumer } from '@platformatic/kafka';
 import { createLimiter } from '../worker/bench-timing.js';
 import { Meter, type ContenderResult, type ContenderRun } from '../worker/contender-meter.js';
 import type { BareConsumerTarget } from './bare-consumers.js';
-import { joinAtCommitted, partitionsByLeader, runLoopUntil } from './bare-platformatic-loop.js';
+import { fetchFrom, joinAtCommitted, partitionsByLeader, runLoopUntil } from './bare-platformatic-loop.js';
 
 export async function runBarePlatformaticFetch(target: BareConsumerTarget, run: ContenderRun): Promise<ContenderResult> {
   const meter = new Meter(run.warmupTasks);
@@ -27,10 +27,7 @@ export async function runBarePlatformaticFetch(target: BareConsumerTarget, run: 
         const { topicId, byLeader } = await partitionsByLeader(consumer, target.topic, partitions);
         await Promise.all(
           [...byLeader].map(async ([node, list]) => {
-            const response = await consumer.fetch({
-              node,
-              topics: [{ topicId, partitions: list.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
-            });
+            const response = await fetchFrom(consumer, node, topicId, list, positions);
             // The partitions of one answer run concurrently, as kafkajs' partitionsConsumedConcurrently does.
             await Promise.all(
               response.responses.flatMap((t) =>

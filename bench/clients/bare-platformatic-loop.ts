@@ -1,7 +1,7 @@
 /**
  * What the bare loops on @platformatic/kafka's fetch API share: joining the group and starting
  * each assigned partition at its committed offset (else the earliest), grouping the partitions by
- * their leader for one fetch per broker, and running the loop until every task is committed.
+ * their leader for one fetch per broker, that fetch, and running the loop until every task is committed.
  */
 import type { Consumer } from '@platformatic/kafka';
 import { waitUntil } from '../worker/bench-timing.js';
@@ -29,6 +29,14 @@ export async function partitionsByLeader(consumer: Consumer, topic: string, part
   const byLeader = new Map<number, number[]>();
   for (const p of partitions) byLeader.set(described.partitions[p]!.leader, [...(byLeader.get(described.partitions[p]!.leader) ?? []), p]);
   return { topicId: described.id, byLeader };
+}
+
+/** One fetch from `node` of `partitions` of the topic `topicId`, each from its position, up to 1 MiB per partition. */
+export function fetchFrom(consumer: Consumer, node: number, topicId: string, partitions: readonly number[], positions: ReadonlyMap<number, bigint>) {
+  return consumer.fetch({
+    node,
+    topics: [{ topicId, partitions: partitions.map((partition) => ({ partition, fetchOffset: positions.get(partition)!, partitionMaxBytes: 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
+  });
 }
 
 /**
