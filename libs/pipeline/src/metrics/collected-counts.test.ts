@@ -37,4 +37,16 @@ describe('CollectedCounts', () => {
     counts.add({ queue: 'a', outcome: 'bc' });
     expect(await values()).toEqual({ 'ab/c': 1, 'a/bc': 1 });
   });
+
+  it('keeps apart label sets that share a prefix of values, and counts added with a number', async () => {
+    const { counts, values } = counted();
+    counts.add({ queue: 'a', outcome: 'ok' }, 2);
+    counts.add({ queue: 'a', outcome: 'dead' });
+    counts.add({ queue: 'b', outcome: 'dead' });
+    expect(await values()).toEqual({ 'a/ok': 2, 'a/dead': 1, 'b/dead': 1 });
+  });
+
+  it('refuses a counter without labels (prom-client counts those itself, cheaply)', () => {
+    expect(() => new CollectedCounts<never>([])).toThrow(/at least one label name/);
+  });
 });
