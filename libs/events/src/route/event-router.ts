@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventRouteSchema, parseOrThrow, SwitchyardError, type EventRouteInput } from '@switchyard/protocol';
 import {
+  batchRecords,
   decodeEventRecord,
   encodeDeadLetter,
   eventDlqTopic,
@@ -143,6 +144,8 @@ export class EventRouter {
         fromBeginning: true,
         autoResolve: true,
         partitionsConsumedConcurrently: Math.min(topics.length, 8),
+        // Records read in place from the fetched bytes, as the worker and subscriptions read them.
+        rawRecords: true,
         // A close() during the start wins: the route stays stopping/stopped and fetches nothing.
         beforeFetch: () => {
           if (!this.#lifecycle.canMoveTo('running')) return false;
@@ -175,7 +178,7 @@ export class EventRouter {
   async #onBatch(batch: RecordBatch): Promise<void> {
     const tracker = this.#trackers.forPartition(batch.topic, batch.partition);
     const committed: Promise<void>[] = [];
-    for (const record of batch.records) {
+    for (const record of batchRecords(batch)) {
       if (this.#lifecycle.state !== 'running') break;
       if (!tracker.track(record.offset)) continue;
       const outputs = await this.#route(record, batch.topic);
