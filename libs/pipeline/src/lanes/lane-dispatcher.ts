@@ -54,20 +54,25 @@ export class LaneDispatcher<T> {
     return total;
   }
 
-  /** The next item to run, or undefined when every lane is empty. */
+  /** The next item to run, or undefined when every lane is empty (no array made per pick: it runs per task). */
   next(): T | undefined {
-    const nonEmpty = LANE_ORDER.filter((lane) => this.#lanes.get(lane)!.length > 0);
-    const top = nonEmpty[0];
-    if (top === undefined) return undefined;
-    const lower = nonEmpty.slice(1);
-    const every = this.#options.minLowerLaneShare > 0 ? Math.ceil(1 / this.#options.minLowerLaneShare) : Infinity;
-    if (lower.length > 0 && this.#picksSinceLower + 1 >= every) {
-      this.#picksSinceLower = 0;
-      const oldest = lower.reduce((a, b) => (this.#lanes.get(a)![0]!.seq <= this.#lanes.get(b)![0]!.seq ? a : b));
-      return this.#lanes.get(oldest)!.shift()!.item;
+    let top: Entry<T>[] | undefined;
+    let oldest: Entry<T>[] | undefined;
+    for (const lane of LANE_ORDER) {
+      const entries = this.#lanes.get(lane)!;
+      if (entries.length === 0) continue;
+      if (top === undefined) top = entries;
+      // The longest-waiting head of the lower lanes (the first such lane on a tie).
+      else if (oldest === undefined || entries[0]!.seq < oldest[0]!.seq) oldest = entries;
     }
-    this.#picksSinceLower = lower.length > 0 ? this.#picksSinceLower + 1 : 0;
-    return this.#lanes.get(top)!.shift()!.item;
+    if (top === undefined) return undefined;
+    const every = this.#options.minLowerLaneShare > 0 ? Math.ceil(1 / this.#options.minLowerLaneShare) : Infinity;
+    if (oldest !== undefined && this.#picksSinceLower + 1 >= every) {
+      this.#picksSinceLower = 0;
+      return oldest.shift()!.item;
+    }
+    this.#picksSinceLower = oldest !== undefined ? this.#picksSinceLower + 1 : 0;
+    return top.shift()!.item;
   }
 
   /** Removes every buffered item matching `predicate` (e.g. of a revoked partition). */
