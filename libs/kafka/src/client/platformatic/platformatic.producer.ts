@@ -335,9 +335,18 @@ export class PlatformaticProducer implements ProducerPort {
       });
     const { tx, instance } = await started;
     const ended = () => release();
+    // One send at a time in a transaction: @platformatic/kafka lets concurrent calls share one
+    // in-flight AddPartitionsToTxn (deduplicated by operation name), so the partitions of a second
+    // send were never added and the broker refused its records (TRANSACTION_ABORTABLE).
+    let sends: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(send: () => Promise<T>): Promise<T> => {
+      const run = sends.catch(() => undefined).then(send);
+      sends = run;
+      return run;
+    };
     return {
-      send: (batch) => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 })),
-      sendEncoded: (topic, lists) => this.#sendEncoded(instance, topic, lists, (messages) => tx.send({ messages, acks: -1 })),
+      send: (batch) => inTurn(() => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 }))),
+      sendEncoded: (topic, lists) => inTurn(() => this.#sendEncoded(instance, topic, lists, (messages) => tx.send({ messages, acks: -1 }))),
       sendOffsets: (group, offsets) => this.#sendOffsets(instance, tx, group, offsets),
       commit: () => this.#commit(instance, tx).finally(ended),
       abort: () => {
