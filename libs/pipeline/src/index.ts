@@ -31,5 +31,6 @@ export { Lifecycle, type TransitionTable } from './lifecycle/lifecycle.js';
 export { CONSUME_LOOP_TRANSITIONS, consumeLoopLifecycle, type ConsumeLoopState } from './lifecycle/consume-loop.lifecycle.js';
 export { longTimeout, settledWithin, timerDelayMs, waitUntil, type LongTimeout } from './timers/long-timeout.js';
 export { NextTurn } from './timers/next-turn.js';
+export { isoAt, isoNow } from './timers/iso-time.js';
 export { CollectedCounts } from './metrics/collected-counts.js';
 export { ConsumeLoopRunner, type ConsumeLoopHandlers, type ConsumeLoopRunOptions, type ConsumeLoopRunnerOptions } from './runner/consume-loop-runner.js';

@@ -1,11 +1,9 @@
 import { SwitchyardError } from '@switchyard/protocol';
-import { raceAttempt } from '@switchyard/pipeline';
+import { raceAttempt, type RaceResult } from '@switchyard/pipeline';
 import type { BusEvent, CompiledHandler, EventContext } from './event-handler.js';
 
-/** What one execution of one handler did. */
-export type HandlerAttempt =
-  | { readonly ok: true; readonly durationMs: number }
-  | { readonly ok: false; readonly timedOut: boolean; readonly error: unknown; readonly durationMs: number; readonly settled: Promise<void> };
+/** What one execution of one handler did: the pipeline's race result. */
+export type HandlerAttempt = RaceResult<unknown>;
 
 /**
  * Runs a handler once with its timeout, in the pipeline's attempt race. The handler's signal
@@ -14,8 +12,8 @@ export type HandlerAttempt =
  * stops, and the subscription's attempt gate holds the next attempt of that handler on that event
  * until then.
  */
-export async function runHandlerOnce(handler: CompiledHandler, event: BusEvent, context: Omit<EventContext, 'signal'>, shutdown: AbortSignal): Promise<HandlerAttempt> {
-  const result = await raceAttempt((signal) => handler.run(event, { ...context, signal }), {
+export function runHandlerOnce(handler: CompiledHandler, event: BusEvent, context: Omit<EventContext, 'signal'>, shutdown: AbortSignal): Promise<HandlerAttempt> {
+  return raceAttempt<unknown>((signal) => handler.run(event, { ...context, signal }), {
     timeoutMs: handler.timeoutMs,
     controller: new AbortController(),
     shutdown,
@@ -24,5 +22,4 @@ export async function runHandlerOnce(handler: CompiledHandler, event: BusEvent, 
         hint: 'Raise the handler timeoutMs, or make the handler honour context.signal.',
       }),
   });
-  return result.ok ? { ok: true, durationMs: result.durationMs } : { ok: false, timedOut: result.timedOut, error: result.error, durationMs: result.durationMs, settled: result.settled };
 }

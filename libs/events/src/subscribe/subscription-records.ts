@@ -11,7 +11,7 @@ import {
   type OutgoingRecord,
   type RetryTier,
 } from '@switchyard/kafka';
-import type { ErrorInfo } from '@switchyard/pipeline';
+import { isoAt, type ErrorInfo } from '@switchyard/pipeline';
 import { encodeLogEntry } from '../log/event-log.js';
 import type { BusEvent } from './event-handler.js';
 import type { HandlerOutcome } from './handler-execution.js';
@@ -23,7 +23,6 @@ export interface RoutedRecord {
   readonly record: OutgoingRecord;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 /** Headers the bus sets on records it moves; dropped before a record is moved again. */
 const MOVE_HEADERS = new Set<string>([EVENT_HEADERS.handler, EVENT_HEADERS.attempt, EVENT_HEADERS.notBefore, EVENT_HEADERS.firstFailureAt, EVENT_HEADERS.targetHandlers, EVENT_HEADERS.parkedBehind]);
 
@@ -53,9 +52,9 @@ export class SubscriptionRecords {
     const firstFailureAt = header(item.record, EVENT_HEADERS.firstFailureAt);
     for (const o of outcomes) {
       if (o.retry) {
-        records.push(this.#handlerMove(item.record, o, o.retry, { [EVENT_HEADERS.firstFailureAt]: firstFailureAt ?? iso(receivedAt) }));
+        records.push(this.#handlerMove(item.record, o, o.retry, { [EVENT_HEADERS.firstFailureAt]: firstFailureAt ?? isoAt(receivedAt) }));
       } else if (o.dead) {
-        records.push(this.deadLetter(item, domain, o.error!, o.attempt, o.handler.id, firstFailureAt ?? iso(receivedAt)));
+        records.push(this.deadLetter(item, domain, o.error!, o.attempt, o.handler.id, firstFailureAt ?? isoAt(receivedAt)));
       } else if (o.parked) {
         records.push(this.#handlerMove(item.record, o, o.parked, { [EVENT_HEADERS.parkedBehind]: o.parked.behind, ...(firstFailureAt ? { [EVENT_HEADERS.firstFailureAt]: firstFailureAt } : {}) }));
       }
@@ -76,8 +75,8 @@ export class SubscriptionRecords {
         event: withPayload ? event : { id: event.id, name: event.name, payload: null, metadata: event.metadata },
         status,
         handlersExecuted: executed.map((o) => ({ handlerId: o.handler.id, status: o.status, durationMs: Math.round(o.durationMs), ...(o.error ? { error: o.error.message } : {}) })),
-        receivedAt: iso(receivedAt),
-        processedAt: iso(Date.now()),
+        receivedAt: isoAt(receivedAt),
+        processedAt: isoAt(Date.now()),
         totalDurationMs: Date.now() - receivedAt,
       }),
     };
@@ -85,7 +84,7 @@ export class SubscriptionRecords {
 
   /** A dead letter: the source record byte for byte plus why it died, its first origin kept. */
   deadLetter(item: Item, domain: string, error: ErrorInfo, attempts: number, handlerId: string | undefined, firstFailedAt: string): RoutedRecord {
-    const now = iso(Date.now());
+    const now = isoAt(Date.now());
     const origin = parseOrigin(header(item.record, EVENT_HEADERS.origin)) ?? { topic: item.record.topic, partition: item.record.partition, offset: item.record.offset };
     return {
       topic: eventDlqTopic(domain, this.#name),
@@ -97,7 +96,7 @@ export class SubscriptionRecords {
   #handlerMove(record: IncomingRecord, o: HandlerOutcome, due: { readonly notBefore: number; readonly tier: RetryTier }, extra: Readonly<Record<string, string>>): RoutedRecord {
     return {
       topic: subscriptionRetryTopic(this.#name, due.tier),
-      record: movedRecord(record, { [EVENT_HEADERS.handler]: o.handler.id, [EVENT_HEADERS.attempt]: String(o.attempt), [EVENT_HEADERS.notBefore]: iso(due.notBefore), ...extra }),
+      record: movedRecord(record, { [EVENT_HEADERS.handler]: o.handler.id, [EVENT_HEADERS.attempt]: String(o.attempt), [EVENT_HEADERS.notBefore]: isoAt(due.notBefore), ...extra }),
     };
   }
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { executionResult, runAttempt } from '../handler/task-attempt.js';
 import type { TaskHandler, TaskHandlers } from '../handler/task-handler.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { AttemptGate, chooseTier, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, waitUntil, TrackedOutcome, type TransactionalCommitter } from '@switchyard/pipeline';
+import { AttemptGate, chooseTier, isoAt, computeBackoffMs, errorInfo, logUncommitted, nextHop, shouldRetry, waitUntil, TrackedOutcome, type TransactionalCommitter } from '@switchyard/pipeline';
 import { deadLetterRecord, moveRecord, parkRecord, retryRecord, statusRecord, type RoutedRecord } from '../routing/outcome-records.js';
 import type { CancelWatch } from './cancel-watch.js';
 import type { QueueRuntime } from './queue-runtime.js';
@@ -31,8 +31,6 @@ export interface TaskExecutionDeps {
 }
 
 export type Outcome = 'succeeded' | 'retried' | 'dead' | 'parked' | 'moved' | 'cancelled';
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Runs one work item inside its queue's keyed executor: decides whether it may run now (delays,
@@ -112,7 +110,7 @@ export class TaskExecution {
     // never two attempts of one task at once. Shut down meanwhile: not started, redelivered.
     if ((this.#gate.holds(envelope.taskId) && !(await this.#gate.pass(envelope.taskId, this.#deps.shutdown))) || item.tracker.revoked) return;
     const labels = { queue: envelope.queue, lane, type: envelope.type };
-    if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()))], complete: () => undefined });
+    if (this.#deps.statusProcessing) await this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, isoAt(Date.now()))], complete: () => undefined });
     this.#deps.metrics.attemptStarted(envelope.queue);
     const controller = new AbortController();
     const stopWatching = this.#deps.cancellations.watch(envelope.taskId, controller);
@@ -127,8 +125,9 @@ export class TaskExecution {
     this.#deps.metrics.duration.observe(labels, result.durationMs / 1000);
     if (result.ok) {
       this.#release(q, key, envelope.taskId);
+      if (!this.#deps.statusOnSuccess) return this.#submit(item, [], 'succeeded');
       const exec = executionResult(envelope.taskId, attempt, result, 'completed', false);
-      return this.#submit(item, this.#deps.statusOnSuccess ? [statusRecord(envelope, 'completed', attempt, exec.completedAt!, { result: exec })] : [], 'succeeded');
+      return this.#submit(item, [statusRecord(envelope, 'completed', attempt, exec.completedAt!, { result: exec })], 'succeeded');
     }
     const info = errorInfo(result.error);
     const policy = envelope.retryPolicy ?? q.config.defaultRetryPolicy ?? DEFAULT_POLICY;
@@ -148,10 +147,10 @@ export class TaskExecution {
     }
     // The lifecycle table: a failed attempt, then queued again for the next one (the latest status
     // keeps the attempt's result), in the transaction that moves the task to its delay tier.
-    const retryAt = { result: exec, nextAttemptAt: iso(notBefore) };
+    const retryAt = { result: exec, nextAttemptAt: isoAt(notBefore) };
     return this.#submit(
       item,
-      [retryRecord(envelope, item.record, tier, iso(notBefore), iso(now)), statusRecord(envelope, failedStatus, attempt, iso(now), retryAt), statusRecord(envelope, 'queued', attempt, iso(now), retryAt)],
+      [retryRecord(envelope, item.record, tier, isoAt(notBefore), isoAt(now)), statusRecord(envelope, failedStatus, attempt, isoAt(now), retryAt), statusRecord(envelope, 'queued', attempt, isoAt(now), retryAt)],
       'retried',
     );
   }
@@ -159,7 +158,7 @@ export class TaskExecution {
   #dead(q: QueueRuntime, item: WorkItem, key: string | undefined, info: ReturnType<typeof errorInfo>, attempts: number, exec?: ReturnType<typeof executionResult>): Promise<void> {
     const { envelope, record } = item;
     this.#release(q, key, envelope.taskId);
-    const now = iso(Date.now());
+    const now = isoAt(Date.now());
     return this.#submit(
       item,
       [
@@ -180,7 +179,7 @@ export class TaskExecution {
       const outcome = await runBatch(items, plan, (chunk) => Promise.resolve(handler({ ...context, payload: chunk.items, batch: chunk })), {
         signal: context.signal,
         onProgress: async (progress) => {
-          void this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, iso(Date.now()), { progress })], complete: () => undefined });
+          void this.#deps.committer.submit({ records: [statusRecord(envelope, 'processing', envelope.attempt, isoAt(Date.now()), { progress })], complete: () => undefined });
           await this.#deps.onBatchProgress?.(progress);
         },
         onProgressError: (error) => this.#deps.log.warn({ err: error, batchId: envelope.taskId }, 'onBatchProgress failed; the batch goes on'),
@@ -194,7 +193,7 @@ export class TaskExecution {
 
   #cancelled(q: QueueRuntime, item: WorkItem, key: string | undefined, attempts: number): Promise<void> {
     this.#release(q, key, item.envelope.taskId);
-    return this.#submit(item, [statusRecord(item.envelope, 'cancelled', attempts, iso(Date.now()))], 'cancelled');
+    return this.#submit(item, [statusRecord(item.envelope, 'cancelled', attempts, isoAt(Date.now()))], 'cancelled');
   }
 
   /** The task is done for good: the next task of its key may run; forget the key when nothing waits. */
@@ -211,7 +210,7 @@ export class TaskExecution {
     const now = Date.now();
     const notBefore = Math.max(q.headNotBefore.get(key) ?? now, now + SHORTEST_TIER.delayMs);
     const tier = chooseTier(notBefore - now) ?? SHORTEST_TIER;
-    return this.#submit(item, [parkRecord(item.envelope, item.record, tier, iso(notBefore), head)], 'parked');
+    return this.#submit(item, [parkRecord(item.envelope, item.record, tier, isoAt(notBefore), head)], 'parked');
   }
 
   #submit(item: WorkItem, records: RoutedRecord[], outcome: Outcome): Promise<void> {

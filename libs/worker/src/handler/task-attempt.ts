@@ -1,15 +1,13 @@
 import { SwitchyardError, type TaskExecutionResult } from '@switchyard/protocol';
 import type { Logger } from 'pino';
 import { taskMetadataOf, type TaskEnvelope } from '@switchyard/kafka';
-import { raceAttempt } from '@switchyard/pipeline';
+import { isoAt, raceAttempt, type RaceResult } from '@switchyard/pipeline';
 import type { TaskContext, TaskHandler } from './task-handler.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** What one attempt did. */
-export type AttemptResult =
-  | { readonly ok: true; readonly value: unknown; readonly startedAt: string; readonly durationMs: number }
-  | { readonly ok: false; readonly error: unknown; readonly timedOut: boolean; readonly startedAt: string; readonly durationMs: number; readonly settled: Promise<void> };
+/** What one attempt did: the pipeline's race result (wall-clock start, monotonic duration). */
+export type AttemptResult = RaceResult<unknown>;
 
 /**
  * Runs one attempt of a handler in the pipeline's attempt race. The handler gets `controller`'s
@@ -18,7 +16,7 @@ export type AttemptResult =
  * SY_TASK_TIMEOUT) and keeps running: `settled` resolves when it stops, and the worker's attempt
  * gate holds the task's next attempt until then.
  */
-export async function runAttempt(
+export function runAttempt(
   handler: TaskHandler,
   envelope: TaskEnvelope,
   attempt: number,
@@ -28,7 +26,7 @@ export async function runAttempt(
   log: Logger,
 ): Promise<AttemptResult> {
   let childLog: Logger | undefined;
-  const result = await raceAttempt(
+  return raceAttempt<unknown>(
     (signal) => {
       const context: Mutable<TaskContext> = {
         id: envelope.taskId,
@@ -61,9 +59,6 @@ export async function runAttempt(
         }),
     },
   );
-  // Task records carry whole milliseconds (TaskExecutionResult.durationMs is an integer).
-  const timing = { startedAt: new Date(result.startedAtMs).toISOString(), durationMs: Math.round(result.durationMs) };
-  return result.ok ? { ok: true, value: result.value, ...timing } : { ok: false, error: result.error, timedOut: result.timedOut, ...timing, settled: result.settled };
 }
 
 /** The protocol's TaskExecutionResult of an attempt. */
@@ -73,9 +68,10 @@ export function executionResult(taskId: string, attempt: number, result: Attempt
     status,
     attempt,
     willRetry,
-    startedAt: result.startedAt,
-    completedAt: new Date().toISOString(),
-    durationMs: result.durationMs,
+    startedAt: isoAt(result.startedAtMs),
+    completedAt: isoAt(Date.now()),
+    // Task records carry whole milliseconds (TaskExecutionResult.durationMs is an integer).
+    durationMs: Math.round(result.durationMs),
     ...(result.ok && result.value !== undefined ? { result: result.value } : {}),
     ...(error ? { error } : {}),
   };
