@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EventNameSchema, EventPriority } from '@switchyard/protocol';
 import { CLOUDEVENT_HEADERS } from '../catalog/header-names.js';
 import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
+import { BytesMemo } from '../client/records/bytes-memo.js';
 
 /** The CloudEvents version our records declare. */
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
@@ -156,6 +157,22 @@ function textOf(headers: Readonly<Record<string, Buffer>>, name: string): string
   return Object.hasOwn(headers, name) ? headers[name]!.toString('utf8') : undefined;
 }
 
+/** Texts of the headers of few distinct values (spec version, source, type, content type, priority), by their bytes. */
+const rememberedTexts = new Map<string, BytesMemo<string>>();
+
+/** Header `name` as text, or undefined when absent; for a header of few distinct values (its texts are remembered by their bytes). */
+function fewValuedTextOf(headers: Readonly<Record<string, Buffer>>, name: string): string | undefined {
+  if (!Object.hasOwn(headers, name)) return undefined;
+  const bytes = headers[name]!;
+  let memo = rememberedTexts.get(name);
+  if (memo === undefined) rememberedTexts.set(name, (memo = new BytesMemo({ maxPerLength: 32, maxLength: 256 })));
+  const known = memo.get(bytes);
+  if (known !== undefined) return known;
+  const text = bytes.toString('utf8');
+  memo.set(bytes, text);
+  return text;
+}
+
 /**
  * The decoded event when its headers are valid, checked without zod's object parse: each test
  * accepts only what the attribute schema accepts (same bounds, zod's own time pattern, the event
@@ -164,15 +181,15 @@ function textOf(headers: Readonly<Record<string, Buffer>>, name: string): string
  */
 function decodeEventHeadersFast(record: IncomingRecord): EventRecordDecode | undefined {
   const { headers } = record;
-  if (textOf(headers, CLOUDEVENT_HEADERS.specversion) !== CLOUDEVENTS_SPEC_VERSION) return undefined;
+  if (fewValuedTextOf(headers, CLOUDEVENT_HEADERS.specversion) !== CLOUDEVENTS_SPEC_VERSION) return undefined;
   const id = textOf(headers, CLOUDEVENT_HEADERS.id);
-  const source = textOf(headers, CLOUDEVENT_HEADERS.source);
-  const name = textOf(headers, CLOUDEVENT_HEADERS.type);
+  const source = fewValuedTextOf(headers, CLOUDEVENT_HEADERS.source);
+  const name = fewValuedTextOf(headers, CLOUDEVENT_HEADERS.type);
   const timestamp = textOf(headers, CLOUDEVENT_HEADERS.time);
   if (id === undefined || id.length < 1 || id.length > 200 || !source || name === undefined || timestamp === undefined) return undefined;
   if (!isEventName(name) || !isTime(timestamp)) return undefined;
-  const contentType = textOf(headers, CLOUDEVENT_HEADERS.contentType) ?? JSON_CONTENT_TYPE;
-  const priority = textOf(headers, CLOUDEVENT_HEADERS.priority) ?? 'normal';
+  const contentType = fewValuedTextOf(headers, CLOUDEVENT_HEADERS.contentType) ?? JSON_CONTENT_TYPE;
+  const priority = fewValuedTextOf(headers, CLOUDEVENT_HEADERS.priority) ?? 'normal';
   if (contentType.length === 0 || !PRIORITIES.has(priority)) return undefined;
   const attributes: Mutable<EventAttributes> = { id, name, source, timestamp, priority: priority as EventPriority, contentType };
   for (const [attribute, header] of OPTIONAL_ATTRIBUTES) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SwitchyardError, TaskPriority, TaskRetryPolicySchema, QueueNameSchema, type Task, type TaskRetryPolicy } from '@switchyard/protocol';
 import { TASK_HEADERS } from '../catalog/header-names.js';
 import type { IncomingRecord, OutgoingRecord } from '../client/kafka-client.port.js';
+import { BytesMemo } from '../client/records/bytes-memo.js';
 
 /** Value of the `sy-envelope` header for this format. */
 export const TASK_ENVELOPE_V1 = 'task.v1';
@@ -218,30 +219,22 @@ const ISO_PATTERN: unknown = (iso._zod.def as { pattern?: unknown }).pattern;
 const isIso: (value: string) => boolean = ISO_PATTERN instanceof RegExp ? (value) => (ISO_PATTERN as RegExp).test(value) : (value) => iso.safeParse(value).success;
 
 /** Header values the schema accepted, by their bytes, per header of few distinct values (type, queue, priority, attempt). */
-const acceptedValues = new Map<string, { readonly bytes: Buffer; readonly value: unknown }[]>();
-const MAX_REMEMBERED = 32;
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const acceptedValues = new Map<string, BytesMemo<unknown>>();
 
 /**
  * Header `name` as its schema outputs it, or undefined when absent or rejected. zod runs once per
- * distinct value (the first MAX_REMEMBERED of each header are remembered by their bytes).
+ * distinct value (the first 32 of each length of each header are remembered by their bytes).
  */
 function acceptedValue(headers: Readonly<Record<string, Buffer>>, name: keyof typeof HeadersV1Schema.shape): unknown {
   const bytes = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (bytes === undefined) return undefined;
   let seen = acceptedValues.get(name);
-  if (seen) {
-    for (const entry of seen) if (sameBytes(entry.bytes, bytes)) return entry.value;
-  } else acceptedValues.set(name, (seen = []));
+  if (seen === undefined) acceptedValues.set(name, (seen = new BytesMemo({ maxPerLength: 32, maxLength: 256 })));
+  const known = seen.get(bytes);
+  if (known !== undefined) return known;
   const parsed = HeadersV1Schema.shape[name].safeParse(bytes.toString('utf8'));
   if (!parsed.success || parsed.data === undefined) return undefined;
-  // A copy: the fetched bytes belong to the fetch response.
-  if (seen.length < MAX_REMEMBERED) seen.push({ bytes: Buffer.from(bytes), value: parsed.data });
+  seen.set(bytes, parsed.data);
   return parsed.data;
 }
 
