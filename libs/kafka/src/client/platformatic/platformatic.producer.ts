@@ -11,6 +11,7 @@ import { sectionMessageValue, withFastProduce } from './produce-request.encoder.
 import { partitionSections } from '../records/encoded-sections.js';
 import { keyPartitionHash } from './murmur2-partition.js';
 import { guardConnections, isDeadEnd, isRefusedLogin, retryDelayUnlessRefused, protocolErrorId, unavailableError, withErrorType, type Connector } from './platformatic.errors.js';
+import { Turns } from '../turns.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
@@ -136,7 +137,7 @@ export class PlatformaticProducer implements ProducerPort {
   #stale = false;
   /** The group coordinator may have moved: the next TxnOffsetCommit looks it up again. */
   #groupCoordinatorSuspect = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #turns = new Turns();
 
   constructor(settings: KafkaConnectionSettings, options: ProducerOptions, connect: Connector, coordinatorOf: CoordinatorOf, logger: Logger) {
     this.#settings = settings;
@@ -202,7 +203,7 @@ export class PlatformaticProducer implements ProducerPort {
   }
 
   async disconnect(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    await this.#turns.settled();
     await this.#close(this.#instance);
   }
 
@@ -278,9 +279,7 @@ export class PlatformaticProducer implements ProducerPort {
 
   /** Runs `operation` after every earlier one (see the class note). */
   #serial<T>(operation: (instance: Instance) => Promise<T>): Promise<T> {
-    const run = this.#queue.catch(() => undefined).then(() => operation(this.#current()));
-    this.#queue = run;
-    return run;
+    return this.#turns.run(() => operation(this.#current()));
   }
 
   /** `batch` as requests under the caps, each one library call with its own deadline. */
@@ -321,32 +320,25 @@ export class PlatformaticProducer implements ProducerPort {
     let begun!: (started: { tx: Transaction; instance: Instance }) => void;
     let failed!: (error: unknown) => void;
     const started = new Promise<{ tx: Transaction; instance: Instance }>((resolve, reject) => ((begun = resolve), (failed = reject)));
-    this.#queue = this.#queue
-      .catch(() => undefined)
-      .then(async () => {
-        const instance = this.#current();
-        try {
-          begun({ tx: await this.#call(instance, 'beginTransaction', () => instance.producer.beginTransaction()), instance });
-        } catch (error) {
-          failed(error);
-          return;
-        }
-        await held;
-      });
+    void this.#turns.run(async () => {
+      const instance = this.#current();
+      try {
+        begun({ tx: await this.#call(instance, 'beginTransaction', () => instance.producer.beginTransaction()), instance });
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      await held;
+    });
     const { tx, instance } = await started;
     const ended = () => release();
     // One send at a time in a transaction: @platformatic/kafka lets concurrent calls share one
     // in-flight AddPartitionsToTxn (deduplicated by operation name), so the partitions of a second
     // send were never added and the broker refused its records (TRANSACTION_ABORTABLE).
-    let sends: Promise<unknown> = Promise.resolve();
-    const inTurn = <T>(send: () => Promise<T>): Promise<T> => {
-      const run = sends.catch(() => undefined).then(send);
-      sends = run;
-      return run;
-    };
+    const sends = new Turns();
     return {
-      send: (batch) => inTurn(() => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 }))),
-      sendEncoded: (topic, lists) => inTurn(() => this.#sendEncoded(instance, topic, lists, (messages) => tx.send({ messages, acks: -1 }))),
+      send: (batch) => sends.run(() => this.#sendSplit(instance, batch, (messages) => tx.send({ messages, acks: -1 }))),
+      sendEncoded: (topic, lists) => sends.run(() => this.#sendEncoded(instance, topic, lists, (messages) => tx.send({ messages, acks: -1 }))),
       sendOffsets: (group, offsets) => this.#sendOffsets(instance, tx, group, offsets),
       commit: () => this.#commit(instance, tx).finally(ended),
       abort: () => {
