@@ -1,6 +1,6 @@
 /**
  * Worker benchmarks, side by side on one broker (STYLE.md #12, DESIGN.md "How we measure"):
- *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--warmup N] [--quick] [--client kafkajs|platformatic]
+ *   npm run bench:worker [-- --only a|b|c[,..]] [--tasks N] [--warmup N] [--concurrency N] [--quick] [--client kafkajs|platformatic]
  * Writes bench/results/worker-<date>.json and prints a markdown table. Not part of npm test.
  */
 import { parseArgs } from 'node:util';
@@ -14,10 +14,10 @@ import { runKeyParallel } from './key-parallel.bench.js';
 import { envLine, markdownTable, writeReport, type WorkerBenchReport } from './report.js';
 import { runThroughput } from './throughput.bench.js';
 
-const USAGE = `usage: npm run bench:worker -- [--only a|b|c[,a|b|c...]] [--tasks N] [--warmup N] [--quick] [${CLIENT_FLAG_HELP}]`;
+const USAGE = `usage: npm run bench:worker -- [--only a|b|c[,a|b|c...]] [--tasks N] [--warmup N] [--concurrency N] [--quick] [${CLIENT_FLAG_HELP}]`;
 
 function options() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, tasks: { type: 'string' }, warmup: { type: 'string' }, client: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, tasks: { type: 'string' }, warmup: { type: 'string' }, concurrency: { type: 'string' }, client: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -28,11 +28,14 @@ function options() {
   if (tasks !== undefined && (!Number.isInteger(tasks) || tasks < 100)) throw new Error(`--tasks must be a whole number >= 100. ${USAGE}`);
   const warmup = values.warmup === undefined ? undefined : Number(values.warmup);
   if (warmup !== undefined && (!Number.isInteger(warmup) || warmup < 0 || warmup >= (tasks ?? Number.POSITIVE_INFINITY))) throw new Error(`--warmup must be a whole number >= 0 and below --tasks. ${USAGE}`);
-  return { only, quick: values.quick, tasks, warmup, client: parseClientFlag(values.client, USAGE) };
+  // (a)'s concurrency for every contender (default 50); a worker's lane buffer is max(5000, 20 x concurrency).
+  const concurrency = values.concurrency === undefined ? 50 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw new Error(`--concurrency must be a whole number from 1 to 10000. ${USAGE}`);
+  return { only, quick: values.quick, tasks, warmup, concurrency, client: parseClientFlag(values.client, USAGE) };
 }
 
 async function main(): Promise<void> {
-  const { only, quick, tasks, warmup, client } = options();
+  const { only, quick, tasks, warmup, concurrency, client } = options();
   const say = (line: string) => console.log(line);
   const broker = await resolveBroker();
   const env = collectEnv(broker, client);
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
         const total = tasks ?? (quick ? 5_000 : 100_000);
         const warmupTasks = warmup ?? Math.floor(total / 5);
         const warmupPassTasks = quick ? 0 : Math.min(30_000, total);
-        const { redisVersion, ...result } = await runThroughput(k, redisUrl(), { tasks: total, warmupTasks, warmupPassTasks, concurrency: 50, partitions: 6, payloadBytes: 1024, tenants: 1000 }, say);
+        const { redisVersion, ...result } = await runThroughput(k, redisUrl(), { tasks: total, warmupTasks, warmupPassTasks, concurrency, partitions: 6, payloadBytes: 1024, tenants: 1000 }, say);
         env.versions.redis = redisVersion;
         report.results.throughput = result;
       });

@@ -1,4 +1,5 @@
 import { TASK_PRIORITY_VALUES, type TaskPriority } from '@switchyard/protocol';
+import { FifoRing } from './fifo-ring.js';
 
 const LANE_ORDER = (Object.keys(TASK_PRIORITY_VALUES) as TaskPriority[]).sort((a, b) => TASK_PRIORITY_VALUES[a] - TASK_PRIORITY_VALUES[b]);
 
@@ -9,11 +10,6 @@ export interface LaneDispatcherOptions {
   readonly minLowerLaneShare: number;
 }
 
-interface Entry<T> {
-  readonly item: T;
-  readonly seq: number;
-}
-
 /**
  * Per-queue buffers, one per priority lane, and the choice of what runs next: always the most
  * urgent lane, except that every ⌈1/minLowerLaneShare⌉-th pick made while a higher lane has work
@@ -21,7 +17,8 @@ interface Entry<T> {
  */
 export class LaneDispatcher<T> {
   readonly #options: LaneDispatcherOptions;
-  readonly #lanes = new Map<TaskPriority, Entry<T>[]>(LANE_ORDER.map((lane) => [lane, []]));
+  /** Per lane, its items with their arrival numbers (a ring: O(1) per pick however full the lane). */
+  readonly #lanes = new Map<TaskPriority, FifoRing<T>>(LANE_ORDER.map((lane) => [lane, new FifoRing<T>()]));
   #seq = 0;
   #picksSinceLower = 0;
 
@@ -30,12 +27,12 @@ export class LaneDispatcher<T> {
   }
 
   push(lane: TaskPriority, item: T): void {
-    this.#lanes.get(lane)!.push({ item, seq: this.#seq++ });
+    this.#lanes.get(lane)!.push(item, this.#seq++);
   }
 
   /** Puts an item back at the head of its lane (it could not start yet). */
   unshift(lane: TaskPriority, item: T): void {
-    this.#lanes.get(lane)!.unshift({ item, seq: -this.#seq++ });
+    this.#lanes.get(lane)!.unshift(item, -this.#seq++);
   }
 
   isFull(lane: TaskPriority): boolean {
@@ -56,38 +53,38 @@ export class LaneDispatcher<T> {
 
   /** The next item to run, or undefined when every lane is empty (no array made per pick: it runs per task). */
   next(): T | undefined {
-    let top: Entry<T>[] | undefined;
-    let oldest: Entry<T>[] | undefined;
+    let top: FifoRing<T> | undefined;
+    let oldest: FifoRing<T> | undefined;
+    let oldestSeq = 0;
     for (const lane of LANE_ORDER) {
       const entries = this.#lanes.get(lane)!;
       if (entries.length === 0) continue;
-      if (top === undefined) top = entries;
+      if (top === undefined) {
+        top = entries;
+        continue;
+      }
       // The longest-waiting head of the lower lanes (the first such lane on a tie).
-      else if (oldest === undefined || entries[0]!.seq < oldest[0]!.seq) oldest = entries;
+      const seq = entries.headSeq()!;
+      if (oldest === undefined || seq < oldestSeq) {
+        oldest = entries;
+        oldestSeq = seq;
+      }
     }
     if (top === undefined) return undefined;
     const every = this.#options.minLowerLaneShare > 0 ? Math.ceil(1 / this.#options.minLowerLaneShare) : Infinity;
     if (oldest !== undefined && this.#picksSinceLower + 1 >= every) {
       this.#picksSinceLower = 0;
-      return oldest.shift()!.item;
+      return oldest.shift();
     }
     this.#picksSinceLower = oldest !== undefined ? this.#picksSinceLower + 1 : 0;
-    return top.shift()!.item;
+    return top.shift();
   }
 
   /** Removes every buffered item matching `predicate` (e.g. of a revoked partition). */
   drop(predicate: (item: T) => boolean): T[] {
     const dropped: T[] = [];
-    for (const [lane, entries] of this.#lanes) {
-      const kept = entries.filter((e) => {
-        if (predicate(e.item)) {
-          dropped.push(e.item);
-          return false;
-        }
-        return true;
-      });
-      this.#lanes.set(lane, kept);
-    }
+    // A loop, not push(...): a lane can hold more items than a call takes arguments.
+    for (const entries of this.#lanes.values()) for (const item of entries.remove(predicate)) dropped.push(item);
     return dropped;
   }
 }
